@@ -1,0 +1,1 @@
+"""Cross-cutting code with no domain knowledge: API errors, pagination, health, ops commands."""

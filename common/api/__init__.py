@@ -1,0 +1,1 @@
+"""API conventions every domain follows: problem+json errors and pagination."""

@@ -1,0 +1,9 @@
+"""Pagination used by every list endpoint: page numbers, a bounded page size."""
+
+from rest_framework.pagination import PageNumberPagination
+
+
+class Pagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100

@@ -1,0 +1,9 @@
+"""The ``common`` app: installed so its management commands and checks are found."""
+
+from django.apps import AppConfig
+
+
+class CommonConfig(AppConfig):
+    name = "common"
+    label = "common"
+    verbose_name = "Platform common"

@@ -1,0 +1,88 @@
+"""Dependency checks behind ``/ready``.
+
+Each check is bounded in time so a dead dependency makes readiness fail fast instead
+of hanging the probe. Databases are critical (no request can be served without
+them); Redis is not: writes go to the transactional outbox and are delivered once the
+bus is back, so a Redis outage degrades the process without taking it out of service.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import psycopg
+import redis
+from django.conf import settings
+from django.db import connections
+
+CHECK_TIMEOUT_SECONDS = 2
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    critical: bool
+    ok: bool
+    latency_ms: float
+    error: str = ""
+
+    def as_dict(self) -> dict:
+        body = {
+            "status": "up" if self.ok else ("down" if self.critical else "degraded"),
+            "critical": self.critical,
+            "latency_ms": round(self.latency_ms, 2),
+        }
+        if self.error:
+            body["error"] = self.error
+        return body
+
+
+def _timed(name: str, critical: bool, probe) -> CheckResult:
+    started = time.perf_counter()
+    try:
+        probe()
+    except Exception as exc:  # noqa: BLE001 - any failure means "not ready", reported by name
+        elapsed = (time.perf_counter() - started) * 1000
+        return CheckResult(name, critical, False, elapsed, f"{type(exc).__name__}: {exc}"[:300])
+    return CheckResult(name, critical, True, (time.perf_counter() - started) * 1000)
+
+
+def _probe_database(alias: str) -> None:
+    connection = connections[alias]
+    if connection.vendor == "postgresql":
+        # A fresh, short-lived connection: the pool would wait its whole timeout
+        # for a server that is gone, and readiness must answer within the probe's.
+        params = connection.get_connection_params()
+        params.pop("pool", None)
+        params.pop("cursor_factory", None)
+        params["connect_timeout"] = CHECK_TIMEOUT_SECONDS
+        with psycopg.connect(**params) as conn:
+            conn.execute("SELECT 1")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+
+
+def _probe_redis() -> None:
+    client = redis.Redis.from_url(
+        settings.REDIS_URL,
+        socket_connect_timeout=CHECK_TIMEOUT_SECONDS,
+        socket_timeout=CHECK_TIMEOUT_SECONDS,
+    )
+    try:
+        client.ping()
+    finally:
+        client.close()
+
+
+def run_checks() -> list[CheckResult]:
+    """Check every database alias this process uses, and Redis when configured."""
+    results = [
+        _timed(f"database:{alias}", True, lambda alias=alias: _probe_database(alias))
+        for alias, config in settings.DATABASES.items()
+        if config["ENGINE"] != "django.db.backends.dummy"
+    ]
+    if settings.REDIS_URL:
+        results.append(_timed("redis", False, _probe_redis))
+    return results

@@ -1,0 +1,51 @@
+"""Reading the environment, failing fast with the variable's name.
+
+django-environ parses the values; this wrapper turns its low-level errors (a bare
+``ValueError`` from ``int("abc")``, a URL it cannot parse) into ``ImproperlyConfigured``
+messages that name the offending variable, so a bad deployment stops at start-up with
+a sentence an operator can act on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+_MISSING = object()
+
+
+def read(name: str, cast: Callable[..., Any] | str = "str", default: Any = _MISSING) -> Any:
+    """Return the variable ``name`` parsed with django-environ's ``cast`` method.
+
+    ``cast`` names an ``environ.Env`` method (``"bool"``, ``"int"``, ``"list"``, ...).
+    """
+    parse = getattr(env, cast) if isinstance(cast, str) else cast
+    try:
+        if default is _MISSING:
+            return parse(name)
+        return parse(name, default=default)
+    except ImproperlyConfigured:
+        raise ImproperlyConfigured(f"Set the {name} environment variable.") from None
+    except (ValueError, TypeError, KeyError) as exc:
+        raw = env.str(name, default="")
+        raise ImproperlyConfigured(
+            f"The {name} environment variable is invalid ({raw!r}): {exc}"
+        ) from None
+
+
+def choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    """Return ``name`` if it is one of ``choices``; anything else stops start-up."""
+    value = read(name, "str", default).strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(
+            f"The {name} environment variable is {value!r}; expected one of: {', '.join(choices)}."
+        )
+    return value

@@ -1,0 +1,14 @@
+"""Celery: Redis broker when ``REDIS_URL`` is set, eager in-process tasks otherwise."""
+
+from config.settings.data import REDIS_URL
+
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "UTC"
+#: Periodic work; the domain issues add their entries.
+CELERY_BEAT_SCHEDULE: dict = {}

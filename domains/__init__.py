@@ -1,0 +1,1 @@
+"""The six bounded contexts. A domain never imports another (checked by import-linter)."""

@@ -1,0 +1,1 @@
+"""Governance: proposals, votes and the decision register."""

@@ -1,0 +1,1 @@
+"""Governance's REST API, one view per operation."""

@@ -1,0 +1,1 @@
+"""Governance rules that need no framework."""

@@ -1,0 +1,1 @@
+"""Identity's REST API, one view per operation."""

@@ -1,0 +1,1 @@
+"""Identity rules that need no framework."""

@@ -1,0 +1,1 @@
+"""Learning: the xAPI Learning Record Store (statements, activities, documents)."""

@@ -1,0 +1,1 @@
+"""Learning's REST API for the platform's own clients (xAPI lives under /xapi/)."""

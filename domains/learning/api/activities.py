@@ -1,0 +1,44 @@
+"""``GET /api/v1/learning/activities``: the catalogue of known activities."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.permissions import AllowAny
+
+from domains.learning.models import Activity
+from domains.learning.selectors import activity_list
+
+
+class ActivityOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Activity
+        fields = ("id", "iri", "name", "activity_type", "created_at")
+
+
+class ActivityListApi(generics.ListAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = ActivityOutput
+
+    class FilterSerializer(serializers.Serializer):
+        activity_type = serializers.CharField(required=False, max_length=2048)
+
+    @extend_schema(operation_id="learning_activity_list", parameters=[FilterSerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        filters = self.FilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return activity_list(**filters.validated_data)
+
+
+class ActivityDetailApi(generics.RetrieveAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = ActivityOutput
+
+    @extend_schema(operation_id="learning_activity_detail")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_object(self):
+        return get_object_or_404(Activity, pk=self.kwargs["activity_id"])

@@ -1,0 +1,1 @@
+"""Learning rules that need no framework."""

@@ -1,0 +1,1 @@
+"""Marketplace: safe learning spaces and their bookings."""

@@ -1,0 +1,1 @@
+"""Marketplace's REST API, one view per operation."""

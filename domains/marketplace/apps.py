@@ -1,0 +1,12 @@
+"""The marketplace domain's Django app: its label and the database alias it owns."""
+
+from django.apps import AppConfig
+
+
+class MarketplaceConfig(AppConfig):
+    name = "domains.marketplace"
+    label = "marketplace"
+    verbose_name = "Marketplace"
+    #: Read by config.router.DomainRouter: every table of this app lives here.
+    database_alias = "marketplace"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,1 @@
+"""Marketplace rules that need no framework."""

@@ -1,0 +1,1 @@
+"""Passport: competencies, learning passports and verifiable credentials."""

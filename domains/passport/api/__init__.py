@@ -1,0 +1,1 @@
+"""Passport's REST API, one view per operation."""

@@ -1,0 +1,1 @@
+"""Passport rules that need no framework."""

@@ -1,0 +1,1 @@
+"""Reputation: ratings between members and the reputation computed from them."""

@@ -1,0 +1,1 @@
+"""Reputation's REST API, one view per operation."""

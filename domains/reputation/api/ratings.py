@@ -1,0 +1,27 @@
+"""``GET /api/v1/reputation/members/<id>/ratings``: ratings that count for a member now."""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.permissions import IsAuthenticated
+
+from domains.reputation.models import Rating
+from domains.reputation.selectors import rating_list_counting
+
+
+class RatingOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Rating
+        fields = ("id", "rater_id", "ratee_id", "context_type", "context_id", "score", "comment", "given_at")
+
+
+class MemberRatingListApi(generics.ListAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = RatingOutput
+
+    @extend_schema(operation_id="reputation_member_rating_list")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return rating_list_counting(ratee_id=self.kwargs["member_id"], now=timezone.now())

@@ -1,0 +1,1 @@
+"""Reputation rules that need no framework."""
