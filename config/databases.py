@@ -8,8 +8,8 @@ Resolution order for an alias (``default``, ``identity``, ``learning``, ...):
    its own database on it, named ``<DATABASE_NAME_PREFIX><alias>``.
 3. Neither: the embedded default, one SQLite file per alias under ``DATA_DIR``.
 
-PostgreSQL connections use psycopg 3's pool (``DATABASE_POOL``), Django's
-``CONN_HEALTH_CHECKS`` and pass TLS options (``DATABASE_SSLMODE``,
+PostgreSQL connections use psycopg 3's pool (``DATABASE_POOL``; Django hands the pool
+a health check when ``CONN_HEALTH_CHECKS`` is on) and pass TLS options (``DATABASE_SSLMODE``,
 ``DATABASE_SSLROOTCERT``) through to libpq.
 """
 
@@ -43,7 +43,9 @@ def _parse_url(variable: str, url: str) -> dict[str, Any]:
     try:
         return environ.Env.db_url_config(url)
     except (ValueError, KeyError) as exc:
-        raise ImproperlyConfigured(f"The {variable} environment variable is invalid: {exc}") from None
+        raise ImproperlyConfigured(
+            f"The {variable} environment variable is invalid: {exc}"
+        ) from None
 
 
 def _postgres_options(service: str) -> dict[str, Any]:
@@ -62,8 +64,6 @@ def _postgres_options(service: str) -> dict[str, Any]:
             )
         options["sslrootcert"] = rootcert
     if read("DATABASE_POOL", "bool", True):
-        from psycopg_pool import ConnectionPool
-
         min_size = read("DATABASE_POOL_MIN_SIZE", "int", 1)
         max_size = read("DATABASE_POOL_MAX_SIZE", "int", 10)
         if not 0 <= min_size <= max_size or max_size < 1:
@@ -75,7 +75,6 @@ def _postgres_options(service: str) -> dict[str, Any]:
             "min_size": min_size,
             "max_size": max_size,
             "timeout": read("DATABASE_POOL_TIMEOUT", "float", 10.0),
-            "check": ConnectionPool.check_connection,
         }
     return options
 
@@ -96,7 +95,10 @@ def database_config(alias: str, *, service: str, data_dir: Path) -> dict[str, An
         config = _parse_url("DATABASE_SERVER_URL", _with_database(server_url, prefix + alias))
     else:
         data_dir.mkdir(parents=True, exist_ok=True)
-        config = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(data_dir / f"{alias}.sqlite3")}
+        config = {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(data_dir / f"{alias}.sqlite3"),
+        }
 
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers proceed while a writer commits; the busy timeout makes
@@ -122,7 +124,8 @@ def databases(aliases: tuple[str, ...], *, service: str, data_dir: Path) -> dict
     ``default`` that raises on use, so a stray query outside its own database fails
     loudly instead of opening a connection it should not have.
     """
-    result = {alias: database_config(alias, service=service, data_dir=data_dir) for alias in aliases}
+    result = {
+        alias: database_config(alias, service=service, data_dir=data_dir) for alias in aliases
+    }
     result.setdefault("default", {"ENGINE": "django.db.backends.dummy"})
     return result
-

@@ -22,12 +22,33 @@ env = environ.Env()
 _MISSING = object()
 
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _strict_bool(name: str, default: Any = _MISSING) -> bool:
+    """A boolean that refuses typos: ``DEBUG=ture`` must not silently mean False."""
+    raw = env.str(name, default=None)
+    if raw is None:
+        if default is _MISSING:
+            raise ImproperlyConfigured(f"Set the {name} environment variable.")
+        return default
+    value = raw.strip().lower()
+    if value not in _TRUE | _FALSE:
+        raise ValueError(f"expected one of {sorted(_TRUE | _FALSE - {''})}")
+    return value in _TRUE
+
+
 def read(name: str, cast: Callable[..., Any] | str = "str", default: Any = _MISSING) -> Any:
     """Return the variable ``name`` parsed with django-environ's ``cast`` method.
 
-    ``cast`` names an ``environ.Env`` method (``"bool"``, ``"int"``, ``"list"``, ...).
+    ``cast`` names an ``environ.Env`` method (``"int"``, ``"list"``, ...) or ``"bool"``,
+    which is parsed strictly.
     """
-    parse = getattr(env, cast) if isinstance(cast, str) else cast
+    if cast == "bool":
+        parse = _strict_bool
+    else:
+        parse = getattr(env, cast) if isinstance(cast, str) else cast
     try:
         if default is _MISSING:
             return parse(name)

@@ -16,6 +16,8 @@ def load(stdout) -> None:
     with transaction.atomic(using="default"):
         for method, pattern, target, mode in ROUTES:
             Route.objects.get_or_create(
-                method=method, path_pattern=pattern, defaults={"legacy_target": target, "mode": mode}
+                method=method,
+                path_pattern=pattern,
+                defaults={"legacy_target": target, "mode": mode},
             )
     stdout.write(f"gateway: {len(ROUTES)} routes")

@@ -4,7 +4,7 @@ Every value comes from the environment with a safe default for the embedded run
 (documented in ``.env.example``); a bad value stops start-up with the variable's name.
 """
 
+from config.settings.api import *  # noqa: F403
 from config.settings.core import *  # noqa: F403
 from config.settings.data import *  # noqa: F403
-from config.settings.api import *  # noqa: F403
 from config.settings.tasks import *  # noqa: F403

@@ -13,7 +13,7 @@ DEBUG = read("DEBUG", "bool", False)
 
 # Placeholders that must never sign anything in production.
 _KNOWN_PLACEHOLDERS = {"", "change-me", "changeme", "secret", "insecure-dev-key"}
-_DEV_SECRET_KEY = "insecure-dev-key"
+_DEV_SECRET_KEY = "insecure-dev-key"  # noqa: S105 - refused unless DEBUG is on
 SECRET_KEY = read("SECRET_KEY", "str", "")
 if SECRET_KEY in _KNOWN_PLACEHOLDERS or len(SECRET_KEY) < 32:
     if not DEBUG:
@@ -115,4 +115,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Django's own console handler would print every record a second time.
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
 }

@@ -31,18 +31,20 @@ class Proposal(models.Model):
     class Meta:
         ordering = ["-created_at", "id"]
 
+    def __str__(self) -> str:
+        return self.title
+
     def clean(self):
         """Refuse a status change the lifecycle does not allow (admin edits included)."""
         super().clean()
         if self._state.adding:
             return
         stored = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
-        if stored and stored != self.status and not can_transition(
-            ProposalStatus(stored), ProposalStatus(self.status)
+        if (
+            stored
+            and stored != self.status
+            and not can_transition(ProposalStatus(stored), ProposalStatus(self.status))
         ):
             raise ValidationError(
                 {"status": f"A proposal cannot move from {stored} to {self.status}."}
             )
-
-    def __str__(self) -> str:
-        return self.title

@@ -5,7 +5,6 @@ import os
 from django.db import transaction
 
 from common.demo_ids import demo_member_id
-
 from domains.identity.models import User
 
 ADMIN_EMAIL = "admin@example.com"

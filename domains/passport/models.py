@@ -42,7 +42,9 @@ class Competency(models.Model):
         ordering = ["framework", "code"]
         verbose_name_plural = "competencies"
         constraints = [
-            models.UniqueConstraint(fields=["framework", "code"], name="competency_code_per_framework")
+            models.UniqueConstraint(
+                fields=["framework", "code"], name="competency_code_per_framework"
+            )
         ]
 
     def __str__(self) -> str:

@@ -11,4 +11,6 @@ from domains.reputation.models import Rating
 
 def rating_list_counting(*, ratee_id: uuid.UUID, now: datetime) -> QuerySet[Rating]:
     """Ratings of ``ratee_id`` that count at ``now`` (the last 30 days)."""
-    return Rating.objects.filter(ratee_id=ratee_id, given_at__gte=window_start(now), given_at__lte=now)
+    return Rating.objects.filter(
+        ratee_id=ratee_id, given_at__gte=window_start(now), given_at__lte=now
+    )

@@ -32,6 +32,10 @@ class Command(BaseCommand):
         for alias in aliases or configured:
             if verbosity:
                 self.stdout.write(self.style.MIGRATE_HEADING(f"Migrating database '{alias}'"))
-            call_command("migrate", database=alias, interactive=False, verbosity=max(verbosity - 1, 0))
+            call_command(
+                "migrate", database=alias, interactive=False, verbosity=max(verbosity - 1, 0)
+            )
         if verbosity:
-            self.stdout.write(self.style.SUCCESS(f"Migrated {len(aliases or configured)} database(s)."))
+            self.stdout.write(
+                self.style.SUCCESS(f"Migrated {len(aliases or configured)} database(s).")
+            )

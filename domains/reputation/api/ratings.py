@@ -12,7 +12,16 @@ from domains.reputation.selectors import rating_list_counting
 class RatingOutput(serializers.ModelSerializer):
     class Meta:
         model = Rating
-        fields = ("id", "rater_id", "ratee_id", "context_type", "context_id", "score", "comment", "given_at")
+        fields = (
+            "id",
+            "rater_id",
+            "ratee_id",
+            "context_type",
+            "context_id",
+            "score",
+            "comment",
+            "given_at",
+        )
 
 
 class MemberRatingListApi(generics.ListAPIView):

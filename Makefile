@@ -1,0 +1,59 @@
+# The two Quick start commands (README): `make run` and `make test`.
+# Everything installs into a virtualenv; nothing is installed system-wide except
+# PostgreSQL and Redis when `make test` finds them missing (Debian/Ubuntu, apt-get).
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# `make test` runs against a real PostgreSQL (one database per alias) and Redis.
+TEST_DATABASE_SERVER_URL ?= postgres://postgres:postgres@127.0.0.1:5432
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+PYTEST_ARGS ?=
+
+.PHONY: run test install install-dev migrate demo lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-runtime
+
+install: $(VENV)/.installed-runtime
+install-dev: $(VENV)/.installed-dev
+
+## make run: install, migrate every database, load demo data, serve on HOST:PORT.
+run: export DEBUG ?= true
+run: install
+	$(BIN)/python manage.py migrate_all
+	$(BIN)/python manage.py load_demo
+	@echo ""
+	@echo "Platform on http://$(HOST):$(PORT)/"
+	@echo "  API docs     http://$(HOST):$(PORT)/api/docs/"
+	@echo "  Admin        http://$(HOST):$(PORT)/admin/  (admin@example.com / $${DEMO_PASSWORD:-demo-password-2026})"
+	@echo "  Readiness    http://$(HOST):$(PORT)/ready"
+	@echo ""
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## make test: install dev tools, make sure PostgreSQL and Redis answer, run the suite.
+test: export DATABASE_SERVER_URL ?= $(TEST_DATABASE_SERVER_URL)
+test: export REDIS_URL ?= $(TEST_REDIS_URL)
+test: export SECRET_KEY ?= test-only-secret-key-0123456789abcdef
+test: install-dev
+	scripts/ensure-services.sh
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+clean:
+	rm -rf var/ staticfiles/ .pytest_cache .ruff_cache

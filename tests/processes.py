@@ -1,0 +1,54 @@
+"""Run Django in a child process with a chosen environment.
+
+Settings are read once per process, so configuration behaviour (``SERVICE``, one
+alias pointed at a dead server, a bad variable) is tested in a fresh interpreter.
+The child reuses the test databases the session created, by URL.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.db import connections
+
+REPO = Path(__file__).resolve().parent.parent
+
+#: Variables the parent's configuration may have set; the child starts from a clean slate.
+_CONFIG_PREFIXES = ("DATABASE_", "REDIS_URL", "SERVICE", "DEBUG", "SECRET_KEY", "DATA_DIR")
+
+
+def clean_environment(**overrides: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_CONFIG_PREFIXES)}
+    env["SECRET_KEY"] = "child-process-secret-key-0123456789abcdef"
+    env.update(overrides)
+    return env
+
+
+def database_urls_for(*aliases: str) -> dict[str, str]:
+    """``DATABASE_URL_<ALIAS>`` for the given aliases, pointing at this session's test DBs."""
+    urls = {}
+    for alias in aliases:
+        settings = connections[alias].settings_dict
+        if connections[alias].vendor == "postgresql":
+            auth = settings["USER"] + (f":{settings['PASSWORD']}" if settings["PASSWORD"] else "")
+            url = f"postgres://{auth}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+        else:
+            url = f"sqlite:///{settings['NAME']}"
+        urls[f"DATABASE_URL_{alias.upper()}"] = url
+    return urls
+
+
+def run_django(code: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run ``code`` after ``django.setup()`` in a child interpreter."""
+    script = "import django\ndjango.setup()\n" + code
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
