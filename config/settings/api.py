@@ -1,18 +1,21 @@
 """REST conventions shared by every domain: errors, pagination, schema."""
 
-from config.settings.core import SERVICE
+from config.settings.core import SERVES_ADMIN, SERVICE
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Sessions exist only where the users live; elsewhere requests carry tokens.
+    "DEFAULT_AUTHENTICATION_CLASSES": (
+        ["rest_framework.authentication.SessionAuthentication"] if SERVES_ADMIN else []
+    ),
     # Closed by default: an endpoint that is public says so.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "common.api.pagination.Pagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "common.api.problems.problem_exception_handler",
-    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser" if SERVES_ADMIN else None,
 }
 
 SPECTACULAR_SETTINGS = {

@@ -7,6 +7,9 @@ from config.services import SERVICE_CHOICES, selected_parts, serves_admin
 
 SERVICE = choice("SERVICE", SERVICE_CHOICES, "all")
 PARTS = selected_parts(SERVICE)
+#: The users' part also serves Django's auth, sessions and admin (their tables point
+#: at users). Other parts install none of them: they hold no user table and will
+#: authenticate requests from tokens alone.
 SERVES_ADMIN = serves_admin(PARTS)
 
 DEBUG = read("DEBUG", "bool", False)
@@ -27,8 +30,6 @@ ALLOWED_HOSTS = read("ALLOWED_HOSTS", "list", ["localhost", "127.0.0.1", "[::1]"
 CSRF_TRUSTED_ORIGINS = read("CSRF_TRUSTED_ORIGINS", "list", [])
 
 INSTALLED_APPS = [
-    "django.contrib.contenttypes",
-    "django.contrib.auth",
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
@@ -36,10 +37,13 @@ INSTALLED_APPS = [
     "common",
 ]
 if SERVES_ADMIN:
-    INSTALLED_APPS += [
+    INSTALLED_APPS = [
+        "django.contrib.contenttypes",
+        "django.contrib.auth",
         "django.contrib.admin",
         "django.contrib.sessions",
         "django.contrib.messages",
+        *INSTALLED_APPS,
     ]
 INSTALLED_APPS += [app for part in PARTS for app in part.apps]
 
@@ -68,8 +72,14 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
+                *(
+                    [
+                        "django.contrib.auth.context_processors.auth",
+                        "django.contrib.messages.context_processors.messages",
+                    ]
+                    if SERVES_ADMIN
+                    else []
+                ),
             ],
         },
     },
