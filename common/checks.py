@@ -15,11 +15,19 @@ from django.core import checks
 from django.db import models, router
 
 
+def _alias(model: type[models.Model]) -> str:
+    """The model's database, or ``*`` for tables that exist in every database."""
+    try:
+        return router.db_for_write(model)
+    except LookupError:
+        return "*"
+
+
 def cross_database_relations(model_list: Iterable[type[models.Model]]) -> list[checks.Error]:
     """One error per relation field whose two ends are routed to different aliases."""
     errors = []
     for model in model_list:
-        own = router.db_for_write(model)
+        own = _alias(model)
         for field in model._meta.get_fields(include_hidden=True):
             related = getattr(field, "related_model", None)
             if not field.is_relation or related is None or field.auto_created:
@@ -34,7 +42,7 @@ def cross_database_relations(model_list: Iterable[type[models.Model]]) -> list[c
                     )
                 )
                 continue
-            other = router.db_for_write(related)
+            other = _alias(related)
             if other != own:
                 errors.append(
                     checks.Error(

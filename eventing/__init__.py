@@ -1,2 +1,5 @@
-"""The event bus: envelope, transactional outbox relay, Redis Streams transport,
-consumer runner, dead letters and the schema registry. No domain knowledge."""
+"""The event bus: transactional outbox, relay to Redis Streams, consumer groups with an
+inbox for idempotency, dead letters, and the event-sourced stores' plumbing.
+
+No domain knowledge: domains register what they publish and handle.
+"""

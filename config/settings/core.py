@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "common",
+    "eventing",
 ]
 if SERVES_ADMIN:
     INSTALLED_APPS = [
