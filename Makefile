@@ -48,6 +48,7 @@ test: export REDIS_URL ?= $(TEST_REDIS_URL)
 test: export SECRET_KEY ?= test-only-secret-key-0123456789abcdef
 test: install-dev
 	scripts/ensure-services.sh
+	scripts/install-validators.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
