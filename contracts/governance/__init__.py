@@ -1,0 +1,1 @@
+"""Events the governance domain publishes: proposals moving on and decisions recorded."""

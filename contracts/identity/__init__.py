@@ -1,0 +1,1 @@
+"""Events the identity domain publishes: members joining, roles granted and revoked."""

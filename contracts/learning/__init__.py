@@ -1,0 +1,1 @@
+"""Events the learning domain publishes: xAPI statements recorded and voided."""

@@ -1,0 +1,1 @@
+"""Events the marketplace domain publishes: spaces listed and bookings changing state."""

@@ -1,0 +1,1 @@
+"""Events the passport domain publishes: verifiable credentials issued and revoked."""

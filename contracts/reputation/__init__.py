@@ -1,0 +1,1 @@
+"""Events the reputation domain publishes: ratings given and reputation recomputed."""
