@@ -9,6 +9,25 @@ from django.db import models
 from domains.governance.domain.lifecycle import ProposalStatus, can_transition
 
 
+class Member(models.Model):
+    """A member as governance knows them, from ``identity.member_registered`` events.
+
+    Governance never asks identity: eligibility (roles, reputation) grows here from
+    published events.
+    """
+
+    member_id = models.UUIDField(unique=True)
+    display_name = models.CharField(max_length=120, blank=True)
+    joined_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["joined_at", "member_id"]
+
+    def __str__(self) -> str:
+        return self.display_name or str(self.member_id)
+
+
 class Proposal(models.Model):
     """A member's proposal to the community, moving through its lifecycle."""
 

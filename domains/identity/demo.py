@@ -6,6 +6,7 @@ from django.db import transaction
 
 from common.demo_ids import demo_member_id
 from domains.identity.models import User
+from domains.identity.services import user_register
 
 ADMIN_EMAIL = "admin@example.com"
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-password-2026")
@@ -25,7 +26,7 @@ def load(stdout) -> None:
             )
         for email, name in MEMBERS:
             if not User.objects.filter(email=email).exists():
-                User.objects.create_user(
-                    email, DEMO_PASSWORD, display_name=name, id=demo_member_id(email)
+                user_register(
+                    email=email, password=DEMO_PASSWORD, display_name=name, id=demo_member_id(email)
                 )
     stdout.write(f"identity: admin login {ADMIN_EMAIL} / {DEMO_PASSWORD}")

@@ -1,0 +1,21 @@
+"""The event bus: stream caps, batches, retries, dead letters, claiming, polling."""
+
+from config.env import read
+
+#: Approximate cap of each event stream (XADD MAXLEN ~).
+EVENTBUS_STREAM_MAXLEN = read("EVENTBUS_STREAM_MAXLEN", "int", 1_000_000)
+#: Seconds to wait for Redis before a call fails.
+EVENTBUS_REDIS_TIMEOUT = read("EVENTBUS_REDIS_TIMEOUT", "float", 5.0)
+#: How long a consumer blocks on XREADGROUP waiting for new entries.
+EVENTBUS_BLOCK_MS = read("EVENTBUS_BLOCK_MS", "int", 1000)
+#: Entries read (consumer) or published (relay) per batch.
+EVENTBUS_BATCH_SIZE = read("EVENTBUS_BATCH_SIZE", "int", 200)
+#: Attempts before a failing message goes to the group's dead-letter stream.
+EVENTBUS_MAX_ATTEMPTS = read("EVENTBUS_MAX_ATTEMPTS", "int", 5)
+#: Backoff between attempts: full jitter over base * 2**attempt, capped.
+EVENTBUS_RETRY_BASE_SECONDS = read("EVENTBUS_RETRY_BASE_SECONDS", "float", 0.5)
+EVENTBUS_RETRY_MAX_SECONDS = read("EVENTBUS_RETRY_MAX_SECONDS", "float", 60.0)
+#: A message pending this long on a consumer that stopped is claimed by another.
+EVENTBUS_CLAIM_IDLE_MS = read("EVENTBUS_CLAIM_IDLE_MS", "int", 60_000)
+#: How often an idle relay looks for new outbox rows.
+EVENTBUS_RELAY_POLL_SECONDS = read("EVENTBUS_RELAY_POLL_SECONDS", "float", 0.02)

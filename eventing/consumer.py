@@ -1,0 +1,245 @@
+"""A consumer-group member: read, apply once, acknowledge, retry, dead-letter, reclaim.
+
+Delivery is at-least-once: an entry is acknowledged (``XACK``) only after its effect
+committed. A batch is applied in one transaction on the group's database with a
+savepoint per entry, so one failing entry does not hold back the others. A failure
+is retried with exponential backoff and full jitter (``random(0, base * 2**n)``,
+capped); the attempt count is Redis's own delivery counter, so it survives restarts.
+After ``max_attempts`` the entry moves to the group's dead-letter stream with its
+error. Entries left pending by a consumer that died are claimed (``XAUTOCLAIM``)
+once idle longer than ``claim_idle_ms``. ``stop()`` (SIGTERM) lets the batch in hand
+finish, then the loop returns.
+
+Redis consumer groups give exactly what the bus needs (pending lists, delivery
+counts, claiming); Celery is for tasks, not for ordered streams with per-group
+offsets, so this loop is ours.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import socket
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import redis
+from django.conf import settings
+from django.db import close_old_connections, transaction
+
+from contracts.envelope import Envelope
+from contracts.errors import ContractError
+from eventing.deadletters import dead_letter
+from eventing.handlers import REGISTRY
+from eventing.inbox import Outcome, apply_envelope
+
+logger = logging.getLogger(__name__)
+
+Entry = tuple[str, str, dict]  # stream, entry id, fields
+
+
+def backoff_seconds(attempt: int, *, base: float, cap: float) -> float:
+    """Full jitter: uniform over [0, min(cap, base * 2**attempt)]."""
+    return random.uniform(0, min(cap, base * 2**attempt))  # noqa: S311 - jitter, not crypto
+
+
+def ensure_group(client: redis.Redis, stream: str, group: str) -> None:
+    """Create the group at the start of the stream, so nothing published before is missed."""
+    try:
+        client.xgroup_create(stream, group, id="0", mkstream=True)
+    except redis.ResponseError as exc:
+        if "BUSYGROUP" not in str(exc):
+            raise
+
+
+@dataclass
+class Stats:
+    applied: int = 0
+    duplicates: int = 0
+    ignored: int = 0
+    failed: int = 0
+    dead_lettered: int = 0
+    claimed: int = 0
+
+
+@dataclass
+class Consumer:
+    group: str
+    client: redis.Redis
+    name: str = field(default_factory=lambda: f"{socket.gethostname()}-{threading.get_ident()}")
+    batch_size: int = field(default_factory=lambda: settings.EVENTBUS_BATCH_SIZE)
+    block_ms: int = field(default_factory=lambda: settings.EVENTBUS_BLOCK_MS)
+    claim_idle_ms: int = field(default_factory=lambda: settings.EVENTBUS_CLAIM_IDLE_MS)
+    max_attempts: int = field(default_factory=lambda: settings.EVENTBUS_MAX_ATTEMPTS)
+    retry_base: float = field(default_factory=lambda: settings.EVENTBUS_RETRY_BASE_SECONDS)
+    retry_cap: float = field(default_factory=lambda: settings.EVENTBUS_RETRY_MAX_SECONDS)
+    stats: Stats = field(default_factory=Stats)
+
+    def __post_init__(self) -> None:
+        self.streams = REGISTRY.streams_for(self.group)
+        self.alias = REGISTRY.alias_for(self.group)
+        self._stopping = threading.Event()
+        self._retry_at: dict[tuple[str, str], float] = {}
+        self._next_claim = 0.0
+        for stream in self.streams:
+            ensure_group(self.client, stream, self.group)
+
+    # -- lifecycle -------------------------------------------------------------------
+    def stop(self) -> None:
+        self._stopping.set()
+
+    def run(self) -> Stats:
+        while not self._stopping.is_set():
+            try:
+                self.step()
+            except (redis.ConnectionError, redis.TimeoutError) as exc:
+                logger.warning("consumer %s: Redis unavailable (%s); retrying", self.name, exc)
+                self._stopping.wait(1.0)
+        return self.stats
+
+    def step(self) -> int:
+        """One round: reclaim, retry what is due, read new entries. Entries handled."""
+        close_old_connections()
+        handled = self._claim_stuck() + self._retry_due()
+        block = 0 if handled else self._block_ms()
+        handled += self._process(self._read_new(block))
+        return handled
+
+    # -- reading -----------------------------------------------------------------------
+    def _block_ms(self) -> int:
+        if not self._retry_at:
+            return self.block_ms
+        wait = min(self._retry_at.values()) - time.monotonic()
+        return max(1, min(self.block_ms, int(wait * 1000)))
+
+    def _read_new(self, block_ms: int) -> list[Entry]:
+        response = self.client.xreadgroup(
+            self.group,
+            self.name,
+            dict.fromkeys(self.streams, ">"),
+            count=self.batch_size,
+            block=block_ms or None,
+        )
+        return [
+            (_text(stream), _text(entry_id), fields)
+            for stream, entries in response or []
+            for entry_id, fields in entries
+            if fields is not None
+        ]
+
+    def _claim_stuck(self) -> int:
+        now = time.monotonic()
+        if now < self._next_claim:
+            return 0
+        self._next_claim = now + max(self.claim_idle_ms / 4000, 0.05)
+        claimed: list[Entry] = []
+        for stream in self.streams:
+            start = "0-0"
+            while True:
+                next_start, entries, _deleted = self.client.xautoclaim(
+                    stream, self.group, self.name, self.claim_idle_ms, start, count=self.batch_size
+                )
+                claimed += [(stream, _text(i), f) for i, f in entries if f is not None]
+                start = _text(next_start)
+                if start == "0-0" or len(claimed) >= self.batch_size:
+                    break
+        self.stats.claimed += len(claimed)
+        return self._process(claimed)
+
+    def _retry_due(self) -> int:
+        now = time.monotonic()
+        due = [key for key, at in self._retry_at.items() if at <= now]
+        entries: list[Entry] = []
+        for stream, entry_id in due:
+            del self._retry_at[(stream, entry_id)]
+            reclaimed = self.client.xclaim(stream, self.group, self.name, 0, [entry_id])
+            entries += [(stream, _text(i), f) for i, f in reclaimed if f is not None]
+        return self._process(entries)
+
+    # -- applying ----------------------------------------------------------------------
+    def _process(self, entries: Sequence[Entry]) -> int:
+        if not entries:
+            return 0
+        done: list[Entry] = []
+        failed: list[tuple[Entry, str]] = []
+        with transaction.atomic(using=self.alias):
+            for entry in entries:
+                try:
+                    envelope = Envelope.from_json(_text(entry[2][b"envelope"]))
+                except (KeyError, ContractError, ValueError) as exc:
+                    # Unreadable: no attempt can succeed, straight to the dead letters.
+                    self._dead_letter(entry, f"unreadable envelope: {exc}", attempts=1)
+                    continue
+                try:
+                    outcome = apply_envelope(self.group, envelope)
+                except ContractError as exc:
+                    # The payload does not fit its contract: retrying cannot help.
+                    self._dead_letter(
+                        entry, f"payload does not fit its contract: {exc}", attempts=1
+                    )
+                    continue
+                except Exception as exc:  # noqa: BLE001 - any handler error is retried
+                    logger.warning("%s: %s failed: %r", self.group, envelope.id, exc)
+                    failed.append((entry, f"{type(exc).__name__}: {exc}"))
+                    continue
+                self._count(outcome)
+                done.append(entry)
+        self._ack(done)
+        for entry, error in failed:
+            self._schedule_retry(entry, error)
+        return len(entries)
+
+    def _count(self, outcome: Outcome) -> None:
+        if outcome is Outcome.APPLIED:
+            self.stats.applied += 1
+        elif outcome is Outcome.DUPLICATE:
+            self.stats.duplicates += 1
+        else:
+            self.stats.ignored += 1
+
+    def _ack(self, entries: Sequence[Entry]) -> None:
+        by_stream: dict[str, list[str]] = {}
+        for stream, entry_id, _ in entries:
+            by_stream.setdefault(stream, []).append(entry_id)
+        for stream, ids in by_stream.items():
+            self.client.xack(stream, self.group, *ids)
+
+    def _schedule_retry(self, entry: Entry, error: str) -> None:
+        stream, entry_id, _ = entry
+        self.stats.failed += 1
+        pending = self.client.xpending_range(stream, self.group, entry_id, entry_id, 1)
+        attempts = pending[0]["times_delivered"] if pending else 1
+        if attempts >= self.max_attempts:
+            self._dead_letter(entry, error, attempts=attempts)
+            return
+        delay = backoff_seconds(attempts, base=self.retry_base, cap=self.retry_cap)
+        self._retry_at[(stream, entry_id)] = time.monotonic() + delay
+
+    def _dead_letter(self, entry: Entry, error: str, *, attempts: int) -> None:
+        stream, entry_id, fields = entry
+        dead_letter(
+            self.client,
+            group=self.group,
+            stream=stream,
+            entry_id=entry_id,
+            envelope=_text(fields.get(b"envelope", b"")),
+            error=error,
+            attempts=attempts,
+        )
+        self.stats.dead_lettered += 1
+
+
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def envelope_text(envelope: Envelope) -> dict[str, str]:
+    """Stream fields for ``envelope``, as the relay writes them (tests and replay)."""
+    return {
+        "id": str(envelope.id),
+        "type": envelope.type,
+        "envelope": json.dumps(envelope.to_dict()),
+    }

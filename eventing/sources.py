@@ -1,0 +1,30 @@
+"""Which sources the relay of this process reads: every configured database's outbox,
+and the event-sourced applications the installed apps declare.
+
+An app declares its applications on its ``AppConfig`` as
+``event_applications = ["domains.x.application.XApplication"]``; the producer name is
+the app's label.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from eventing.relay import EventStoreSource, OutboxSource
+
+
+def relay_sources() -> list:
+    sources: list = [
+        OutboxSource(alias)
+        for alias, config in settings.DATABASES.items()
+        if config["ENGINE"] != "django.db.backends.dummy"
+    ]
+    for config in apps.get_app_configs():
+        for dotted in getattr(config, "event_applications", ()):
+            from eventing.eventstore import get_application
+
+            application = get_application(import_string(dotted))
+            sources.append(EventStoreSource(application, application.database_alias, config.label))
+    return sources

@@ -1,0 +1,46 @@
+"""Redis Streams naming and the Redis client the bus uses.
+
+One stream per producing domain (``events:<producer>``), one dead-letter stream per
+consumer group (``deadletter:<group>``). Streams are capped (``XADD MAXLEN ~``) so a
+forgotten stream cannot fill Redis; the cap is far above any healthy lag and the
+lag metrics warn long before it matters.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import redis
+from django.conf import settings
+
+EVENT_STREAM_PREFIX = "events:"
+DEAD_LETTER_PREFIX = "deadletter:"
+
+
+def event_stream(producer: str) -> str:
+    return f"{EVENT_STREAM_PREFIX}{producer}"
+
+
+def dead_letter_stream(group: str) -> str:
+    return f"{DEAD_LETTER_PREFIX}{group}"
+
+
+def stream_maxlen() -> int:
+    return settings.EVENTBUS_STREAM_MAXLEN
+
+
+@cache
+def _client(url: str) -> redis.Redis:
+    return redis.Redis.from_url(
+        url,
+        socket_connect_timeout=settings.EVENTBUS_REDIS_TIMEOUT,
+        socket_timeout=settings.EVENTBUS_REDIS_TIMEOUT + settings.EVENTBUS_BLOCK_MS / 1000,
+        health_check_interval=30,
+    )
+
+
+def redis_client() -> redis.Redis:
+    """The bus's Redis connection pool (one per process and URL)."""
+    if not settings.REDIS_URL:
+        raise RuntimeError("REDIS_URL is not set: the bus runs in process (embedded mode).")
+    return _client(settings.REDIS_URL)
