@@ -1,0 +1,141 @@
+"""Crash and shutdown of real worker processes: ``relay_events`` and ``consume_events``.
+
+10,000 events go through the relay and a consumer group while the consumer is killed
+with SIGKILL mid-batch and another takes over: every event's effect exists exactly
+once. SIGTERM lets a worker finish the batch in hand and exit 0.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from django.db import transaction
+
+from contracts.identity.v1 import MemberRegistered
+from domains.governance.models import Member
+from eventing.deadletters import dead_letter_list
+from eventing.models import InboxMessage, OutboxMessage
+from eventing.outbox import outbox_publish
+from eventing.streams import event_stream
+from tests.processes import REPO, clean_environment, database_urls_for
+
+pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
+
+ALIASES = ("default", "identity", "learning", "reputation", "passport", "governance", "marketplace")
+EVENTS = 10_000
+
+
+def _publish(count: int) -> None:
+    joined = datetime.now(UTC)
+    for start in range(0, count, 1000):
+        with transaction.atomic(using="identity"):
+            for i in range(start, min(start + 1000, count)):
+                outbox_publish(
+                    alias="identity",
+                    producer="identity",
+                    event=MemberRegistered(
+                        member_id=uuid.uuid4(), display_name=f"m{i}", joined_at=joined
+                    ),
+                )
+
+
+def _worker(bus, tmp_path, name: str, *args: str) -> subprocess.Popen:
+    env = clean_environment(
+        **database_urls_for(*ALIASES),
+        REDIS_URL=bus.url,
+        EVENTBUS_RETRY_BASE_SECONDS="0.01",
+        EVENTBUS_RETRY_MAX_SECONDS="0.1",
+        EVENTBUS_BLOCK_MS="100",
+        EVENTBUS_BATCH_SIZE="100",
+    )
+    log = open(tmp_path / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
+    return subprocess.Popen(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _wait_for(predicate, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _stop(process: subprocess.Popen) -> int:
+    process.send_signal(signal.SIGTERM)
+    return process.wait(30)
+
+
+def test_ten_thousand_events_survive_a_killed_consumer_exactly_once(bus, tmp_path):
+    _publish(EVENTS)
+    relay = _worker(bus, tmp_path, "relay", "relay_events")
+    first = _worker(
+        bus, tmp_path, "first", "consume_events", "--group", "governance",
+        "--consumer", "first", "--claim-idle-ms", "1000",
+    )  # fmt: skip
+    try:
+        _wait_for(lambda: Member.objects.count() >= 2_000, 120, "the first consumer to get going")
+        os.kill(first.pid, signal.SIGKILL)  # mid-batch: no chance to commit or acknowledge
+        first.wait(10)
+        killed_at = Member.objects.count()
+        assert killed_at < EVENTS, "the consumer finished before it could be killed"
+
+        second = _worker(
+            bus, tmp_path, "second", "consume_events", "--group", "governance",
+            "--consumer", "second", "--claim-idle-ms", "1000",
+        )  # fmt: skip
+        try:
+            _wait_for(lambda: Member.objects.count() >= EVENTS, 240, "every event to be applied")
+            _wait_for(
+                lambda: (
+                    bus.client().xpending(event_stream("identity"), "governance")["pending"] == 0
+                ),
+                30,
+                "the reclaimed entries to be acknowledged",
+            )
+        finally:
+            assert _stop(second) == 0
+    finally:
+        if first.poll() is None:
+            first.kill()
+        assert _stop(relay) == 0
+
+    assert Member.objects.count() == EVENTS
+    assert Member.objects.values("member_id").distinct().count() == EVENTS
+    assert InboxMessage.objects.using("governance").filter(group="governance").count() == EVENTS
+    assert dead_letter_list(bus.client(), group="governance") == []
+    assert not OutboxMessage.objects.using("identity").filter(published_at__isnull=True).exists()
+    log = (tmp_path / "second.log").read_text()
+    assert "stopped:" in log
+    claimed = int(log.rsplit("claimed=", 1)[1].split()[0])
+    assert claimed > 0, "the second consumer should have reclaimed the first one's pending entries"
+
+
+def test_sigterm_finishes_the_batch_and_exits_zero(bus, tmp_path):
+    _publish(300)
+    relay = _worker(bus, tmp_path, "relay", "relay_events")
+    consumer = _worker(bus, tmp_path, "consumer", "consume_events", "--group", "governance")
+    try:
+        _wait_for(lambda: Member.objects.count() >= 1, 60, "the consumer to start applying")
+        assert _stop(consumer) == 0
+        applied = Member.objects.count()
+        # Everything applied was acknowledged: a clean stop leaves nothing half-done.
+        pending = bus.client().xpending(event_stream("identity"), "governance")["pending"]
+        assert pending == 0
+        assert InboxMessage.objects.using("governance").count() == applied
+    finally:
+        assert _stop(relay) == 0
+    assert "stopped: applied=" in (tmp_path / "consumer.log").read_text()
