@@ -19,3 +19,7 @@ EVENTBUS_RETRY_MAX_SECONDS = read("EVENTBUS_RETRY_MAX_SECONDS", "float", 60.0)
 EVENTBUS_CLAIM_IDLE_MS = read("EVENTBUS_CLAIM_IDLE_MS", "int", 60_000)
 #: How often an idle relay looks for new outbox rows.
 EVENTBUS_RELAY_POLL_SECONDS = read("EVENTBUS_RELAY_POLL_SECONDS", "float", 0.02)
+#: Published outbox rows are kept this long (audit, replay), then pruned.
+EVENTBUS_OUTBOX_RETENTION_DAYS = read("EVENTBUS_OUTBOX_RETENTION_DAYS", "int", 7)
+#: Inbox rows must outlive any possible redelivery of their message.
+EVENTBUS_INBOX_RETENTION_DAYS = read("EVENTBUS_INBOX_RETENTION_DAYS", "int", 30)

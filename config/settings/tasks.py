@@ -11,4 +11,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 #: Periodic work; the domain issues add their entries.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "prune-outbox": {"task": "eventing.prune_outbox", "schedule": 3600.0},
+    "prune-inbox": {"task": "eventing.prune_inbox", "schedule": 6 * 3600.0},
+}
