@@ -19,7 +19,18 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from eventing.eventstore import ConcurrencyConflict
+
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class Conflict(exceptions.APIException):
+    """409: the request conflicts with the resource's current state (a duplicate, a stale write)."""
+
+    status_code = 409
+    default_detail = "The request conflicts with the current state of the resource."
+    default_code = "conflict"
+
 
 #: Problem type slugs for error classes that carry more meaning than their status.
 _TYPES = {
@@ -33,6 +44,7 @@ _TYPES = {
     exceptions.NotAcceptable: "not-acceptable",
     exceptions.UnsupportedMediaType: "unsupported-media-type",
     exceptions.Throttled: "rate-limited",
+    Conflict: "conflict",
 }
 
 
@@ -77,6 +89,8 @@ def _code(detail: Any) -> str:
 
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF ``EXCEPTION_HANDLER``: every API error as problem+json."""
+    if isinstance(exc, ConcurrencyConflict):
+        exc = Conflict(str(exc))
     response = exception_handler(exc, context)
     if response is None:
         return None  # Unexpected: Django's handler500 answers, also as problem+json.

@@ -1,12 +1,19 @@
-"""Demo ratings for ``make run``: mentoring and space sessions between demo members."""
+"""Demo ratings for ``make run``: mentoring and space sessions between demo members.
+
+Given through the ledger like any rating, so loading twice records nothing new (the
+ledger refuses a second rating of the same context) and the read model is projected
+from the events.
+"""
 
 from datetime import timedelta
 
-from django.db import transaction
 from django.utils import timezone
 
 from common.demo_ids import demo_member_id
-from domains.reputation.models import Rating
+from domains.reputation.domain.ledger import DuplicateRating
+from domains.reputation.projections import RatingsProjection
+from domains.reputation.services import rating_give
+from eventing.projections import projection_catch_up
 
 RATINGS = [
     ("ana@example.com", "bruno@example.com", "mentoring", "demo-mentoring-1", 5, 2),
@@ -18,13 +25,22 @@ RATINGS = [
 
 def load(stdout) -> None:
     now = timezone.now()
-    with transaction.atomic(using="reputation"):
-        for rater, ratee, context_type, context_id, score, days_ago in RATINGS:
-            Rating.objects.get_or_create(
+    recorded = 0
+    for rater, ratee, context_type, context_id, score, days_ago in RATINGS:
+        try:
+            rating_give(
                 rater_id=demo_member_id(rater),
                 ratee_id=demo_member_id(ratee),
                 context_type=context_type,
                 context_id=context_id,
-                defaults={"score": score, "given_at": now - timedelta(days=days_ago)},
+                score=score,
+                given_at=now - timedelta(days=days_ago),
             )
-    stdout.write(f"reputation: {len(RATINGS)} ratings (one older than 30 days, so not counted)")
+        except DuplicateRating:
+            continue
+        recorded += 1
+    projection_catch_up(projection=RatingsProjection())
+    stdout.write(
+        f"reputation: {len(RATINGS)} ratings, {recorded} newly recorded "
+        "(one older than 30 days, so not counted)"
+    )

@@ -1,4 +1,8 @@
-"""Reputation's tables: ratings given by one member to another in a context."""
+"""Reputation's tables: the ratings read model, projected from the members' ledgers.
+
+The ledger (``domain/ledger.py``, event-sourced) is the record; ``Rating`` is rebuilt
+from it by ``projections.RatingsProjection`` and is never written directly.
+"""
 
 import uuid
 
@@ -7,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from domains.reputation.domain.ledger import CONTEXT_ID_MAX_LENGTH, CONTEXT_TYPE_MAX_LENGTH
 from domains.reputation.domain.ratings import MAX_SCORE, MIN_SCORE
 
 
@@ -17,8 +22,8 @@ class Rating(models.Model):
     rater_id = models.UUIDField(db_index=True)
     ratee_id = models.UUIDField(db_index=True)
     #: What was rated: a session, a mentoring, a booking, a space.
-    context_type = models.CharField(max_length=40)
-    context_id = models.CharField(max_length=100)
+    context_type = models.CharField(max_length=CONTEXT_TYPE_MAX_LENGTH)
+    context_id = models.CharField(max_length=CONTEXT_ID_MAX_LENGTH)
     score = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(MIN_SCORE), MaxValueValidator(MAX_SCORE)]
     )

@@ -6,8 +6,8 @@ import pytest
 
 from common.demo_ids import demo_member_id
 from domains.reputation.domain.ratings import RATING_LIFETIME, counts_at
-from domains.reputation.models import Rating
 from domains.reputation.selectors import rating_list_counting
+from domains.reputation.services import rating_give
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 RATER = demo_member_id("rater@example.org")
@@ -23,13 +23,13 @@ def test_a_rating_counts_for_thirty_days_exactly():
 
 
 @pytest.mark.django_db(databases=["reputation"])
-def test_the_selector_keeps_only_ratings_that_count_now():
+def test_the_selector_keeps_only_ratings_that_count_now(ledger_app):
     ages = {
         "29 days": timedelta(days=29),
         "30 days and 1 s": RATING_LIFETIME + timedelta(seconds=1),
     }
     for context_id, age in ages.items():
-        Rating.objects.create(
+        rating_give(
             rater_id=RATER, ratee_id=RATEE, context_type="session",
             context_id=context_id, score=5, given_at=NOW - age,
         )  # fmt: skip
@@ -38,12 +38,12 @@ def test_the_selector_keeps_only_ratings_that_count_now():
 
 
 @pytest.mark.django_db(databases=["identity", "reputation"])
-def test_member_ratings_need_a_signed_in_member(api_client, django_user_model):
+def test_member_ratings_need_a_signed_in_member(api_client, django_user_model, ledger_app):
     url = f"/api/v1/reputation/members/{RATEE}/ratings"
     assert api_client.get(url).status_code in (401, 403)
     api_client.force_authenticate(
         django_user_model.objects.create_user("v@example.org", "pw-1234567")
     )
-    Rating.objects.create(rater_id=RATER, ratee_id=RATEE, context_type="s", context_id="1", score=4)
+    rating_give(rater_id=RATER, ratee_id=RATEE, context_type="s", context_id="1", score=4)
     body = api_client.get(url).json()
     assert [r["score"] for r in body["results"]] == [4]

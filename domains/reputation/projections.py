@@ -1,0 +1,30 @@
+"""The ``Rating`` read model, projected from the members' ratings ledgers."""
+
+from typing import Any
+
+from domains.reputation.application import ReputationApplication
+from domains.reputation.domain.ledger import MemberLedger
+from domains.reputation.models import Rating
+from eventing.projections import Projection
+
+
+class RatingsProjection(Projection):
+    """One ``Rating`` row per ``RatingGiven`` event (any stored version of it)."""
+
+    name = "reputation.ratings"
+    application_class = ReputationApplication
+    read_models = (Rating,)
+
+    def apply(self, domain_event: Any) -> None:
+        if not isinstance(domain_event, MemberLedger.RatingGiven):
+            return
+        self.model(Rating).objects.using(self.alias).create(
+            id=domain_event.rating_id,
+            rater_id=domain_event.rater_id,
+            ratee_id=domain_event.ratee_id,
+            context_type=domain_event.context_type,
+            context_id=domain_event.context_id,
+            score=domain_event.score,
+            comment=domain_event.comment,
+            given_at=domain_event.given_at,
+        )

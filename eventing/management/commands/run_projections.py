@@ -1,0 +1,51 @@
+"""``manage.py run_projections``: keep the read models up to date with their event stores.
+
+Without ``--loop``: apply everything recorded so far, then exit. With ``--loop``: keep
+polling; SIGTERM (or SIGINT) lets the batch in hand commit, then the command exits 0.
+Several runners may run at once: each batch locks its projection's position.
+"""
+
+import signal
+import threading
+
+from django.core.management import BaseCommand, CommandError
+
+from eventing.projections import BATCH_SIZE, projection_run_batch, registered_projections
+
+
+class Command(BaseCommand):
+    help = "Apply new events to every projection (or the named ones)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("names", nargs="*", help="Projection names. Default: all.")
+        parser.add_argument("--loop", action="store_true", help="Keep polling until SIGTERM.")
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="Seconds between polls when idle."
+        )
+        parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
+
+    def handle(self, *args, names=(), loop=False, interval=1.0, batch_size=BATCH_SIZE, **options):
+        known = registered_projections()
+        unknown = sorted(set(names) - set(known))
+        if unknown:
+            raise CommandError(f"Unknown projection(s) {unknown}; known: {sorted(known)}")
+        projections = [cls() for name, cls in known.items() if not names or name in names]
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        signal.signal(signal.SIGINT, lambda *_: stop.set())
+        self.stdout.write(f"projecting {', '.join(p.name for p in projections) or 'nothing'}")
+        applied = {projection.name: 0 for projection in projections}
+        while not stop.is_set():
+            progressed = False
+            for projection in projections:
+                count = projection_run_batch(projection=projection, limit=batch_size)
+                applied[projection.name] += count
+                progressed = progressed or count > 0
+                if stop.is_set():
+                    break
+            if not progressed:
+                if not loop:
+                    break
+                stop.wait(interval)
+        for name, count in applied.items():
+            self.stdout.write(f"{name}: applied {count} events")

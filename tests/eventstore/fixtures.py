@@ -1,0 +1,45 @@
+"""Fixtures for tests that record events: an empty store per test, closed at the end.
+
+The event store commits on its own connections, outside the test's transaction, so
+its tables are emptied before and after each test that asks for ``ledger_app``; and
+its connection pools are closed before pytest-django drops the test databases (a
+database with open connections cannot be dropped).
+
+Imported by the conftest of each test package that records events.
+"""
+
+import pytest
+from psycopg import sql
+
+from domains.reputation.application import ReputationApplication
+from eventing.eventstore import DomainApplication, close_applications, get_application
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_event_stores_before_the_databases_go(django_db_setup):
+    yield
+    close_applications()
+
+
+def empty(app: DomainApplication) -> None:
+    """Delete every event and snapshot, and number notifications from 1 again.
+
+    DELETE, not TRUNCATE: a test's own transaction may still hold a read lock on the
+    table, which TRUNCATE would wait for (until after this fixture) but DELETE does not.
+    """
+    events, snapshots = f"{app.name.lower()}_events", f"{app.name.lower()}_snapshots"
+    with app.recorder.datastore.transaction(commit=True) as cursor:
+        for table in (events, snapshots):
+            cursor.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, 'notification_id'), 1, false)", [events]
+        )
+
+
+@pytest.fixture
+def ledger_app() -> ReputationApplication:
+    """The reputation event store, empty."""
+    app = get_application(ReputationApplication)
+    empty(app)
+    yield app
+    empty(app)

@@ -1,0 +1,123 @@
+"""The event store: configured from each alias's settings, in that domain's database only,
+and a stale write is refused as a conflict instead of overwriting."""
+
+from datetime import UTC, datetime
+from uuid import uuid4
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections
+from eventsourcing.domain import Aggregate, event
+
+from domains.reputation.application import ReputationApplication
+from domains.reputation.domain.ledger import MemberLedger
+from domains.reputation.services import rating_give
+from eventing.eventstore import (
+    ConcurrencyConflict,
+    DomainApplication,
+    get_application,
+    persistence_env,
+)
+
+GIVEN_AT = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
+
+def test_the_store_follows_the_test_database_it_is_built_on():
+    env = persistence_env("reputation")
+    assert env["PERSISTENCE_MODULE"] == "eventing.eventstore:PostgresFactory"
+    # pytest-django renamed the database after every module was imported.
+    assert env["POSTGRES_DBNAME"] == connections["reputation"].settings_dict["NAME"]
+    assert env["POSTGRES_DBNAME"].startswith("test_")
+    app = get_application(ReputationApplication)
+    assert app.persistence == env
+    assert get_application(ReputationApplication) is app
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}, "in-memory"),
+        (
+            {"ENGINE": "django.db.backends.sqlite3", "NAME": "file:m?mode=memory&cache=shared"},
+            "in-memory",
+        ),
+        ({"ENGINE": "django.db.backends.dummy"}, "has not configured"),
+    ],
+)
+def test_a_database_the_store_cannot_share_is_refused_with_a_reason(
+    settings, monkeypatch, config, message
+):
+    monkeypatch.setitem(settings.DATABASES, "scratch", config)
+    with pytest.raises(ImproperlyConfigured, match=message):
+        persistence_env("scratch")
+
+
+class Counter(Aggregate):
+    def __init__(self) -> None:
+        self.count = 0
+
+    @event("Incremented")
+    def increment(self) -> None:
+        self.count += 1
+
+
+def test_on_sqlite_the_store_uses_the_alias_file_and_refuses_stale_writes(
+    settings, monkeypatch, tmp_path
+):
+    path = tmp_path / "scratch.sqlite3"
+    monkeypatch.setitem(
+        settings.DATABASES, "scratch", {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}
+    )
+
+    class ScratchApplication(DomainApplication):
+        database_alias = "scratch"
+
+    with ScratchApplication() as app:
+        counter = Counter()
+        app.save(counter)
+        first, second = app.repository.get(counter.id), app.repository.get(counter.id)
+        first.increment()
+        second.increment()
+        app.save(first)
+        with pytest.raises(ConcurrencyConflict, match="Counter"):
+            app.save(second)
+        assert app.repository.get(counter.id).version == 2
+        assert app.recorder.events_table_name == "scratchapplication_events"
+    assert path.stat().st_size > 0
+
+
+@pytest.mark.django_db(databases=["reputation"])
+def test_two_writers_from_the_same_version_one_wins_the_other_gets_a_conflict(ledger_app):
+    ratee, rater_a, rater_b = uuid4(), uuid4(), uuid4()
+    ledger_app.save(MemberLedger(member_id=ratee))
+    ledger_id = MemberLedger.create_id(ratee)
+    first, second = ledger_app.repository.get(ledger_id), ledger_app.repository.get(ledger_id)
+    for ledger, rater in ((first, rater_a), (second, rater_b)):
+        ledger.give_rating(
+            rater_id=rater, context_type="session", context_id="1", score=4, comment="",
+            given_at=GIVEN_AT,
+        )  # fmt: skip
+    ledger_app.save(first)
+    with pytest.raises(ConcurrencyConflict, match="MemberLedger"):
+        ledger_app.save(second)
+    # The loser recorded nothing: the ledger holds the winner's rating only.
+    stored = list(ledger_app.events.get(ledger_id))
+    assert [type(e).__name__ for e in stored] == ["Opened", "RatingGiven"]
+    assert stored[1].rater_id == rater_a
+
+
+@pytest.mark.django_db(databases="__all__")
+def test_events_are_stored_in_the_reputation_database_and_no_other(ledger_app):
+    rating_give(rater_id=uuid4(), ratee_id=uuid4(), context_type="session", context_id="1", score=5)
+    table = f"{ledger_app.name.lower()}_events"
+    found = {}
+    for alias in connections:
+        if connections[alias].vendor != "postgresql":
+            continue
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [table])
+            (exists,) = cursor.fetchone()
+            if exists:
+                cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+                found[alias] = cursor.fetchone()[0]
+    assert found == {"reputation": 2}  # the ledger opened, the rating given
