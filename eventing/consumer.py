@@ -34,7 +34,7 @@ from contracts.envelope import Envelope
 from contracts.errors import ContractError
 from eventing.deadletters import dead_letter
 from eventing.handlers import REGISTRY
-from eventing.inbox import Outcome, apply_envelope
+from eventing.inbox import Outcome, apply_batch, apply_envelope
 
 logger = logging.getLogger(__name__)
 
@@ -163,16 +163,30 @@ class Consumer:
     def _process(self, entries: Sequence[Entry]) -> int:
         if not entries:
             return 0
+        readable: list[tuple[Entry, Envelope]] = []
+        for entry in entries:
+            try:
+                readable.append((entry, Envelope.from_json(_text(entry[2][b"envelope"]))))
+            except (KeyError, ContractError, ValueError) as exc:
+                # Unreadable: no attempt can succeed, straight to the dead letters.
+                self._dead_letter(entry, f"unreadable envelope: {exc}", attempts=1)
+        if readable:
+            try:
+                outcomes = apply_batch(self.group, self.alias, [env for _, env in readable])
+            except Exception:  # noqa: BLE001 - isolate the failure entry by entry below
+                logger.info("%s: batch failed, applying entry by entry", self.group)
+                self._process_one_by_one(readable)
+            else:
+                for outcome in outcomes:
+                    self._count(outcome)
+                self._ack([entry for entry, _ in readable])
+        return len(entries)
+
+    def _process_one_by_one(self, readable: Sequence[tuple[Entry, Envelope]]) -> None:
         done: list[Entry] = []
         failed: list[tuple[Entry, str]] = []
         with transaction.atomic(using=self.alias):
-            for entry in entries:
-                try:
-                    envelope = Envelope.from_json(_text(entry[2][b"envelope"]))
-                except (KeyError, ContractError, ValueError) as exc:
-                    # Unreadable: no attempt can succeed, straight to the dead letters.
-                    self._dead_letter(entry, f"unreadable envelope: {exc}", attempts=1)
-                    continue
+            for entry, envelope in readable:
                 try:
                     outcome = apply_envelope(self.group, envelope)
                 except ContractError as exc:
@@ -190,7 +204,6 @@ class Consumer:
         self._ack(done)
         for entry, error in failed:
             self._schedule_retry(entry, error)
-        return len(entries)
 
     def _count(self, outcome: Outcome) -> None:
         if outcome is Outcome.APPLIED:

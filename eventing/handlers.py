@@ -21,6 +21,7 @@ from contracts.events import Event
 from eventing.streams import event_stream
 
 Handler = Callable[[Event, Envelope], None]
+BatchHandler = Callable[[list[tuple[Event, Envelope]]], None]
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,16 @@ class Subscription:
     group: str
     alias: str
     event_class: type[Event]
-    handler: Handler
+    handler: Handler | BatchHandler
+    #: A batch handler takes every consecutive event of its type in a batch at once
+    #: (e.g. one bulk insert), instead of one call per event.
+    batch: bool = False
+
+    def apply_one(self, event: Event, envelope: Envelope) -> None:
+        if self.batch:
+            self.handler([(event, envelope)])
+        else:
+            self.handler(event, envelope)
 
     @property
     def stream(self) -> str:
@@ -79,11 +89,14 @@ class HandlerRegistry:
 REGISTRY = HandlerRegistry()
 
 
-def handles(event_class: type[Event], *, group: str, alias: str | None = None):
-    """Decorator: ``handler(event, envelope)`` applies ``event_class`` for ``group``."""
+def handles(event_class: type[Event], *, group: str, alias: str | None = None, batch: bool = False):
+    """Decorator: ``handler(event, envelope)`` applies ``event_class`` for ``group``.
 
-    def register(handler: Handler) -> Handler:
-        REGISTRY.register(Subscription(group, alias or group, event_class, handler))
+    With ``batch=True`` the handler is ``handler([(event, envelope), ...])``.
+    """
+
+    def register(handler):
+        REGISTRY.register(Subscription(group, alias or group, event_class, handler, batch))
         return handler
 
     return register

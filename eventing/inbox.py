@@ -1,9 +1,14 @@
-"""Applying one envelope for one consumer group, exactly once.
+"""Applying envelopes for one consumer group, exactly once.
 
 The inbox row and the handler's effect are written in one transaction on the
 group's database: a message delivered twice finds its inbox row and has no second
 effect; a handler that fails leaves neither behind. Used by the Redis consumer, the
 in-process bus and dead-letter replay alike, so all three share one semantics.
+
+``apply_batch`` is the fast path for a healthy stream: one transaction for the whole
+batch, inbox rows in one insert, batch handlers called once per run of their type.
+If anything in it fails, nothing of it commits and the caller falls back to
+``apply_envelope`` entry by entry, which isolates the failing one.
 """
 
 from __future__ import annotations
@@ -41,7 +46,44 @@ def apply_envelope(group: str, envelope: Envelope) -> Outcome:
                 )
             except IntegrityError as exc:
                 raise _AlreadyApplied from exc
-            sub.handler(event, envelope)
+            sub.apply_one(event, envelope)
     except _AlreadyApplied:
         return Outcome.DUPLICATE
     return Outcome.APPLIED
+
+
+def apply_batch(group: str, alias: str, envelopes: list[Envelope]) -> list[Outcome]:
+    """Apply a batch in one transaction, in order; raises if any part fails."""
+    outcomes: list[Outcome] = []
+    work: list[tuple] = []  # (subscription, event, envelope), in stream order
+    with transaction.atomic(using=alias):
+        applied = set(
+            InboxMessage.objects.using(alias)
+            .filter(group=group, event_id__in=[e.id for e in envelopes])
+            .values_list("event_id", flat=True)
+        )
+        for envelope in envelopes:
+            sub = REGISTRY.resolve(group, envelope.type, envelope.version)
+            if sub is None:
+                outcomes.append(Outcome.IGNORED)
+            elif envelope.id in applied:
+                outcomes.append(Outcome.DUPLICATE)
+            else:
+                applied.add(envelope.id)
+                work.append((sub, sub.event_class.from_payload(envelope.payload), envelope))
+                outcomes.append(Outcome.APPLIED)
+        InboxMessage.objects.using(alias).bulk_create(
+            InboxMessage(group=group, event_id=env.id, event_type=env.type) for _, _, env in work
+        )
+        run: list[tuple] = []
+        for item in [*work, None]:
+            if run and (item is None or item[0] is not run[0][0] or not item[0].batch):
+                sub = run[0][0]
+                if sub.batch:
+                    sub.handler([(event, env) for _, event, env in run])
+                else:
+                    sub.handler(run[0][1], run[0][2])
+                run = []
+            if item is not None:
+                run.append(item)
+    return outcomes

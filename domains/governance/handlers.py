@@ -10,9 +10,10 @@ from domains.governance.models import Member
 from eventing.handlers import handles
 
 
-@handles(MemberRegistered, group="governance")
-def member_registered(event: MemberRegistered, envelope: Envelope) -> None:
-    # create(), not an upsert: a second apply would be a bug, and must fail loudly.
-    Member.objects.create(
-        member_id=event.member_id, display_name=event.display_name, joined_at=event.joined_at
+@handles(MemberRegistered, group="governance", batch=True)
+def members_registered(items: list[tuple[MemberRegistered, Envelope]]) -> None:
+    # A plain insert, not an upsert: a second apply would be a bug and must fail loudly.
+    Member.objects.bulk_create(
+        Member(member_id=e.member_id, display_name=e.display_name, joined_at=e.joined_at)
+        for e, _ in items
     )

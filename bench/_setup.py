@@ -1,0 +1,61 @@
+"""Shared start-up for benchmarks: fresh PostgreSQL databases of their own, migrated.
+
+Benchmarks never touch the development or test databases: each gets databases named
+``bench_<alias>`` on the server in ``DATABASE_SERVER_URL`` (default: the local one),
+dropped and recreated on every run.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+REPO = Path(__file__).resolve().parent.parent
+ALIASES = ("default", "identity", "learning", "reputation", "passport", "governance", "marketplace")
+SERVER = os.environ.get("DATABASE_SERVER_URL", "postgres://postgres:postgres@127.0.0.1:5432")
+
+
+def bench_environment(**extra: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DATABASE_SERVER_URL": SERVER,
+        "DATABASE_NAME_PREFIX": "bench_",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-0123456789abcdef"),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+    return env
+
+
+def fresh_databases() -> None:
+    import psycopg
+
+    parts = urlsplit(SERVER)
+    with psycopg.connect(
+        host=parts.hostname, port=parts.port or 5432, user=parts.username,
+        password=parts.password, dbname="postgres", autocommit=True,
+    ) as conn:  # fmt: skip
+        for alias in ALIASES:
+            conn.execute(f'DROP DATABASE IF EXISTS "bench_{alias}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "bench_{alias}"')
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate_all", "-v0"],
+        cwd=REPO, env=bench_environment(), check=True,
+    )  # fmt: skip
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{platform.node()}: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
