@@ -9,4 +9,9 @@ class CommonConfig(AppConfig):
     verbose_name = "Platform common"
 
     def ready(self) -> None:
+        from django.conf import settings
+
         from common import checks  # noqa: F401 - registers the system checks
+        from common.observability.tracing import configure_tracing
+
+        configure_tracing(settings.SERVICE)

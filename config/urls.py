@@ -11,10 +11,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from common.health.views import health, ready
+from common.observability.views import metrics
 
 urlpatterns = [
     path("health", health, name="health"),
     path("ready", ready, name="ready"),
+    path("metrics", metrics, name="metrics"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]
@@ -23,6 +25,9 @@ for part in settings.PARTS:
     for app in part.apps:
         if part.api_prefix and find_spec(f"{app}.urls"):
             urlpatterns.append(path(f"api/v1/{part.api_prefix}/", include(f"{app}.urls")))
+
+if "domains.identity" in settings.INSTALLED_APPS:
+    urlpatterns.append(path(".well-known/", include("domains.identity.wellknown")))
 
 if settings.SERVES_ADMIN:
     from django.contrib import admin

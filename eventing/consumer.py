@@ -29,7 +29,10 @@ from dataclasses import dataclass, field
 import redis
 from django.conf import settings
 from django.db import close_old_connections, transaction
+from opentelemetry.trace import SpanKind
 
+from common.observability.metrics import DEAD_LETTERS, EVENTS_HANDLED
+from common.observability.tracing import extract_context, tracer
 from contracts.envelope import Envelope
 from contracts.errors import ContractError
 from eventing.deadletters import dead_letter
@@ -171,16 +174,35 @@ class Consumer:
                 # Unreadable: no attempt can succeed, straight to the dead letters.
                 self._dead_letter(entry, f"unreadable envelope: {exc}", attempts=1)
         if readable:
+            started = time.time_ns()
             try:
                 outcomes = apply_batch(self.group, self.alias, [env for _, env in readable])
             except Exception:  # noqa: BLE001 - isolate the failure entry by entry below
                 logger.info("%s: batch failed, applying entry by entry", self.group)
                 self._process_one_by_one(readable)
             else:
-                for outcome in outcomes:
+                for (_, envelope), outcome in zip(readable, outcomes, strict=True):
                     self._count(outcome)
+                    self._trace(envelope, outcome, started)
                 self._ack([entry for entry, _ in readable])
         return len(entries)
+
+    def _trace(self, envelope: Envelope, outcome: Outcome, started_ns: int) -> None:
+        """A consumer span per entry, child of the span that published it."""
+        span = tracer.start_span(
+            f"process {envelope.type}",
+            context=extract_context(envelope.traceparent),
+            kind=SpanKind.CONSUMER,
+            start_time=started_ns,
+            attributes={
+                "messaging.system": "redis_streams",
+                "messaging.consumer.group.name": self.group,
+                "messaging.message.id": str(envelope.id),
+                "messaging.operation.type": "process",
+                "platform.outcome": outcome.value,
+            },
+        )
+        span.end()
 
     def _process_one_by_one(self, readable: Sequence[tuple[Entry, Envelope]]) -> None:
         done: list[Entry] = []
@@ -200,12 +222,14 @@ class Consumer:
                     failed.append((entry, f"{type(exc).__name__}: {exc}"))
                     continue
                 self._count(outcome)
+                self._trace(envelope, outcome, time.time_ns())
                 done.append(entry)
         self._ack(done)
         for entry, error in failed:
             self._schedule_retry(entry, error)
 
     def _count(self, outcome: Outcome) -> None:
+        EVENTS_HANDLED.labels(group=self.group, outcome=outcome.value).inc()
         if outcome is Outcome.APPLIED:
             self.stats.applied += 1
         elif outcome is Outcome.DUPLICATE:
@@ -243,6 +267,7 @@ class Consumer:
             attempts=attempts,
         )
         self.stats.dead_lettered += 1
+        DEAD_LETTERS.labels(group=self.group, stream=stream).inc()
 
 
 def _text(value) -> str:

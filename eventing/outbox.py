@@ -1,16 +1,19 @@
 """Publishing from an ORM write: the transactional outbox.
 
 ``outbox_publish`` writes the event's envelope into the domain's own database in the
-caller's transaction, so the event exists if and only if the write committed. Nothing
-is sent from inside the transaction: after commit the relay (``relay_events``, or the
-in-process bus in the embedded run) delivers it.
+caller's transaction, so the event exists if and only if the write committed. The
+envelope carries the current trace context (``traceparent``) so the consumer's span
+joins the request's trace. Nothing is sent from inside the transaction: after commit
+the relay (``relay_events``, or the in-process bus in the embedded run) delivers it.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
+from opentelemetry.trace import SpanKind
 
+from common.observability.tracing import inject_traceparent, tracer
 from contracts.envelope import Envelope
 from contracts.events import Event, envelope_for
 from eventing.models import OutboxMessage
@@ -32,9 +35,16 @@ def outbox_publish(
     """Record ``event`` for publication, in the open transaction on ``alias``."""
     if not transaction.get_connection(alias).in_atomic_block:
         raise OutsideTransaction(f"outbox_publish needs transaction.atomic(using={alias!r}).")
-    envelope = envelope_for(
-        event, producer=producer, correlation_id=correlation_id, traceparent=traceparent
-    )
+    with tracer.start_as_current_span(f"publish {event.TYPE}", kind=SpanKind.PRODUCER) as span:
+        span.set_attribute("messaging.system", "redis_streams")
+        span.set_attribute("messaging.destination.name", f"events:{producer}")
+        envelope = envelope_for(
+            event,
+            producer=producer,
+            correlation_id=correlation_id,
+            traceparent=traceparent or inject_traceparent(),
+        )
+        span.set_attribute("messaging.message.id", str(envelope.id))
     OutboxMessage.objects.using(alias).create(
         event_id=envelope.id,
         event_type=envelope.type,

@@ -26,6 +26,7 @@ import redis
 from django.db import transaction
 from django.utils import timezone
 
+from common.observability.metrics import EVENTS_PUBLISHED
 from eventing.models import OutboxMessage, ProjectionPosition
 from eventing.streams import event_stream, stream_maxlen
 
@@ -35,7 +36,9 @@ logger = logging.getLogger(__name__)
 def _xadd_all(client: redis.Redis, envelopes: Iterable[dict]) -> None:
     """Append envelopes to their producers' streams atomically (MULTI/EXEC)."""
     pipe = client.pipeline(transaction=True)
+    producers: list[str] = []
     for envelope in envelopes:
+        producers.append(envelope["producer"])
         pipe.xadd(
             event_stream(envelope["producer"]),
             {"id": envelope["id"], "type": envelope["type"], "envelope": json.dumps(envelope)},
@@ -43,6 +46,8 @@ def _xadd_all(client: redis.Redis, envelopes: Iterable[dict]) -> None:
             approximate=True,
         )
     pipe.execute()
+    for producer in producers:
+        EVENTS_PUBLISHED.labels(producer=producer).inc()
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
 """``/health`` (liveness) and ``/ready`` (readiness) endpoints, outside the versioned API."""
 
+from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from common.health.checks import run_checks
+from common.observability.metrics import DEPENDENCY_UP
 
 
 @never_cache
@@ -19,6 +21,10 @@ def health(request: HttpRequest) -> JsonResponse:
 def ready(request: HttpRequest) -> JsonResponse:
     """200 when every critical dependency answers; 503 naming the ones that do not."""
     results = run_checks()
+    for result in results:
+        DEPENDENCY_UP.labels(
+            service=settings.SERVICE, dependency=result.name, critical=str(result.critical).lower()
+        ).set(1 if result.ok else 0)
     critical_down = [r.name for r in results if r.critical and not r.ok]
     degraded = [r.name for r in results if not r.critical and not r.ok]
     if critical_down:

@@ -49,6 +49,8 @@ if SERVES_ADMIN:
 INSTALLED_APPS += [app for part in PARTS for app in part.apps]
 
 MIDDLEWARE = [
+    "common.observability.middleware.RequestContextMiddleware",
+    "common.observability.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -118,14 +120,3 @@ SESSION_COOKIE_SECURE = read("SESSION_COOKIE_SECURE", "bool", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = read("SECURE_HSTS_SECONDS", "int", 0 if DEBUG else 3600)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-
-LOG_LEVEL = read("LOG_LEVEL", "str", "INFO").upper()
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    # Django's own console handler would print every record a second time.
-    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
-}
