@@ -5,10 +5,15 @@ SIGTERM stops reading, lets the batch in hand commit and be acknowledged, and ex
 
 import signal
 
+from django.conf import settings
 from django.core.management import BaseCommand, CommandError
+from prometheus_client import REGISTRY as METRICS
 
+from common.observability.tracing import shutdown_tracing
+from common.observability.worker_server import start_worker_server
 from eventing.consumer import Consumer
 from eventing.handlers import REGISTRY
+from eventing.metrics import BusLagCollector
 from eventing.streams import redis_client
 
 
@@ -39,6 +44,9 @@ class Command(BaseCommand):
             if v is not None
         }
         worker = Consumer(group, redis_client(), **overrides)
+        if settings.METRICS_PORT:
+            METRICS.register(BusLagCollector(worker.client, {group: worker.streams}))
+            start_worker_server(settings.METRICS_PORT)
         signal.signal(signal.SIGTERM, lambda *_: worker.stop())
         signal.signal(signal.SIGINT, lambda *_: worker.stop())
         self.stdout.write(f"consumer {worker.name} of {group} reading {', '.join(worker.streams)}")
@@ -47,6 +55,7 @@ class Command(BaseCommand):
                 pass
         else:
             worker.run()
+        shutdown_tracing()
         stats = worker.stats
         self.stdout.write(
             f"stopped: applied={stats.applied} duplicates={stats.duplicates} "

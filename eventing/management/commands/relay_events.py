@@ -13,6 +13,8 @@ import redis
 from django.conf import settings
 from django.core.management import BaseCommand
 
+from common.observability.tracing import shutdown_tracing
+from common.observability.worker_server import start_worker_server
 from eventing.relay import relay_once
 from eventing.sources import relay_sources
 from eventing.streams import redis_client
@@ -33,6 +35,8 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, lambda *_: stop.set())
         client = redis_client()
         sources = relay_sources()
+        if settings.METRICS_PORT:
+            start_worker_server(settings.METRICS_PORT)
         self.stdout.write(f"relaying {', '.join(s.name for s in sources)}")
         total, delay = 0, 0.0
         while not stop.is_set():
@@ -49,4 +53,5 @@ class Command(BaseCommand):
                 break
             if not published:
                 stop.wait(settings.EVENTBUS_RELAY_POLL_SECONDS)
+        shutdown_tracing()
         self.stdout.write(f"relayed {total} entries")
