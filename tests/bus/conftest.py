@@ -80,3 +80,12 @@ def bus(redis_server, settings):
     streams._client.cache_clear()
     yield redis_server
     streams._client.cache_clear()
+
+
+# The event-store fixtures: an empty reputation store per test, pools closed at the end.
+from tests.eventstore.fixtures import (  # noqa: E402
+    _close_event_stores_before_the_databases_go,
+    ledger_app,
+)
+
+__all__ = ["_close_event_stores_before_the_databases_go", "bus", "ledger_app", "redis_server"]
