@@ -9,4 +9,5 @@ from config.settings.core import *  # noqa: F403
 from config.settings.data import *  # noqa: F403
 from config.settings.eventbus import *  # noqa: F403
 from config.settings.observability import *  # noqa: F403
+from config.settings.security import *  # noqa: F403
 from config.settings.tasks import *  # noqa: F403

@@ -6,12 +6,23 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    # Sessions exist only where the users live; elsewhere requests carry tokens.
-    "DEFAULT_AUTHENTICATION_CLASSES": (
-        ["rest_framework.authentication.SessionAuthentication"] if SERVES_ADMIN else []
-    ),
-    # Closed by default: an endpoint that is public says so.
+    # Bearer tokens first: DRF answers 401 + WWW-Authenticate from the first class.
+    # API keys and sessions exist only where the users live; elsewhere requests carry
+    # tokens, verified locally.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "common.auth.authentication.BearerTokenAuthentication",
+        *(
+            [
+                "domains.identity.authentication.ApiKeyAuthentication",
+                "rest_framework.authentication.SessionAuthentication",
+            ]
+            if SERVES_ADMIN
+            else []
+        ),
+    ],
+    # Closed by default: an endpoint that is public says so (common.auth.permissions).
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["common.auth.ratelimit.RateLimit"],
     "DEFAULT_PAGINATION_CLASS": "common.api.pagination.Pagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "common.api.problems.problem_exception_handler",
@@ -31,5 +42,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "common.api.schema.add_problem_responses",
+    ],
     "SERVERS": [{"url": "/", "description": f"this process (SERVICE={SERVICE})"}],
 }

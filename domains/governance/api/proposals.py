@@ -3,8 +3,8 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
-from rest_framework.permissions import AllowAny
 
+from common.auth.permissions import Public
 from domains.governance.domain.lifecycle import ProposalStatus
 from domains.governance.models import Proposal
 from domains.governance.selectors import proposal_list
@@ -20,7 +20,8 @@ class ProposalOutput(serializers.ModelSerializer):
 
 
 class ProposalListApi(generics.ListAPIView):
-    permission_classes = [AllowAny]
+    # Public catalogue: browsing needs no account.
+    permission_classes = [Public]
     serializer_class = ProposalOutput
 
     class FilterSerializer(serializers.Serializer):
@@ -37,7 +38,8 @@ class ProposalListApi(generics.ListAPIView):
 
 
 class ProposalDetailApi(generics.RetrieveAPIView):
-    permission_classes = [AllowAny]
+    # Public catalogue: browsing needs no account.
+    permission_classes = [Public]
     serializer_class = ProposalOutput
 
     @extend_schema(operation_id="governance_proposal_detail")

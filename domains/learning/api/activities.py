@@ -3,8 +3,8 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
-from rest_framework.permissions import AllowAny
 
+from common.auth.permissions import Public
 from domains.learning.models import Activity
 from domains.learning.selectors import activity_list
 
@@ -16,7 +16,8 @@ class ActivityOutput(serializers.ModelSerializer):
 
 
 class ActivityListApi(generics.ListAPIView):
-    permission_classes = [AllowAny]
+    # Public catalogue: browsing needs no account.
+    permission_classes = [Public]
     serializer_class = ActivityOutput
 
     class FilterSerializer(serializers.Serializer):
@@ -33,7 +34,8 @@ class ActivityListApi(generics.ListAPIView):
 
 
 class ActivityDetailApi(generics.RetrieveAPIView):
-    permission_classes = [AllowAny]
+    # Public catalogue: browsing needs no account.
+    permission_classes = [Public]
     serializer_class = ActivityOutput
 
     @extend_schema(operation_id="learning_activity_detail")

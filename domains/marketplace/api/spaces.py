@@ -3,8 +3,8 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
-from rest_framework.permissions import AllowAny
 
+from common.auth.permissions import Public
 from domains.marketplace.domain.spaces import SpaceStatus
 from domains.marketplace.models import Space
 from domains.marketplace.selectors import space_list
@@ -20,7 +20,8 @@ class SpaceOutput(serializers.ModelSerializer):
 
 
 class SpaceListApi(generics.ListAPIView):
-    permission_classes = [AllowAny]
+    # Public catalogue: browsing needs no account.
+    permission_classes = [Public]
     serializer_class = SpaceOutput
 
     class FilterSerializer(serializers.Serializer):
@@ -38,7 +39,8 @@ class SpaceListApi(generics.ListAPIView):
 
 
 class SpaceDetailApi(generics.RetrieveAPIView):
-    permission_classes = [AllowAny]
+    # Public catalogue: browsing needs no account.
+    permission_classes = [Public]
     serializer_class = SpaceOutput
 
     @extend_schema(operation_id="marketplace_space_detail")

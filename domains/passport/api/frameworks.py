@@ -3,8 +3,8 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
-from rest_framework.permissions import AllowAny
 
+from common.auth.permissions import Public
 from domains.passport.models import Competency, CompetencyFramework
 from domains.passport.selectors import framework_list
 
@@ -24,7 +24,8 @@ class FrameworkOutput(serializers.ModelSerializer):
 
 
 class FrameworkListApi(generics.ListAPIView):
-    permission_classes = [AllowAny]
+    # Public catalogue: browsing needs no account.
+    permission_classes = [Public]
     serializer_class = FrameworkOutput
 
     @extend_schema(operation_id="passport_framework_list")
@@ -36,7 +37,8 @@ class FrameworkListApi(generics.ListAPIView):
 
 
 class FrameworkDetailApi(generics.RetrieveAPIView):
-    permission_classes = [AllowAny]
+    # Public catalogue: browsing needs no account.
+    permission_classes = [Public]
     serializer_class = FrameworkOutput
 
     @extend_schema(operation_id="passport_framework_detail")

@@ -1,0 +1,54 @@
+"""OpenAPI post-processing: every operation documents the problem responses it can give.
+
+DRF can answer any operation with 401/403 (authentication, permissions), 429 (rate
+limits) and 400/404; writing them on every view would be noise, and leaving them out
+makes clients (and schema-driven fuzzing) treat them as surprises.
+"""
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {"type": "string"},
+                    "pointer": {"type": "string"},
+                    "detail": {"type": "string"},
+                    "code": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+_PROBLEMS = {
+    "400": "Invalid fields or malformed body (problem+json, errors name each field).",
+    "401": "No or invalid credentials; see WWW-Authenticate.",
+    "403": "Signed in, but without the permission this needs.",
+    "404": "No such resource.",
+    "405": "Method not allowed.",
+    "406": "Not acceptable.",
+    "409": "Conflicts with the current state.",
+    "415": "Unsupported media type.",
+    "429": "Rate limited or locked out; see Retry-After.",
+}
+
+
+def add_problem_responses(result, generator, request, public):
+    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    ref = {"$ref": "#/components/schemas/Problem"}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for code, description in _PROBLEMS.items():
+                response = responses.setdefault(code, {"description": description})
+                response.setdefault("content", {})["application/problem+json"] = {"schema": ref}
+    return result

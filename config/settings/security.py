@@ -1,0 +1,96 @@
+"""Identity and API security: token verification, token lifetimes, key rotation,
+rate limits, lock-out, CORS and security headers (docs/security.md).
+
+Every value comes from the environment (``.env.example``, section "Security") with a
+safe default for the embedded run.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import read
+from config.settings.core import INSTALLED_APPS as _CORE_APPS
+from config.settings.core import MIDDLEWARE as _CORE_MIDDLEWARE
+from config.settings.core import SECRET_KEY, SERVES_ADMIN
+from config.settings.data import REDIS_URL
+
+INSTALLED_APPS = [*_CORE_APPS, "corsheaders", "django_ratelimit"]
+# CORS answers preflight requests before anything else looks at them.
+MIDDLEWARE = [
+    "corsheaders.middleware.CorsMiddleware",
+    *_CORE_MIDDLEWARE,
+    "common.api.headers.SecurityHeadersMiddleware",
+]
+
+# --- Access tokens ------------------------------------------------------------------
+AUTH_ALGORITHMS = ("EdDSA",)
+#: ``iss`` of every access token; the URL of identity as clients know it.
+AUTH_ISSUER = read("AUTH_ISSUER", "str", "urn:learning-community:identity")
+#: ``aud`` of members' tokens (any part accepts them); service tokens name one part.
+AUTH_AUDIENCE = read("AUTH_AUDIENCE", "str", "platform")
+AUTH_REALM = "learning-community"
+AUTH_CLOCK_LEEWAY_SECONDS = read("AUTH_CLOCK_LEEWAY_SECONDS", "int", 30)
+AUTH_ACCESS_TOKEN_SECONDS = read("AUTH_ACCESS_TOKEN_SECONDS", "int", 300)
+AUTH_REFRESH_TOKEN_DAYS = read("AUTH_REFRESH_TOKEN_DAYS", "int", 30)
+AUTH_SERVICE_TOKEN_SECONDS = read("AUTH_SERVICE_TOKEN_SECONDS", "int", 300)
+#: How long a replaced client secret keeps working, so services can roll out the new one.
+AUTH_SERVICE_SECRET_OVERLAP_HOURS = read("AUTH_SERVICE_SECRET_OVERLAP_HOURS", "int", 24)
+
+# --- JWKS: where processes get the public keys --------------------------------------
+#: Where identity is served, keys come from its database through this provider.
+AUTH_JWKS_PROVIDER = "domains.identity.selectors.jwks_document" if SERVES_ADMIN else ""
+AUTH_JWKS_URL = read("AUTH_JWKS_URL", "str", "http://127.0.0.1:8000/.well-known/jwks.json")
+AUTH_JWKS_TIMEOUT = read("AUTH_JWKS_TIMEOUT", "float", 3.0)
+AUTH_JWKS_CACHE_SECONDS = read("AUTH_JWKS_CACHE_SECONDS", "int", 300)
+AUTH_JWKS_MIN_REFRESH_SECONDS = read("AUTH_JWKS_MIN_REFRESH_SECONDS", "int", 10)
+if AUTH_JWKS_MIN_REFRESH_SECONDS > AUTH_JWKS_CACHE_SECONDS:
+    raise ImproperlyConfigured(
+        "AUTH_JWKS_MIN_REFRESH_SECONDS must not exceed AUTH_JWKS_CACHE_SECONDS."
+    )
+
+#: Encrypts signing keys' private halves at rest; falls back to SECRET_KEY.
+IDENTITY_KEY_ENCRYPTION_SECRET = read("IDENTITY_KEY_ENCRYPTION_SECRET", "str", "") or SECRET_KEY
+
+# --- E-mail (verification, password reset) ------------------------------------------
+EMAIL_BACKEND = read("EMAIL_BACKEND", "str", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = read("DEFAULT_FROM_EMAIL", "str", "no-reply@learning-community.local")
+#: Where the links in those e-mails point (the web client's pages).
+IDENTITY_FRONTEND_URL = read("IDENTITY_FRONTEND_URL", "str", "http://127.0.0.1:8000")
+IDENTITY_EMAIL_TOKEN_HOURS = read("IDENTITY_EMAIL_TOKEN_HOURS", "int", 48)
+PASSWORD_RESET_TIMEOUT = read("PASSWORD_RESET_TIMEOUT", "int", 3600)
+
+# --- Rate limits and lock-out --------------------------------------------------------
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"}
+    ),
+}
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_ENABLE = read("RATELIMIT_ENABLE", "bool", True)
+#: Client IP behind the ingress (e.g. HTTP_X_REAL_IP); empty uses REMOTE_ADDR.
+RATELIMIT_IP_META_KEY = read("RATELIMIT_IP_META_KEY", "str", "") or None
+RATELIMIT_DEFAULT_RATE = read("RATELIMIT_DEFAULT_RATE", "str", "300/m")
+#: Per endpoint, by route name: "identity:login=5/m,identity:register=3/m".
+RATELIMIT_ROUTE_RATES = read("RATELIMIT_ROUTE_RATES", "dict", {})
+LOGIN_RATE = read("LOGIN_RATE", "str", "10/m")
+LOGIN_LOCKOUT_THRESHOLD = read("LOGIN_LOCKOUT_THRESHOLD", "int", 5)
+LOGIN_LOCKOUT_SECONDS = read("LOGIN_LOCKOUT_SECONDS", "int", 900)
+if not REDIS_URL:
+    # The embedded run is one process: its own memory is a correct shared cache.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# --- CORS and headers ----------------------------------------------------------------
+CORS_ALLOWED_ORIGINS = read("CORS_ALLOWED_ORIGINS", "list", [])
+CORS_URLS_REGEX = r"^/(api|\.well-known)/.*$"
+CORS_EXPOSE_HEADERS = ["Retry-After", "Deprecation", "Sunset", "Link", "WWW-Authenticate"]
+CSP_API = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+#: Admin and Swagger UI: own assets only (Swagger UI's init script is inline).
+CSP_PAGES = read(
+    "CSP_PAGES",
+    "str",
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
