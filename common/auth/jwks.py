@@ -52,14 +52,16 @@ class JwksCache:
         min_refresh: float,
         clock: Clock = time.monotonic,
     ) -> None:
-        self._fetch, self._ttl, self._min_refresh, self._clock = fetch, ttl, min_refresh, clock
+        self._fetch, self._ttl, self._min_refresh = fetch, ttl, min_refresh
+        #: Seconds, monotonic; tests replace it to move time.
+        self.clock = clock
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at: float | None = None
         self._lock = threading.Lock()
         self.fetches = 0
 
     def key(self, kid: str) -> jwt.PyJWK | None:
-        now = self._clock()
+        now = self.clock()
         age = None if self._fetched_at is None else now - self._fetched_at
         stale = age is None or age >= self._ttl
         if stale or (kid not in self._keys and age >= self._min_refresh):

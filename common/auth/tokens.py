@@ -55,7 +55,12 @@ def access_token_verify(
             algorithms=list(settings.AUTH_ALGORITHMS),
             audience=list(audiences),
             issuer=settings.AUTH_ISSUER,
-            options={"require": list(REQUIRED_CLAIMS), "verify_exp": False, "verify_iat": False},
+            options={
+                "require": list(REQUIRED_CLAIMS),
+                "verify_exp": False,
+                "verify_iat": False,
+                "verify_nbf": False,
+            },
         )
     except jwt.PyJWTError as exc:
         raise InvalidToken(f"The token is invalid: {exc}") from exc
@@ -64,4 +69,6 @@ def access_token_verify(
         raise InvalidToken("The token has expired.")
     if not isinstance(claims["iat"], int | float) or claims["iat"] > current + leeway:
         raise InvalidToken("The token was issued in the future.")
+    if claims.get("nbf", claims["iat"]) > current + leeway:
+        raise InvalidToken("The token is not valid yet.")
     return claims

@@ -131,14 +131,16 @@ class RoleAssignment(models.Model):
 
 
 class SigningKey(models.Model):
-    """An Ed25519 key pair; the newest active one signs, the others verify until
-    ``verify_until`` (tokens they signed have expired by then)."""
+    """An Ed25519 key pair. Published from ``created_at``, it signs from ``signs_from``
+    until a newer key takes over, then verifies until ``verify_until`` (tokens it
+    signed have expired by then)."""
 
     kid = models.CharField(max_length=40, primary_key=True)
     algorithm = models.CharField(max_length=10, default="EdDSA")
     public_jwk = models.JSONField()
     private_key_encrypted = models.BinaryField()
     created_at = models.DateTimeField()
+    signs_from = models.DateTimeField()
     #: Set when a newer key took over signing; the key still verifies until ``verify_until``.
     superseded_at = models.DateTimeField(null=True, blank=True)
     verify_until = models.DateTimeField(null=True, blank=True)

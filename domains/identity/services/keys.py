@@ -1,9 +1,11 @@
 """Signing keys: create the first, rotate, retire.
 
-Rotation makes a new key the signer at once; the previous one keeps verifying until
-every token it signed has expired (``verify_until`` = rotation time + access-token
-lifetime + clock leeway), then drops out of the JWKS. Other processes learn the new
-``kid`` the first time they see it (``common.auth.jwks``).
+Rotation publishes the new key at once but lets it sign only after
+``AUTH_JWKS_MIN_REFRESH_SECONDS``: by the time a token carries the new ``kid``, every
+process's JWKS cache is allowed to refresh on that unknown kid (``common.auth.jwks``)
+and finds it published. The previous key keeps signing until then and verifying
+until every token it signed has expired (``verify_until`` = hand-over + token
+lifetimes + clock leeway), then drops out of the JWKS.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from domains.identity.models import SigningKey
 ALIAS = "identity"
 
 
-def _key_create(*, now: datetime) -> SigningKey:
+def _key_create(*, now: datetime, signs_from: datetime) -> SigningKey:
     private, jwk = key_pair_generate()
     kid = f"{now:%Y%m%d}-{uuid.uuid4().hex[:12]}"
     return SigningKey.objects.create(
@@ -29,23 +31,29 @@ def _key_create(*, now: datetime) -> SigningKey:
         public_jwk=jwk,
         private_key_encrypted=private_key_encrypt(private=private, kid=kid),
         created_at=now,
+        signs_from=signs_from,
     )
 
 
 def signing_key_active(*, now: datetime | None = None) -> SigningKey:
-    """The key that signs now; the first one is created on first use."""
-    key = SigningKey.objects.filter(superseded_at__isnull=True).first()
+    """The key that signs now; the first one is created on first use (no process can
+    have cached a key set before the first key exists, so it signs at once)."""
+    now = now or timezone.now()
+    signing = SigningKey.objects.filter(signs_from__lte=now).order_by("-signs_from")
+    key = signing.first()
     if key is not None:
         return key
     with transaction.atomic(using=ALIAS):
-        # Two first users could race: the lock on the table keeps it to one key.
-        key = SigningKey.objects.select_for_update().filter(superseded_at__isnull=True).first()
-        return key or _key_create(now=now or timezone.now())
+        # Two first users could race: the lock keeps it to one key.
+        key = signing.select_for_update().first()
+        return key or _key_create(now=now, signs_from=now)
 
 
 def signing_key_rotate(*, now: datetime | None = None) -> SigningKey:
-    """A new signing key; the old ones verify until their tokens have expired."""
+    """A new signing key, signing from ``AUTH_JWKS_MIN_REFRESH_SECONDS`` on; the old ones
+    verify until their tokens have expired."""
     now = now or timezone.now()
+    hand_over = now + timedelta(seconds=settings.AUTH_JWKS_MIN_REFRESH_SECONDS)
     grace = timedelta(
         seconds=settings.AUTH_ACCESS_TOKEN_SECONDS
         + settings.AUTH_SERVICE_TOKEN_SECONDS
@@ -53,9 +61,9 @@ def signing_key_rotate(*, now: datetime | None = None) -> SigningKey:
     )
     with transaction.atomic(using=ALIAS):
         SigningKey.objects.select_for_update().filter(superseded_at__isnull=True).update(
-            superseded_at=now, verify_until=now + grace
+            superseded_at=hand_over, verify_until=hand_over + grace
         )
-        return _key_create(now=now)
+        return _key_create(now=now, signs_from=hand_over)
 
 
 def signing_keys_prune(*, now: datetime | None = None) -> int:

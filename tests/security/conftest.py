@@ -1,0 +1,59 @@
+"""Fixtures for the security tests: members with roles, their tokens, clean limits.
+
+Each test starts with empty rate-limit counters (the Redis-backed cache), a fresh
+JWKS cache and, where it records role changes, an empty identity event store.
+"""
+
+from uuid import uuid4
+
+import pytest
+from django.core.cache import caches
+from django.utils import timezone
+from psycopg import sql
+
+from common.auth.jwks import jwks_cache_reset
+from domains.identity.audit import IdentityAudit
+from domains.identity.models import RoleAssignment, User
+from domains.identity.services.tokens import member_access_token
+from eventing.eventstore import close_applications, get_application
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_event_stores_before_the_databases_go(django_db_setup):
+    yield
+    close_applications()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits_and_keys():
+    caches["ratelimit"].clear()
+    jwks_cache_reset()
+    yield
+    caches["ratelimit"].clear()
+    jwks_cache_reset()
+
+
+@pytest.fixture
+def audit() -> IdentityAudit:
+    """Identity's event store, emptied (it commits outside the test transaction)."""
+    app = get_application(IdentityAudit)
+
+    def empty():
+        with app.recorder.datastore.transaction(commit=True) as cursor:
+            for table in (f"{app.name.lower()}_events", f"{app.name.lower()}_snapshots"):
+                cursor.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
+
+    empty()
+    yield app
+    empty()
+
+
+def member(*roles: str, password: str | None = None, **fields) -> User:
+    user = User.objects.create_user(f"{uuid4().hex[:12]}@example.org", password, **fields)
+    for role in roles:
+        RoleAssignment.objects.create(user=user, role_id=role, granted_at=timezone.now())
+    return user
+
+
+def bearer(user: User) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": f"Bearer {member_access_token(user=user)}"}
