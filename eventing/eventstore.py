@@ -28,10 +28,12 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
+import psycopg
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from eventsourcing import postgres, sqlite
@@ -53,19 +55,44 @@ class ConcurrencyConflict(Exception):
 
 
 class PostgresFactory(postgres.PostgresFactory):
-    """The library's PostgreSQL factory, plus the libpq options Django connects with.
+    """The library's PostgreSQL factory, plus Django's libpq options and safe table creation.
 
     The library passes only name, host, port, user and password to libpq; TLS
     (``sslmode``, ``sslrootcert``) and the connect timeout arrive as JSON in
     ``POSTGRES_LIBPQ_OPTIONS`` and are added before the pool opens its first connection.
+
+    Each application creates its tables when constructed. PostgreSQL refuses concurrent
+    ``CREATE OR REPLACE FUNCTION`` (and ``CREATE ... IF NOT EXISTS``) of one object
+    ("tuple concurrently updated"), which is what several worker processes starting
+    together do; they take turns under an advisory lock instead.
     """
 
     POSTGRES_LIBPQ_OPTIONS = "POSTGRES_LIBPQ_OPTIONS"
+    #: pg_advisory_lock key held while tables are created (any fixed number would do).
+    CREATE_TABLES_LOCK = 0x65765F73746F7265  # "ev_store"
 
     def __init__(self, env: Environment | EnvType | None):
         super().__init__(env)
         extra = json.loads(self.env.get(self.POSTGRES_LIBPQ_OPTIONS) or "{}")
         self.datastore.pool.kwargs.update(extra)
+
+    @contextmanager
+    def _taking_turns(self) -> Iterator[None]:
+        if not self.env_create_table():
+            yield
+            return
+        # A connection of its own: the pool may have a single one, which creating uses.
+        with psycopg.connect(autocommit=True, **self.datastore.pool.kwargs) as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", [self.CREATE_TABLES_LOCK])
+            yield  # Closing the connection releases the lock.
+
+    def aggregate_recorder(self, purpose: str = "events") -> AggregateRecorder:
+        with self._taking_turns():
+            return super().aggregate_recorder(purpose)
+
+    def application_recorder(self) -> ApplicationRecorder:
+        with self._taking_turns():
+            return super().application_recorder()
 
 
 class SQLiteFactory(sqlite.SQLiteFactory):

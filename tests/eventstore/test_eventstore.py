@@ -1,6 +1,10 @@
 """The event store: configured from each alias's settings, in that domain's database only,
-and a stale write is refused as a conflict instead of overwriting."""
+ready in every worker process that starts, and a stale write is refused as a conflict
+instead of overwriting."""
 
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime
 from uuid import uuid4
 
@@ -18,6 +22,7 @@ from eventing.eventstore import (
     get_application,
     persistence_env,
 )
+from tests.processes import REPO, clean_environment, database_urls_for
 
 GIVEN_AT = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
@@ -94,9 +99,13 @@ def test_two_writers_from_the_same_version_one_wins_the_other_gets_a_conflict(le
     first, second = ledger_app.repository.get(ledger_id), ledger_app.repository.get(ledger_id)
     for ledger, rater in ((first, rater_a), (second, rater_b)):
         ledger.give_rating(
-            rater_id=rater, context_type="session", context_id="1", score=4, comment="",
+            rater_id=rater,
+            context_type="session",
+            context_id="1",
+            score=4,
+            comment="",
             given_at=GIVEN_AT,
-        )  # fmt: skip
+        )
     ledger_app.save(first)
     with pytest.raises(ConcurrencyConflict, match="MemberLedger"):
         ledger_app.save(second)
@@ -121,3 +130,35 @@ def test_events_are_stored_in_the_reputation_database_and_no_other(ledger_app):
                 cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
                 found[alias] = cursor.fetchone()[0]
     assert found == {"reputation": 2}  # the ledger opened, the rating given
+
+
+STARTING_WORKER = """
+import sys, time
+from pathlib import Path
+from domains.reputation.application import ReputationApplication
+go = Path(sys.argv[1])
+while not go.exists():
+    time.sleep(0.001)
+for _ in range(10):  # each start creates (or finds) the tables, types and functions
+    ReputationApplication().close()
+"""
+
+
+@pytest.mark.django_db(databases=["reputation"])
+def test_worker_processes_starting_together_all_get_their_store(ledger_app, tmp_path):
+    env = clean_environment(SERVICE="reputation", **database_urls_for("reputation"))
+    go = tmp_path / "go"
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", "import django; django.setup()\n" + STARTING_WORKER, go],
+            cwd=REPO,
+            env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(8)
+    ]
+    time.sleep(3)  # let every worker import Django and wait for the signal
+    go.touch()
+    failures = [w.communicate(timeout=60)[1] for w in workers if w.wait(timeout=60) != 0]
+    assert failures == []

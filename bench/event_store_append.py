@@ -1,0 +1,187 @@
+"""Event store append rate on PostgreSQL: the application against raw psycopg INSERTs.
+
+Each writer is its own process (like a web worker) appending rating events to ledgers
+of its own, one event per save, so one transaction per event. The same writers then
+insert rows of the same size (same ids, topics and state bytes, prepared beforehand)
+into a table of the same shape with plain psycopg ``INSERT`` statements, one per
+transaction. Both run with 1 and with 8 concurrent writers; the ratio is application
+over raw.
+
+Snapshots are off here: this measures appends, not the reads a snapshot costs.
+
+Run: ``.venv/bin/python bench/event_store_append.py [--events 3000] [--writers 8]``
+(needs PostgreSQL at DATABASE_SERVER_URL; creates and drops the database
+``bench_eventstore``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import queue
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+from uuid import uuid4
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._setup import SERVER, bench_environment, machine
+
+DATABASE = "bench_eventstore"
+RAW_TABLE = "raw_events"
+
+
+def _connect(dbname: str):
+    import psycopg
+
+    parts = urlsplit(SERVER)
+    return psycopg.connect(
+        host=parts.hostname, port=parts.port or 5432, user=parts.username,
+        password=parts.password, dbname=dbname, autocommit=True,
+    )  # fmt: skip
+
+
+def _django() -> None:
+    import django
+
+    parts = urlsplit(SERVER)
+    os.environ.update(
+        bench_environment(
+            SERVICE="reputation",
+            DATABASE_URL_REPUTATION=f"{parts.scheme}://{parts.netloc}/{DATABASE}",
+        )
+    )
+    django.setup()
+
+
+def _application():
+    from domains.reputation.application import ReputationApplication
+    from eventing.eventstore import get_application
+
+    class AppendBench(ReputationApplication):
+        snapshotting_intervals = {}
+
+    return get_application(AppendBench)
+
+
+def _ratings(events: int):
+    """A fresh ledger and ``events`` ratings on it, each one given when saved."""
+    from datetime import UTC, datetime
+
+    from domains.reputation.domain.ledger import MemberLedger
+
+    ledger = MemberLedger(member_id=uuid4())
+    now = datetime.now(UTC)
+    return ledger, [
+        {"rater_id": uuid4(), "context_type": "booking", "context_id": str(n), "score": 4,
+         "comment": "Helpful and on time.", "given_at": now}
+        for n in range(events)
+    ]  # fmt: skip
+
+
+def _app_writer(events: int, start, results) -> None:
+    _django()
+    app = _application()
+    ledger, ratings = _ratings(events)
+    app.save(ledger)  # warm up: pool, prepared statements
+    start.wait()
+    began = time.monotonic()
+    for rating in ratings:
+        ledger.give_rating(**rating)
+        app.save(ledger)
+    results.put((events, began, time.monotonic()))
+    app.close()
+
+
+def _raw_writer(events: int, start, results) -> None:
+    _django()
+    app = _application()
+    ledger, ratings = _ratings(events)
+    for rating in ratings:
+        ledger.give_rating(**rating)
+    rows = [app.mapper.to_stored_event(e) for e in ledger.collect_events()][1:]
+    app.close()
+    statement = (
+        f"INSERT INTO {RAW_TABLE} (originator_id, originator_version, topic, state) "
+        "VALUES (%s, %s, %s, %s) RETURNING notification_id"
+    )
+    with _connect(DATABASE) as conn:
+        conn.execute("SELECT 1")
+        start.wait()
+        began = time.monotonic()
+        for row in rows:
+            conn.execute(
+                statement,
+                (row.originator_id, row.originator_version, row.topic, row.state),
+                prepare=True,
+            ).fetchone()
+        results.put((events, began, time.monotonic()))
+
+
+def _run(target, writers: int, events: int) -> float:
+    """Events per second for ``writers`` processes appending ``events`` each."""
+    context = multiprocessing.get_context("spawn")
+    start, results = context.Barrier(writers), context.Queue()
+    processes = [
+        context.Process(target=target, args=(events, start, results)) for _ in range(writers)
+    ]
+    for process in processes:
+        process.start()
+    outcomes = []
+    while len(outcomes) < writers:
+        try:
+            outcomes.append(results.get(timeout=1))
+        except queue.Empty:
+            if any(p.exitcode for p in processes):
+                for process in processes:
+                    process.kill()
+                raise SystemExit("a writer failed; see its traceback above") from None
+    for process in processes:
+        process.join()
+    total = sum(count for count, _, _ in outcomes)
+    elapsed = max(end for _, _, end in outcomes) - min(began for _, began, _ in outcomes)
+    return total / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=3000, help="Events per writer.")
+    parser.add_argument("--writers", type=int, default=8, help="Concurrent writers.")
+    args = parser.parse_args()
+
+    with _connect("postgres") as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DATABASE}"')
+    try:
+        _django()
+        _application().close()  # creates the application's tables
+        with _connect(DATABASE) as conn:
+            conn.execute(
+                f"CREATE TABLE {RAW_TABLE} (originator_id uuid NOT NULL, "
+                "originator_version bigint NOT NULL, topic text, state bytea, "
+                "notification_id bigserial, PRIMARY KEY (originator_id, originator_version))"
+            )
+            conn.execute(f"CREATE UNIQUE INDEX ON {RAW_TABLE} (notification_id)")
+        print(f"machine: {machine()}")
+        print(f"PostgreSQL at {urlsplit(SERVER).hostname}, database {DATABASE}")
+        for writers, events in ((1, args.events), (args.writers, args.events // 2)):
+            app_rate = _run(_app_writer, writers, events)
+            raw_rate = _run(_raw_writer, writers, events)
+            print(
+                f"{writers} writer(s) x {events} events: application {app_rate:,.0f} events/s, "
+                f"raw psycopg INSERT {raw_rate:,.0f} rows/s, ratio {app_rate / raw_rate:.2f}",
+                flush=True,
+            )
+    finally:
+        with _connect("postgres") as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+    print(
+        "reproduce: DATABASE_SERVER_URL=<postgres url> .venv/bin/python "
+        f"bench/event_store_append.py --events {args.events} --writers {args.writers}"
+    )
+
+
+if __name__ == "__main__":
+    main()
