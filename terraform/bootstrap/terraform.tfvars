@@ -1,0 +1,1 @@
+service_name = "0123456789abcdef0123456789abcdef"

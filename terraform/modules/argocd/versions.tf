@@ -1,0 +1,9 @@
+terraform {
+  required_version = ">= 1.10"
+  required_providers {
+    helm = {
+      source  = "hashicorp/helm"
+      version = "~> 2.17"
+    }
+  }
+}

@@ -1,0 +1,14 @@
+terraform {
+  required_version = ">= 1.10"
+  required_providers {
+    ovh = {
+      source  = "ovh/ovh"
+      version = "~> 2.0"
+    }
+    # OVHcloud's Managed Private Registry is Harbor: retention is set through Harbor's API.
+    harbor = {
+      source  = "goharbor/harbor"
+      version = "~> 3.10"
+    }
+  }
+}

