@@ -26,6 +26,9 @@ for part in settings.PARTS:
         if part.api_prefix and find_spec(f"{app}.urls"):
             urlpatterns.append(path(f"api/v1/{part.api_prefix}/", include(f"{app}.urls")))
 
+if "domains.identity" in settings.INSTALLED_APPS:
+    urlpatterns.append(path(".well-known/", include("domains.identity.wellknown")))
+
 if settings.SERVES_ADMIN:
     from django.contrib import admin
 
