@@ -102,8 +102,8 @@ def test_secret_key_is_required(tmp_path):
     [
         # depends_on a service that does not exist
         (
-            "      migrate:\n        condition: service_completed_successfully",
-            "      migrat:\n        condition: service_completed_successfully",
+            "  migrate:\n    condition: service_completed_successfully",
+            "  migrat:\n    condition: service_completed_successfully",
             'undefined service "migrat"',
         ),
         # a misspelled service key is a schema error
@@ -146,8 +146,18 @@ def test_long_running_services_have_healthchecks(config, service):
 
 
 def test_app_services_share_one_environment(config):
-    envs = [config["services"][name]["environment"] for name in APP_SERVICES]
-    assert envs[0] == envs[1]
+    """Every process runs the same settings; only its part and its trace name differ."""
+    envs = [
+        {
+            k: v
+            for k, v in service["environment"].items()
+            if k not in ("SERVICE", "OTEL_SERVICE_NAME")
+        }
+        for name, service in config["services"].items()
+        if name in APP_SERVICES or (service.get("image") == "platform:local" and name != "legacy")
+    ]
+    assert len(envs) >= 10
+    assert all(env == envs[0] for env in envs)
     env = envs[0]
     assert env["SECRET_KEY"] == TEST_SECRET_KEY  # interpolated from the environment, not committed
     assert env["DEBUG"] == "false"
@@ -174,3 +184,114 @@ def test_init_script_creates_one_database_per_alias(config):
     for script in sorted(INITDB_DIR.iterdir()):
         created += re.findall(r"CREATE\s+DATABASE\s+(\w+)", script.read_text(), re.IGNORECASE)
     assert sorted(created) == sorted(f"platform_{alias}" for alias in DATABASE_ALIASES)
+
+
+# --- the full local stack (observability and delivery issue) -----------------------------
+
+WORKERS = {
+    "relay": ["python", "manage.py", "relay_events"],
+    **{
+        f"consumer-{group}": ["python", "manage.py", "consume_events", "--group", group]
+        for group in ("governance", "passport", "reputation", "marketplace")
+    },
+    "projections": ["python", "manage.py", "run_projections", "--loop"],
+    "celery-worker": ["celery", "-A", "config", "worker", "-l", "info"],
+    "celery-beat": ["celery", "-A", "config", "beat", "-l", "info"],
+}
+PARTS = ("gateway", "identity", "learning", "reputation", "passport", "governance", "marketplace")
+OBSERVABILITY = ("otel-collector", "jaeger", "prometheus", "alertmanager", "grafana")
+OBSERVABILITY_DIR = REPO_ROOT / "deploy" / "observability"
+
+
+@pytest.fixture(scope="module")
+def full_config(tmp_path_factory) -> dict:
+    """The stack with every profile enabled (the split processes included)."""
+    result = run_compose(
+        COMPOSE_FILE,
+        "--profile",
+        "split",
+        "config",
+        "--format",
+        "json",
+        tmp_path=tmp_path_factory.mktemp("c"),
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_stack_has_every_process_and_the_observability_services(config, full_config):
+    default = set(config["services"])
+    assert {
+        "postgres",
+        "redis",
+        "migrate",
+        "platform",
+        "legacy",
+        *WORKERS,
+        *OBSERVABILITY,
+    } <= default
+    # One process per part only with the split profile: the default runs SERVICE=all.
+    assert not set(PARTS) & default
+    assert set(PARTS) <= set(full_config["services"])
+    for part in PARTS:
+        service = full_config["services"][part]
+        assert service["environment"]["SERVICE"] == part
+        assert service["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+
+
+@pytest.mark.parametrize("name", sorted(WORKERS))
+def test_workers_run_their_command_with_a_health_check(config, name):
+    service = config["services"][name]
+    assert service["command"] == WORKERS[name]
+    assert "127.0.0.1:9100/health" in " ".join(service["healthcheck"]["test"])
+    assert service["environment"]["METRICS_PORT"] == "9100"
+    assert service["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+
+
+def test_processes_send_traces_to_the_collector(config):
+    for name, service in config["services"].items():
+        env = service.get("environment", {})
+        if "OTEL_SERVICE_NAME" in env:
+            assert env["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://otel-collector:4317", name
+            assert env["OTEL_SERVICE_NAME"].startswith("platform-"), name
+    assert (
+        config["services"]["otel-collector"]["environment"]["JAEGER_OTLP_ENDPOINT"] == "jaeger:4317"
+    )
+
+
+def test_mounted_observability_files_exist(config):
+    for name in OBSERVABILITY:
+        for mount in config["services"][name].get("volumes", []):
+            assert Path(mount["source"]).exists(), f"{name}: {mount['source']}"
+            assert mount.get("read_only") is True
+
+
+def test_prometheus_config_passes_promtool_and_scrapes_every_process(config):
+    import shutil
+
+    import yaml
+
+    promtool = shutil.which("promtool")
+    if promtool is None:
+        pytest.fail("promtool is not installed: run scripts/install-validators.sh")
+    path = OBSERVABILITY_DIR / "prometheus" / "prometheus.yml"
+    result = subprocess.run(
+        [promtool, "check", "config", str(path)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    targets = {
+        target.split(":")[0]
+        for job in yaml.safe_load(path.read_text())["scrape_configs"]
+        for static in job["static_configs"]
+        for target in static["targets"]
+    }
+    assert {"platform", *PARTS, *WORKERS, "otel-collector"} <= targets
+
+
+def test_alertmanager_stand_in_secrets_match_the_receiver_files():
+    import re
+
+    config = (OBSERVABILITY_DIR / "alertmanager" / "alertmanager.yml").read_text()
+    wanted = set(re.findall(r"alertmanager-receivers/([\w-]+)", config))
+    present = {p.name for p in (OBSERVABILITY_DIR / "alertmanager" / "local-secrets").iterdir()}
+    assert wanted and wanted <= present
