@@ -12,6 +12,7 @@ rate is, in order: ``RATELIMIT_ROUTE_RATES`` from the environment, the view's ow
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django_ratelimit.core import get_usage, user_or_ip
 from rest_framework.throttling import BaseThrottle
 
@@ -32,7 +33,11 @@ class _Nobody:
 
 
 def _caller(group: str, request) -> str:
-    return user_or_ip(request)
+    try:
+        return user_or_ip(request)
+    except (KeyError, ImproperlyConfigured):
+        # No client address (a WSGI server that sets none): one shared bucket.
+        return "unknown"
 
 
 class RateLimit(BaseThrottle):

@@ -18,7 +18,7 @@ from tests.security.conftest import member
 ME = "/api/v1/identity/me"
 
 
-@pytest.mark.django_db(databases=["identity"])
+@pytest.mark.django_db(databases=["default", "identity"])
 def test_requests_keep_succeeding_while_the_key_rotates(client, settings):
     """A stream of requests, half with a token from before the rotation, half with the
     newest token, while the key rotates in the middle of the stream."""
@@ -52,7 +52,7 @@ def test_requests_keep_succeeding_while_the_key_rotates(client, settings):
     assert jwks_cache().fetches == 2
 
 
-@pytest.mark.django_db(databases=["identity"])
+@pytest.mark.django_db(databases=["default", "identity"])
 def test_old_keys_verify_until_their_tokens_expire_then_leave_the_jwks():
     now = timezone.now()
     user = member()

@@ -4,7 +4,7 @@ import pytest
 
 from tests.security.conftest import bearer, member
 
-pytestmark = pytest.mark.django_db(databases=["identity"])
+pytestmark = pytest.mark.django_db(databases=["default", "identity"])
 
 ME = "/api/v1/identity/me"
 LOGIN = "/api/v1/identity/auth/login"

@@ -4,7 +4,7 @@ import pytest
 
 from tests.security.conftest import member
 
-pytestmark = pytest.mark.django_db(databases=["identity"])
+pytestmark = pytest.mark.django_db(databases=["default", "identity"])
 
 LOGIN, REFRESH, LOGOUT = (f"/api/v1/identity/auth/{p}" for p in ("login", "refresh", "logout"))
 PASSWORD = "a-long-password-for-tests-1"

@@ -14,7 +14,7 @@ from domains.identity.models import SigningKey
 from domains.identity.services.tokens import access_token_issue, member_access_token
 from tests.security.conftest import member
 
-pytestmark = pytest.mark.django_db(databases=["identity"])
+pytestmark = pytest.mark.django_db(databases=["default", "identity"])
 
 ME = "/api/v1/identity/me"
 
