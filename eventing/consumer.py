@@ -89,6 +89,8 @@ class Consumer:
         self._next_claim = 0.0
         for stream in self.streams:
             ensure_group(self.client, stream, self.group)
+            # Start every series at zero, so rate() and increase() see the first one.
+            DEAD_LETTERS.labels(group=self.group, stream=stream)
 
     # -- lifecycle -------------------------------------------------------------------
     def stop(self) -> None:
