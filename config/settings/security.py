@@ -50,6 +50,17 @@ if AUTH_JWKS_MIN_REFRESH_SECONDS > AUTH_JWKS_CACHE_SECONDS:
 #: Encrypts signing keys' private halves at rest; falls back to SECRET_KEY.
 IDENTITY_KEY_ENCRYPTION_SECRET = read("IDENTITY_KEY_ENCRYPTION_SECRET", "str", "") or SECRET_KEY
 
+# --- Passwords (docs/security.md: why these Argon2 parameters) ------------------------
+ARGON2_TIME_COST = read("ARGON2_TIME_COST", "int", 2)
+ARGON2_MEMORY_KIB = read("ARGON2_MEMORY_KIB", "int", 19456)
+ARGON2_PARALLELISM = read("ARGON2_PARALLELISM", "int", 1)
+PASSWORD_HASHERS = [
+    "domains.identity.hashers.PlatformArgon2PasswordHasher",
+    # Verifies hashes made with Django's own Argon2 defaults and upgrades them.
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
 # --- E-mail (verification, password reset) ------------------------------------------
 EMAIL_BACKEND = read("EMAIL_BACKEND", "str", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = read("DEFAULT_FROM_EMAIL", "str", "no-reply@learning-community.local")

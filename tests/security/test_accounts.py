@@ -113,3 +113,18 @@ def test_an_admin_deactivates_a_member_a_learner_cannot(client):
     target, learner, admin = member(), member(), member("admin")
     assert post(client, f"users/{target.id}/deactivate", {}, **bearer(learner)).status_code == 403
     assert post(client, f"users/{target.id}/deactivate", {}, **bearer(admin)).status_code == 204
+
+
+def test_passwords_use_the_chosen_argon2_parameters_and_old_hashes_are_upgraded(client):
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    user = member(password=PASSWORD)
+    assert "$m=19456,t=2,p=1$" in user.password
+    User.objects.filter(pk=user.pk).update(
+        password=Argon2PasswordHasher().encode(PASSWORD, "s" * 22)
+    )
+    assert "$m=102400,t=2,p=8$" in User.objects.get(pk=user.pk).password
+    assert (
+        post(client, "auth/login", {"email": user.email, "password": PASSWORD}).status_code == 200
+    )
+    assert "$m=19456,t=2,p=1$" in User.objects.get(pk=user.pk).password
