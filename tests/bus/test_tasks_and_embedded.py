@@ -1,4 +1,5 @@
-"""Background work: a real Celery worker on Redis, and the embedded run's in-process bus.
+"""Background work: a real Celery worker on Redis (with its queue-depth metrics), and the
+embedded run's in-process bus.
 
 With ``REDIS_URL`` set, tasks go through the broker to a worker process; without it
 (``make run``), tasks run eagerly and the outbox is delivered in process after commit.
@@ -7,9 +8,11 @@ With ``REDIS_URL`` set, tasks go through the broker to a worker process; without
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
 from datetime import timedelta
 
@@ -36,12 +39,21 @@ def _outbox_row(alias: str, published_days_ago: int | None) -> OutboxMessage:
     )
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @pytest.mark.django_db(databases="__all__", transaction=True)
 def test_a_real_celery_worker_prunes_old_published_outbox_rows(settings):
     old = _outbox_row("learning", published_days_ago=30)
     recent = _outbox_row("learning", published_days_ago=1)
     unpublished = _outbox_row("marketplace", published_days_ago=None)
-    env = clean_environment(**database_urls_for(*ALIASES), REDIS_URL=settings.REDIS_URL)
+    metrics_port = _free_port()
+    env = clean_environment(
+        **database_urls_for(*ALIASES), REDIS_URL=settings.REDIS_URL, METRICS_PORT=str(metrics_port)
+    )
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
          "--queues", f"test-{uuid.uuid4().hex}", "-l", "warning"],
@@ -49,6 +61,8 @@ def test_a_real_celery_worker_prunes_old_published_outbox_rows(settings):
     )  # fmt: skip
     try:
         queue = worker.args[worker.args.index("--queues") + 1]
+        metrics = _scrape(f"http://127.0.0.1:{metrics_port}/metrics", worker)
+        assert f'celery_queue_length{{queue="{queue}"}} 0.0' in metrics
         prune_outbox.apply_async(kwargs={"older_than_days": 7}, queue=queue)
         deadline = time.monotonic() + 60
         while OutboxMessage.objects.using("learning").filter(pk=old.pk).exists():
@@ -60,6 +74,18 @@ def test_a_real_celery_worker_prunes_old_published_outbox_rows(settings):
         assert worker.wait(30) == 0
     assert OutboxMessage.objects.using("learning").filter(pk=recent.pk).exists()
     assert OutboxMessage.objects.using("marketplace").filter(pk=unpublished.pk).exists()
+
+
+def _scrape(url: str, worker: subprocess.Popen) -> str:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
+                return response.read().decode()
+        except OSError:
+            assert worker.poll() is None, worker.stderr.read()
+            assert time.monotonic() < deadline, "the worker never served its metrics"
+            time.sleep(0.2)
 
 
 def test_the_embedded_run_delivers_events_in_process_and_runs_tasks_eagerly(tmp_path):
