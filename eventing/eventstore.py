@@ -138,7 +138,8 @@ def persistence_env(alias: str) -> dict[str, str]:
             "POSTGRES_CONNECT_TIMEOUT": str(int(pool.get("timeout", 10))),
             "POSTGRES_POOL_SIZE": str(min_size),
             "POSTGRES_MAX_OVERFLOW": str(max_size - min_size),
-            "POSTGRES_PRE_PING": "y" if config.get("CONN_HEALTH_CHECKS") else "n",
+            # No pre-ping: the library retries statements that meet a broken connection,
+            # and checking each connection before use costs a round trip per write.
             PostgresFactory.POSTGRES_LIBPQ_OPTIONS: json.dumps(
                 {key: options[key] for key in _LIBPQ_OPTIONS if key in options}
             ),

@@ -1,0 +1,143 @@
+"""Projection rebuild rate on PostgreSQL: 100,000 events replayed into a fresh table.
+
+Records 100,000 events in the reputation event store (1,000 members' ledgers, each
+opened and given 99 ratings), projects them once with the live runner, then runs
+``rebuild_projection``'s code: replay into a fresh table, swap it in. The baseline,
+in the same run, is reading and decoding the same notifications without writing
+anything: the ratio shows what writing the read model costs.
+
+Run: ``.venv/bin/python bench/projection_rebuild.py [--members 1000] [--ratings 99]``
+(needs PostgreSQL at DATABASE_SERVER_URL; creates and drops the database
+``bench_projection``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+from uuid import uuid4
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._setup import SERVER, bench_environment, machine
+
+DATABASE = "bench_projection"
+
+
+def _admin(statement: str) -> None:
+    import psycopg
+
+    parts = urlsplit(SERVER)
+    with psycopg.connect(
+        host=parts.hostname, port=parts.port or 5432, user=parts.username,
+        password=parts.password, dbname="postgres", autocommit=True,
+    ) as conn:  # fmt: skip
+        conn.execute(statement)
+
+
+def _record(app, members: int, ratings: int) -> None:
+    from domains.reputation.domain.ledger import MemberLedger
+
+    now = datetime.now(UTC)
+    for _ in range(members):
+        ledger = MemberLedger(member_id=uuid4())
+        for number in range(ratings):
+            ledger.give_rating(
+                rater_id=uuid4(), context_type="booking", context_id=str(number),
+                score=1 + number % 5, comment="Helpful and on time.", given_at=now,
+            )  # fmt: skip
+        app.save(ledger)
+
+
+def _read_only(app, batch_size: int) -> float:
+    """Seconds to read and decode every notification, in the rebuild's batches."""
+    started, position = time.monotonic(), 0
+    while notifications := app.recorder.select_notifications(
+        start=position, limit=batch_size, inclusive_of_start=False
+    ):
+        for notification in notifications:
+            app.mapper.to_domain_event(notification)
+        position = notifications[-1].id
+    return time.monotonic() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=1000)
+    parser.add_argument("--ratings", type=int, default=99, help="Ratings per member.")
+    parser.add_argument("--batch-size", type=int, default=500)
+    args = parser.parse_args()
+    events = args.members * (1 + args.ratings)
+
+    _admin(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+    _admin(f'CREATE DATABASE "{DATABASE}"')
+    parts = urlsplit(SERVER)
+    os.environ.update(
+        bench_environment(
+            SERVICE="reputation",
+            DATABASE_URL_REPUTATION=f"{parts.scheme}://{parts.netloc}/{DATABASE}",
+        )
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from domains.reputation.application import ReputationApplication
+    from domains.reputation.models import Rating
+    from domains.reputation.projections import RatingsProjection
+    from eventing.eventstore import close_applications, get_application
+    from eventing.projections import projection_catch_up, projection_rebuild
+
+    try:
+        call_command("migrate", database="reputation", verbosity=0)
+        app = get_application(ReputationApplication)
+        print(f"machine: {machine()}")
+        started = time.monotonic()
+        _record(app, args.members, args.ratings)
+        print(f"recorded {events:,} events in {time.monotonic() - started:.1f}s", flush=True)
+
+        started = time.monotonic()
+        projection_catch_up(projection=RatingsProjection(), limit=args.batch_size)
+        live = events / (time.monotonic() - started)
+        read = events / _read_only(app, args.batch_size)
+
+        def report(progress) -> None:
+            if progress.applied % (args.batch_size * 40) < args.batch_size:
+                print(
+                    f"  {progress.applied:,}/{progress.total:,} events, "
+                    f"{progress.rate:,.0f} events/s",
+                    flush=True,
+                )
+
+        done = projection_rebuild(
+            projection_class=RatingsProjection, batch_size=args.batch_size, progress=report
+        )
+        rows = Rating.objects.using("reputation").count()
+        if (done.applied, rows) != (events, args.members * args.ratings):
+            raise SystemExit(f"rebuilt {done.applied} events into {rows} rows: wrong")
+        print(f"read and decode only (baseline): {read:,.0f} events/s")
+        print(f"live runner (run_projections):   {live:,.0f} events/s")
+        print(
+            f"rebuild of {done.applied:,} events:   {done.rate:,.0f} events/s "
+            f"({done.seconds:.1f}s, swap included), ratio to baseline {done.rate / read:.2f}"
+        )
+    finally:
+        close_applications()
+        from django.db import connections
+
+        connections.close_all()
+        _admin(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+    print(
+        "reproduce: DATABASE_SERVER_URL=<postgres url> .venv/bin/python "
+        f"bench/projection_rebuild.py --members {args.members} --ratings {args.ratings} "
+        f"--batch-size {args.batch_size}"
+    )
+
+
+if __name__ == "__main__":
+    main()
