@@ -160,17 +160,18 @@ def test_validate_rejects_a_resource_type_the_provider_lacks(workspace, tmp_path
 
 
 def test_plan_assertions_catch_a_drifted_setting(workspace, tmp_path):
-    """Shrinking production's application pool breaks its plan-time assertion."""
+    """An unversioned state bucket breaks the bootstrap's plan-time assertion."""
     copy = tmp_path / "terraform"
     shutil.copytree(workspace["root"], copy, ignore=shutil.ignore_patterns(".terraform*"))
-    shutil.copytree(REPO_ROOT / "deploy" / "argocd", tmp_path / "deploy" / "argocd")
-    tfvars = copy / "environments" / "production" / "terraform.tfvars"
-    tfvars.write_text(tfvars.read_text().replace("max_nodes = 10", "max_nodes = 4"))
-    directory = copy / "environments" / "production"
+    module = copy / "modules" / "ovh-object-storage" / "main.tf"
+    text = module.read_text()
+    assert 'status = "enabled"' in text, "the mutation no longer matches the module"
+    module.write_text(text.replace('status = "enabled"', 'status = "suspended"'))
+    directory = copy / "bootstrap"
     assert init(workspace, directory).returncode == 0
     result = terraform(workspace, directory, "test")
     assert result.returncode != 0
-    assert "production application pool bounds changed" in output(result)
+    assert "The state bucket must be versioned" in output(result)
 
 
 # --- what the repository keeps -------------------------------------------------------------

@@ -51,10 +51,6 @@ run "plan" {
     condition     = output.argocd_root == { name = "root", path = "deploy/argocd/apps/staging" }
     error_message = "Argo CD's root Application must sync this environment's app-of-apps."
   }
-}
-
-run "deletion_protection" {
-  command = plan
 
   assert {
     condition     = alltrue([for db in output.databases : db.deletion_protection == true])
