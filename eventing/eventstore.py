@@ -198,7 +198,11 @@ class DomainApplication(Application[UUID]):
         try:
             return super().save(*objs, **kwargs)
         except IntegrityError as exc:
-            changed = ", ".join(f"{type(o).__name__} {getattr(o, 'id', '')}" for o in objs)
+            changed = ", ".join(
+                f"{type(o).__name__} {getattr(o, 'id', None) or o.originator_id}"
+                for o in objs
+                if o is not None
+            )
             raise ConcurrencyConflict(
                 f"{changed} changed after it was read (another writer recorded the same "
                 "version first); nothing was recorded. Read it again and retry."

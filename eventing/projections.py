@@ -143,7 +143,8 @@ def projection_rebuild(
     projection = projection_class(
         tables={model: _model_over(model, fresh[model]) for model in live}
     )
-    total = get_application(projection_class.application_class).recorder.max_notification_id()
+    app = get_application(projection_class.application_class)
+    total = app.recorder.max_notification_id() or 0
     started, applied, reached = time.monotonic(), 0, 0
 
     def replay(until: int | None) -> None:
@@ -154,9 +155,10 @@ def projection_rebuild(
             if not count:
                 return
             applied += count
-            progress(RebuildProgress(applied, reached, total or 0, time.monotonic() - started))
+            elapsed = time.monotonic() - started
+            progress(RebuildProgress(applied, reached, max(total, reached), elapsed))
 
-    replay(until=total or 0)
+    replay(until=total)
     with transaction.atomic(using=alias):
         position = _locked_position(projection)  # Live runners wait from here to commit.
         replay(until=None)
@@ -165,7 +167,7 @@ def projection_rebuild(
                 dialect.swap_in(cursor, connection.ops.quote_name, live[model], fresh[model])
         position.position = reached
         position.save(using=alias, update_fields=["position", "updated_at"])
-    return RebuildProgress(applied, reached, max(total or 0, reached), time.monotonic() - started)
+    return RebuildProgress(applied, reached, max(total, reached), time.monotonic() - started)
 
 
 def _model_over(model: type[models.Model], db_table: str) -> type[models.Model]:
