@@ -1,9 +1,12 @@
 """Fixtures shared by every test package (domains, gateway, cross-domain tests)."""
 
 import pytest
-from rest_framework.test import APIClient
 
 
 @pytest.fixture
-def api_client() -> APIClient:
+def api_client():
+    # Imported here: DRF needs configured settings, and the infrastructure tests run
+    # without Django (-p no:django).
+    from rest_framework.test import APIClient
+
     return APIClient()
