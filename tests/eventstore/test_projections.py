@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from uuid import uuid4
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connections
 
 from domains.reputation.domain.ledger import MemberLedger
@@ -173,3 +173,9 @@ def test_the_runner_loop_exits_cleanly_on_sigterm(ledger_app):
         child.kill()
     assert child.returncode == 0, stderr
     assert "reputation.ratings: applied 4 events" in stdout  # opened + 3 ratings
+
+
+@pytest.mark.parametrize("command", ["rebuild_projection", "run_projections"])
+def test_an_unknown_projection_is_refused_naming_the_known_ones(command):
+    with pytest.raises(CommandError, match=r"reputation\.ratings"):
+        call_command(command, "reputation.nope")
