@@ -114,6 +114,9 @@ def database_config(alias: str, *, service: str, data_dir: Path) -> dict[str, An
         config["CONN_HEALTH_CHECKS"] = read("DATABASE_CONN_HEALTH_CHECKS", "bool", True)
         # A pool owns connection reuse; Django refuses persistent connections with it.
         config["CONN_MAX_AGE"] = 0 if "pool" in config["OPTIONS"] else 60
+    # No alias depends on another: each domain's test database is created on its own,
+    # so a test asking for one alias does not need `default` set up first.
+    config["TEST"] = {"DEPENDENCIES": []}
     return config
 
 
@@ -127,5 +130,7 @@ def databases(aliases: tuple[str, ...], *, service: str, data_dir: Path) -> dict
     result = {
         alias: database_config(alias, service=service, data_dir=data_dir) for alias in aliases
     }
-    result.setdefault("default", {"ENGINE": "django.db.backends.dummy"})
+    result.setdefault(
+        "default", {"ENGINE": "django.db.backends.dummy", "TEST": {"DEPENDENCIES": []}}
+    )
     return result

@@ -11,6 +11,7 @@ from common.demo_ids import demo_member_id
 from domains.governance.models import Member, Proposal
 from domains.identity.models import User
 from domains.marketplace.models import Space
+from domains.reputation.models import Rating
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -38,7 +39,7 @@ def test_every_registered_model_has_working_admin_pages(admin_client):
         "marketplace",
         "gateway",
     } <= labels
-    read_only = {Member}  # fed by events only: no add page on purpose
+    read_only = {Member, Rating}  # fed by events only: no add page on purpose
     for model in models:
         assert admin_client.get(_admin_url(model, "changelist")).status_code == 200, model
         expected = 403 if model in read_only else 200
