@@ -25,6 +25,9 @@ for part in settings.PARTS:
     for app in part.apps:
         if part.api_prefix and find_spec(f"{app}.urls"):
             urlpatterns.append(path(f"api/v1/{part.api_prefix}/", include(f"{app}.urls")))
+        # URLs outside the versioned API (xAPI under /xapi/, public credential links).
+        if find_spec(f"{app}.root_urls"):
+            urlpatterns.append(path("", include(f"{app}.root_urls")))
 
 if "domains.identity" in settings.INSTALLED_APPS:
     urlpatterns.append(path(".well-known/", include("domains.identity.wellknown")))

@@ -8,6 +8,12 @@ from config.settings.api import *  # noqa: F403
 from config.settings.core import *  # noqa: F403
 from config.settings.data import *  # noqa: F403
 from config.settings.eventbus import *  # noqa: F403
+from config.settings.gateway import *  # noqa: F403
+from config.settings.governance import *  # noqa: F403
+from config.settings.learning import *  # noqa: F403
+from config.settings.marketplace import *  # noqa: F403
 from config.settings.observability import *  # noqa: F403
+from config.settings.passport import *  # noqa: F403
+from config.settings.reputation import *  # noqa: F403
 from config.settings.security import *  # noqa: F403
 from config.settings.tasks import *  # noqa: F403

@@ -1,0 +1,1 @@
+"""Settings of the governance part (every value from the environment, via config.env.read)."""

@@ -1,0 +1,1 @@
+"""Settings of the reputation part (every value from the environment, via config.env.read)."""
