@@ -72,8 +72,13 @@ PASSWORD_RESET_TIMEOUT = read("PASSWORD_RESET_TIMEOUT", "int", 3600)
 # --- Rate limits and lock-out --------------------------------------------------------
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Its keys share Redis with the event bus: the prefix keeps them apart.
     "ratelimit": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "ratelimit",
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"}
     ),

@@ -7,6 +7,8 @@ JWKS cache and, where it records role changes, an empty identity event store.
 from uuid import uuid4
 
 import pytest
+import redis
+from django.conf import settings
 from django.core.cache import caches
 from django.utils import timezone
 from psycopg import sql
@@ -24,12 +26,26 @@ def _close_event_stores_before_the_databases_go(django_db_setup):
     close_applications()
 
 
+def limits_forget() -> None:
+    """Delete the rate-limit and lock-out counters, and nothing else: the same Redis
+    database holds the event bus's streams (a FLUSHDB would wipe them)."""
+    if not settings.REDIS_URL:
+        caches["ratelimit"].clear()
+        return
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    try:
+        for key in client.scan_iter(match="ratelimit:*", count=1000):
+            client.delete(key)
+    finally:
+        client.close()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_limits_and_keys():
-    caches["ratelimit"].clear()
+    limits_forget()
     jwks_cache_reset()
     yield
-    caches["ratelimit"].clear()
+    limits_forget()
     jwks_cache_reset()
 
 

@@ -32,6 +32,7 @@ class MemberRoles(Aggregate):
     def __init__(self, member_id: UUID) -> None:
         self.member_id = member_id
         self.roles: list[str] = []
+        self.grantors: dict[str, UUID | None] = {}
 
     def grant(self, *, role: str, by: UUID | None, at: datetime) -> None:
         if role == BASELINE_ROLE:
@@ -39,6 +40,10 @@ class MemberRoles(Aggregate):
         if role in self.roles:
             raise RoleChangeRefused(f"The member already holds the role {role!r}.")
         self._granted(role=role, by=by, at=at)
+
+    def granted_by(self, role: str) -> UUID | None:
+        """Who granted ``role`` most recently (None: the system)."""
+        return self.grantors.get(role)
 
     def revoke(self, *, role: str, by: UUID | None, at: datetime) -> None:
         if role not in self.roles:
@@ -48,7 +53,9 @@ class MemberRoles(Aggregate):
     @event("RoleGranted")
     def _granted(self, role: str, by: UUID | None, at: datetime) -> None:
         self.roles.append(role)
+        self.grantors[role] = by
 
     @event("RoleRevoked")
     def _revoked(self, role: str, by: UUID | None, at: datetime) -> None:
         self.roles.remove(role)
+        self.grantors.pop(role, None)

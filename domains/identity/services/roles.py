@@ -7,7 +7,9 @@ writer), then the assignment table and the ``RoleGranted``/``RoleRevoked`` outbo
 are written in one identity transaction. The event store commits on its own
 connection (on SQLite it could not write inside an open identity transaction), so a
 crash between the two leaves the audit ahead of the table; ``role_assignments_sync``
-brings the table back to the audited state and runs on every change.
+brings the table back to the audited state and runs on every change, and granting
+the role again finishes the interrupted grant (table and outbox) without a second
+audit event.
 """
 
 from __future__ import annotations
@@ -60,8 +62,12 @@ def role_grant(
     if not Role.objects.filter(name=role).exists():
         raise UnknownRole(f"There is no role {role!r}.")
     app, aggregate = _member_roles(user)
-    aggregate.grant(role=role, by=granted_by, at=now)
-    app.save(aggregate)
+    if role in aggregate.roles and not user.role_assignments.filter(role_id=role).exists():
+        # Audited before a crash kept it from the table: finish that grant, no new event.
+        granted_by = aggregate.granted_by(role)
+    else:
+        aggregate.grant(role=role, by=granted_by, at=now)
+        app.save(aggregate)
     with transaction.atomic(using=ALIAS):
         role_assignments_sync(user=user, roles=aggregate.roles, by=granted_by, at=now)
         outbox_publish(
