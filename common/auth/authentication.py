@@ -9,6 +9,8 @@ answers ``authenticate_header``, DRF replies 401 with ``WWW-Authenticate: Bearer
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.conf import settings
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
@@ -25,9 +27,18 @@ def accepted_audiences(request) -> tuple[str, ...]:
     return (settings.AUTH_AUDIENCE, part) if part else (settings.AUTH_AUDIENCE,)
 
 
+def _subject(sub: str) -> UUID | str:
+    """Members, API keys and service clients are identified by UUIDs; keep them typed
+    so a view can pass ``request.user.id`` wherever a member id is expected."""
+    try:
+        return UUID(sub)
+    except (TypeError, ValueError, AttributeError):
+        return sub
+
+
 def principal_from_claims(claims: dict) -> Principal:
     return Principal(
-        id=claims["sub"],
+        id=_subject(claims["sub"]),
         kind=claims.get("kind", "member"),
         roles=frozenset(claims.get("roles", ())),
         scopes=frozenset(claims.get("scopes", ())),
