@@ -40,6 +40,9 @@ urlpatterns = [
     path(
         "users/<uuid:user_id>/deactivate", users.UserDeactivateApi.as_view(), name="user-deactivate"
     ),
+    path(
+        "users/<uuid:user_id>/reactivate", users.UserReactivateApi.as_view(), name="user-reactivate"
+    ),
     path("users/<uuid:user_id>/roles/grant", users.RoleGrantApi.as_view(), name="role-grant"),
     path("users/<uuid:user_id>/roles/revoke", users.RoleRevokeApi.as_view(), name="role-revoke"),
     path("users/<uuid:user_id>/roles/history", users.RoleHistoryApi.as_view(), name="role-history"),

@@ -109,10 +109,14 @@ def test_a_deactivated_member_can_no_longer_sign_in(client):
     assert refused.status_code == 401
 
 
-def test_an_admin_deactivates_a_member_a_learner_cannot(client):
+def test_an_admin_deactivates_and_reactivates_a_member_a_learner_cannot(client):
     target, learner, admin = member(), member(), member("admin")
     assert post(client, f"users/{target.id}/deactivate", {}, **bearer(learner)).status_code == 403
     assert post(client, f"users/{target.id}/deactivate", {}, **bearer(admin)).status_code == 204
+    assert User.objects.get(pk=target.pk).is_active is False
+    assert post(client, f"users/{target.id}/reactivate", {}, **bearer(learner)).status_code == 403
+    assert post(client, f"users/{target.id}/reactivate", {}, **bearer(admin)).status_code == 204
+    assert User.objects.get(pk=target.pk).is_active is True
 
 
 def test_passwords_use_the_chosen_argon2_parameters_and_old_hashes_are_upgraded(client):

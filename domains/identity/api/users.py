@@ -15,7 +15,7 @@ from domains.identity.api.me import AccountOutput
 from domains.identity.domain.roles import RoleChangeRefused
 from domains.identity.models import User
 from domains.identity.selectors import role_history, user_list
-from domains.identity.services.accounts import user_deactivate
+from domains.identity.services.accounts import user_deactivate, user_reactivate
 from domains.identity.services.roles import UnknownRole, role_grant, role_revoke
 
 
@@ -45,6 +45,15 @@ class UserDeactivateApi(APIView):
     @extend_schema(operation_id="identity_user_deactivate", request=None, responses={204: None})
     def post(self, request, user_id):
         user_deactivate(user=get_object_or_404(User, pk=user_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class UserReactivateApi(APIView):
+    permission_classes = [Requires("user.manage")]
+
+    @extend_schema(operation_id="identity_user_reactivate", request=None, responses={204: None})
+    def post(self, request, user_id):
+        user_reactivate(user=get_object_or_404(User, pk=user_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

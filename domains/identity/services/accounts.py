@@ -158,3 +158,10 @@ def user_deactivate(*, user: User, now: datetime | None = None) -> None:
         user.is_active = False
         user.save(update_fields=["is_active"])
         member_families_revoke(user=user, reason="deactivated", now=now)
+
+
+def user_reactivate(*, user: User) -> None:
+    """An admin lets a deactivated member sign in again (no sign-in is restored)."""
+    with transaction.atomic(using=ALIAS):
+        user.is_active = True
+        user.save(update_fields=["is_active"])
