@@ -11,6 +11,9 @@ PORT ?= 8000
 TEST_DATABASE_SERVER_URL ?= postgres://postgres:postgres@127.0.0.1:5432
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 PYTEST_ARGS ?=
+# Two workers (xdist), a module per worker: the suite waits on databases, Redis and
+# child processes more than on the CPU.
+PYTEST_WORKERS ?= 2
 
 .PHONY: run test install install-dev migrate demo lint clean
 
@@ -49,7 +52,7 @@ test: export SECRET_KEY ?= test-only-secret-key-0123456789abcdef
 test: install-dev
 	scripts/ensure-services.sh
 	scripts/install-validators.sh
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
