@@ -43,7 +43,7 @@ run: install
 	@echo "  Admin        http://$(HOST):$(PORT)/admin/  (admin@example.com / $${DEMO_PASSWORD:-demo-password-2026})"
 	@echo "  Readiness    http://$(HOST):$(PORT)/ready"
 	@echo ""
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python -m legacy_adapter.reference_service --port 8090 --db var/legacy.sqlite3 & LEGACY=$$!; trap "kill $$LEGACY" EXIT INT TERM; $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## make test: install dev tools, make sure PostgreSQL and Redis answer, run the suite.
 test: export DATABASE_SERVER_URL ?= $(TEST_DATABASE_SERVER_URL)

@@ -1,1 +1,28 @@
 """Settings of the gateway part (every value from the environment, via config.env.read)."""
+
+from config.env import read
+
+# --- the legacy system (legacy_adapter) ---------------------------------------------------
+#: Where the legacy system answers. Development runs the reference stand-in
+#: (``python -m legacy_adapter.reference_service``); production points at the real one.
+LEGACY_BASE_URL = read("LEGACY_BASE_URL", "str", "http://127.0.0.1:8090")
+LEGACY_CONNECT_TIMEOUT = read("LEGACY_CONNECT_TIMEOUT", "float", 0.5)
+LEGACY_READ_TIMEOUT = read("LEGACY_READ_TIMEOUT", "float", 2.0)
+LEGACY_POOL_SIZE = read("LEGACY_POOL_SIZE", "int", 10)
+#: Idempotent calls only: attempts in all, and the time they may take together.
+LEGACY_RETRY_ATTEMPTS = read("LEGACY_RETRY_ATTEMPTS", "int", 3)
+LEGACY_RETRY_BUDGET_SECONDS = read("LEGACY_RETRY_BUDGET_SECONDS", "float", 3.0)
+#: Circuit breaker: outcomes kept, calls needed before judging, rates that open it.
+LEGACY_BREAKER_WINDOW = read("LEGACY_BREAKER_WINDOW", "int", 20)
+LEGACY_BREAKER_MINIMUM_CALLS = read("LEGACY_BREAKER_MINIMUM_CALLS", "int", 10)
+LEGACY_BREAKER_FAILURE_RATE = read("LEGACY_BREAKER_FAILURE_RATE", "float", 0.5)
+LEGACY_BREAKER_SLOW_CALL_SECONDS = read("LEGACY_BREAKER_SLOW_CALL_SECONDS", "float", 1.0)
+LEGACY_BREAKER_OPEN_SECONDS = read("LEGACY_BREAKER_OPEN_SECONDS", "float", 10.0)
+
+# --- the gateway ----------------------------------------------------------------------------
+#: Seconds a process trusts its cached route table before checking the table's version.
+GATEWAY_FLAGS_TTL_SECONDS = read("GATEWAY_FLAGS_TTL_SECONDS", "float", 2.0)
+#: New-side breaker per route: when it opens, the route falls back to legacy by itself.
+GATEWAY_NEW_BREAKER_MINIMUM_CALLS = read("GATEWAY_NEW_BREAKER_MINIMUM_CALLS", "int", 5)
+GATEWAY_NEW_BREAKER_FAILURE_RATE = read("GATEWAY_NEW_BREAKER_FAILURE_RATE", "float", 0.5)
+GATEWAY_NEW_BREAKER_OPEN_SECONDS = read("GATEWAY_NEW_BREAKER_OPEN_SECONDS", "float", 30.0)

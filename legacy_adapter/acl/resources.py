@@ -1,0 +1,147 @@
+"""Per-resource translations: users, spaces, bookings, proposals, votes, ratings.
+
+``*_from_legacy`` gives the new API's shape (as published in the OpenAPI schema);
+``*_to_legacy`` gives the legacy contract's shape. Fields one side has and the other
+lacks are filled with the new side's defaults and listed in ``docs/gateway.md``.
+"""
+
+from __future__ import annotations
+
+from legacy_adapter.acl.values import (
+    format_local,
+    number_for,
+    parse_local,
+    score_to_stars,
+    stars_to_score,
+    uuid_for,
+)
+
+_SPACE_STATUS = {"ACTIVE": "listed", "HIDDEN": "unlisted", "DRAFT": "draft"}
+_PROPOSAL_STATUS = {"OPEN": "open", "CLOSED": "closed", "DRAFT": "draft"}
+
+
+def _invert(mapping: dict[str, str]) -> dict[str, str]:
+    return {v: k for k, v in mapping.items()}
+
+
+def user_from_legacy(u: dict) -> dict:
+    return {
+        "id": str(uuid_for("user", u["user_no"])),
+        "email": u["mail"],
+        "display_name": u["full_name"],
+        "username": u["login"],
+        "bio": u.get("bio", ""),
+        "location": u.get("city", ""),
+        "date_joined": parse_local(u["joined"]).isoformat(),
+    }
+
+
+def user_to_legacy(u: dict) -> dict:
+    return {
+        "user_no": number_for("user", u["id"]),
+        "login": u.get("username") or u["email"].split("@")[0],
+        "full_name": u.get("display_name", ""),
+        "mail": u["email"],
+        "bio": u.get("bio", ""),
+        "city": u.get("location", ""),
+        "joined": format_local(u["date_joined"]) if u.get("date_joined") else None,
+    }
+
+
+def space_from_legacy(s: dict) -> dict:
+    return {
+        "id": str(uuid_for("space", s["space_no"])),
+        "owner_id": str(uuid_for("user", s["owner_no"])),
+        "name": s["title"],
+        "description": s["descr"],
+        "is_online": s["online"] == "Y",
+        "location": s["address"],
+        "capacity": s["seats"],
+        "accessibility": "",
+        "status": _SPACE_STATUS.get(s["state"], "unlisted"),
+    }
+
+
+def space_to_legacy(s: dict) -> dict:
+    return {
+        "space_no": number_for("space", s["id"]),
+        "owner_no": number_for("user", s["owner_id"]),
+        "title": s["name"],
+        "descr": s["description"],
+        "online": "Y" if s["is_online"] else "N",
+        "address": s["location"],
+        "seats": s["capacity"],
+        "state": _invert(_SPACE_STATUS).get(s["status"], "HIDDEN"),
+    }
+
+
+def booking_from_legacy(b: dict) -> dict:
+    return {
+        "id": str(uuid_for("booking", b["booking_no"])),
+        "space_id": str(uuid_for("space", b["space_no"])),
+        "member_id": str(uuid_for("user", b["user_no"])),
+        "starts_at": parse_local(b["starts"]).isoformat(),
+        "ends_at": parse_local(b["ends"]).isoformat(),
+    }
+
+
+def booking_to_legacy(b: dict) -> dict:
+    return {
+        "booking_no": number_for("booking", b["id"]),
+        "space_no": number_for("space", b["space_id"]),
+        "user_no": number_for("user", b["member_id"]),
+        "starts": format_local(b["starts_at"]),
+        "ends": format_local(b["ends_at"]),
+    }
+
+
+def proposal_from_legacy(p: dict) -> dict:
+    return {
+        "id": str(uuid_for("proposal", p["proposal_no"])),
+        "author_id": str(uuid_for("user", p["author_no"])),
+        "title": p["subject"],
+        "summary": p["text"],
+        "status": _PROPOSAL_STATUS.get(p["status"], "closed"),
+        "voting_deadline": parse_local(p["closes"]).isoformat(),
+    }
+
+
+def proposal_to_legacy(p: dict) -> dict:
+    return {
+        "proposal_no": number_for("proposal", p["id"]),
+        "author_no": number_for("user", p["author_id"]),
+        "subject": p["title"],
+        "text": p["summary"],
+        "status": _invert(_PROPOSAL_STATUS).get(p["status"], "CLOSED"),
+        "closes": format_local(p["voting_deadline"]) if p.get("voting_deadline") else None,
+    }
+
+
+def vote_from_legacy(v: dict) -> dict:
+    return {
+        "id": str(uuid_for("vote", v["vote_no"])),
+        "proposal_id": str(uuid_for("proposal", v["proposal_no"])),
+        "voter_id": str(uuid_for("user", v["user_no"])),
+        "choice": v["choice"].lower(),
+    }
+
+
+def rating_from_legacy(r: dict) -> dict:
+    return {
+        "id": str(uuid_for("rating", r["rating_no"])),
+        "rater_id": str(uuid_for("user", r["from_user"])),
+        "ratee_id": str(uuid_for("user", r["to_user"])),
+        "score": stars_to_score(r["stars"]),
+        "comment": r.get("remark", ""),
+        "given_at": parse_local(r["changed"]).isoformat(),
+    }
+
+
+def rating_to_legacy(r: dict) -> dict:
+    return {
+        "rating_no": number_for("rating", r["id"]),
+        "from_user": number_for("user", r["rater_id"]),
+        "to_user": number_for("user", r["ratee_id"]),
+        "stars": score_to_stars(r["score"]),
+        "remark": r.get("comment", ""),
+    }

@@ -1,0 +1,1 @@
+"""Resilience for calls that leave the process: a circuit breaker and retry policy."""

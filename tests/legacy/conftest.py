@@ -1,0 +1,77 @@
+"""A real reference legacy service process per test module, on a free local port."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+class LegacyProcess:
+    def __init__(self, port: int, process: subprocess.Popen) -> None:
+        self.port, self.process = port, process
+        self.base_url = f"http://127.0.0.1:{port}"
+
+    def control(self, **settings) -> dict:
+        """Make the service slow or failing (``delay_ms``, ``fail_status``); see its counts."""
+        data = json.dumps(settings).encode() if settings else None
+        request = urllib.request.Request(f"{self.base_url}/_control", data=data)  # noqa: S310
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - local
+            return json.loads(response.read())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_legacy(tmp_path: Path) -> LegacyProcess:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "legacy_adapter.reference_service", "--port", str(port),
+         "--db", str(tmp_path / "legacy.sqlite3")],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    legacy = LegacyProcess(port, process)
+    for _ in range(100):
+        try:
+            legacy.control()
+            return legacy
+        except OSError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError(f"reference legacy service did not start: {process.stdout.read()!r}")
+
+
+def stop_legacy(legacy: LegacyProcess) -> None:
+    legacy.process.terminate()
+    try:
+        legacy.process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        legacy.process.kill()
+
+
+@pytest.fixture(scope="module")
+def legacy(tmp_path_factory):
+    process = start_legacy(tmp_path_factory.mktemp("legacy"))
+    yield process
+    stop_legacy(process)
+
+
+@pytest.fixture
+def calm_legacy(legacy):
+    """The module's service, answering normally when the test starts and ends."""
+    legacy.control(delay_ms=0, fail_status=None, reset_count=True)
+    yield legacy
+    legacy.control(delay_ms=0, fail_status=None)
