@@ -1,1 +1,10 @@
 """Settings of the marketplace part (every value from the environment, via config.env.read)."""
+
+from config.env import read
+
+#: How long a hold keeps a slot for its member before it lapses (the checkout window).
+MARKETPLACE_HOLD_MINUTES = read("MARKETPLACE_HOLD_MINUTES", "int", default=10)
+#: Cancelling at least this long before the start is free; later it counts as late.
+MARKETPLACE_FREE_CANCELLATION_HOURS = read("MARKETPLACE_FREE_CANCELLATION_HOURS", "int", default=24)
+#: Availability offers a slot start every this many minutes.
+MARKETPLACE_SLOT_STEP_MINUTES = read("MARKETPLACE_SLOT_STEP_MINUTES", "int", default=30)

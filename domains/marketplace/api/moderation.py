@@ -1,0 +1,50 @@
+"""Moderators: the credentials waiting for review, and their verdict."""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.auth.permissions import Requires
+from domains.marketplace.api.errors import refusals_as_problems
+from domains.marketplace.api.owners import CredentialOutput
+from domains.marketplace.selectors import credential_list_pending
+from domains.marketplace.services.credentials import credential_review
+
+
+class CredentialPendingListApi(generics.ListAPIView):
+    permission_classes = [Requires("content.moderate")]
+    serializer_class = CredentialOutput
+
+    @extend_schema(operation_id="marketplace_credential_pending_list")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return credential_list_pending()
+
+
+class CredentialReviewApi(APIView):
+    permission_classes = [Requires("content.moderate")]
+
+    class CredentialReviewInputSerializer(serializers.Serializer):
+        verified = serializers.BooleanField()
+        note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+    @extend_schema(
+        operation_id="marketplace_credential_review",
+        request=CredentialReviewInputSerializer,
+        responses={200: CredentialOutput},
+    )
+    def post(self, request, credential_id):
+        given = self.CredentialReviewInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        with refusals_as_problems():
+            credential = credential_review(
+                credential_id=credential_id,
+                moderator_id=request.user.pk,
+                now=timezone.now(),
+                **given.validated_data,
+            )
+        return Response(CredentialOutput(credential).data)

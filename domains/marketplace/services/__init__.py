@@ -1,0 +1,5 @@
+"""Writes of marketplace data, each in one transaction on the marketplace database,
+with the events it publishes written to the outbox in that same transaction."""
+
+ALIAS = "marketplace"
+PRODUCER = "marketplace"

@@ -1,0 +1,221 @@
+"""Holding, confirming, cancelling and completing bookings.
+
+A hold takes the first free seat for the range. Which seat is free is decided by the
+database, not by a prior read: on PostgreSQL each seat is tried in a savepoint and the
+exclusion constraint ``booking_no_overlap`` refuses a collision (SQLSTATE 23P01), so
+of 50 concurrent holds of one slot exactly one commits. SQLite (the embedded run) has
+no exclusion constraint: there the hold first updates the space row, which takes
+SQLite's single write lock, and checks overlaps while holding it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from django.conf import settings
+from django.db import IntegrityError, connections, transaction
+from django.db.models import F
+
+from contracts.marketplace.v1 import BookingCancelled, BookingCompleted, BookingConfirmed
+from domains.marketplace.domain.availability import within_opening_hours
+from domains.marketplace.domain.bookings import BLOCKING, BookingStatus, cancellation_outcome
+from domains.marketplace.domain.spaces import SpaceStatus
+from domains.marketplace.models import Booking, Space
+from domains.marketplace.services import ALIAS, PRODUCER
+from domains.marketplace.services.errors import (
+    InvalidRequest,
+    NotAllowed,
+    SlotTaken,
+    StateConflict,
+)
+from domains.marketplace.services.spaces import space_credentials_allow_booking
+from eventing.outbox import outbox_publish
+
+EXCLUSION_VIOLATION = "23P01"
+MAX_BOOKING = timedelta(days=7)
+
+
+def _release_lapsed_holds(*, space_id: UUID, now: datetime) -> None:
+    Booking.objects.using(ALIAS).filter(
+        space_id=space_id, status=BookingStatus.HELD, hold_expires_at__lte=now
+    ).update(status=BookingStatus.EXPIRED)
+
+
+def _overlaps(*, space_id: UUID, seat: int, starts_at: datetime, blocked_until: datetime) -> bool:
+    return (
+        Booking.objects.using(ALIAS)
+        .filter(space_id=space_id, seat=seat, status__in=BLOCKING)
+        .filter(starts_at__lt=blocked_until, blocked_until__gt=starts_at)
+        .exists()
+    )
+
+
+def _is_exclusion_violation(exc: IntegrityError) -> bool:
+    return getattr(exc.__cause__, "sqlstate", None) == EXCLUSION_VIOLATION
+
+
+def _check_request(*, space: Space, starts_at: datetime, ends_at: datetime, attendees: int, now):
+    if space.status != SpaceStatus.LISTED or not space_credentials_allow_booking(
+        space=space, at=now
+    ):
+        raise StateConflict(
+            "This space cannot be booked now: it is not listed or has no valid, "
+            "verified credential."
+        )
+    if not now <= starts_at < ends_at or ends_at - starts_at > MAX_BOOKING:
+        raise InvalidRequest(
+            "A booking starts in the future and ends after it starts, within 7 days.",
+            field="starts_at",
+        )
+    if attendees > space.capacity:
+        raise InvalidRequest(
+            f"This space takes at most {space.capacity} people.", field="attendees"
+        )
+    if not within_opening_hours(
+        hours=space.opening_hours, tz=space.timezone, starts_at=starts_at, ends_at=ends_at
+    ):
+        raise InvalidRequest("The space is not open for the whole range.", field="ends_at")
+
+
+def booking_hold(
+    *,
+    space_id: UUID,
+    member_id: UUID,
+    starts_at: datetime,
+    ends_at: datetime,
+    attendees: int = 1,
+    now: datetime,
+) -> Booking:
+    """Hold a seat of the space for [starts_at, ends_at) for the checkout window.
+
+    Raises ``Space.DoesNotExist``, ``InvalidRequest``, ``StateConflict`` (not bookable)
+    or ``SlotTaken`` (every seat is blocked for an overlapping range).
+    """
+    sqlite = connections[ALIAS].vendor == "sqlite"
+    with transaction.atomic(using=ALIAS):
+        space = Space.objects.using(ALIAS).get(pk=space_id)
+        _check_request(
+            space=space, starts_at=starts_at, ends_at=ends_at, attendees=attendees, now=now
+        )
+        if sqlite:  # The write lock, taken first: see the module docstring.
+            Space.objects.using(ALIAS).filter(pk=space.pk).update(seats=F("seats"))
+        _release_lapsed_holds(space_id=space.pk, now=now)
+        blocked_until = ends_at + timedelta(minutes=space.buffer_minutes)
+        for seat in range(1, space.seats + 1):
+            if sqlite and _overlaps(
+                space_id=space.pk, seat=seat, starts_at=starts_at, blocked_until=blocked_until
+            ):
+                continue
+            try:
+                with transaction.atomic(using=ALIAS):
+                    return Booking.objects.using(ALIAS).create(
+                        space=space,
+                        member_id=member_id,
+                        seat=seat,
+                        attendees=attendees,
+                        starts_at=starts_at,
+                        ends_at=ends_at,
+                        blocked_until=blocked_until,
+                        hold_expires_at=now + timedelta(minutes=settings.MARKETPLACE_HOLD_MINUTES),
+                        created_at=now,
+                    )
+            except IntegrityError as exc:
+                if not _is_exclusion_violation(exc):
+                    raise
+    raise SlotTaken("This time is already booked (including the space's buffer); pick another.")
+
+
+def _booking_event(booking: Booking, event_class, **extra):
+    return event_class(
+        booking_id=booking.pk,
+        space_id=booking.space_id,
+        member_id=booking.member_id,
+        starts_at=booking.starts_at,
+        ends_at=booking.ends_at,
+        **extra,
+    )
+
+
+def _locked_own_booking(*, booking_id: UUID, member_id: UUID) -> Booking:
+    booking = Booking.objects.using(ALIAS).select_for_update().get(pk=booking_id)
+    if booking.member_id != member_id:
+        raise NotAllowed("This is someone else's booking.")
+    return booking
+
+
+def booking_confirm(*, booking_id: UUID, member_id: UUID, now: datetime) -> Booking:
+    """Confirm one's own hold while its checkout window is open and the space still bookable."""
+    with transaction.atomic(using=ALIAS):
+        booking = _locked_own_booking(booking_id=booking_id, member_id=member_id)
+        if booking.status == BookingStatus.CONFIRMED:
+            return booking
+        if booking.status != BookingStatus.HELD or booking.hold_expires_at <= now:
+            raise StateConflict("This hold has lapsed or ended; hold the slot again.")
+        if not space_credentials_allow_booking(space=booking.space, at=now):
+            raise StateConflict("The space's credential is no longer valid.")
+        booking.status = BookingStatus.CONFIRMED
+        booking.confirmed_at = now
+        booking.save(using=ALIAS, update_fields=["status", "confirmed_at"])
+        outbox_publish(
+            alias=ALIAS,
+            producer=PRODUCER,
+            aggregate_id=str(booking.pk),
+            event=_booking_event(booking, BookingConfirmed),
+        )
+    return booking
+
+
+def booking_cancel(
+    *, booking_id: UUID, member_id: UUID, reason: str = "", now: datetime
+) -> Booking:
+    """Cancel one's own hold or booking before it starts; the policy says free or late."""
+    with transaction.atomic(using=ALIAS):
+        booking = _locked_own_booking(booking_id=booking_id, member_id=member_id)
+        if booking.status not in BLOCKING:
+            raise StateConflict(f"This booking is {booking.status}; it cannot be cancelled.")
+        outcome = cancellation_outcome(
+            starts_at=booking.starts_at,
+            now=now,
+            free_until_before=timedelta(hours=settings.MARKETPLACE_FREE_CANCELLATION_HOURS),
+        )
+        if outcome is None:
+            raise StateConflict("This booking has started; it can no longer be cancelled.")
+        was_confirmed = booking.status == BookingStatus.CONFIRMED
+        booking.status = BookingStatus.CANCELLED
+        booking.cancelled_at = now
+        booking.cancellation = outcome
+        booking.cancellation_reason = reason
+        booking.save(
+            using=ALIAS,
+            update_fields=["status", "cancelled_at", "cancellation", "cancellation_reason"],
+        )
+        if was_confirmed:
+            outbox_publish(
+                alias=ALIAS,
+                producer=PRODUCER,
+                aggregate_id=str(booking.pk),
+                event=_booking_event(booking, BookingCancelled, reason=reason),
+            )
+    return booking
+
+
+def bookings_complete_due(*, now: datetime, limit: int = 500) -> int:
+    """Mark confirmed bookings that have ended as completed, publishing each; how many."""
+    with transaction.atomic(using=ALIAS):
+        due = list(
+            Booking.objects.using(ALIAS)
+            .select_for_update(skip_locked=True)
+            .filter(status=BookingStatus.CONFIRMED, ends_at__lte=now)
+            .order_by("ends_at")[:limit]
+        )
+        for booking in due:
+            booking.status = BookingStatus.COMPLETED
+            booking.save(using=ALIAS, update_fields=["status"])
+            outbox_publish(
+                alias=ALIAS,
+                producer=PRODUCER,
+                aggregate_id=str(booking.pk),
+                event=_booking_event(booking, BookingCompleted),
+            )
+    return len(due)

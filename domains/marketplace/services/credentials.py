@@ -1,0 +1,58 @@
+"""Owners submit credentials; moderators verify or reject them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from django.db import transaction
+
+from domains.marketplace.domain.credentials import CredentialStatus
+from domains.marketplace.models import Space, SpaceCredential
+from domains.marketplace.services import ALIAS
+from domains.marketplace.services.errors import InvalidRequest, NotAllowed, StateConflict
+
+
+def credential_submit(
+    *,
+    space_id: UUID,
+    owner_id: UUID,
+    kind: str,
+    issuer: str,
+    reference: str,
+    expires_at: datetime,
+    document_url: str = "",
+    now: datetime,
+) -> SpaceCredential:
+    """A credential waiting for a moderator; an already expired one is refused."""
+    if expires_at <= now:
+        raise InvalidRequest("This credential has already expired.", field="expires_at")
+    with transaction.atomic(using=ALIAS):
+        space = Space.objects.using(ALIAS).get(pk=space_id)
+        if space.owner_id != owner_id:
+            raise NotAllowed("Only the space's owner can submit its credentials.")
+        return SpaceCredential.objects.using(ALIAS).create(
+            space=space,
+            kind=kind,
+            issuer=issuer,
+            reference=reference,
+            expires_at=expires_at,
+            document_url=document_url,
+            submitted_at=now,
+        )
+
+
+def credential_review(
+    *, credential_id: UUID, moderator_id: UUID, verified: bool, note: str = "", now: datetime
+) -> SpaceCredential:
+    """A moderator's verdict on a pending credential (row-locked: one verdict wins)."""
+    with transaction.atomic(using=ALIAS):
+        credential = SpaceCredential.objects.using(ALIAS).select_for_update().get(pk=credential_id)
+        if credential.status != CredentialStatus.PENDING:
+            raise StateConflict(f"This credential was already {credential.status}.")
+        credential.status = CredentialStatus.VERIFIED if verified else CredentialStatus.REJECTED
+        credential.reviewed_by = moderator_id
+        credential.reviewed_at = now
+        credential.review_note = note
+        credential.save(using=ALIAS)
+    return credential

@@ -1,0 +1,61 @@
+"""Owners describe spaces and put them up for booking once a credential is verified."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+
+from contracts.marketplace.v1 import SpaceListed
+from domains.marketplace.domain.credentials import CredentialFact, credentials_allow_booking
+from domains.marketplace.domain.spaces import SpaceStatus
+from domains.marketplace.models import Space
+from domains.marketplace.services import ALIAS, PRODUCER
+from domains.marketplace.services.errors import NotAllowed, StateConflict
+from eventing.outbox import outbox_publish
+
+
+def space_credentials_allow_booking(*, space: Space, at: datetime) -> bool:
+    """Whether ``space`` holds a verified credential valid at ``at`` (read in the caller's
+    transaction, so a booking and the credential it relied on are read together)."""
+    facts = [
+        CredentialFact(status=status, expires_at=expires_at)
+        for status, expires_at in space.credentials.using(ALIAS).values_list("status", "expires_at")
+    ]
+    return credentials_allow_booking(facts, at)
+
+
+def space_create(*, owner_id: UUID, **fields: Any) -> Space:
+    """A new space, in draft until its owner lists it."""
+    with transaction.atomic(using=ALIAS):
+        space = Space(owner_id=owner_id, status=SpaceStatus.DRAFT, **fields)
+        space.full_clean()
+        space.save(using=ALIAS)
+    return space
+
+
+def space_list_for_booking(*, space_id: UUID, owner_id: UUID, now: datetime) -> Space:
+    """List a space for booking; it needs a verified, unexpired credential."""
+    with transaction.atomic(using=ALIAS):
+        space = Space.objects.using(ALIAS).select_for_update().get(pk=space_id)
+        if space.owner_id != owner_id:
+            raise NotAllowed("Only the space's owner can list it.")
+        if space.status == SpaceStatus.LISTED:
+            return space
+        if space.status == SpaceStatus.SUSPENDED:
+            raise StateConflict("A moderator suspended this space.")
+        if not space_credentials_allow_booking(space=space, at=now):
+            raise StateConflict("The space needs a verified credential that has not expired.")
+        space.status = SpaceStatus.LISTED
+        space.save(using=ALIAS, update_fields=["status"])
+        outbox_publish(
+            alias=ALIAS,
+            producer=PRODUCER,
+            aggregate_id=str(space.pk),
+            event=SpaceListed(
+                space_id=space.pk, owner_id=space.owner_id, name=space.name, listed_at=now
+            ),
+        )
+    return space
