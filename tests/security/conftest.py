@@ -4,6 +4,8 @@ Each test starts with empty rate-limit counters (the Redis-backed cache), a fres
 JWKS cache and, where it records role changes, an empty identity event store.
 """
 
+import copy
+import os
 from uuid import uuid4
 
 import pytest
@@ -17,35 +19,35 @@ from common.auth.jwks import jwks_cache_reset
 from domains.identity.audit import IdentityAudit
 from domains.identity.models import RoleAssignment, User
 from domains.identity.services.tokens import member_access_token
-from eventing.eventstore import close_applications, get_application
+from eventing.eventstore import get_application
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _close_event_stores_before_the_databases_go(django_db_setup):
-    yield
-    close_applications()
-
-
-def limits_forget() -> None:
-    """Delete the rate-limit and lock-out counters, and nothing else: the same Redis
-    database holds the event bus's streams (a FLUSHDB would wipe them)."""
+def limits_forget(prefix: str) -> None:
+    """Delete this worker's rate-limit and lock-out counters, and nothing else: the
+    same Redis database holds the event bus's streams and the other xdist worker's
+    counters."""
     if not settings.REDIS_URL:
         caches["ratelimit"].clear()
         return
     client = redis.Redis.from_url(settings.REDIS_URL)
     try:
-        for key in client.scan_iter(match="ratelimit:*", count=1000):
+        for key in client.scan_iter(match=f"{prefix}:*", count=1000):
             client.delete(key)
     finally:
         client.close()
 
 
 @pytest.fixture(autouse=True)
-def _fresh_limits_and_keys():
-    limits_forget()
+def _fresh_limits_and_keys(settings):
+    """Counters of this test worker only, empty at the start; a fresh JWKS cache."""
+    prefix = f"ratelimit-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    configured = copy.deepcopy(settings.CACHES)
+    configured["ratelimit"]["KEY_PREFIX"] = prefix
+    settings.CACHES = configured
+    limits_forget(prefix)
     jwks_cache_reset()
     yield
-    limits_forget()
+    limits_forget(prefix)
     jwks_cache_reset()
 
 
