@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The strangler gateway: legacy API paths (not /api/v1/) routed by the route table.
+    *(["gateway.middleware.GatewayMiddleware"] if any(p.name == "gateway" for p in PARTS) else []),
 ]
 if SERVES_ADMIN:
     MIDDLEWARE += [

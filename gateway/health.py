@@ -1,0 +1,49 @@
+"""The new side's health per route: a circuit breaker per route and process.
+
+When a route's new handler fails (errors or slow calls over the sliding window), its
+breaker opens and the route is served by legacy automatically — counted in
+``gateway_legacy_fallback_total`` and alerted on (``GatewayFallbackToLegacy``). After
+the open period a few probe requests go to new code again; if they succeed the route
+is back on new code without anyone touching a flag.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from django.conf import settings
+
+from legacy_adapter.resilience.breaker import BreakerPolicy, CircuitBreaker, State
+
+_lock = threading.Lock()
+_breakers: dict[tuple[int, str], CircuitBreaker] = {}
+
+
+def new_side_breaker(route_key: str) -> CircuitBreaker:
+    key = (os.getpid(), route_key)
+    with _lock:
+        breaker = _breakers.get(key)
+        if breaker is None:
+            policy = BreakerPolicy(
+                window_size=max(20, settings.GATEWAY_NEW_BREAKER_MINIMUM_CALLS),
+                minimum_calls=settings.GATEWAY_NEW_BREAKER_MINIMUM_CALLS,
+                failure_rate=settings.GATEWAY_NEW_BREAKER_FAILURE_RATE,
+                open_seconds=settings.GATEWAY_NEW_BREAKER_OPEN_SECONDS,
+                half_open_probes=1,
+            )
+            breaker = _breakers[key] = CircuitBreaker(f"gateway-new:{route_key}", policy)
+        return breaker
+
+
+def unhealthy(route_key: str) -> frozenset[str]:
+    """``{route_key}`` when that route's new side is failing, else empty."""
+    return (
+        frozenset({route_key}) if new_side_breaker(route_key).state is State.OPEN else frozenset()
+    )
+
+
+def reset() -> None:
+    """Forget every breaker (tests; a deploy that fixed the new side starts clean anyway)."""
+    with _lock:
+        _breakers.clear()

@@ -1,0 +1,149 @@
+"""Changing the route table and the global flags: validated, versioned, audited.
+
+Every change names who made it and why; it is recorded with the flags before and after
+in the event store (``gateway.audit``) while the change's ``default`` transaction is
+still open, and bumps ``GatewayState.version`` so every process reloads its table. If
+the audit cannot be recorded the change is rolled back: no unaudited change. (The event
+store writes on its own connection, so a commit failing after the audit leaves an
+audit entry for a change that did not happen — the safe side of the two.)
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from gateway.audit import GLOBAL_SUBJECT, audit_record
+from gateway.models import GatewayState, Route
+from gateway.modes import RouteMode
+
+FLAG_FIELDS = (
+    "mode", "canary_percent", "cohort_user_ids", "cohort_roles", "cohort_header", "killed",
+    "ignore_fields", "ignore_order", "max_concurrency",
+)  # fmt: skip
+#: Degradation flags ops may switch on under stress (each with a fallback, see docs).
+DEGRADATION_FLAGS = ("shadow_comparison", "reputation_weighting", "search_ranking",
+                     "passport_reaggregation")  # fmt: skip
+CANARY_STEPS = (1, 5, 10, 25, 50)
+
+
+class ChangeRefused(ValueError):
+    """A change the rules do not allow; the message says why."""
+
+
+def route_flags(route: Route) -> dict[str, Any]:
+    """The route's flags as plain JSON values (for the audit's before/after)."""
+    values = {name: getattr(route, name) for name in FLAG_FIELDS}
+    values["canary_percent"] = float(values["canary_percent"])
+    return values
+
+
+def _validate(route: Route, changes: dict[str, Any]) -> None:
+    unknown = set(changes) - set(FLAG_FIELDS)
+    if unknown:
+        raise ChangeRefused(f"Not a route flag: {', '.join(sorted(unknown))}.")
+    mode = changes.get("mode", route.mode)
+    if mode not in RouteMode.__members__.values():
+        raise ChangeRefused(f"Unknown mode {mode!r}.")
+    if mode in (RouteMode.SHADOW, RouteMode.CANARY, RouteMode.NEW) and not route.new_target:
+        raise ChangeRefused("The route has no new handler (new_target) to send traffic to.")
+    if mode == RouteMode.RETIRED and route.mode not in (RouteMode.NEW, RouteMode.RETIRED):
+        raise ChangeRefused("Only a route served by new code can be retired (promote it first).")
+    percent = Decimal(str(changes.get("canary_percent", route.canary_percent)))
+    if not 0 <= percent <= 100:
+        raise ChangeRefused("The canary percentage is between 0 and 100.")
+
+
+def route_change(
+    *, route_id: UUID, changes: dict[str, Any], actor: str, reason: str, action: str = "set"
+) -> Route:
+    if not reason or not reason.strip():
+        raise ChangeRefused("Say why: every change needs a reason.")
+    with transaction.atomic(using="default"):
+        route = Route.objects.select_for_update().get(pk=route_id)
+        _validate(route, changes)
+        before = route_flags(route)
+        for name, value in changes.items():
+            setattr(route, name, Decimal(str(value)) if name == "canary_percent" else value)
+        route.save()
+        _bump_version()
+        audit_record(
+            subject_id=route.id, actor=actor, reason=reason.strip(), action=action,
+            before=before, after=route_flags(route), at=timezone.now().isoformat(),
+        )  # fmt: skip
+    return route
+
+
+def _action_changes(route: Route, action: str, percent: float | None) -> dict[str, Any]:
+    if action == "shadow":
+        return {"mode": RouteMode.SHADOW.value, "canary_percent": 0}
+    if action == "canary":
+        if percent is None or not 0 < percent <= 100:
+            raise ChangeRefused("A canary needs a percentage above 0 and at most 100.")
+        return {"mode": RouteMode.CANARY.value, "canary_percent": percent}
+    if action == "promote":
+        return {"mode": RouteMode.NEW.value, "killed": False}
+    if action == "roll-back":
+        return {"mode": RouteMode.LEGACY.value, "canary_percent": 0}
+    if action == "retire":
+        return {"mode": RouteMode.RETIRED.value}
+    if action == "kill":
+        return {"killed": True}
+    if action == "unkill":
+        return {"killed": False}
+    raise ChangeRefused(f"Unknown action {action!r}.")
+
+
+ACTIONS = ("shadow", "canary", "promote", "roll-back", "retire", "kill", "unkill")
+
+
+def route_action(
+    *, route_id: UUID, action: str, actor: str, reason: str, percent: float | None = None
+) -> Route:
+    """One of ``ACTIONS`` (the admin's, the command's and the REST API's buttons)."""
+    route = Route.objects.get(pk=route_id)
+    return route_change(
+        route_id=route_id, changes=_action_changes(route, action, percent), actor=actor,
+        reason=reason, action=action if action != "canary" else f"canary {percent:g}%",
+    )  # fmt: skip
+
+
+def gateway_flags_change(
+    *,
+    actor: str,
+    reason: str,
+    kill_all: bool | None = None,
+    degraded: dict[str, bool] | None = None,
+) -> GatewayState:
+    """The kill switch for all routes and the degradation flags."""
+    if not reason or not reason.strip():
+        raise ChangeRefused("Say why: every change needs a reason.")
+    unknown = set(degraded or {}) - set(DEGRADATION_FLAGS)
+    if unknown:
+        raise ChangeRefused(f"Not a degradation flag: {', '.join(sorted(unknown))}.")
+    with transaction.atomic(using="default"):
+        GatewayState.objects.get_or_create(pk=1)
+        state = GatewayState.objects.select_for_update().get(pk=1)
+        before = {"kill_all": state.kill_all, "degraded": dict(state.degraded)}
+        if kill_all is not None:
+            state.kill_all = kill_all
+        state.degraded = {**state.degraded, **(degraded or {})}
+        state.version = F("version") + 1
+        state.save()
+        state.refresh_from_db()
+        audit_record(
+            subject_id=GLOBAL_SUBJECT, actor=actor, reason=reason.strip(), action="flags",
+            before=before, after={"kill_all": state.kill_all, "degraded": dict(state.degraded)},
+            at=timezone.now().isoformat(),
+        )  # fmt: skip
+    return state
+
+
+def _bump_version() -> None:
+    GatewayState.objects.get_or_create(pk=1)
+    GatewayState.objects.filter(pk=1).update(version=F("version") + 1)

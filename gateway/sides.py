@@ -1,0 +1,99 @@
+"""Carrying out a decision: the legacy side over HTTP, the new side in process.
+
+The new side is the domain's own endpoint under ``/api/v1/...``, reached through
+Django's URL resolver with the same request (so the domain authenticates and
+authorises it as usual), and its answer is put in the legacy contract's shape by the
+anti-corruption translator the route names. Legacy numeric ids in the path become the
+new side's ids the same way the backfill derives them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import Resolver404, resolve
+
+from common.api.problems import PROBLEM_CONTENT_TYPE, problem
+from gateway.table import CompiledRoute
+from legacy_adapter.acl.responses import to_legacy
+from legacy_adapter.acl.values import KINDS, uuid_for
+from legacy_adapter.client import LegacyUnavailable
+from legacy_adapter.wiring import legacy_client
+
+_FORWARDED = ("CONTENT_TYPE", "HTTP_ACCEPT", "HTTP_AUTHORIZATION", "HTTP_X_REQUEST_ID")
+
+
+def problem_response(
+    status: int, detail: str, request: HttpRequest, **headers: str
+) -> HttpResponse:
+    response = JsonResponse(
+        problem(status, detail=detail, instance=request.path), status=status,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )  # fmt: skip
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def serve_legacy(request: HttpRequest, route: CompiledRoute | None, params: dict) -> HttpResponse:
+    path = route.legacy_target.format(**params) if route else request.path_info
+    headers = {
+        key.removeprefix("HTTP_").replace("_", "-").title(): request.META[key]
+        for key in _FORWARDED
+        if request.META.get(key)
+    }
+    try:
+        answer = legacy_client().request(
+            request.method, path, query=request.META.get("QUERY_STRING") or None,
+            body=request.body or None, headers=headers,
+        )  # fmt: skip
+    except LegacyUnavailable as exc:
+        if exc.reason == "breaker-open":
+            detail = "The legacy system is failing; calls are paused. Try again shortly."
+            retry_after = str(max(1, round(exc.retry_after)))
+            return problem_response(503, detail, request, Retry_After=retry_after)
+        if exc.reason == "timeout":
+            return problem_response(504, "The legacy system did not answer in time.", request)
+        return problem_response(503, "The legacy system is unreachable.", request, Retry_After="5")
+    response = HttpResponse(answer.body, status=answer.status)
+    response["Content-Type"] = answer.headers.get("Content-Type", "application/json")
+    return response
+
+
+def _new_params(route: CompiledRoute, params: dict[str, str]) -> dict[str, str]:
+    """Legacy numbers in the path as the new side's ids (``{id}`` of a ``spaces.*`` route)."""
+    resource = route.translator.split(".")[0].removesuffix("s")
+    if resource not in KINDS:
+        return params
+    return {k: str(uuid_for(resource, int(v))) if v.isdigit() else v for k, v in params.items()}
+
+
+def call_new(request: HttpRequest, route: CompiledRoute, params: dict) -> tuple[int, Any]:
+    """The domain endpoint's answer as (status, parsed body); raises if the handler does."""
+    path = route.new_target.format(**_new_params(route, params))
+    original_path, original_match = request.path_info, getattr(request, "resolver_match", None)
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return 502, problem(502, detail=f"No new handler at {path} in this process.")
+    request.path_info = path
+    request.resolver_match = match
+    try:
+        response = match.func(request, *match.args, **match.kwargs)
+        if hasattr(response, "render"):
+            response.render()
+    finally:
+        request.path_info, request.resolver_match = original_path, original_match
+    body = json.loads(response.content) if response.content else None
+    return response.status_code, body
+
+
+def legacy_shape(route: CompiledRoute, status: int, body: Any) -> Any:
+    return to_legacy(route.translator, status, body) if route.translator else body
+
+
+def serve_new(request: HttpRequest, route: CompiledRoute, params: dict) -> HttpResponse:
+    status, body = call_new(request, route, params)
+    return JsonResponse(legacy_shape(route, status, body), status=status, safe=False)

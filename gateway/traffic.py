@@ -1,0 +1,70 @@
+"""Traffic counts per route, hour and target, for the migration dashboard.
+
+Counting in the database on every request would cost a write per request, so each
+process adds up in memory and flushes at most every ``FLUSH_SECONDS`` (inline, on the
+request that finds the interval passed). Counts live per process until flushed: a
+process that dies loses at most that many seconds of dashboard counts (Prometheus has
+the exact figures).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import Counter
+from datetime import datetime
+from uuid import UUID
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from gateway.models import Route, RouteTraffic
+
+FLUSH_SECONDS = 5.0
+
+_lock = threading.Lock()
+_counts: Counter[tuple[UUID, datetime, str]] = Counter()
+_last_seen: dict[tuple[UUID, str], datetime] = {}
+_state = {"flushed": time.monotonic(), "pid": os.getpid()}
+
+
+def count(route_id: UUID, target: str) -> None:
+    now = timezone.now()
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    with _lock:
+        if _state["pid"] != os.getpid():  # forked: the parent's counts are not ours
+            _counts.clear()
+            _last_seen.clear()
+            _state["pid"] = os.getpid()
+        _counts[(route_id, hour, target)] += 1
+        if target in ("legacy", "new"):
+            _last_seen[(route_id, target)] = now
+        due = time.monotonic() - _state["flushed"] >= FLUSH_SECONDS
+    if due:
+        flush()
+
+
+def flush() -> None:
+    with _lock:
+        counts, seen = dict(_counts), dict(_last_seen)
+        _counts.clear()
+        _last_seen.clear()
+        _state["flushed"] = time.monotonic()
+    if not counts and not seen:
+        return
+    with transaction.atomic(using="default"):
+        existing = set(
+            Route.objects.filter(pk__in={k[0] for k in counts}).values_list("pk", flat=True)
+        )
+        for (route_id, hour, target), n in counts.items():
+            if route_id not in existing:
+                continue  # the route was deleted meanwhile
+            updated = RouteTraffic.objects.filter(
+                route_id=route_id, hour=hour, target=target
+            ).update(count=F("count") + n)
+            if not updated:
+                RouteTraffic.objects.create(route_id=route_id, hour=hour, target=target, count=n)
+        for (route_id, target), at in seen.items():
+            Route.objects.filter(pk=route_id).update(**{f"last_{target}_at": at})
