@@ -1,6 +1,8 @@
-"""The identity domain's Django app: its label and the database alias it owns."""
+"""The identity domain's Django app: its label, the database alias it owns, and the
+seeding of the role and permission catalogue after every migrate or flush."""
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class IdentityConfig(AppConfig):
@@ -10,3 +12,10 @@ class IdentityConfig(AppConfig):
     #: Read by config.router.DomainRouter: every table of this app lives here.
     database_alias = "identity"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from domains.identity.catalogue import catalogue_seed
+
+        # Like Django's own permissions: a flush (``manage.py flush``, transactional
+        # tests) empties the tables, and the next post_migrate puts the seed back.
+        post_migrate.connect(catalogue_seed, sender=self)

@@ -1,0 +1,27 @@
+"""Storing the seed catalogue of roles and permissions (``domain/catalogue.py``).
+
+Only what is missing is created: a role an admin has edited keeps its permissions.
+"""
+
+from django.conf import settings
+
+from domains.identity.domain.catalogue import PERMISSIONS, ROLES
+
+
+def catalogue_seed(*, using: str, apps=None, **kwargs) -> None:
+    """``post_migrate`` receiver; runs on the users' database only."""
+    if using != settings.DATABASE_USERS_ALIAS or apps is None:
+        return
+    try:
+        Permission = apps.get_model("identity", "Permission")
+        Role = apps.get_model("identity", "Role")
+    except LookupError:  # migrated back before the catalogue's tables existed
+        return
+    for name, description in PERMISSIONS.items():
+        Permission.objects.using(using).get_or_create(
+            name=name, defaults={"description": description}
+        )
+    for name, permissions in ROLES.items():
+        role, created = Role.objects.using(using).get_or_create(name=name)
+        if created:
+            role.permissions.add(*permissions)
