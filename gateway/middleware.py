@@ -91,6 +91,7 @@ class GatewayMiddleware:
             return problem_response(
                 503, "This endpoint is busy; try again shortly.", request, Retry_After="1"
             )
+        response["X-Served-By"] = served  # which side answered, for ops and clients' bug reports
         metrics.REQUESTS.labels(label, served, metrics.outcome(response.status_code)).inc()
         metrics.DURATION.labels(label, served).observe(time.perf_counter() - started)
         if route is not None:

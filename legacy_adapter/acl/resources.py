@@ -16,7 +16,7 @@ from legacy_adapter.acl.values import (
     uuid_for,
 )
 
-_SPACE_STATUS = {"ACTIVE": "listed", "HIDDEN": "unlisted", "DRAFT": "draft"}
+_SPACE_STATUS = {"ACTIVE": "listed", "HIDDEN": "suspended", "DRAFT": "draft"}
 _PROPOSAL_STATUS = {"OPEN": "open", "CLOSED": "closed", "DRAFT": "draft"}
 
 
@@ -58,7 +58,7 @@ def space_from_legacy(s: dict) -> dict:
         "location": s["address"],
         "capacity": s["seats"],
         "accessibility": "",
-        "status": _SPACE_STATUS.get(s["state"], "unlisted"),
+        "status": _SPACE_STATUS.get(s["state"], "suspended"),
     }
 
 
