@@ -1,4 +1,8 @@
-"""Admin for proposals."""
+"""Admin for proposals and the member directory.
+
+Votes, comments and the register are not here: they change only through the API
+(the events), and the register is read with its proofs (``/api/v1/governance/register``).
+"""
 
 from django.contrib import admin
 
@@ -7,8 +11,11 @@ from domains.governance.models import Member, Proposal
 
 @admin.register(Proposal)
 class ProposalAdmin(admin.ModelAdmin):
-    list_display = ("title", "status", "quorum", "voting_deadline", "created_at")
-    list_filter = ("status",)
+    """Kept editable (the lifecycle check in ``Proposal.clean`` guards it), but an edit
+    here changes only the read model: a rebuild from the events undoes it."""
+
+    list_display = ("title", "status", "method", "quorum", "voting_deadline", "outcome")
+    list_filter = ("status", "method")
     search_fields = ("title", "summary")
     readonly_fields = ("id", "created_at", "updated_at")
 

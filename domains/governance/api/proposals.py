@@ -1,22 +1,34 @@
-"""``GET /api/v1/governance/proposals``: the community's proposals, filterable by status."""
+"""Proposals: list, detail (public), create (``proposal.create``)."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from common.auth.permissions import Public
+from common.auth.permissions import Public, Requires
+from domains.governance.api.errors import as_problems
 from domains.governance.domain.lifecycle import ProposalStatus
+from domains.governance.domain.proposal import TITLE_MAX_LENGTH
+from domains.governance.domain.tally import Method
 from domains.governance.models import Proposal
 from domains.governance.selectors import proposal_list
+from domains.governance.services import proposal_create
 
 
 class ProposalOutput(serializers.ModelSerializer):
     class Meta:
         model = Proposal
         fields = (
-            "id", "author_id", "title", "summary", "status",
-            "quorum", "voting_deadline", "created_at", "updated_at",
+            "id", "author_id", "title", "summary", "status", "method", "quorum",
+            "voting_deadline", "outcome", "counts", "voters", "decided_at",
+            "created_at", "updated_at",
         )  # fmt: skip
+
+
+def proposal_response(proposal_id, code=status.HTTP_200_OK) -> Response:
+    proposal = get_object_or_404(Proposal.objects.using("governance"), pk=proposal_id)
+    return Response(ProposalOutput(proposal).data, status=code)
 
 
 class ProposalListApi(generics.ListAPIView):
@@ -24,15 +36,15 @@ class ProposalListApi(generics.ListAPIView):
     permission_classes = [Public]
     serializer_class = ProposalOutput
 
-    class FilterSerializer(serializers.Serializer):
+    class ProposalFilterSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=[s.value for s in ProposalStatus], required=False)
 
-    @extend_schema(operation_id="governance_proposal_list", parameters=[FilterSerializer])
+    @extend_schema(operation_id="governance_proposal_list", parameters=[ProposalFilterSerializer])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        filters = self.FilterSerializer(data=self.request.query_params)
+        filters = self.ProposalFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         return proposal_list(**filters.validated_data)
 
@@ -48,3 +60,25 @@ class ProposalDetailApi(generics.RetrieveAPIView):
 
     def get_object(self):
         return get_object_or_404(Proposal, pk=self.kwargs["proposal_id"])
+
+
+class ProposalCreateApi(APIView):
+    permission_classes = [Requires("proposal.create")]
+
+    class ProposalCreateInputSerializer(serializers.Serializer):
+        title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
+        summary = serializers.CharField(max_length=10_000)
+        method = serializers.ChoiceField(choices=[m.value for m in Method], default=Method.MAJORITY)
+        quorum = serializers.IntegerField(min_value=1, max_value=100_000, default=3)
+
+    @extend_schema(
+        operation_id="governance_proposal_create",
+        request=ProposalCreateInputSerializer,
+        responses={201: ProposalOutput, 400: OpenApiResponse(description="Invalid fields.")},
+    )
+    def post(self, request):
+        given = self.ProposalCreateInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        with as_problems():
+            proposal = proposal_create(author_id=request.user.pk, **given.validated_data)
+        return proposal_response(proposal.id, status.HTTP_201_CREATED)

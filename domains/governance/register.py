@@ -1,0 +1,276 @@
+"""The decision register: an append-only Merkle log (RFC 9162) of votes and decisions.
+
+Every ``VoteCast`` and ``Decided`` event of the proposals' event store becomes one
+leaf, in the store's order, through ``RegisterProjection``; each leaf row also holds
+the Ed25519-signed tree head of the tree it completes, so every size the log ever had
+has a signed head (the signature and timestamp come from the event, so replaying the
+events signs the very same heads). Proofs read O(log n) stored subtree nodes in one
+query.
+
+``register_verify`` trusts nothing stored: it rebuilds every leaf from the events,
+then every node, root and signature from the leaves, and reports each difference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from django.db.models import Max
+
+from domains.governance.application import GovernanceApplication
+from domains.governance.domain import merkle
+from domains.governance.domain.entries import canonical, instant, millis, tree_head_message
+from domains.governance.domain.proposal import Proposal
+from domains.governance.models import RegisterEntry, RegisterNode
+from domains.governance.signing import key_id, public_key_raw, register_key
+from eventing.eventstore import get_application
+
+ALIAS = "governance"
+
+
+class NotInRegister(LookupError):
+    """The asked-for entry or tree size does not exist (yet)."""
+
+
+@dataclass(frozen=True)
+class Leaf:
+    kind: str
+    proposal_id: Any
+    content: bytes
+    timestamp_ms: int
+
+
+def leaf_for(domain_event: Any) -> Leaf | None:
+    """The register entry a proposal event makes, or None for events it does not record."""
+    if isinstance(domain_event, Proposal.VoteCast):
+        document = {
+            "type": "vote",
+            "proposal_id": str(domain_event.originator_id),
+            "proposal_version": domain_event.originator_version,
+            "member_id": str(domain_event.member_id),
+            "choice": domain_event.choice,
+            "cast_at": instant(domain_event.at),
+        }
+    elif isinstance(domain_event, Proposal.Decided):
+        document = {
+            "type": "decision",
+            "proposal_id": str(domain_event.originator_id),
+            "proposal_version": domain_event.originator_version,
+            "title": domain_event.title,
+            "method": domain_event.method,
+            "outcome": domain_event.outcome,
+            "counts": dict(domain_event.counts),
+            "voters": domain_event.voters,
+            "decided_at": instant(domain_event.at),
+        }
+    else:
+        return None
+    return Leaf(
+        document["type"], domain_event.originator_id, canonical(document), millis(domain_event.at)
+    )
+
+
+def sign_tree_head(*, tree_size: int, timestamp_ms: int, root: bytes) -> str:
+    message = tree_head_message(
+        tree_size=tree_size, timestamp_ms=timestamp_ms, root_hash_hex=root.hex()
+    )
+    return register_key().sign(message).hex()
+
+
+class Appender:
+    """Appends leaves in one transaction, keeping the nodes it wrote in memory."""
+
+    def __init__(self, *, entries=RegisterEntry, nodes=RegisterNode) -> None:
+        self.entries, self.nodes = entries, nodes
+        self.size: int | None = None
+        self.cache: dict[tuple[int, int], bytes] = {}
+
+    def _lookup(self, level: int, index: int) -> bytes:
+        return self.cache[(level, index)]
+
+    def _load(self, keys: set[tuple[int, int]]) -> None:
+        missing = keys - self.cache.keys()
+        if missing:
+            self.cache.update(_fetch_nodes(missing, self.nodes))
+
+    def append(self, leaf: Leaf) -> RegisterEntry:
+        if self.size is None:
+            top = self.entries.objects.using(ALIAS).aggregate(top=Max("index"))["top"]
+            self.size = 0 if top is None else top + 1
+        size = self.size + 1
+        leaf_digest = merkle.leaf_hash(leaf.content)
+        self._load(merkle.nodes_needed(lambda look: merkle.new_nodes(size, leaf_digest, look)))
+        created = merkle.new_nodes(size, leaf_digest, self._lookup)
+        for level, index, digest in created:
+            self.cache[(level, index)] = digest
+        self._load(merkle.nodes_needed(lambda look: merkle.root_hash(size, look)))
+        root = merkle.root_hash(size, self._lookup)
+        self.nodes.objects.using(ALIAS).bulk_create(
+            self.nodes(level=level, index=index, hash=digest) for level, index, digest in created
+        )
+        entry = self.entries.objects.using(ALIAS).create(
+            index=size - 1,
+            kind=leaf.kind,
+            proposal_id=leaf.proposal_id,
+            content=leaf.content.decode(),
+            leaf_hash=leaf_digest.hex(),
+            root_hash=root.hex(),
+            timestamp_ms=leaf.timestamp_ms,
+            signature=sign_tree_head(tree_size=size, timestamp_ms=leaf.timestamp_ms, root=root),
+        )
+        self.size = size
+        # Keep the cache small: only nodes still useful for later appends (the peaks).
+        if len(self.cache) > 4096:
+            self.cache = {
+                k: self.cache[k]
+                for k in merkle.nodes_needed(lambda look: merkle.root_hash(size, look))
+            }
+        return entry
+
+
+def _fetch_nodes(keys: set[tuple[int, int]], nodes=RegisterNode) -> dict[tuple[int, int], bytes]:
+    if not keys:
+        return {}
+    from django.db.models import Q
+
+    condition = Q()
+    for level, index in keys:
+        condition |= Q(level=level, index=index)
+    found = {
+        (row.level, row.index): bytes(row.hash)
+        for row in nodes.objects.using(ALIAS).filter(condition)
+    }
+    if found.keys() != keys:
+        raise NotInRegister(f"register nodes missing: {sorted(keys - found.keys())[:5]}")
+    return found
+
+
+def _with_nodes(compute):
+    needed = merkle.nodes_needed(compute)
+    fetched = _fetch_nodes(needed)
+    return compute(lambda level, index: fetched[(level, index)])
+
+
+def tree_size() -> int:
+    top = RegisterEntry.objects.using(ALIAS).aggregate(top=Max("index"))["top"]
+    return 0 if top is None else top + 1
+
+
+def tree_head(size: int | None = None) -> dict[str, Any]:
+    """The signed tree head of ``size`` leaves (the latest by default)."""
+    size = tree_size() if size is None else size
+    if size == 0:
+        raise NotInRegister("The register is empty.")
+    entry = RegisterEntry.objects.using(ALIAS).filter(index=size - 1).first()
+    if entry is None:
+        raise NotInRegister(f"The register has no tree of {size} entries.")
+    return {
+        "tree_size": size,
+        "timestamp": entry.timestamp_ms,
+        "root_hash": entry.root_hash,
+        "signature": entry.signature,
+        "key_id": key_id(),
+    }
+
+
+def public_key() -> dict[str, str]:
+    return {"algorithm": "Ed25519", "public_key": public_key_raw().hex(), "key_id": key_id()}
+
+
+def inclusion_proof(*, index: int, tree_size: int | None = None) -> dict[str, Any]:
+    head = tree_head(tree_size)
+    if not 0 <= index < head["tree_size"]:
+        raise NotInRegister(f"Entry {index} is not in a tree of {head['tree_size']} entries.")
+    entry = RegisterEntry.objects.using(ALIAS).get(index=index)
+    path = _with_nodes(lambda look: merkle.inclusion_path(index, head["tree_size"], look))
+    return {
+        "leaf_index": index,
+        "tree_size": head["tree_size"],
+        "entry": entry.content,
+        "leaf_hash": entry.leaf_hash,
+        "audit_path": [p.hex() for p in path],
+        "tree_head": head,
+    }
+
+
+def consistency_proof(*, first: int, second: int | None = None) -> dict[str, Any]:
+    later = tree_head(second)
+    earlier = tree_head(first)
+    if first > later["tree_size"]:
+        raise NotInRegister(
+            f"A tree of {first} entries does not precede one of {later['tree_size']}."
+        )
+    path = _with_nodes(lambda look: merkle.consistency_path(first, later["tree_size"], look))
+    return {
+        "first": first,
+        "second": later["tree_size"],
+        "consistency_path": [p.hex() for p in path],
+        "first_tree_head": earlier,
+        "second_tree_head": later,
+    }
+
+
+def expected_leaves() -> list[Leaf]:
+    """Every leaf the event store says the register holds, in order."""
+    app = get_application(GovernanceApplication)
+    leaves, position = [], 0
+    while True:
+        batch = app.recorder.select_notifications(
+            start=position, limit=1000, inclusive_of_start=False
+        )
+        if not batch:
+            return leaves
+        for notification in batch:
+            leaf = leaf_for(app.mapper.to_domain_event(notification))
+            if leaf is not None:
+                leaves.append(leaf)
+        position = batch[-1].id
+
+
+def register_verify() -> list[str]:
+    """Every way the stored register differs from what its events and signatures say."""
+    problems: list[str] = []
+    public = register_key().public_key()
+    expected = expected_leaves()
+    rows = {e.index: e for e in RegisterEntry.objects.using(ALIAS).order_by("index")}
+    stored_nodes = {
+        (n.level, n.index): bytes(n.hash) for n in RegisterNode.objects.using(ALIAS).all()
+    }
+    for index in sorted(set(rows) - set(range(len(expected)))):
+        problems.append(f"entry {index}: in the register but no event records it")
+    computed: dict[tuple[int, int], bytes] = {}
+    for index, leaf in enumerate(expected):
+        size = index + 1
+        digest = merkle.leaf_hash(leaf.content)
+        for level, node_index, node in merkle.new_nodes(
+            size, digest, lambda lv, ix: computed[(lv, ix)]
+        ):
+            computed[(level, node_index)] = node
+        root = merkle.root_hash(size, lambda lv, ix: computed[(lv, ix)])
+        row = rows.get(index)
+        if row is None:
+            problems.append(f"entry {index}: missing (removed from the register)")
+            continue
+        if row.content.encode() != leaf.content:
+            problems.append(f"entry {index}: content differs from the event it records")
+        if row.leaf_hash != merkle.leaf_hash(row.content.encode()).hex():
+            problems.append(f"entry {index}: leaf hash differs from its content's")
+        if row.root_hash != root.hex() or row.timestamp_ms != leaf.timestamp_ms:
+            problems.append(
+                f"entry {index}: tree head of size {size} differs from the recomputed one"
+            )
+        message = tree_head_message(
+            tree_size=size, timestamp_ms=row.timestamp_ms, root_hash_hex=row.root_hash
+        )
+        try:
+            public.verify(bytes.fromhex(row.signature), message)
+        except (InvalidSignature, ValueError):
+            problems.append(f"entry {index}: tree head signature does not verify")
+    for key, node in computed.items():
+        if stored_nodes.get(key) != node:
+            problems.append(f"node level {key[0]} index {key[1]}: missing or altered")
+    for key in sorted(stored_nodes.keys() - computed.keys()):
+        problems.append(f"node level {key[0]} index {key[1]}: no entry accounts for it")
+    return problems

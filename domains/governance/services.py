@@ -1,0 +1,132 @@
+"""Writes of governance data: every change is an event of the proposal's aggregate.
+
+After each save the read models and the decision register catch up before the call
+returns, so the caller sees the change at once; if that fails the event is still
+recorded and ``run_projections`` / ``governance_register sync`` apply it. Call these
+outside ``transaction.atomic(using="governance")``: the event store commits on its own.
+
+``clock`` is the one source of "now" (tests replace it).
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from uuid import UUID
+
+from django.db import DatabaseError
+from django.utils import timezone
+from eventsourcing.application import AggregateNotFoundError
+
+from domains.governance.application import GovernanceApplication
+from domains.governance.domain.proposal import Proposal, ProposalRefused
+from domains.governance.eligibility import voting_refusal
+from domains.governance.projections import ProposalsProjection, RegisterProjection
+from eventing.eventstore import ConcurrencyConflict, get_application
+from eventing.projections import projection_catch_up
+
+logger = logging.getLogger(__name__)
+
+clock: Callable[[], datetime] = timezone.now
+
+#: A vote that meets a concurrent write is retried this many times on the new state.
+VOTE_ATTEMPTS = 5
+
+
+class ProposalNotFound(LookupError):
+    pass
+
+
+class NotAuthor(PermissionError):
+    pass
+
+
+def projections_catch_up() -> None:
+    try:
+        projection_catch_up(projection=ProposalsProjection())
+        projection_catch_up(projection=RegisterProjection())
+    except DatabaseError:
+        logger.exception("Governance events are recorded; read models and register will follow.")
+
+
+def _load(proposal_id: UUID) -> Proposal:
+    try:
+        return get_application(GovernanceApplication).repository.get(proposal_id)
+    except AggregateNotFoundError as exc:
+        raise ProposalNotFound(f"No proposal {proposal_id}.") from exc
+
+
+def _save(proposal: Proposal) -> Proposal:
+    get_application(GovernanceApplication).save(proposal)
+    projections_catch_up()
+    return proposal
+
+
+def proposal_create(
+    *, author_id: UUID, title: str, summary: str, method: str, quorum: int
+) -> Proposal:
+    return _save(
+        Proposal.propose(
+            author_id=author_id,
+            title=title,
+            summary=summary,
+            method=method,
+            quorum=quorum,
+            now=clock(),
+        )
+    )
+
+
+def proposal_transition(
+    *, proposal_id: UUID, actor_id: UUID, action: str, deadline: datetime | None = None
+) -> Proposal:
+    """``action``: "discuss", "vote" (with ``deadline``) or "withdraw"; the author's call."""
+    proposal = _load(proposal_id)
+    if str(proposal.author_id) != str(actor_id):
+        raise NotAuthor("Only the proposal's author moves it along.")
+    if action == "discuss":
+        proposal.open_discussion(now=clock())
+    elif action == "vote":
+        if deadline is None:
+            raise ProposalRefused("Opening the vote needs a deadline.", field="deadline")
+        proposal.open_voting(deadline=deadline, now=clock())
+    elif action == "withdraw":
+        proposal.withdraw(now=clock())
+    else:
+        raise ProposalRefused(f"Unknown action {action!r}.", field="action")
+    return _save(proposal)
+
+
+def proposal_comment(*, proposal_id: UUID, member_id: UUID, body: str) -> Proposal:
+    proposal = _load(proposal_id)
+    proposal.comment(member_id=member_id, body=body, now=clock())
+    return _save(proposal)
+
+
+def vote_cast(*, proposal_id: UUID, member_id: UUID, choice: str) -> Proposal:
+    """Record (or change) the member's vote; raises ``ProposalRefused`` when refused.
+
+    A concurrent write to the same proposal (another voter, or this member's other
+    request) is retried on the new state: the member still holds one vote.
+    """
+    _load(proposal_id)
+    refusal = voting_refusal(member_id=member_id)
+    if refusal:
+        raise PermissionError(refusal)
+    for attempt in range(VOTE_ATTEMPTS):
+        proposal = _load(proposal_id)
+        proposal.cast_vote(member_id=member_id, choice=choice, now=clock())
+        try:
+            get_application(GovernanceApplication).save(proposal)
+            break
+        except ConcurrencyConflict:
+            if attempt == VOTE_ATTEMPTS - 1:
+                raise
+    projections_catch_up()
+    return proposal
+
+
+def proposal_close(*, proposal_id: UUID) -> Proposal:
+    """Count the votes once the deadline has passed and record the decision."""
+    proposal = _load(proposal_id)
+    proposal.close(now=clock())
+    return _save(proposal)

@@ -1,0 +1,67 @@
+"""Fixtures for governance tests: an empty event store, members in the directory, a clock.
+
+Members reach governance the way they do in production: ``identity.member_registered``
+envelopes applied through the consumer's inbox path (``eventing.inbox.apply_envelope``).
+"""
+
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+import pytest
+
+from common.auth.jwks import jwks_cache_reset
+from contracts.events import envelope_for
+from contracts.identity.v1 import MemberRegistered
+from domains.governance import services
+from domains.governance.application import GovernanceApplication
+from eventing.eventstore import close_applications, get_application
+from eventing.inbox import apply_envelope
+from tests.eventstore.fixtures import empty
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_event_stores_before_the_databases_go(django_db_setup):
+    yield
+    close_applications()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_jwks():
+    """Each test's signing keys live in its own transaction: forget the cached ones."""
+    jwks_cache_reset()
+    yield
+    jwks_cache_reset()
+
+
+@pytest.fixture
+def governance_app() -> GovernanceApplication:
+    app = get_application(GovernanceApplication)
+    empty(app)
+    yield app
+    empty(app)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    fake = Clock()
+    monkeypatch.setattr(services, "clock", fake)
+    return fake
+
+
+def register_member(member_id=None, name="member"):
+    """Deliver ``identity.member_registered`` through governance's inbox."""
+    member_id = member_id or uuid4()
+    event = MemberRegistered(member_id=member_id, display_name=name, joined_at=datetime.now(UTC))
+    apply_envelope("governance", envelope_for(event, producer="identity"))
+    return member_id
