@@ -4,6 +4,7 @@ Bookings and ratings are read-only: they change through the services, which keep
 outbox and the space's average in step; an edit here would bypass both.
 """
 
+from django import forms
 from django.contrib import admin
 from django.utils import timezone
 
@@ -11,15 +12,35 @@ from domains.marketplace.domain.credentials import CredentialStatus
 from domains.marketplace.models import Booking, Space, SpaceCredential, SpaceRating
 
 
-class CredentialInline(admin.TabularInline):
-    model = SpaceCredential
-    extra = 0
-    fields = ("kind", "issuer", "reference", "expires_at", "status", "reviewed_at")
-    readonly_fields = ("reviewed_at",)
+class SpaceForm(forms.ModelForm):
+    """Fields added after the first release keep their defaults when a form leaves them out."""
+
+    DEFAULTED = ("seats", "timezone", "buffer_minutes")
+
+    class Meta:
+        model = Space
+        fields = (
+            "owner_id", "name", "description", "is_online", "location", "capacity", "seats",
+            "accessibility", "opening_hours", "timezone", "buffer_minutes", "rules",
+            "photo_urls", "status",
+        )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.DEFAULTED:
+            self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.DEFAULTED:
+            if cleaned.get(name) in (None, ""):
+                cleaned[name] = Space._meta.get_field(name).default
+        return cleaned
 
 
 @admin.register(Space)
 class SpaceAdmin(admin.ModelAdmin):
+    form = SpaceForm
     list_display = (
         "name",
         "status",
@@ -32,7 +53,6 @@ class SpaceAdmin(admin.ModelAdmin):
     list_filter = ("status", "is_online")
     search_fields = ("name", "location")
     readonly_fields = ("id", "created_at", "rating_average", "rating_count")
-    inlines = [CredentialInline]
 
 
 @admin.register(SpaceCredential)

@@ -1,7 +1,11 @@
-"""Reputation's tables: the ratings read model, projected from the members' ledgers.
+"""Reputation's tables: the ratings read model, fraud decisions, reputations.
 
 The ledger (``domain/ledger.py``, event-sourced) is the record; ``Rating`` is rebuilt
 from it by ``projections.RatingsProjection`` and is never written directly.
+``FraudDecision`` rows are written by the same projection but are not a read model:
+a rebuild keeps them (and the moderators' overrides). ``MemberReputation`` is each
+member's last computed reputation (the standing that weighs their own ratings), and
+``ReputationRecord`` its history.
 """
 
 import uuid
@@ -29,6 +33,8 @@ class Rating(models.Model):
     )
     comment = models.TextField(blank=True, max_length=2000)
     given_at = models.DateTimeField(default=timezone.now, db_index=True)
+    #: The version of the ledger event that recorded it (the ledger id follows from ratee_id).
+    ledger_version = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-given_at", "id"]
@@ -46,3 +52,91 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.score}/{MAX_SCORE} for {self.ratee_id} ({self.context_type})"
+
+
+class Member(models.Model):
+    """A member as identity announced them (``identity.member_registered``)."""
+
+    member_id = models.UUIDField(primary_key=True)
+    joined_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return str(self.member_id)
+
+
+class FraudDecision(models.Model):
+    """An anti-fraud rule applied to a rating, with its reason; moderators may override it."""
+
+    RULES = [
+        (rule, rule.replace("_", " ")) for rule in ("burst", "reciprocal", "ring", "new_account")
+    ]
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    rating_id = models.UUIDField(db_index=True)
+    rater_id = models.UUIDField()
+    ratee_id = models.UUIDField()
+    rating_given_at = models.DateTimeField()
+    rule = models.CharField(max_length=20, choices=RULES)
+    factor = models.FloatField()
+    reason = models.CharField(max_length=500)
+    decided_at = models.DateTimeField(default=timezone.now)
+    #: Set by a moderator: the rating keeps its full weight despite the rule.
+    overridden = models.BooleanField(default=False)
+    reviewed_by = models.CharField(max_length=100, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-decided_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["rating_id", "rule"], name="fraud_decision_once")
+        ]
+        indexes = [
+            models.Index(fields=["ratee_id", "rating_given_at"], name="fraud_ratee_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} on {self.rating_id}"
+
+
+class MemberReputation(models.Model):
+    """A member's reputation as last computed (and published as ``reputation.changed``)."""
+
+    member_id = models.UUIDField(primary_key=True)
+    score = models.FloatField()
+    ratings_counted = models.PositiveIntegerField()
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.score}"
+
+
+class ReputationRecord(models.Model):
+    """One entry of a member's reputation history: each change, when and why."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    member_id = models.UUIDField()
+    score = models.FloatField()
+    ratings_counted = models.PositiveIntegerField()
+    computed_at = models.DateTimeField()
+    cause = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["-computed_at", "id"]
+        indexes = [models.Index(fields=["member_id", "computed_at"], name="reputation_history")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.score} at {self.computed_at}"
+
+
+class CompletedBooking(models.Model):
+    """A booking that took place (``marketplace.booking_completed``): ratings in its
+    context are shown as verified in the explanation."""
+
+    booking_id = models.UUIDField(primary_key=True)
+    space_id = models.UUIDField()
+    member_id = models.UUIDField()
+    ended_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return str(self.booking_id)

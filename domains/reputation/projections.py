@@ -1,9 +1,14 @@
-"""The ``Rating`` read model, projected from the members' ratings ledgers."""
+"""The ``Rating`` read model, projected from the members' ratings ledgers.
+
+Each new rating is assessed by the anti-fraud rules in the same transaction
+(``fraud.rating_assess``), so no rating is ever projected without its decisions.
+"""
 
 from typing import Any
 
 from domains.reputation.application import ReputationApplication
 from domains.reputation.domain.ledger import MemberLedger
+from domains.reputation.fraud import rating_assess
 from domains.reputation.models import Rating
 from eventing.projections import Projection
 
@@ -18,13 +23,19 @@ class RatingsProjection(Projection):
     def apply(self, domain_event: Any) -> None:
         if not isinstance(domain_event, MemberLedger.RatingGiven):
             return
-        self.model(Rating).objects.using(self.alias).create(
-            id=domain_event.rating_id,
-            rater_id=domain_event.rater_id,
-            ratee_id=domain_event.ratee_id,
-            context_type=domain_event.context_type,
-            context_id=domain_event.context_id,
-            score=domain_event.score,
-            comment=domain_event.comment,
-            given_at=domain_event.given_at,
+        rating = (
+            self.model(Rating)
+            .objects.using(self.alias)
+            .create(
+                id=domain_event.rating_id,
+                rater_id=domain_event.rater_id,
+                ratee_id=domain_event.ratee_id,
+                context_type=domain_event.context_type,
+                context_id=domain_event.context_id,
+                score=domain_event.score,
+                comment=domain_event.comment,
+                given_at=domain_event.given_at,
+                ledger_version=domain_event.originator_version,
+            )
         )
+        rating_assess(alias=self.alias, ratings=self.model(Rating), rating=rating)

@@ -1,12 +1,26 @@
-"""Reads of reputation data."""
+"""Reads of reputation data: counted ratings, a reputation explained, history, flags.
+
+A reputation reads only the member's ratings inside the 30-day window (index
+``rating_ratee_recent``), the decisions about those ratings (``fraud_ratee_recent``)
+and the standing of their raters, so its cost follows the last 30 days, never the
+whole history.
+"""
 
 import uuid
 from datetime import datetime
 
 from django.db.models import QuerySet
 
+from domains.reputation.domain.ledger import MemberLedger
 from domains.reputation.domain.ratings import window_start
-from domains.reputation.models import Rating
+from domains.reputation.domain.scoring import Discount, RatingFact, Reputation, reputation_at
+from domains.reputation.models import (
+    CompletedBooking,
+    FraudDecision,
+    MemberReputation,
+    Rating,
+    ReputationRecord,
+)
 
 
 def rating_list_counting(*, ratee_id: uuid.UUID, now: datetime) -> QuerySet[Rating]:
@@ -14,3 +28,58 @@ def rating_list_counting(*, ratee_id: uuid.UUID, now: datetime) -> QuerySet[Rati
     return Rating.objects.filter(
         ratee_id=ratee_id, given_at__gte=window_start(now), given_at__lte=now
     )
+
+
+def reputation_compute(*, member_id: uuid.UUID, now: datetime) -> Reputation:
+    """``member_id``'s reputation at ``now``, with every rating's contribution."""
+    counting = rating_list_counting(ratee_id=member_id, now=now)
+    rows = list(
+        counting.values_list(
+            "id", "rater_id", "score", "given_at", "context_type", "context_id", "ledger_version"
+        )
+    )
+    ledger_id = MemberLedger.create_id(member_id)
+    facts = [
+        RatingFact(rid, rater, score, given, ctype, cid, ledger_id, version or 0)
+        for rid, rater, score, given, ctype, cid, version in rows
+    ]
+    discounts: dict[uuid.UUID, list[Discount]] = {}
+    decisions = FraudDecision.objects.filter(
+        ratee_id=member_id,
+        rating_given_at__gte=window_start(now),
+        rating_given_at__lte=now,
+        overridden=False,
+    ).values_list("rating_id", "rule", "factor", "reason")
+    for rating_id, rule, factor, reason in decisions:
+        discounts.setdefault(rating_id, []).append(Discount(rule, factor, reason))
+    standing = dict(
+        MemberReputation.objects.filter(
+            member_id__in=counting.order_by().values("rater_id")
+        ).values_list("member_id", "score")
+    )
+    return reputation_at(ratings=facts, now=now, standing=standing, discounts=discounts)
+
+
+def reputation_history(*, member_id: uuid.UUID) -> QuerySet[ReputationRecord]:
+    return ReputationRecord.objects.filter(member_id=member_id)
+
+
+def fraud_decision_list(*, rule: str | None = None, overridden: bool | None = None):
+    decisions = FraudDecision.objects.all()
+    if rule:
+        decisions = decisions.filter(rule=rule)
+    if overridden is not None:
+        decisions = decisions.filter(overridden=overridden)
+    return decisions
+
+
+def completed_booking_ids(*, context_ids: list[str]) -> set[str]:
+    """Which of these booking context ids name a booking known to have taken place."""
+    ids = []
+    for value in context_ids:
+        try:
+            ids.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    found = CompletedBooking.objects.filter(booking_id__in=ids).values_list("booking_id", flat=True)
+    return {str(booking_id) for booking_id in found}

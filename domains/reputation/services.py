@@ -1,25 +1,35 @@
 """Writes of reputation data: ratings go into the rated member's ledger.
 
 The ledger is event-sourced; the ``Rating`` read model follows it through
-``RatingsProjection``. ``rating_give`` brings the read model up to date before it
-returns, so the rater sees their rating at once; if that fails the rating is still
-recorded and ``run_projections`` applies it. Call it outside any
-``transaction.atomic(using="reputation")``: the event store commits on its own.
+``RatingsProjection`` (which also records the anti-fraud decisions). ``rating_give``
+brings the read model up to date before it returns, so the rater sees their rating at
+once, then recomputes the reputations it touched (``reputation_refresh``); if either
+fails the rating is still recorded and ``run_projections`` / the next refresh catch
+up. Call it outside any ``transaction.atomic(using="reputation")``: the event store
+commits on its own.
 """
 
 import logging
 from datetime import datetime
 from uuid import UUID
 
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from eventsourcing.application import AggregateNotFoundError
 
+from contracts.reputation.v1 import ReputationChanged
 from domains.reputation.application import ReputationApplication
 from domains.reputation.domain.ledger import MemberLedger
+from domains.reputation.domain.ratings import RATING_LIFETIME
+from domains.reputation.models import FraudDecision, MemberReputation, ReputationRecord
 from domains.reputation.projections import RatingsProjection
+from domains.reputation.selectors import reputation_compute
 from eventing.eventstore import get_application
+from eventing.outbox import outbox_publish
 from eventing.projections import projection_catch_up
+
+ALIAS = "reputation"
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +66,78 @@ def rating_give(
     recorded = app.save(ledger)[-1].domain_event
     try:
         projection_catch_up(projection=RatingsProjection())
+        # Decisions may have taken weight from ratings of others (the rater's burst,
+        # the other side of a ring): their ratees' reputations change too.
+        flagged = FraudDecision.objects.using(ALIAS).filter(
+            Q(rater_id__in=[rater_id, ratee_id]) | Q(ratee_id__in=[rater_id, ratee_id]),
+            rating_given_at__gt=recorded.given_at - RATING_LIFETIME,
+        )
+        affected = {ratee_id, rater_id, *flagged.values_list("ratee_id", flat=True)}
+        for member_id in sorted(affected, key=str):
+            reputation_refresh(
+                member_id=member_id, now=max(timezone.now(), recorded.given_at), cause="rating"
+            )
     except DatabaseError:
         logger.exception("Rating %s is recorded; its read model will follow.", recorded.rating_id)
     return recorded
+
+
+def reputation_refresh(*, member_id: UUID, now: datetime, cause: str) -> MemberReputation:
+    """Recompute ``member_id``'s reputation at ``now``; when it changed, store it, add it
+    to the history and publish ``reputation.changed``, all in one transaction."""
+    with transaction.atomic(using=ALIAS):
+        current = (
+            MemberReputation.objects.using(ALIAS)
+            .select_for_update()
+            .filter(member_id=member_id)
+            .first()
+        )
+        reputation = reputation_compute(member_id=member_id, now=now)
+        counted = reputation.ratings_counted
+        if current and (current.score, current.ratings_counted) == (reputation.score, counted):
+            return current
+        stored, _ = MemberReputation.objects.using(ALIAS).update_or_create(
+            member_id=member_id,
+            defaults={"score": reputation.score, "ratings_counted": counted, "computed_at": now},
+        )
+        ReputationRecord.objects.using(ALIAS).create(
+            member_id=member_id,
+            score=reputation.score,
+            ratings_counted=counted,
+            computed_at=now,
+            cause=cause,
+        )
+        outbox_publish(
+            alias=ALIAS,
+            producer="reputation",
+            aggregate_id=str(member_id),
+            event=ReputationChanged(
+                member_id=member_id,
+                score=reputation.score,
+                ratings_counted=counted,
+                computed_at=now,
+            ),
+        )
+    return stored
+
+
+def fraud_decision_review(
+    *, decision_id: UUID, moderator: str, overridden: bool, note: str, now: datetime
+) -> FraudDecision:
+    """A moderator upholds (``overridden=False``) or overrides a decision; the rated
+    member's reputation is recomputed at once."""
+    with transaction.atomic(using=ALIAS):
+        decision = FraudDecision.objects.using(ALIAS).select_for_update().get(pk=decision_id)
+        decision.overridden = overridden
+        decision.reviewed_by = moderator[:100]
+        decision.reviewed_at = now
+        decision.review_note = note
+        decision.save(
+            using=ALIAS, update_fields=["overridden", "reviewed_by", "reviewed_at", "review_note"]
+        )
+        reputation_refresh(
+            member_id=decision.ratee_id,
+            now=now,
+            cause=f"moderator {'overrode' if overridden else 'upheld'} {decision.rule}",
+        )
+    return decision

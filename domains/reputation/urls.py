@@ -2,8 +2,14 @@
 
 from django.urls import path
 
+from domains.reputation.api.flags import FlagListApi, FlagReviewApi
 from domains.reputation.api.rating_give import RatingGiveApi
 from domains.reputation.api.ratings import MemberRatingListApi
+from domains.reputation.api.reputation import (
+    MemberExplanationListApi,
+    MemberReputationApi,
+    MemberReputationHistoryListApi,
+)
 
 app_name = "reputation"
 
@@ -14,4 +20,21 @@ urlpatterns = [
         MemberRatingListApi.as_view(),
         name="member-rating-list",
     ),
+    path(
+        "members/<uuid:member_id>/reputation",
+        MemberReputationApi.as_view(),
+        name="member-reputation",
+    ),
+    path(
+        "members/<uuid:member_id>/reputation/explanation",
+        MemberExplanationListApi.as_view(),
+        name="member-explanation-list",
+    ),
+    path(
+        "members/<uuid:member_id>/reputation/history",
+        MemberReputationHistoryListApi.as_view(),
+        name="member-reputation-history",
+    ),
+    path("flags", FlagListApi.as_view(), name="flag-list"),
+    path("flags/<uuid:decision_id>/review", FlagReviewApi.as_view(), name="flag-review"),
 ]

@@ -3,11 +3,11 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api.problems import Conflict
+from common.auth.permissions import Requires
 from domains.reputation.domain.ledger import (
     CONTEXT_ID_MAX_LENGTH,
     CONTEXT_TYPE_MAX_LENGTH,
@@ -19,7 +19,7 @@ from domains.reputation.services import rating_give
 
 
 class RatingGiveApi(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [Requires("rating.give")]
 
     class RatingGiveInputSerializer(serializers.Serializer):
         ratee_id = serializers.UUIDField()

@@ -3,8 +3,8 @@
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
-from rest_framework.permissions import IsAuthenticated
 
+from common.auth.permissions import Requires
 from domains.reputation.models import Rating
 from domains.reputation.selectors import rating_list_counting
 
@@ -25,7 +25,7 @@ class RatingOutput(serializers.ModelSerializer):
 
 
 class MemberRatingListApi(generics.ListAPIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [Requires("rating.read")]
     serializer_class = RatingOutput
 
     @extend_schema(operation_id="reputation_member_rating_list")

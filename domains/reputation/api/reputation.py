@@ -1,0 +1,128 @@
+"""A member's reputation: the score now, each rating's points (explanation), history.
+
+The explanation traces every point to the rating event behind it: the ledger (the
+rated member's aggregate id) and the event's version in it, with the weight, the
+rater's standing and every discount applied, each with its rule and reason.
+"""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.auth.permissions import Requires
+from domains.reputation.domain.ratings import RATING_LIFETIME
+from domains.reputation.domain.scoring import FLOOR
+from domains.reputation.models import ReputationRecord
+from domains.reputation.selectors import (
+    completed_booking_ids,
+    reputation_compute,
+    reputation_history,
+)
+
+
+class MemberReputationApi(APIView):
+    permission_classes = [Requires("rating.read")]
+
+    class ReputationOutputSerializer(serializers.Serializer):
+        member_id = serializers.UUIDField()
+        score = serializers.FloatField()
+        raw_total = serializers.FloatField()
+        floor = serializers.FloatField()
+        ratings_counted = serializers.IntegerField()
+        ratings_discounted = serializers.IntegerField()
+        window_days = serializers.IntegerField()
+        computed_at = serializers.DateTimeField()
+
+    @extend_schema(
+        operation_id="reputation_member_reputation", responses=ReputationOutputSerializer
+    )
+    def get(self, request, member_id):
+        now = timezone.now()
+        reputation = reputation_compute(member_id=member_id, now=now)
+        body = {
+            "member_id": member_id,
+            "score": reputation.score,
+            "raw_total": reputation.raw_total,
+            "floor": FLOOR,
+            "ratings_counted": reputation.ratings_counted,
+            "ratings_discounted": sum(1 for c in reputation.contributions if c.discounts),
+            "window_days": RATING_LIFETIME.days,
+            "computed_at": now,
+        }
+        return Response(self.ReputationOutputSerializer(body).data)
+
+
+class DiscountOutput(serializers.Serializer):
+    rule = serializers.CharField()
+    factor = serializers.FloatField()
+    reason = serializers.CharField()
+
+
+class ContributionOutput(serializers.Serializer):
+    rating_id = serializers.UUIDField(source="rating.rating_id")
+    rater_id = serializers.UUIDField(source="rating.rater_id")
+    score = serializers.IntegerField(source="rating.score")
+    given_at = serializers.DateTimeField(source="rating.given_at")
+    counts_until = serializers.SerializerMethodField()
+    context_type = serializers.CharField(source="rating.context_type")
+    context_id = serializers.CharField(source="rating.context_id")
+    context_verified = serializers.SerializerMethodField()
+    ledger_id = serializers.UUIDField(source="rating.ledger_id")
+    ledger_version = serializers.IntegerField(source="rating.ledger_version")
+    standing_weight = serializers.FloatField()
+    discounts = DiscountOutput(many=True)
+    weight = serializers.FloatField()
+    points = serializers.FloatField()
+
+    def get_counts_until(self, contribution) -> str:
+        return (contribution.rating.given_at + RATING_LIFETIME).isoformat()
+
+    def get_context_verified(self, contribution) -> bool:
+        return contribution.rating.context_id in self.context.get("completed_bookings", ())
+
+
+class MemberExplanationListApi(generics.ListAPIView):
+    """Each rating that counts now, its weight, its discounts and its points."""
+
+    permission_classes = [Requires("rating.read")]
+    serializer_class = ContributionOutput
+
+    @extend_schema(operation_id="reputation_member_explanation_list")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        reputation = reputation_compute(member_id=self.kwargs["member_id"], now=timezone.now())
+        return reputation.contributions
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset) or []
+        self._completed = completed_booking_ids(
+            context_ids=[c.rating.context_id for c in page if c.rating.context_type == "booking"]
+        )
+        return page
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "completed_bookings": self._completed}
+
+
+class ReputationRecordOutput(serializers.ModelSerializer):
+    class Meta:
+        model = ReputationRecord
+        fields = ("score", "ratings_counted", "computed_at", "cause")
+
+
+class MemberReputationHistoryListApi(generics.ListAPIView):
+    """Every change of a member's reputation, newest first."""
+
+    permission_classes = [Requires("rating.read")]
+    serializer_class = ReputationRecordOutput
+
+    @extend_schema(operation_id="reputation_member_history_list")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return reputation_history(member_id=self.kwargs["member_id"])

@@ -1,0 +1,16 @@
+"""Reputation test helpers: an empty event store per test, members as token principals."""
+
+from uuid import uuid4
+
+from rest_framework.test import APIClient
+
+from common.auth.principal import Principal
+from tests.eventstore.fixtures import _close_event_stores_before_the_databases_go, ledger_app
+
+__all__ = ["_close_event_stores_before_the_databases_go", "ledger_app"]
+
+
+def client_with(*scopes: str) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(Principal(id=uuid4(), kind="member", scopes=frozenset(scopes)))
+    return client
