@@ -1,8 +1,12 @@
-"""Admin for learning data."""
+"""Admin for learning data: statements are read-only (immutable by the xAPI rules);
+LRS clients are issued here too, their secret shown once on creation."""
 
-from django.contrib import admin
+import secrets
 
-from domains.learning.models import Activity
+from django.contrib import admin, messages
+
+from domains.learning.models import Activity, LrsClient, Statement
+from domains.learning.services.clients import secret_digest
 
 
 @admin.register(Activity)
@@ -10,3 +14,37 @@ class ActivityAdmin(admin.ModelAdmin):
     list_display = ("__str__", "iri", "activity_type", "created_at")
     search_fields = ("iri",)
     readonly_fields = ("id", "created_at")
+
+
+@admin.register(Statement)
+class StatementAdmin(admin.ModelAdmin):
+    list_display = ("id", "actor_ifi", "verb_id", "object_id", "stored", "voided")
+    list_filter = ("voided",)
+    search_fields = ("=id", "actor_ifi", "object_id")
+    ordering = ("-stored",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LrsClient)
+class LrsClientAdmin(admin.ModelAdmin):
+    list_display = ("name", "key", "read_all", "is_active", "created_at")
+    fields = ("name", "read_all", "is_active", "key", "created_at")
+    readonly_fields = ("key", "created_at")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            secret = secrets.token_urlsafe(32)
+            obj.key = f"lrs_{secrets.token_hex(8)}"
+            obj.secret_digest = secret_digest(secret)
+            messages.warning(
+                request, f"LRS client key {obj.key}, secret {secret} (shown once; copy it now)."
+            )
+        super().save_model(request, obj, form, change)

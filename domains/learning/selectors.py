@@ -1,8 +1,20 @@
-"""Reads of learning data."""
+"""Reads of learning data: the activity catalogue and xAPI statement queries.
 
-from django.db.models import QuerySet
+Statement lists are keyset-paged on (stored, id): a ``more`` link carries the whole
+query and the last row seen, signed so it cannot be edited. The agent and activity
+filters go through ``StatementLink`` (index on kind, value, stored); verb,
+registration and the time window through the statement's own indexes.
+"""
 
-from domains.learning.models import Activity
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+
+from domains.learning.models import Activity, Statement, StatementLink
 
 
 def activity_list(*, activity_type: str | None = None) -> QuerySet[Activity]:
@@ -10,3 +22,58 @@ def activity_list(*, activity_type: str | None = None) -> QuerySet[Activity]:
     if activity_type:
         queryset = queryset.filter(activity_type=activity_type)
     return queryset
+
+
+@dataclass(frozen=True)
+class StatementQuery:
+    agent_ifi: str | None = None
+    verb: str | None = None
+    activity: str | None = None
+    registration: UUID | None = None
+    related_activities: bool = False
+    related_agents: bool = False
+    since: datetime | None = None
+    until: datetime | None = None
+    ascending: bool = False
+    #: Only statements with this authority ("statements/read/mine").
+    authority_ifi: str | None = None
+    #: Keyset cursor: the (stored, id) of the last statement of the previous page.
+    after: tuple[datetime, UUID] | None = None
+
+
+def statement_get(*, statement_id: UUID, voided: bool) -> Statement | None:
+    """``statementId`` finds only unvoided statements, ``voidedStatementId`` only voided."""
+    return Statement.objects.filter(id=statement_id, voided=voided).first()
+
+
+def statement_list(*, query: StatementQuery, limit: int) -> list[Statement]:
+    """Up to ``limit + 1`` statements (one more tells the caller there is a next page)."""
+    rows = Statement.objects.filter(voided=False)
+    if query.agent_ifi is not None:
+        links = StatementLink.objects.filter(kind=StatementLink.AGENT, value=query.agent_ifi)
+        if not query.related_agents:
+            links = links.filter(direct=True)
+        rows = rows.filter(id__in=links.values("statement_id"))
+    if query.activity is not None:
+        links = StatementLink.objects.filter(kind=StatementLink.ACTIVITY, value=query.activity)
+        if not query.related_activities:
+            links = links.filter(direct=True)
+        rows = rows.filter(id__in=links.values("statement_id"))
+    if query.verb is not None:
+        rows = rows.filter(verb_id=query.verb)
+    if query.registration is not None:
+        rows = rows.filter(registration=query.registration)
+    if query.authority_ifi is not None:
+        rows = rows.filter(authority_ifi=query.authority_ifi)
+    if query.since is not None:
+        rows = rows.filter(stored__gt=query.since)
+    if query.until is not None:
+        rows = rows.filter(stored__lte=query.until)
+    if query.after is not None:
+        stored, last_id = query.after
+        if query.ascending:
+            rows = rows.filter(Q(stored__gt=stored) | Q(stored=stored, id__gt=last_id))
+        else:
+            rows = rows.filter(Q(stored__lt=stored) | Q(stored=stored, id__lt=last_id))
+    order = ("stored", "id") if query.ascending else ("-stored", "-id")
+    return list(rows.order_by(*order).only("id", "stored", "document")[: limit + 1])

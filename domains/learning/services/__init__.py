@@ -1,0 +1,2 @@
+"""Writes of learning data, each in ``transaction.atomic(using="learning")`` with its
+outbox rows."""

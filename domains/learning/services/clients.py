@@ -1,0 +1,41 @@
+"""LRS clients: HTTP Basic credentials for learning tools.
+
+The secret is 32 random bytes, shown once; the LRS keeps its HMAC-SHA-256 digest
+keyed with ``LRS_CLIENT_SECRET_KEY``. A random 256-bit secret cannot be guessed, so a
+slow password hash buys nothing and would cost every request dearly (docs/xapi.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+
+from domains.learning.models import LrsClient
+
+
+def secret_digest(secret: str) -> str:
+    return hmac.new(
+        settings.LRS_CLIENT_SECRET_KEY.encode(), secret.encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def lrs_client_create(*, name: str, read_all: bool = True) -> tuple[LrsClient, str]:
+    """A new client and its secret (the only time the secret is seen)."""
+    key = f"lrs_{secrets.token_hex(8)}"
+    secret = secrets.token_urlsafe(32)
+    with transaction.atomic(using="learning"):
+        client = LrsClient.objects.create(
+            name=name, key=key, secret_digest=secret_digest(secret), read_all=read_all
+        )
+    return client, secret
+
+
+def lrs_client_verify(*, key: str, secret: str) -> LrsClient | None:
+    client = LrsClient.objects.filter(key=key, is_active=True).first()
+    if client is None or not hmac.compare_digest(client.secret_digest, secret_digest(secret)):
+        return None
+    return client

@@ -1,0 +1,246 @@
+"""Storing statements (xAPI-Communication §2.1.1/2.1.2, xAPI-Data §2.3).
+
+One call stores one statement or a whole batch, or nothing: validation, id clashes
+and voiding rules are checked for every statement before anything is written, and
+the rows, the links the filters use, new activities, voiding and the outbox events
+commit in one transaction on the learning database.
+
+Concurrency: batches that share agents and activities write no shared row but the
+activity catalogue, which is inserted in IRI order with ``ON CONFLICT DO NOTHING``
+(consistent lock order: no deadlock). Two writers of the same statement id meet at
+the primary key: the loser's insert fails, and its retry compares fingerprints (a
+no-op when identical, 409 otherwise).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, connections, transaction
+from django.utils import timezone
+
+from domains.learning.domain.xapi.agents import activities_in, agent_ifi, agents_in
+from domains.learning.domain.xapi.attachments import attachments_check
+from domains.learning.domain.xapi.compare import statement_fingerprint
+from domains.learning.domain.xapi.errors import XapiInvalid
+from domains.learning.domain.xapi.formats import format_timestamp, parse_timestamp
+from domains.learning.domain.xapi.validation import VOIDED, statement_validate
+from domains.learning.models import Activity, Attachment, Statement, StatementLink
+from domains.learning.services.events import (
+    statement_recorded_publish,
+    statement_voided_publish,
+)
+
+XAPI_VERSION = "1.0.3"
+
+
+class StatementConflict(Exception):
+    """A statement id already names a different statement (409)."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    statement: dict[str, Any]
+    fingerprint: str
+    row: Statement
+    links: list[StatementLink]
+
+
+def _prepare(statement: dict[str, Any], *, stored: datetime, authority: dict[str, Any]) -> Prepared:
+    fingerprint = statement_fingerprint(statement)
+    final = dict(statement)
+    final.setdefault("id", str(uuid.uuid4()))
+    final["id"] = final["id"].lower()
+    final["stored"] = format_timestamp(stored)
+    final["timestamp"] = format_timestamp(
+        parse_timestamp(final["timestamp"]) if "timestamp" in final else stored
+    )
+    final["authority"] = authority
+    final["version"] = statement.get("version", "1.0.0")
+    obj = final["object"]
+    kind = obj.get("objectType", "Activity")
+    registration = (final.get("context") or {}).get("registration")
+    row = Statement(
+        id=uuid.UUID(final["id"]),
+        stored=stored,
+        timestamp=parse_timestamp(final["timestamp"]),
+        actor_ifi=agent_ifi(final["actor"]),
+        verb_id=final["verb"]["id"],
+        object_type=kind,
+        object_id=agent_ifi(obj) if kind in ("Agent", "Group") else obj.get("id", ""),
+        registration=uuid.UUID(registration) if registration else None,
+        authority_ifi=agent_ifi(authority),
+        voids=uuid.UUID(obj["id"]) if final["verb"]["id"] == VOIDED else None,
+        fingerprint=fingerprint,
+        document=final,
+    )
+    links = []
+    for kind_code, (direct, related) in (
+        (StatementLink.AGENT, agents_in(final)),
+        (StatementLink.ACTIVITY, activities_in(final)),
+    ):
+        for value in sorted(related):
+            links.append(
+                StatementLink(
+                    statement_id=row.id,
+                    stored=stored,
+                    kind=kind_code,
+                    value=value,
+                    direct=value in direct,
+                )
+            )
+    return Prepared(final, fingerprint, row, links)
+
+
+def _activities(prepared: list[Prepared]) -> list[Activity]:
+    """New catalogue entries for every activity with a definition, in IRI order."""
+    found: dict[str, dict[str, Any]] = {}
+    for item in prepared:
+        obj = item.statement["object"]
+        candidates = [obj] if obj.get("objectType", "Activity") == "Activity" else []
+        for group in (
+            (item.statement.get("context") or {}).get("contextActivities") or {}
+        ).values():
+            candidates.extend(group)
+        for activity in candidates:
+            found.setdefault(activity["id"], activity.get("definition") or {})
+    return [
+        Activity(
+            iri=iri,
+            name=definition.get("name", {}),
+            activity_type=definition.get("type", ""),
+            definition=definition,
+        )
+        for iri, definition in sorted(found.items())
+    ]
+
+
+def statements_store(
+    *,
+    statements: list[Any],
+    authority: dict[str, Any],
+    batch: bool,
+    attachments: dict[str, tuple[str, bytes]] | None = None,
+    now: Callable[[], datetime] = timezone.now,
+) -> list[str]:
+    """Validate and store ``statements`` (with ``attachments``' content by SHA-2 hash);
+    their ids, in order.
+
+    Raises ``XapiInvalid`` (400, naming the property) or ``StatementConflict`` (409);
+    either way nothing is stored."""
+    if len(statements) > settings.LRS_BATCH_MAX:
+        raise XapiInvalid((), f"a batch holds at most {settings.LRS_BATCH_MAX} statements")
+    validated = [
+        statement_validate(item, (i,) if batch else ()) for i, item in enumerate(statements)
+    ]
+    attachments = attachments or {}
+    attachments_check(
+        validated, {sha2: content for sha2, (_, content) in attachments.items()}, batch=batch
+    )
+    seen: set[str] = set()
+    for i, item in enumerate(validated):
+        if "id" in item:
+            if item["id"].lower() in seen:
+                raise XapiInvalid((i, "id"), "appears twice in the batch")
+            seen.add(item["id"].lower())
+    for attempt in range(3):
+        try:
+            return _store(
+                validated, authority=authority, stored=now(), batch=batch,
+                attachments=attachments,
+            )  # fmt: skip
+        except IntegrityError:
+            # Another writer stored one of these ids first; the retry compares them.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _store(
+    validated: list[dict[str, Any]],
+    *,
+    authority: dict[str, Any],
+    stored: datetime,
+    batch: bool,
+    attachments: dict[str, tuple[str, bytes]],
+) -> list[str]:
+    prepared = [_prepare(item, stored=stored, authority=authority) for item in validated]
+    ids = [item.row.id for item in prepared]
+    with transaction.atomic(using="learning"):
+        if connections["learning"].vendor == "postgresql":
+            timeout_ms = int(settings.LRS_WRITE_TIMEOUT_SECONDS * 1000)
+            with connections["learning"].cursor() as cursor:
+                cursor.execute(f"SET LOCAL statement_timeout = {timeout_ms}")
+        existing = dict(Statement.objects.filter(id__in=ids).values_list("id", "fingerprint"))
+        for i, item in enumerate(prepared):
+            known = existing.get(item.row.id)
+            if known is not None and known != item.fingerprint:
+                where = f"statement {i}" if batch else "the statement"
+                raise StatementConflict(
+                    f"{where}: id {item.row.id} is already stored with different content"
+                )
+        new = [item for item in prepared if item.row.id not in existing]
+        _check_voiding(new, known_ids=set(existing))
+        Statement.objects.bulk_create([item.row for item in new])
+        StatementLink.objects.bulk_create([link for item in new for link in item.links])
+        Activity.objects.bulk_create(_activities(new), ignore_conflicts=True)
+        Attachment.objects.bulk_create(
+            [
+                Attachment(sha2=sha2, content_type=content_type, content=content)
+                for sha2, (content_type, content) in sorted(attachments.items())
+            ],
+            ignore_conflicts=True,
+        )
+        for item in new:
+            statement_recorded_publish(statement=item.statement)
+        _apply_voiding(new, stored=stored)
+    return [str(i) for i in ids]
+
+
+def _check_voiding(new: list[Prepared], *, known_ids: set) -> None:
+    """A voiding statement may not target another voiding statement (xAPI-Data §2.3.2)."""
+    targets = {item.row.voids: i for i, item in enumerate(new) if item.row.voids}
+    if not targets:
+        return
+    voiding_in_batch = {item.row.id for item in new if item.row.voids}
+    stored_voiding = set(
+        Statement.objects.filter(id__in=list(targets), voids__isnull=False).values_list(
+            "id", flat=True
+        )
+    )
+    for target, i in targets.items():
+        if target in voiding_in_batch or target in stored_voiding:
+            raise XapiInvalid(
+                (i, "object", "id") if len(new) > 1 else ("object", "id"),
+                "a voiding statement cannot void another voiding statement",
+            )
+
+
+def _apply_voiding(new: list[Prepared], *, stored: datetime) -> None:
+    """Mark the targets of new voiding statements voided, and new statements that an
+    earlier voiding statement already targeted; publish each voiding once."""
+    pairs: dict[uuid.UUID, uuid.UUID] = {
+        item.row.voids: item.row.id for item in new if item.row.voids
+    }
+    new_ids = [item.row.id for item in new if not item.row.voids]
+    if new_ids:
+        for voiding_id, target in Statement.objects.filter(voids__in=new_ids).values_list(
+            "id", "voids"
+        ):
+            pairs.setdefault(target, voiding_id)
+    if not pairs:
+        return
+    targets = list(
+        Statement.objects.select_for_update()
+        .filter(id__in=sorted(pairs), voided=False, voids__isnull=True)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    Statement.objects.filter(id__in=targets).update(voided=True)
+    for target in targets:
+        statement_voided_publish(voided_id=target, voiding_id=pairs[target], voided_at=stored)

@@ -1,0 +1,1 @@
+"""The xAPI 1.0.3 LRS's HTTP surface under /xapi/ (docs/xapi.md)."""

@@ -1,0 +1,158 @@
+"""What every xAPI resource shares (xAPI-Communication §1, §3, §6).
+
+- ``X-Experience-API-Version``: required on every request except ``/about`` (400
+  otherwise), and set on every response, errors included.
+- Alternate request syntax (§1.3): ``POST ...?method=PUT`` with a form body carrying
+  the headers, the parameters and ``content``; it is rewritten into the request it
+  stands for before authentication runs.
+- CORS for browser content: preflights answered here, the allowed origins from
+  ``LRS_CORS_ALLOWED_ORIGINS`` (credentials travel in Authorization, never cookies).
+- Errors are RFC 9457 problem+json like the rest of the platform (docs/xapi.md).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpResponse, QueryDict
+from rest_framework.exceptions import ParseError, ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
+
+from common.api.problems import PROBLEM_CONTENT_TYPE, problem
+from common.auth.permissions import Requires
+from domains.learning.domain.xapi.errors import XapiInvalid
+from domains.learning.xapi.auth import WRITE, LrsBasicAuthentication, XapiBearerAuthentication
+
+VERSION = "1.0.3"
+VERSION_HEADER = "X-Experience-API-Version"
+#: Form fields of the alternate syntax that stand for request headers.
+_FORM_HEADERS = {
+    "authorization": "HTTP_AUTHORIZATION",
+    "x-experience-api-version": "HTTP_X_EXPERIENCE_API_VERSION",
+    "content-type": "CONTENT_TYPE",
+    "content-length": "CONTENT_LENGTH",
+    "if-match": "HTTP_IF_MATCH",
+    "if-none-match": "HTTP_IF_NONE_MATCH",
+}
+_EXPOSED = (
+    "ETag, Last-Modified, Content-Type, X-Experience-API-Version, "
+    "X-Experience-API-Consistent-Through"
+)
+
+
+def invalid(exc: XapiInvalid) -> ValidationError:
+    """A 400 whose ``errors`` entry names the property (field and JSON pointer)."""
+    detail: Any = [exc.message]
+    for part in reversed(exc.path or ("statement",)):
+        detail = {str(part): detail}
+    return ValidationError(detail)
+
+
+def _problem(status: int, detail: str) -> HttpResponse:
+    return HttpResponse(
+        json.dumps(problem(status, detail=detail)), status=status, content_type=PROBLEM_CONTENT_TYPE
+    )
+
+
+class XapiView(APIView):
+    authentication_classes = [LrsBasicAuthentication, XapiBearerAuthentication]
+    permission_classes = [Requires(WRITE)]
+    parser_classes: list = []
+    #: The LRS is not part of the /api/v1 OpenAPI document; xAPI is its contract.
+    schema = None
+    rate_limit = settings.LRS_RATE_LIMIT
+    version_required = True
+
+    def dispatch(self, request, *args, **kwargs):
+        self._raw_body: bytes | None = None
+        if request.method == "OPTIONS":
+            return self._cors(request, HttpResponse(status=200), preflight=True)
+        if request.method == "POST" and "method" in request.GET:
+            refused = self._alternate_syntax(request)
+            if refused is not None:
+                return self._cors(request, refused)
+        return super().dispatch(request, *args, **kwargs)
+
+    def _alternate_syntax(self, request) -> HttpResponse | None:
+        method = request.GET["method"].upper()
+        if set(request.GET) != {"method"} or method not in ("GET", "PUT", "POST", "DELETE"):
+            return _problem(400, "The alternate syntax takes only 'method' in the query.")
+        if not request.content_type.startswith("application/x-www-form-urlencoded"):
+            return _problem(400, "The alternate syntax needs an x-www-form-urlencoded body.")
+        form = [(name, value) for name, values in request.POST.lists() for value in values]
+        query = QueryDict(mutable=True)
+        content = b""
+        for name, value in form:
+            meta = _FORM_HEADERS.get(name.lower())
+            if meta:
+                request.META[meta] = value
+            elif name == "content":
+                content = value.encode()
+            else:
+                query.appendlist(name, value)
+        request.method = method
+        request.GET = query
+        request.__dict__.pop("headers", None)  # a cached view of META: rebuild it
+        request.META["CONTENT_LENGTH"] = str(len(content))
+        self._raw_body = content
+        return None
+
+    def _read(self, request) -> bytes:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if length > settings.LRS_MAX_BODY_BYTES:
+            raise ParseError(f"The body exceeds {settings.LRS_MAX_BODY_BYTES} bytes.")
+        return request.read(settings.LRS_MAX_BODY_BYTES + 1)
+
+    def raw_body(self, request) -> bytes:
+        if self._raw_body is None:
+            self._raw_body = self._read(request._request)
+        return self._raw_body
+
+    def perform_content_negotiation(self, request, force=False):
+        # xAPI's ``format`` parameter is not DRF's renderer override: always JSON.
+        renderer = JSONRenderer()
+        return renderer, renderer.media_type
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self.version_required:
+            version = request.headers.get(VERSION_HEADER, "")
+            if not version.startswith("1.0"):
+                raise ParseError(
+                    f"Send the {VERSION_HEADER} header (1.0.x); this LRS speaks 1.0.3."
+                )
+
+    def handle_exception(self, exc):
+        if isinstance(exc, XapiInvalid):
+            exc = invalid(exc)
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response[VERSION_HEADER] = VERSION
+        return self._cors(request, response)
+
+    def _cors(self, request, response, *, preflight: bool = False):
+        response[VERSION_HEADER] = VERSION
+        origin = request.headers.get("Origin")
+        allowed = settings.LRS_CORS_ALLOWED_ORIGINS
+        if origin and ("*" in allowed or origin in allowed):
+            response["Access-Control-Allow-Origin"] = origin if "*" not in allowed else "*"
+            response["Access-Control-Expose-Headers"] = _EXPOSED
+            if preflight:
+                response["Access-Control-Allow-Methods"] = "GET, HEAD, PUT, POST, DELETE, OPTIONS"
+                response["Access-Control-Allow-Headers"] = (
+                    "Authorization, Content-Type, If-Match, If-None-Match, X-Experience-API-Version"
+                )
+                response["Access-Control-Max-Age"] = "86400"
+        return response
+
+    def json_body(self, request) -> Any:
+        raw = self.raw_body(request)
+        try:
+            return json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ParseError(f"The body is not valid JSON: {exc}") from exc
