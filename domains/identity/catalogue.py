@@ -3,14 +3,16 @@
 Only what is missing is created: a role an admin has edited keeps its permissions.
 """
 
+from django.apps import apps as global_apps
 from django.conf import settings
 
 from domains.identity.domain.catalogue import PERMISSIONS, ROLES
 
 
-def catalogue_seed(*, using: str, apps=None, **kwargs) -> None:
-    """``post_migrate`` receiver; runs on the users' database only."""
-    if using != settings.DATABASE_USERS_ALIAS or apps is None:
+def catalogue_seed(*, using: str, apps=global_apps, **kwargs) -> None:
+    """``post_migrate`` receiver; runs on the users' database only. ``migrate`` passes
+    its historical app registry, ``flush`` none (the installed apps are current)."""
+    if using != settings.DATABASE_USERS_ALIAS:
         return
     try:
         Permission = apps.get_model("identity", "Permission")
