@@ -1,0 +1,12 @@
+"""Routes of the gateway's ops API (mounted at ``/ops/gateway/`` by ``gateway.root_urls``)."""
+
+from django.urls import path
+
+from gateway.api.routes import GatewayFlagsApi, RouteActionApi, RouteDetailApi, RouteListApi
+
+urlpatterns = [
+    path("routes", RouteListApi.as_view(), name="gateway-route-list"),
+    path("routes/<uuid:route_id>", RouteDetailApi.as_view(), name="gateway-route-detail"),
+    path("routes/<uuid:route_id>/actions", RouteActionApi.as_view(), name="gateway-route-action"),
+    path("flags", GatewayFlagsApi.as_view(), name="gateway-flags"),
+]
