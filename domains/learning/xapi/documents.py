@@ -1,0 +1,219 @@
+"""The document resources (xAPI-Communication §2.3 State, §2.6 Activity Profile, §2.7
+Agent Profile) and the Activities (§2.5) and Agents (§2.4) resources."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpResponse, JsonResponse
+from django.utils.http import http_date
+from rest_framework.exceptions import APIException, NotFound
+
+from common.api.problems import Conflict
+from domains.learning.domain.xapi.agents import IFI_PROPERTIES, agent_from_query, agent_ifi
+from domains.learning.domain.xapi.errors import XapiInvalid
+from domains.learning.domain.xapi.formats import is_iri, is_uuid, parse_timestamp
+from domains.learning.domain.xapi.validation import agent as agent_validate
+from domains.learning.models import Activity, Statement
+from domains.learning.services.documents import (
+    DocumentConflict,
+    DocumentKey,
+    NotMergeable,
+    PreconditionFailed,
+    document_delete,
+    document_get,
+    document_ids,
+    document_write,
+)
+from domains.learning.xapi.base import XapiView
+
+
+class Precondition(APIException):
+    status_code = 412
+    default_detail = "A precondition (If-Match / If-None-Match) does not hold."
+    default_code = "precondition_failed"
+
+
+def _agent(params) -> str:
+    if "agent" not in params:
+        raise XapiInvalid(("agent",), "is required")
+    try:
+        agent = agent_from_query(params["agent"])
+    except ValueError as exc:
+        raise XapiInvalid(("agent",), "must be a JSON agent object") from exc
+    agent_validate(agent, ("agent",))
+    return agent_ifi(agent)
+
+
+def _activity(params) -> str:
+    if not is_iri(params.get("activityId")):
+        raise XapiInvalid(("activityId",), "is required and must be an absolute IRI")
+    return params["activityId"]
+
+
+class _DocumentApi(XapiView):
+    kind = ""
+    id_param = ""
+    #: Profile resources refuse an unconditional overwrite (409); State does not.
+    require_precondition = True
+    params: set[str] = set()
+
+    def key(self, params) -> DocumentKey:
+        raise NotImplementedError
+
+    def _params(self, request):
+        params = request.query_params
+        unknown = set(params) - self.params - {self.id_param, "since"}
+        if unknown:
+            raise XapiInvalid((sorted(unknown)[0],), "is not a parameter of this resource")
+        return params
+
+    def _write(self, request, *, merge: bool):
+        params = self._params(request)
+        if not params.get(self.id_param):
+            raise XapiInvalid((self.id_param,), "is required")
+        try:
+            etag = document_write(
+                key=self.key(params),
+                content=self.raw_body(request),
+                content_type=request.META.get("CONTENT_TYPE") or "application/octet-stream",
+                merge=merge,
+                if_match=request.headers.get("If-Match"),
+                if_none_match=request.headers.get("If-None-Match"),
+                require_precondition=self.require_precondition,
+            )
+        except PreconditionFailed as exc:
+            raise Precondition(str(exc)) from exc
+        except DocumentConflict as exc:
+            raise Conflict(str(exc)) from exc
+        except NotMergeable as exc:
+            raise XapiInvalid(("body",), str(exc)) from exc
+        response = HttpResponse(status=204)
+        response["ETag"] = f'"{etag}"'
+        return response
+
+    def put(self, request):
+        return self._write(request, merge=False)
+
+    def post(self, request):
+        return self._write(request, merge=True)
+
+    def get(self, request):
+        params = self._params(request)
+        key = self.key(params)
+        if params.get(self.id_param):
+            if "since" in params:
+                raise XapiInvalid(("since",), f"cannot be combined with {self.id_param}")
+            document = document_get(key=key)
+            if document is None:
+                raise NotFound("No such document.")
+            response = HttpResponse(bytes(document.content), content_type=document.content_type)
+            response["ETag"] = f'"{document.etag}"'
+            response["Last-Modified"] = http_date(document.updated.timestamp())
+            return response
+        since = None
+        if "since" in params:
+            since = parse_timestamp(params["since"])
+            if since is None:
+                raise XapiInvalid(("since",), "must be an ISO 8601 timestamp")
+        return JsonResponse(document_ids(key=key, since=since), safe=False)
+
+    def delete(self, request):
+        params = self._params(request)
+        if "since" in params:
+            raise XapiInvalid(("since",), "is not a parameter of DELETE")
+        key = self.key(params)
+        everything = not params.get(self.id_param)
+        if everything and self.kind != "state":
+            raise XapiInvalid((self.id_param,), "is required")
+        try:
+            document_delete(
+                key=key, everything=everything, if_match=request.headers.get("If-Match")
+            )
+        except PreconditionFailed as exc:
+            raise Precondition(str(exc)) from exc
+        return HttpResponse(status=204)
+
+
+class StateApi(_DocumentApi):
+    kind = "state"
+    id_param = "stateId"
+    require_precondition = False
+    params = {"activityId", "agent", "registration"}
+
+    def key(self, params) -> DocumentKey:
+        registration = params.get("registration", "")
+        if registration and not is_uuid(registration):
+            raise XapiInvalid(("registration",), "must be a UUID")
+        return DocumentKey(
+            kind=self.kind, activity_id=_activity(params), agent_ifi=_agent(params),
+            registration=registration.lower(), document_id=params.get(self.id_param, ""),
+        )  # fmt: skip
+
+
+class ActivityProfileApi(_DocumentApi):
+    kind = "activity_profile"
+    id_param = "profileId"
+    params = {"activityId"}
+
+    def key(self, params) -> DocumentKey:
+        return DocumentKey(
+            kind=self.kind, activity_id=_activity(params), document_id=params.get(self.id_param, "")
+        )
+
+
+class AgentProfileApi(_DocumentApi):
+    kind = "agent_profile"
+    id_param = "profileId"
+    params = {"agent"}
+
+    def key(self, params) -> DocumentKey:
+        return DocumentKey(
+            kind=self.kind, agent_ifi=_agent(params), document_id=params.get(self.id_param, "")
+        )
+
+
+class ActivitiesApi(XapiView):
+    """The activity with the definition the LRS holds for it."""
+
+    def get(self, request):
+        params = request.query_params
+        if set(params) != {"activityId"}:
+            raise XapiInvalid(("activityId",), "is required, and the only parameter")
+        activity_id = _activity(params)
+        activity = Activity.objects.filter(iri=activity_id).first()
+        body = {"objectType": "Activity", "id": activity_id}
+        if activity is None:
+            raise NotFound("The LRS knows no activity with this id.")
+        if activity.definition:
+            body["definition"] = activity.definition
+        return JsonResponse(body)
+
+
+class AgentsApi(XapiView):
+    """The Person object the LRS knows for an agent (its names and identifiers)."""
+
+    def get(self, request):
+        params = request.query_params
+        if set(params) != {"agent"}:
+            raise XapiInvalid(("agent",), "is required, and the only parameter")
+        ifi = _agent(params)
+        agent = agent_from_query(params["agent"])
+        person: dict = {"objectType": "Person"}
+        for prop in IFI_PROPERTIES:
+            if prop in agent:
+                person[prop] = [agent[prop]]
+        names = []
+        for document in (
+            Statement.objects.filter(actor_ifi=ifi)
+            .order_by("-stored")
+            .values_list("document", flat=True)[:20]
+        ):
+            name = document["actor"].get("name")
+            if name and name not in names:
+                names.append(name)
+        if "name" in agent and agent["name"] not in names:
+            names.insert(0, agent["name"])
+        if names:
+            person["name"] = names
+        return HttpResponse(json.dumps(person), content_type="application/json")
