@@ -90,4 +90,16 @@ if ! command -v promtool >/dev/null || ! command -v amtool >/dev/null; then
     $SUDO systemctl disable --now prometheus prometheus-alertmanager 2>/dev/null || true
 fi
 
+# --- headless browser for the gateway dashboard test (tests/gateway) ---------------------------
+# Debian's chromium and its driver (about 100 MB installed, once per CI image/cache); the
+# Python side is selenium, pinned in requirements-dev.txt. No browser download at test time.
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    log "apt-get install chromium chromium-driver"
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+        chromium chromium-driver >/dev/null
+fi
+
 log "ready (root $ROOT)"
