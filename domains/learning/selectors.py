@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from domains.learning.models import Activity, Statement, StatementLink
@@ -39,6 +40,65 @@ class StatementQuery:
     authority_ifi: str | None = None
     #: Keyset cursor: the (stored, id) of the last statement of the previous page.
     after: tuple[datetime, UUID] | None = None
+
+
+def member_ifi(*, member_id: UUID | str) -> str:
+    """A platform member as an xAPI agent: the account the LRS records as authority for
+    the member's own writes, and the one learning tools should name them by."""
+    return f"account:{settings.LRS_AUTHORITY_HOMEPAGE}/members|{member_id}"
+
+
+def member_statement_list(*, member_id: UUID) -> QuerySet[Statement]:
+    """Unvoided statements about a member (actor) or recorded by them (authority)."""
+    ifi = member_ifi(member_id=member_id)
+    return Statement.objects.filter(Q(actor_ifi=ifi) | Q(authority_ifi=ifi), voided=False).order_by(
+        "-timestamp", "-id"
+    )
+
+
+@dataclass(frozen=True)
+class ActivityProgress:
+    activity_id: str
+    name: dict
+    statements: int
+    completed: bool
+    success: bool | None
+    best_score_scaled: float | None
+    last_at: datetime
+
+
+def member_progress(*, member_id: UUID, window: int = 5000) -> list[ActivityProgress]:
+    """Per activity (the member's ``window`` most recent statements): how often they
+    engaged, whether they completed or passed it, their best scaled score."""
+    progress: dict[str, dict] = {}
+    rows = member_statement_list(member_id=member_id).filter(object_type="Activity")
+    for document, timestamp in rows.values_list("document", "timestamp")[:window]:
+        obj, result = document["object"], document.get("result") or {}
+        entry = progress.setdefault(
+            obj["id"],
+            {"name": (obj.get("definition") or {}).get("name", {}), "statements": 0,
+             "completed": False, "success": None, "best": None, "last_at": timestamp},
+        )  # fmt: skip
+        entry["statements"] += 1
+        verb = document["verb"]["id"].rsplit("/", 1)[-1]
+        entry["completed"] |= bool(result.get("completion")) or verb in ("completed", "passed")
+        if result.get("success") is not None:
+            entry["success"] = bool(entry["success"]) or result["success"]
+        scaled = (result.get("score") or {}).get("scaled")
+        if scaled is not None and (entry["best"] is None or scaled > entry["best"]):
+            entry["best"] = scaled
+    return [
+        ActivityProgress(
+            activity_id=activity_id,
+            name=e["name"],
+            statements=e["statements"],
+            completed=e["completed"],
+            success=e["success"],
+            best_score_scaled=e["best"],
+            last_at=e["last_at"],
+        )
+        for activity_id, e in progress.items()
+    ]
 
 
 def statement_get(*, statement_id: UUID, voided: bool) -> Statement | None:
