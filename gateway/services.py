@@ -1,11 +1,14 @@
 """Changing the route table and the global flags: validated, versioned, audited.
 
 Every change names who made it and why; it is recorded with the flags before and after
-in the event store (``gateway.audit``) while the change's ``default`` transaction is
-still open, and bumps ``GatewayState.version`` so every process reloads its table. If
-the audit cannot be recorded the change is rolled back: no unaudited change. (The event
-store writes on its own connection, so a commit failing after the audit leaves an
-audit entry for a change that did not happen — the safe side of the two.)
+in the event store (``gateway.audit``) and then applied in a ``default`` transaction
+that also bumps ``GatewayState.version``, so every process reloads its table. The audit
+goes first: if it cannot be recorded nothing changes, so there is no unaudited change.
+The transaction re-reads the row under lock and refuses the change if someone else
+changed it since it was read (the audit then holds an entry for a change that did not
+happen — the safe side of the two). Audit before, not inside, the transaction because
+the event store writes on its own connection, and on the embedded SQLite default a
+second writer would wait for the first one's lock.
 """
 
 from __future__ import annotations
@@ -64,18 +67,21 @@ def route_change(
 ) -> Route:
     if not reason or not reason.strip():
         raise ChangeRefused("Say why: every change needs a reason.")
+    route = Route.objects.get(pk=route_id)
+    _validate(route, changes)
+    before = route_flags(route)
+    for name, value in changes.items():
+        setattr(route, name, Decimal(str(value)) if name == "canary_percent" else value)
+    audit_record(
+        subject_id=route.id, actor=actor, reason=reason.strip(), action=action,
+        before=before, after=route_flags(route), at=timezone.now().isoformat(),
+    )  # fmt: skip
     with transaction.atomic(using="default"):
-        route = Route.objects.select_for_update().get(pk=route_id)
-        _validate(route, changes)
-        before = route_flags(route)
-        for name, value in changes.items():
-            setattr(route, name, Decimal(str(value)) if name == "canary_percent" else value)
-        route.save()
+        current = Route.objects.select_for_update().get(pk=route_id)
+        if route_flags(current) != before:
+            raise ChangeRefused("The route changed while this change was made; try again.")
+        route.save(update_fields=[*changes, "updated_at"])
         _bump_version()
-        audit_record(
-            subject_id=route.id, actor=actor, reason=reason.strip(), action=action,
-            before=before, after=route_flags(route), at=timezone.now().isoformat(),
-        )  # fmt: skip
     return route
 
 
@@ -126,21 +132,25 @@ def gateway_flags_change(
     unknown = set(degraded or {}) - set(DEGRADATION_FLAGS)
     if unknown:
         raise ChangeRefused(f"Not a degradation flag: {', '.join(sorted(unknown))}.")
+    GatewayState.objects.get_or_create(pk=1)
+    state = GatewayState.objects.get(pk=1)
+    before = {"kill_all": state.kill_all, "degraded": dict(state.degraded)}
+    after = {
+        "kill_all": before["kill_all"] if kill_all is None else kill_all,
+        "degraded": {**before["degraded"], **(degraded or {})},
+    }
+    audit_record(
+        subject_id=GLOBAL_SUBJECT, actor=actor, reason=reason.strip(), action="flags",
+        before=before, after=after, at=timezone.now().isoformat(),
+    )  # fmt: skip
     with transaction.atomic(using="default"):
-        GatewayState.objects.get_or_create(pk=1)
         state = GatewayState.objects.select_for_update().get(pk=1)
-        before = {"kill_all": state.kill_all, "degraded": dict(state.degraded)}
-        if kill_all is not None:
-            state.kill_all = kill_all
-        state.degraded = {**state.degraded, **(degraded or {})}
+        if {"kill_all": state.kill_all, "degraded": dict(state.degraded)} != before:
+            raise ChangeRefused("The flags changed while this change was made; try again.")
+        state.kill_all, state.degraded = after["kill_all"], after["degraded"]
         state.version = F("version") + 1
         state.save()
         state.refresh_from_db()
-        audit_record(
-            subject_id=GLOBAL_SUBJECT, actor=actor, reason=reason.strip(), action="flags",
-            before=before, after={"kill_all": state.kill_all, "degraded": dict(state.degraded)},
-            at=timezone.now().isoformat(),
-        )  # fmt: skip
     return state
 
 
