@@ -1,12 +1,18 @@
-"""Admin for competency frameworks, with their competencies inline."""
+"""Admin for competency frameworks, their competencies and the rules that map learning
+evidence to competency levels."""
 
 from django.contrib import admin
 
-from domains.passport.models import Competency, CompetencyFramework
+from domains.passport.models import Competency, CompetencyFramework, MappingRule
 
 
 class CompetencyInline(admin.TabularInline):
     model = Competency
+    extra = 1
+
+
+class MappingRuleInline(admin.TabularInline):
+    model = MappingRule
     extra = 1
 
 
@@ -22,3 +28,19 @@ class CompetencyAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "framework", "max_level")
     list_filter = ("framework",)
     search_fields = ("code", "name")
+    inlines = [MappingRuleInline]
+
+
+@admin.register(MappingRule)
+class MappingRuleAdmin(admin.ModelAdmin):
+    list_display = (
+        "competency",
+        "level",
+        "verb_id",
+        "activity_id",
+        "activity_type",
+        "min_score",
+        "min_count",
+    )
+    list_filter = ("level", "competency__framework")
+    search_fields = ("verb_id", "activity_id", "competency__code")

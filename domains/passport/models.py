@@ -1,8 +1,16 @@
-"""Passport's tables: competency frameworks and their competencies."""
+"""Passport's tables: frameworks, mapping rules, evidence, credentials, share links.
+
+``Evidence`` is written by the handlers of learning's events in the inbox
+transaction (exactly once); ``CredentialRecord`` is projected from the credentials'
+event store and never written directly.
+"""
 
 import uuid
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from domains.passport.domain.levels import Level
 
@@ -49,3 +57,99 @@ class Competency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class MappingRule(models.Model):
+    """Learning evidence that shows a competency at a level (see domain/competencies.py)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="rules")
+    level = models.PositiveSmallIntegerField(choices=Level.choices())
+    verb_id = models.URLField(max_length=500)
+    #: Match one activity by id, or any activity of a type; both blank: any activity.
+    activity_id = models.CharField(max_length=500, blank=True)
+    activity_type = models.CharField(max_length=500, blank=True)
+    #: Minimum scaled score (0..1); None: any statement that did not fail.
+    min_score = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-1), MaxValueValidator(1)]
+    )
+    min_count = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
+
+    class Meta:
+        ordering = ["competency", "level", "verb_id"]
+
+    def __str__(self) -> str:
+        return f"{self.competency.code} L{self.level} ← {self.verb_id.rsplit('/', 1)[-1]}"
+
+    def clean(self):
+        super().clean()
+        if self.competency_id and self.level and self.level > self.competency.max_level:
+            raise ValidationError({"level": "Above the competency's highest level."})
+
+
+class Evidence(models.Model):
+    """An xAPI statement from ``learning.statement_recorded``; ``voided_at`` once voided.
+
+    Kept for every statement (thin rows), so a rule added later counts earlier learning.
+    """
+
+    statement_id = models.UUIDField(unique=True)
+    actor_ifi = models.CharField(max_length=2048)
+    #: The holder: UUIDv5 of the actor's IFI (for mailto IFIs, the member's id).
+    member_id = models.UUIDField(db_index=True)
+    verb_id = models.CharField(max_length=500)
+    object_id = models.CharField(max_length=2048)
+    object_type = models.CharField(max_length=500, blank=True)
+    score_scaled = models.FloatField(null=True, blank=True)
+    success = models.BooleanField(null=True, blank=True)
+    timestamp = models.DateTimeField()
+    voided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["timestamp", "statement_id"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.verb_id.rsplit('/', 1)[-1]} {self.object_id}"
+
+
+class StatusSlot(models.Model):
+    """Hands out status list indexes: one row per credential, its id minus one the index."""
+
+    allocated_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"status index {self.pk - 1}"
+
+
+class CredentialRecord(models.Model):
+    """Read model of the credentials' event store (``projections.CredentialsProjection``)."""
+
+    id = models.UUIDField(primary_key=True)
+    member_id = models.UUIDField(db_index=True)
+    kind = models.CharField(max_length=40)
+    document = models.JSONField()
+    status_index = models.PositiveIntegerField(unique=True)
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.id}"
+
+
+class ShareLink(models.Model):
+    """A public view of a member's passport showing only the sections the owner chose."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    member_id = models.UUIDField(db_index=True)
+    sections = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"share {self.id} of {self.member_id}"

@@ -1,9 +1,90 @@
-"""Reads of passport data."""
+"""Reads of passport data: frameworks, and a member's passport computed from evidence."""
+
+from typing import Any
+from uuid import UUID
 
 from django.db.models import QuerySet
 
-from domains.passport.models import CompetencyFramework
+from domains.passport.domain.competencies import Rule, Statement, competencies_held
+from domains.passport.domain.levels import Level
+from domains.passport.models import (
+    Competency,
+    CompetencyFramework,
+    CredentialRecord,
+    Evidence,
+    MappingRule,
+)
+
+SECTIONS = ("competencies", "evidence", "credentials")
 
 
 def framework_list() -> QuerySet[CompetencyFramework]:
     return CompetencyFramework.objects.prefetch_related("competencies")
+
+
+def _rules() -> list[Rule]:
+    return [
+        Rule(
+            competency=str(r.competency_id),
+            level=min(r.level, r.competency.max_level),
+            verb_id=r.verb_id,
+            activity_id=r.activity_id,
+            activity_type=r.activity_type,
+            min_score=r.min_score,
+            min_count=r.min_count,
+        )
+        for r in MappingRule.objects.using("passport").select_related("competency")
+    ]
+
+
+def passport_for(*, member_id: UUID, sections: tuple[str, ...] = SECTIONS) -> dict[str, Any]:
+    """The member's passport: competencies with their level and evidence, credentials."""
+    rows = list(Evidence.objects.using("passport").filter(member_id=member_id, voided_at=None))
+    statements = [
+        Statement(
+            str(e.statement_id), e.verb_id, e.object_id, e.object_type, e.score_scaled, e.success
+        )
+        for e in rows
+    ]
+    held = competencies_held(_rules(), statements)
+    competencies = {
+        str(c.id): c
+        for c in Competency.objects.using("passport")
+        .filter(id__in=list(held))
+        .select_related("framework")
+    }
+    by_id = {str(e.statement_id): e for e in rows}
+    passport: dict[str, Any] = {"member_id": str(member_id)}
+    if "competencies" in sections:
+        listed = []
+        for competency_id, h in sorted(held.items(), key=lambda kv: competencies[kv[0]].code):
+            c = competencies[competency_id]
+            entry = {
+                "competency_id": competency_id,
+                "framework": f"{c.framework.name} {c.framework.version}",
+                "code": c.code,
+                "name": c.name,
+                "level": h.level,
+                "level_name": Level(h.level).name.title(),
+            }
+            if "evidence" in sections:
+                entry["evidence"] = [
+                    {
+                        "statement_id": sid,
+                        "verb_id": by_id[sid].verb_id,
+                        "object_id": by_id[sid].object_id,
+                        "timestamp": by_id[sid].timestamp.isoformat(),
+                    }
+                    for sid in h.evidence
+                ]
+            listed.append(entry)
+        passport["competencies"] = listed
+    if "credentials" in sections:
+        passport["credentials"] = [
+            {"id": str(r.id), "kind": r.kind, "name": r.document.get("name", ""),
+             "issued_at": r.issued_at.isoformat(), "url": r.document.get("id")}
+            for r in CredentialRecord.objects.using("passport").filter(
+                member_id=member_id, revoked_at=None
+            )
+        ]  # fmt: skip
+    return passport

@@ -1,0 +1,53 @@
+"""A member's passport (the owner, or ``credential.issue``), and share links the owner makes."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.auth.permissions import Requires
+from domains.passport.issuer import origin
+from domains.passport.selectors import SECTIONS, passport_for
+from domains.passport.services import share_create
+
+
+class PassportDetailApi(APIView):
+    permission_classes = [Requires("credential.issue", owner_kwarg="member_id")]
+
+    @extend_schema(
+        operation_id="passport_member_passport",
+        responses={200: OpenApiResponse(description="The passport.")},
+    )
+    def get(self, request, member_id):
+        return Response(passport_for(member_id=member_id))
+
+
+class ShareCreateApi(APIView):
+    # The owner chooses what a link shows; mentors may make one for a member too.
+    permission_classes = [Requires("credential.issue", owner_kwarg="member_id")]
+
+    class ShareCreateInputSerializer(serializers.Serializer):
+        sections = serializers.ListField(
+            child=serializers.ChoiceField(choices=SECTIONS), min_length=1
+        )
+
+    class ShareCreateOutputSerializer(serializers.Serializer):
+        id = serializers.UUIDField()
+        sections = serializers.ListField(child=serializers.CharField())
+        url = serializers.CharField()
+
+    @extend_schema(
+        operation_id="passport_share_create",
+        request=ShareCreateInputSerializer,
+        responses={201: ShareCreateOutputSerializer},
+    )
+    def post(self, request, member_id):
+        given = self.ShareCreateInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        try:
+            share = share_create(member_id=member_id, sections=given.validated_data["sections"])
+        except ValueError as exc:
+            raise ValidationError({"sections": [str(exc)]}) from exc
+        body = {"id": share.id, "sections": share.sections, "url": f"{origin()}/p/s/{share.id}"}
+        return Response(self.ShareCreateOutputSerializer(body).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,61 @@
+"""Learning events passport subscribes to (consumer group ``passport``).
+
+Each statement becomes an ``Evidence`` row in the inbox transaction, so a redelivery
+has no second effect and replaying the events rebuilds the same evidence; a voided
+statement is marked, and every level it alone supported falls back (levels are
+computed from the evidence that still stands, see ``selectors.passport_for``).
+"""
+
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from django.conf import settings
+
+from contracts.envelope import Envelope
+from contracts.learning.v1 import StatementRecorded, StatementVoided
+from domains.passport.models import Evidence
+from eventing.handlers import handles
+
+
+def holder_id(actor_ifi: str) -> UUID:
+    """The passport holder of an xAPI actor.
+
+    A platform member's account IFI (``account:<member home page>|<member id>``) names
+    the member; any other actor gets a stable id of its own, UUIDv5 of the IFI (for
+    ``mailto:`` IFIs, the id ``common.demo_ids`` gives that address).
+    """
+    prefix = f"account:{settings.PASSPORT_MEMBER_ACCOUNT_HOMEPAGE}|"
+    if actor_ifi.startswith(prefix):
+        try:
+            return UUID(actor_ifi.removeprefix(prefix))
+        except ValueError:
+            pass
+    return uuid5(NAMESPACE_URL, actor_ifi)
+
+
+@handles(StatementRecorded, group="passport", batch=True)
+def statements_recorded(items: list[tuple[StatementRecorded, Envelope]]) -> None:
+    # The same statement id is the same statement (xAPI): a second copy adds nothing.
+    Evidence.objects.bulk_create(
+        (
+            Evidence(
+                statement_id=e.statement_id,
+                actor_ifi=e.actor_ifi,
+                member_id=holder_id(e.actor_ifi),
+                verb_id=e.verb_id,
+                object_id=e.object_id,
+                object_type=e.object_type or "",
+                score_scaled=e.result_score_scaled,
+                success=e.result_success,
+                timestamp=e.timestamp,
+            )
+            for e, _ in items
+        ),
+        ignore_conflicts=True,
+    )
+
+
+@handles(StatementVoided, group="passport")
+def statement_voided(event: StatementVoided, envelope: Envelope) -> None:
+    Evidence.objects.filter(statement_id=event.statement_id, voided_at__isnull=True).update(
+        voided_at=event.voided_at
+    )
