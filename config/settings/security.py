@@ -93,9 +93,12 @@ RATELIMIT_ROUTE_RATES = read("RATELIMIT_ROUTE_RATES", "dict", {})
 LOGIN_RATE = read("LOGIN_RATE", "str", "10/m")
 LOGIN_LOCKOUT_THRESHOLD = read("LOGIN_LOCKOUT_THRESHOLD", "int", 5)
 LOGIN_LOCKOUT_SECONDS = read("LOGIN_LOCKOUT_SECONDS", "int", 900)
+# django-ratelimit's check knows django-redis by name, not Django's own RedisCache,
+# which is shared and increments atomically (INCR).
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 if not REDIS_URL:
     # The embedded run is one process: its own memory is a correct shared cache.
-    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003"]
 
 # --- CORS and headers ----------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = read("CORS_ALLOWED_ORIGINS", "list", [])
