@@ -9,7 +9,7 @@ whole history.
 import uuid
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from domains.reputation.domain.ledger import MemberLedger
 from domains.reputation.domain.ratings import window_start
@@ -32,17 +32,25 @@ def rating_list_counting(*, ratee_id: uuid.UUID, now: datetime) -> QuerySet[Rati
 
 def reputation_compute(*, member_id: uuid.UUID, now: datetime) -> Reputation:
     """``member_id``'s reputation at ``now``, with every rating's contribution."""
-    counting = rating_list_counting(ratee_id=member_id, now=now)
+    standing_of_rater = MemberReputation.objects.filter(member_id=OuterRef("rater_id")).values(
+        "score"
+    )[:1]
     rows = list(
-        counting.values_list(
-            "id", "rater_id", "score", "given_at", "context_type", "context_id", "ledger_version"
+        rating_list_counting(ratee_id=member_id, now=now)
+        .annotate(standing=Subquery(standing_of_rater))
+        .values_list(
+            "id", "rater_id", "score", "given_at", "context_type", "context_id",
+            "ledger_version", "standing",
         )
-    )
+    )  # fmt: skip
     ledger_id = MemberLedger.create_id(member_id)
     facts = [
         RatingFact(rid, rater, score, given, ctype, cid, ledger_id, version or 0)
-        for rid, rater, score, given, ctype, cid, version in rows
+        for rid, rater, score, given, ctype, cid, version, _ in rows
     ]
+    # Each rater's standing comes with their rating (an index lookup per row), never
+    # from a scan of every member's standing.
+    standing = {row[1]: row[7] for row in rows if row[7] is not None}
     discounts: dict[uuid.UUID, list[Discount]] = {}
     decisions = FraudDecision.objects.filter(
         ratee_id=member_id,
@@ -52,11 +60,6 @@ def reputation_compute(*, member_id: uuid.UUID, now: datetime) -> Reputation:
     ).values_list("rating_id", "rule", "factor", "reason")
     for rating_id, rule, factor, reason in decisions:
         discounts.setdefault(rating_id, []).append(Discount(rule, factor, reason))
-    standing = dict(
-        MemberReputation.objects.filter(
-            member_id__in=counting.order_by().values("rater_id")
-        ).values_list("member_id", "score")
-    )
     return reputation_at(ratings=facts, now=now, standing=standing, discounts=discounts)
 
 

@@ -79,9 +79,7 @@ def reputation_at(
     discounts: Mapping[UUID, Iterable[Discount]],
 ) -> Reputation:
     """The reputation at ``now`` from ``ratings`` (those outside the window are ignored)."""
-    counted = sorted(
-        (r for r in ratings if counts_at(r.given_at, now)), key=lambda r: (r.given_at, r.rating_id)
-    )
+    counted = sorted((r for r in ratings if counts_at(r.given_at, now)), key=lambda r: r.given_at)
     per_rater_day: dict[tuple[UUID, object], int] = defaultdict(int)
     contributions = []
     for rating in counted:
