@@ -94,17 +94,24 @@ def load(stdout) -> None:
     ana = {"objectType": "Agent", "name": "Ana", "account": {"homePage": homepage, "name": name}}
     statements = _statements(ana)
     statements_store(
-        statements=statements, authority=authority, batch=True,
+        statements=statements,
+        authority=authority,
+        batch=True,
         now=lambda: datetime(2026, 3, 12, 18, 0, tzinfo=UTC),
     )
     document_write(
         key=DocumentKey(
-            kind="state", activity_id=ACTIVITIES[1][0], agent_ifi=member_ifi(member_id=ana_id),
+            kind="state",
+            activity_id=ACTIVITIES[1][0],
+            agent_ifi=member_ifi(member_id=ana_id),
             document_id="bookmark",
         ),
         content=json.dumps({"chapter": 3, "page": 14}).encode(),
         content_type="application/json",
-        merge=False, if_match=None, if_none_match=None, require_precondition=False,
+        merge=False,
+        if_match=None,
+        if_none_match=None,
+        require_precondition=False,
     )
     stdout.write(
         f"learning: {len(ACTIVITIES)} activities, {len(statements)} statements by Ana "

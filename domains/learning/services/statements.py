@@ -22,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from domains.learning.domain.xapi.agents import activities_in, agent_ifi, agents_in
@@ -176,7 +177,16 @@ def _store(
             timeout_ms = int(settings.LRS_WRITE_TIMEOUT_SECONDS * 1000)
             with connections["learning"].cursor() as cursor:
                 cursor.execute(f"SET LOCAL statement_timeout = {timeout_ms}")
-        existing = dict(Statement.objects.filter(id__in=ids).values_list("id", "fingerprint"))
+        # One query: the ids already stored, and earlier voiding statements aimed at ours.
+        existing: dict[uuid.UUID, str] = {}
+        voided_by: dict[uuid.UUID, uuid.UUID] = {}
+        for row_id, fingerprint, voids in Statement.objects.filter(
+            Q(id__in=ids) | Q(voids__in=ids)
+        ).values_list("id", "fingerprint", "voids"):
+            if row_id in ids:
+                existing[row_id] = fingerprint
+            if voids in ids:
+                voided_by.setdefault(voids, row_id)
         for i, item in enumerate(prepared):
             known = existing.get(item.row.id)
             if known is not None and known != item.fingerprint:
@@ -198,7 +208,7 @@ def _store(
         )
         for item in new:
             statement_recorded_publish(statement=item.statement)
-        _apply_voiding(new, stored=stored)
+        _apply_voiding(new, stored=stored, voided_by=voided_by)
     return [str(i) for i in ids]
 
 
@@ -221,17 +231,17 @@ def _check_voiding(new: list[Prepared], *, known_ids: set) -> None:
             )
 
 
-def _apply_voiding(new: list[Prepared], *, stored: datetime) -> None:
+def _apply_voiding(
+    new: list[Prepared], *, stored: datetime, voided_by: dict[uuid.UUID, uuid.UUID]
+) -> None:
     """Mark the targets of new voiding statements voided, and new statements that an
-    earlier voiding statement already targeted; publish each voiding once."""
+    earlier voiding statement (``voided_by``) already targeted; publish each voiding once."""
     pairs: dict[uuid.UUID, uuid.UUID] = {
         item.row.voids: item.row.id for item in new if item.row.voids
     }
-    new_ids = [item.row.id for item in new if not item.row.voids]
-    if new_ids:
-        for voiding_id, target in Statement.objects.filter(voids__in=new_ids).values_list(
-            "id", "voids"
-        ):
+    new_ids = {item.row.id for item in new if not item.row.voids}
+    for target, voiding_id in voided_by.items():
+        if target in new_ids:
             pairs.setdefault(target, voiding_id)
     if not pairs:
         return

@@ -4,8 +4,7 @@ against /xapi/). The secret is printed once and stored only as a keyed digest;
 
 from django.core.management.base import BaseCommand, CommandError
 
-from domains.learning.models import LrsClient
-from domains.learning.services.clients import lrs_client_create
+from domains.learning.services.clients import lrs_client_create, lrs_client_revoke
 
 
 class Command(BaseCommand):
@@ -28,7 +27,6 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"key:    {client.key}\nsecret: {secret}\n(shown once)")
             return
-        updated = LrsClient.objects.filter(key=options["key"]).update(is_active=False)
-        if not updated:
+        if not lrs_client_revoke(key=options["key"]):
             raise CommandError(f"No LRS client with key {options['key']!r}.")
         self.stdout.write(f"revoked {options['key']}")
