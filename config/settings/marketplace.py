@@ -8,3 +8,11 @@ MARKETPLACE_HOLD_MINUTES = read("MARKETPLACE_HOLD_MINUTES", "int", default=10)
 MARKETPLACE_FREE_CANCELLATION_HOURS = read("MARKETPLACE_FREE_CANCELLATION_HOURS", "int", default=24)
 #: Availability offers a slot start every this many minutes.
 MARKETPLACE_SLOT_STEP_MINUTES = read("MARKETPLACE_SLOT_STEP_MINUTES", "int", default=30)
+
+# Periodic work of this part, added to the beat schedule that config.settings.tasks owns.
+from config.settings.tasks import CELERY_BEAT_SCHEDULE  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["marketplace-complete-bookings"] = {
+    "task": "marketplace.complete_bookings",
+    "schedule": 300.0,
+}

@@ -10,7 +10,7 @@ commits on its own.
 """
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.db import DatabaseError, transaction
@@ -22,7 +22,7 @@ from contracts.reputation.v1 import ReputationChanged
 from domains.reputation.application import ReputationApplication
 from domains.reputation.domain.ledger import MemberLedger
 from domains.reputation.domain.ratings import RATING_LIFETIME
-from domains.reputation.models import FraudDecision, MemberReputation, ReputationRecord
+from domains.reputation.models import FraudDecision, MemberReputation, Rating, ReputationRecord
 from domains.reputation.projections import RatingsProjection
 from domains.reputation.selectors import reputation_compute
 from eventing.eventstore import get_application
@@ -141,3 +141,21 @@ def fraud_decision_review(
             cause=f"moderator {'overrode' if overridden else 'upheld'} {decision.rule}",
         )
     return decision
+
+
+def reputations_refresh_aged(*, now: datetime, lookback: timedelta) -> int:
+    """Recompute the members with a rating that stopped counting in the ``lookback``
+    before ``now`` (published when their score changed); how many were recomputed."""
+    expired_at = now - RATING_LIFETIME
+    members = (
+        Rating.objects.using(ALIAS)
+        .filter(given_at__gt=expired_at - lookback, given_at__lte=expired_at)
+        .order_by()
+        .values_list("ratee_id", flat=True)
+        .distinct()
+    )
+    refreshed = 0
+    for member_id in list(members):
+        reputation_refresh(member_id=member_id, now=now, cause="ratings aged out")
+        refreshed += 1
+    return refreshed

@@ -141,3 +141,16 @@ def test_the_api_holds_confirms_and_only_the_booker_may_cancel(member):
     assert [b["id"] for b in mine["results"]] == [booking_id]
     taken = client.post("/api/v1/marketplace/bookings/hold", body, format="json")
     assert taken.status_code == 409 and taken.json()["type"] == "/problems/conflict"
+
+
+def test_the_periodic_task_completes_every_ended_booking():
+    from domains.marketplace.tasks import complete_bookings
+
+    space = bookable_space(now=NOW)
+    past = (datetime.now(UTC) - timedelta(days=2)).replace(hour=10, minute=0, second=0)
+    booked_at = past - timedelta(hours=1)
+    for hours in (0, 2):
+        booking = hold(space, start=past + timedelta(hours=hours), now=booked_at)
+        booking_confirm(booking_id=booking.pk, member_id=booking.member_id, now=booked_at)
+    assert complete_bookings() == 2
+    assert set(Booking.objects.using(ALIAS).values_list("status", flat=True)) == {"completed"}

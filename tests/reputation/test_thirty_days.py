@@ -79,3 +79,25 @@ def test_reputation_changes_are_published_and_kept_as_history(ledger_app):
     summary = reader.get(f"/api/v1/reputation/members/{ratee}/reputation").json()
     assert (summary["score"], summary["ratings_counted"]) == (2.0, 1)
     assert timezone.now() - timedelta(seconds=30) < datetime.fromisoformat(summary["computed_at"])
+
+
+@pytest.mark.django_db(databases=["reputation"])
+def test_ratings_ageing_out_are_published_by_the_periodic_refresh(ledger_app):
+    from domains.reputation.services import reputations_refresh_aged
+    from eventing.models import OutboxMessage
+
+    ratee, now = uuid4(), timezone.now()
+    given = now - RATING_LIFETIME + timedelta(minutes=5)
+    rating_give(rater_id=uuid4(), ratee_id=ratee, context_type="s", context_id="1", score=5,
+                given_at=given)  # fmt: skip
+    changes = OutboxMessage.objects.using("reputation").filter(
+        event_type="reputation.changed", envelope__payload__member_id=str(ratee)
+    )
+    before = changes.count()
+    # Ten minutes later the rating has aged out: the refresh publishes the drop once.
+    later = now + timedelta(minutes=10)
+    assert reputations_refresh_aged(now=later, lookback=timedelta(minutes=30)) == 1
+    assert changes.count() == before + 1
+    assert changes.order_by("-id").first().envelope["payload"]["score"] == 0.0
+    assert reputations_refresh_aged(now=later, lookback=timedelta(minutes=30)) == 1
+    assert changes.count() == before + 1  # unchanged: nothing new published
