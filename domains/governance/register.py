@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
+from django.db import connections
 from django.db.models import Max
 
 from domains.governance.application import GovernanceApplication
@@ -107,10 +108,7 @@ class Appender:
             self.cache[(level, index)] = digest
         self._load(merkle.nodes_needed(lambda look: merkle.root_hash(size, look)))
         root = merkle.root_hash(size, self._lookup)
-        self.nodes.objects.using(ALIAS).bulk_create(
-            self.nodes(level=level, index=index, hash=digest) for level, index, digest in created
-        )
-        entry = self.entries.objects.using(ALIAS).create(
+        entry = self.entries(
             index=size - 1,
             kind=leaf.kind,
             proposal_id=leaf.proposal_id,
@@ -120,6 +118,7 @@ class Appender:
             timestamp_ms=leaf.timestamp_ms,
             signature=sign_tree_head(tree_size=size, timestamp_ms=leaf.timestamp_ms, root=root),
         )
+        self._insert(entry, created)
         self.size = size
         # Keep the cache small: only nodes still useful for later appends (the peaks).
         if len(self.cache) > 4096:
@@ -128,6 +127,35 @@ class Appender:
                 for k in merkle.nodes_needed(lambda look: merkle.root_hash(size, look))
             }
         return entry
+
+    def _insert(self, entry: RegisterEntry, created: list[tuple[int, int, bytes]]) -> None:
+        """Entry and nodes in one round trip on PostgreSQL (a data-modifying CTE)."""
+        connection = connections[ALIAS]
+        if connection.vendor != "postgresql":
+            self.nodes.objects.using(ALIAS).bulk_create(
+                self.nodes(level=lv, index=ix, hash=digest) for lv, ix, digest in created
+            )
+            entry.save(using=ALIAS, force_insert=True)
+            return
+        fields = list(self.entries._meta.local_fields)
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        placeholders = ", ".join(["%s"] * len(fields))
+        # Table and column names come from the models, never from input.
+        statement = (
+            f"WITH nodes AS (INSERT INTO {self.nodes._meta.db_table} (level, index, hash) "  # noqa: S608
+            "SELECT * FROM unnest(%s::smallint[], %s::bigint[], %s::bytea[])) "
+            f"INSERT INTO {self.entries._meta.db_table} ({columns}) VALUES ({placeholders})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                statement,
+                [
+                    [lv for lv, _, _ in created],
+                    [ix for _, ix, _ in created],
+                    [digest for _, _, digest in created],
+                    *(f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields),
+                ],
+            )
 
 
 def _fetch_nodes(keys: set[tuple[int, int]], nodes=RegisterNode) -> dict[tuple[int, int], bytes]:

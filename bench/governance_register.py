@@ -1,0 +1,179 @@
+"""Decision register: append rate and proof generation time as the log grows to 100,000.
+
+Appends synthetic vote entries (about 200 bytes of canonical JSON, like real ones)
+through the register's own ``Appender`` (leaf and node hashes, root, Ed25519-signed
+tree head, rows inserted), in transactions of 500 as ``RegisterProjection`` does.
+Baseline, same run: inserting the same entry rows with no hashing, signing or node
+rows (the ratio is register over baseline). At each checkpoint size it times inclusion
+and consistency proofs for random entries/sizes, and reports how many stored nodes a
+proof reads: that count, and the time, grow with log2(n), not n.
+
+Run: ``.venv/bin/python bench/governance_register.py [--entries 100000]``
+(needs PostgreSQL at DATABASE_SERVER_URL; creates and drops ``benchpg_governance``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+from uuid import uuid4
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench._setup import SERVER, bench_environment, machine
+
+DATABASE = "benchpg_governance"
+BATCH = 500
+
+
+def _setup() -> None:
+    import django
+    import psycopg
+
+    parts = urlsplit(SERVER)
+    with psycopg.connect(
+        host=parts.hostname, port=parts.port or 5432, user=parts.username,
+        password=parts.password, dbname="postgres", autocommit=True,
+    ) as conn:  # fmt: skip
+        conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DATABASE}"')
+    os.environ.update(
+        bench_environment(
+            SERVICE="governance",
+            DATABASE_URL_GOVERNANCE=f"{parts.scheme}://{parts.netloc}/{DATABASE}",
+        )
+    )
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", database="governance", verbosity=0)
+
+
+def _leaf(i: int):
+    from domains.governance.domain.entries import canonical
+    from domains.governance.register import Leaf
+
+    proposal = uuid4()
+    document = {
+        "type": "vote", "proposal_id": str(proposal), "proposal_version": i + 4,
+        "member_id": str(uuid4()), "choice": "yes", "cast_at": "2026-11-28T10:00:00.000000Z",
+    }  # fmt: skip
+    return Leaf("vote", proposal, canonical(document), 1_795_000_000_000 + i)
+
+
+def _append(leaves) -> float:
+    from django.db import transaction
+
+    from domains.governance.register import Appender
+
+    appender = Appender()
+    started = time.perf_counter()
+    for start in range(0, len(leaves), BATCH):
+        with transaction.atomic(using="governance"):
+            for leaf in leaves[start : start + BATCH]:
+                appender.append(leaf)
+    return time.perf_counter() - started
+
+
+def _baseline(leaves) -> float:
+    """The same rows, no Merkle work: a plain table of the same shape."""
+    from django.db import connections, transaction
+
+    with connections["governance"].cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_plain_entries")
+        cursor.execute(
+            "CREATE TABLE bench_plain_entries (LIKE governance_registerentry INCLUDING ALL)"
+        )
+    started = time.perf_counter()
+    index = 0
+    for start in range(0, len(leaves), BATCH):
+        with transaction.atomic(using="governance"), connections["governance"].cursor() as cursor:
+            for leaf in leaves[start : start + BATCH]:
+                cursor.execute(
+                    "INSERT INTO bench_plain_entries (index, kind, proposal_id, content, leaf_hash,"
+                    " root_hash, timestamp_ms, signature) VALUES (%s,%s,%s,%s,%s,%s,%s,%s)",
+                    [index, leaf.kind, leaf.proposal_id, leaf.content.decode(), "0" * 64,
+                     "0" * 64, leaf.timestamp_ms, "0" * 128],
+                )  # fmt: skip
+                index += 1
+    return time.perf_counter() - started
+
+
+def _proofs(size: int, samples: int) -> dict:
+    from domains.governance.domain import merkle
+    from domains.governance.register import consistency_proof, inclusion_proof
+
+    rng = random.Random(size)  # noqa: S311 (sampling, not security)
+    timings = {"inclusion": [], "consistency": []}
+    nodes = {"inclusion": [], "consistency": []}
+    for _ in range(samples):
+        index = rng.randrange(size)
+        started = time.perf_counter()
+        proof = inclusion_proof(index=index, tree_size=size)
+        timings["inclusion"].append(time.perf_counter() - started)
+        nodes["inclusion"].append(
+            len(merkle.nodes_needed(lambda look, i=index: merkle.inclusion_path(i, size, look)))
+        )
+        if len(proof["audit_path"]) > math.ceil(math.log2(size)):
+            raise RuntimeError(f"an audit path longer than log2({size})")
+        first = rng.randrange(1, size + 1)
+        started = time.perf_counter()
+        consistency_proof(first=first, second=size)
+        timings["consistency"].append(time.perf_counter() - started)
+        nodes["consistency"].append(
+            len(merkle.nodes_needed(lambda look, f=first: merkle.consistency_path(f, size, look)))
+        )
+    return {
+        kind: {
+            "median_ms": round(statistics.median(values) * 1000, 3),
+            "p95_ms": round(sorted(values)[int(len(values) * 0.95) - 1] * 1000, 3),
+            "max_nodes_read": max(nodes[kind]),
+        }
+        for kind, values in timings.items()
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--samples", type=int, default=200)
+    args = parser.parse_args()
+    _setup()
+    checkpoints = [n for n in (1_000, 10_000, 100_000, 1_000_000) if n <= args.entries]
+    if args.entries not in checkpoints:
+        checkpoints.append(args.entries)
+    print(machine())
+    leaves_all = [_leaf(i) for i in range(args.entries)]
+    baseline = _baseline(leaves_all[: min(20_000, args.entries)])
+    baseline_rate = min(20_000, args.entries) / baseline
+    done, append_seconds, rows = 0, 0.0, []
+    for checkpoint in checkpoints:
+        append_seconds += _append(leaves_all[done:checkpoint])
+        done = checkpoint
+        proofs = _proofs(checkpoint, args.samples)
+        rows.append({"entries": checkpoint, "log2": round(math.log2(checkpoint), 1), **proofs})
+        print(json.dumps(rows[-1]))
+    rate = done / append_seconds
+    print(f"register append: {rate:,.0f} entries/s over {done:,} entries "
+          f"(hash, nodes, signed tree head per entry; batches of {BATCH})")  # fmt: skip
+    print(f"baseline plain INSERT: {baseline_rate:,.0f} rows/s; register/baseline = "
+          f"{rate / baseline_rate:.2f}")  # fmt: skip
+    print("| entries | log2 n | inclusion median ms | p95 | nodes read | consistency median ms "
+          "| p95 | nodes read |")  # fmt: skip
+    for r in rows:
+        i, c = r["inclusion"], r["consistency"]
+        print(f"| {r['entries']:,} | {r['log2']} | {i['median_ms']} | {i['p95_ms']} | "
+              f"{i['max_nodes_read']} | {c['median_ms']} | {c['p95_ms']} | "
+              f"{c['max_nodes_read']} |")  # fmt: skip
+    print(f"command: .venv/bin/python bench/governance_register.py --entries {args.entries}")
+
+
+if __name__ == "__main__":
+    main()
