@@ -25,8 +25,12 @@ def _entries(client) -> list[dict]:
 
 def test_rating_events_are_published_once_in_order_with_stable_ids(bus, ledger_app):
     client = bus.client()
-    [source] = [s for s in relay_sources() if isinstance(s, EventStoreSource)]
-    assert source.name == f"relay:{ledger_app.name}"
+    [source] = [
+        s
+        for s in relay_sources()
+        if isinstance(s, EventStoreSource) and s.name == f"relay:{ledger_app.name}"
+    ]
+    assert source.producer == "reputation"
     ratee = demo_member_id("ratee@example.org")
     raters = [uuid.uuid4() for _ in range(3)]
     for i, rater in enumerate(raters):
