@@ -178,3 +178,10 @@ def test_an_unknown_statement_is_404(lrs):
     response = lrs.get("statements", {"statementId": new_id()})
     assert response.status_code == 404
     assert response["X-Experience-API-Version"] == "1.0.3"
+
+
+def test_head_answers_like_get_without_a_body(lrs, corpus):
+    response = lrs.client.head("/xapi/statements", {"statementId": corpus["ids"][0]}, **lrs.headers)
+    assert response.status_code == 200
+    assert response["Last-Modified"] == "Thu, 01 Jan 2026 00:00:00 GMT"
+    assert response.content == b""

@@ -39,8 +39,9 @@ def test_a_voiding_statement_cannot_void_a_voiding_statement(lrs):
 
 def test_a_batch_cannot_void_its_own_voiding_statement(lrs):
     inner = new_id()
-    response = lrs.post([voiding(new_id(), id=inner), voiding(inner)])
+    response = lrs.post([statement(), voiding(new_id(), id=inner), voiding(inner)])
     assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "2.object.id"
     assert Statement.objects.count() == 0
 
 

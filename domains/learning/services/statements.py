@@ -195,7 +195,7 @@ def _store(
                     f"{where}: id {item.row.id} is already stored with different content"
                 )
         new = [item for item in prepared if item.row.id not in existing]
-        _check_voiding(new, known_ids=set(existing))
+        _check_voiding(new, order=ids, batch=batch)
         Statement.objects.bulk_create([item.row for item in new])
         StatementLink.objects.bulk_create([link for item in new for link in item.links])
         Activity.objects.bulk_create(_activities(new), ignore_conflicts=True)
@@ -212,9 +212,10 @@ def _store(
     return [str(i) for i in ids]
 
 
-def _check_voiding(new: list[Prepared], *, known_ids: set) -> None:
-    """A voiding statement may not target another voiding statement (xAPI-Data §2.3.2)."""
-    targets = {item.row.voids: i for i, item in enumerate(new) if item.row.voids}
+def _check_voiding(new: list[Prepared], *, order: list[uuid.UUID], batch: bool) -> None:
+    """A voiding statement may not target another voiding statement (xAPI-Data §2.3.2).
+    ``order`` is the request's ids, so the error names the statement's position."""
+    targets = {item.row.voids: order.index(item.row.id) for item in new if item.row.voids}
     if not targets:
         return
     voiding_in_batch = {item.row.id for item in new if item.row.voids}
@@ -226,7 +227,7 @@ def _check_voiding(new: list[Prepared], *, known_ids: set) -> None:
     for target, i in targets.items():
         if target in voiding_in_batch or target in stored_voiding:
             raise XapiInvalid(
-                (i, "object", "id") if len(new) > 1 else ("object", "id"),
+                (i, "object", "id") if batch else ("object", "id"),
                 "a voiding statement cannot void another voiding statement",
             )
 
