@@ -14,6 +14,7 @@ DOMAIN_ALIASES = ("identity", "learning", "reputation", "passport", "governance"
 def environment(monkeypatch):
     for name in (
         "DATABASE_SERVER_URL",
+        "DATABASE_NAME_PREFIX",
         "DATABASE_SSLMODE",
         "DATABASE_SSLROOTCERT",
         "DATABASE_POOL",
