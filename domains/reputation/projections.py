@@ -14,13 +14,23 @@ from eventing.projections import Projection
 
 
 class RatingsProjection(Projection):
-    """One ``Rating`` row per ``RatingGiven`` event (any stored version of it)."""
+    """One ``Rating`` row per ``RatingGiven`` event (any stored version of it), updated
+    by ``RatingEdited``; a raised score is assessed again (a new high rating may close
+    a ring)."""
 
     name = "reputation.ratings"
     application_class = ReputationApplication
     read_models = (Rating,)
 
     def apply(self, domain_event: Any) -> None:
+        if isinstance(domain_event, MemberLedger.RatingEdited):
+            ratings = self.model(Rating).objects.using(self.alias)
+            ratings.filter(id=domain_event.rating_id).update(
+                score=domain_event.score, comment=domain_event.comment
+            )
+            rating = ratings.get(id=domain_event.rating_id)
+            rating_assess(alias=self.alias, ratings=self.model(Rating), rating=rating)
+            return
         if not isinstance(domain_event, MemberLedger.RatingGiven):
             return
         rating = (

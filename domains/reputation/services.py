@@ -20,7 +20,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from contracts.reputation.v1 import ReputationChanged
 from domains.reputation.application import ReputationApplication
-from domains.reputation.domain.ledger import MemberLedger
+from domains.reputation.domain.ledger import MemberLedger, RatingNotFound
 from domains.reputation.domain.ratings import RATING_LIFETIME
 from domains.reputation.models import FraudDecision, MemberReputation, Rating, ReputationRecord
 from domains.reputation.projections import RatingsProjection
@@ -64,22 +64,51 @@ def rating_give(
         given_at=given_at or timezone.now(),
     )
     recorded = app.save(ledger)[-1].domain_event
+    _follow(
+        rater_id=rater_id, ratee_id=ratee_id, rating_id=recorded.rating_id, at=recorded.given_at
+    )
+    return recorded
+
+
+def rating_edit(
+    *, rating_id: UUID, rater_id: UUID, score: int, comment: str, now: datetime
+) -> MemberLedger.RatingEdited:
+    """Change one's own rating within the edit window; the recorded event.
+
+    Raises ``RatingNotFound``, ``EditWindowClosed`` or ``RatingRefused`` (score), and
+    ``ConcurrencyConflict`` when the ledger changed meanwhile.
+    """
+    ratee_id = (
+        Rating.objects.using(ALIAS).filter(id=rating_id).values_list("ratee_id", flat=True).first()
+    )
+    if ratee_id is None:
+        raise RatingNotFound("You gave no rating with this id.", field="rating_id")
+    app = get_application(ReputationApplication)
+    ledger = app.repository.get(MemberLedger.create_id(ratee_id))
+    ledger.edit_rating(
+        rating_id=rating_id, rater_id=rater_id, score=score, comment=comment, edited_at=now
+    )
+    recorded = app.save(ledger)[-1].domain_event
+    _follow(rater_id=rater_id, ratee_id=ratee_id, rating_id=rating_id, at=now)
+    return recorded
+
+
+def _follow(*, rater_id: UUID, ratee_id: UUID, rating_id: UUID, at: datetime) -> None:
+    """Bring the read model and the reputations concerned up to date after a write at
+    ``at`` (the rating's time, or the edit's)."""
     try:
         projection_catch_up(projection=RatingsProjection())
         # Decisions may have taken weight from ratings of others (the rater's burst,
         # the other side of a ring): their ratees' reputations change too.
         flagged = FraudDecision.objects.using(ALIAS).filter(
             Q(rater_id__in=[rater_id, ratee_id]) | Q(ratee_id__in=[rater_id, ratee_id]),
-            rating_given_at__gt=recorded.given_at - RATING_LIFETIME,
+            rating_given_at__gt=at - RATING_LIFETIME,
         )
         affected = {ratee_id, rater_id, *flagged.values_list("ratee_id", flat=True)}
         for member_id in sorted(affected, key=str):
-            reputation_refresh(
-                member_id=member_id, now=max(timezone.now(), recorded.given_at), cause="rating"
-            )
+            reputation_refresh(member_id=member_id, now=max(timezone.now(), at), cause="rating")
     except DatabaseError:
-        logger.exception("Rating %s is recorded; its read model will follow.", recorded.rating_id)
-    return recorded
+        logger.exception("Rating %s is recorded; its read model will follow.", rating_id)
 
 
 def reputation_refresh(*, member_id: UUID, now: datetime, cause: str) -> MemberReputation:

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from domains.reputation.api.flags import FlagListApi, FlagReviewApi
+from domains.reputation.api.rating_edit import RatingEditApi
 from domains.reputation.api.rating_give import RatingGiveApi
 from domains.reputation.api.ratings import MemberRatingListApi
 from domains.reputation.api.reputation import (
@@ -15,6 +16,7 @@ app_name = "reputation"
 
 urlpatterns = [
     path("ratings", RatingGiveApi.as_view(), name="rating-give"),
+    path("ratings/<uuid:rating_id>/edit", RatingEditApi.as_view(), name="rating-edit"),
     path(
         "members/<uuid:member_id>/ratings",
         MemberRatingListApi.as_view(),

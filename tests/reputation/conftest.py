@@ -10,7 +10,9 @@ from tests.eventstore.fixtures import _close_event_stores_before_the_databases_g
 __all__ = ["_close_event_stores_before_the_databases_go", "ledger_app"]
 
 
-def client_with(*scopes: str) -> APIClient:
+def client_with(*scopes: str, member_id=None) -> APIClient:
     client = APIClient()
-    client.force_authenticate(Principal(id=uuid4(), kind="member", scopes=frozenset(scopes)))
+    client.force_authenticate(
+        Principal(id=member_id or uuid4(), kind="member", scopes=frozenset(scopes))
+    )
     return client

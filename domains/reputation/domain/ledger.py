@@ -9,18 +9,23 @@ optimistic concurrency, keeps them true under concurrent writers without a lock.
 context as one string (``"booking:123"``); version 2 splits it into ``context_type``
 and ``context_id``. Stored version 1 events are never rewritten: ``upcast_v1_v2`` reads
 them as version 2.
+
+A rater may edit a rating (``RatingEdited``) within ``EDIT_WINDOW`` of giving it. For
+that the ledger keeps each rating's rater, time and score (``given``); snapshots taken
+before this state existed (aggregate class version 1) are upcast with it empty, so
+ratings recorded before then cannot be edited (their window closed long ago).
 """
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domains.reputation.domain.ratings import MAX_SCORE, MIN_SCORE
+from domains.reputation.domain.ratings import EDIT_WINDOW, MAX_SCORE, MIN_SCORE
 
 #: Ledger ids are derived from member ids, so a ledger is found without an index.
 LEDGER_NAMESPACE = UUID("6f1f6bb0-5d1e-4f0e-9a53-0d7c2a6e1c11")
@@ -40,14 +45,36 @@ class DuplicateRating(RatingRefused):
     """The rater already rated this member in this context."""
 
 
+class RatingNotFound(RatingRefused):
+    """No rating with this id by this rater in the ledger."""
+
+
+class EditWindowClosed(RatingRefused):
+    """The rating is older than ``EDIT_WINDOW``."""
+
+
 def _received_key(rater_id: UUID, context_type: str, context_id: str) -> str:
     # A JSON list is unambiguous whatever the strings contain, and is a valid
     # dictionary key in a snapshot's JSON.
     return json.dumps([str(rater_id), context_type, context_id])
 
 
+def _check_score(score: int) -> None:
+    if isinstance(score, bool) or not MIN_SCORE <= score <= MAX_SCORE:
+        raise RatingRefused(
+            f"The score must be between {MIN_SCORE} and {MAX_SCORE}.", field="score"
+        )
+
+
 class MemberLedger(Aggregate):
     """Ratings received by one member, in the order they were recorded."""
+
+    #: Version 2 of the state adds ``given`` (see the module docstring).
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["given"] = {}
 
     @staticmethod
     def create_id(member_id: UUID) -> UUID:
@@ -58,6 +85,8 @@ class MemberLedger(Aggregate):
         self.member_id = member_id
         #: Rating id by (rater, context type, context id), see ``_received_key``.
         self.received: dict[str, UUID] = {}
+        #: [rater id, given at (ISO 8601), score] by rating id, for edits.
+        self.given: dict[str, list] = {}
         self.score_total = 0
 
     class RatingGiven(Aggregate.Event):
@@ -93,10 +122,7 @@ class MemberLedger(Aggregate):
         """Record a rating of this member, or raise ``RatingRefused``."""
         if rater_id == self.member_id:
             raise RatingRefused("A member cannot rate themselves.", field="ratee_id")
-        if isinstance(score, bool) or not MIN_SCORE <= score <= MAX_SCORE:
-            raise RatingRefused(
-                f"The score must be between {MIN_SCORE} and {MAX_SCORE}.", field="score"
-            )
+        _check_score(score)
         if not 0 < len(context_type) <= CONTEXT_TYPE_MAX_LENGTH:
             raise RatingRefused(
                 f"The context type needs 1 to {CONTEXT_TYPE_MAX_LENGTH} characters.",
@@ -136,4 +162,35 @@ class MemberLedger(Aggregate):
         given_at: datetime,
     ) -> None:
         self.received[_received_key(rater_id, context_type, context_id)] = rating_id
+        self.given[str(rating_id)] = [str(rater_id), given_at.isoformat(), score]
         self.score_total += score
+
+    class RatingEdited(Aggregate.Event):
+        """The rater changed a rating's score or comment within the edit window."""
+
+        rating_id: UUID
+        score: int
+        comment: str
+        edited_at: datetime
+
+    def edit_rating(
+        self, *, rating_id: UUID, rater_id: UUID, score: int, comment: str, edited_at: datetime
+    ) -> None:
+        """Change one's own rating within ``EDIT_WINDOW``, or raise ``RatingRefused``."""
+        given = self.given.get(str(rating_id))
+        if given is None or given[0] != str(rater_id):
+            raise RatingNotFound("You gave no rating with this id.", field="rating_id")
+        if edited_at > datetime.fromisoformat(given[1]) + EDIT_WINDOW:
+            minutes = int(EDIT_WINDOW / timedelta(minutes=1))
+            raise EditWindowClosed(
+                f"A rating can be edited for {minutes} minutes after it was given.",
+                field="rating_id",
+            )
+        _check_score(score)
+        self._record_edit(rating_id=rating_id, score=score, comment=comment, edited_at=edited_at)
+
+    @event(RatingEdited)
+    def _record_edit(self, rating_id: UUID, score: int, comment: str, edited_at: datetime) -> None:
+        entry = self.given[str(rating_id)]
+        self.score_total += score - entry[2]
+        entry[2] = score

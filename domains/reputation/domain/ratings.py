@@ -7,6 +7,8 @@ MAX_SCORE = 5
 
 #: A rating counts for exactly this long after it was given, then never again.
 RATING_LIFETIME = timedelta(days=30)
+#: Its rater may change its score or comment for this long after giving it.
+EDIT_WINDOW = timedelta(minutes=15)
 
 
 def counts_at(given_at: datetime, now: datetime) -> bool:
