@@ -4,8 +4,10 @@ A hold takes the first free seat for the range. Which seat is free is decided by
 database, not by a prior read: on PostgreSQL each seat is tried in a savepoint and the
 exclusion constraint ``booking_no_overlap`` refuses a collision (SQLSTATE 23P01), so
 of 50 concurrent holds of one slot exactly one commits. SQLite (the embedded run) has
-no exclusion constraint: there the hold first updates the space row, which takes
-SQLite's single write lock, and checks overlaps while holding it.
+no exclusion constraint: there every transaction begins IMMEDIATE (config/databases.py),
+taking SQLite's single write lock, and the hold also writes the space row before
+reading (so the lock is held even under a deferred transaction mode); overlaps are
+checked while the lock is held, so two holds cannot interleave.
 """
 
 from __future__ import annotations
@@ -94,12 +96,12 @@ def booking_hold(
     """
     sqlite = connections[ALIAS].vendor == "sqlite"
     with transaction.atomic(using=ALIAS):
+        if sqlite:  # The write lock, taken before any read: see the module docstring.
+            Space.objects.using(ALIAS).filter(pk=space_id).update(seats=F("seats"))
         space = Space.objects.using(ALIAS).get(pk=space_id)
         _check_request(
             space=space, starts_at=starts_at, ends_at=ends_at, attendees=attendees, now=now
         )
-        if sqlite:  # The write lock, taken first: see the module docstring.
-            Space.objects.using(ALIAS).filter(pk=space.pk).update(seats=F("seats"))
         _release_lapsed_holds(space_id=space.pk, now=now)
         blocked_until = ends_at + timedelta(minutes=space.buffer_minutes)
         for seat in range(1, space.seats + 1):
