@@ -6,6 +6,7 @@ the new state and becomes a change of the same member's single vote.
 """
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connections
@@ -102,3 +103,21 @@ def test_read_models_rebuild_from_the_events_to_the_same_state(governance_app, c
     assert snapshot() == before
     # The register is recomputed from the same events by verification: same heads.
     assert register_verify() == [] and tree_head() == head
+
+
+@pytest.mark.django_db(databases=["governance"])
+def test_proposals_past_their_deadline_are_closed_by_the_scheduled_command(governance_app, clock):
+    import io
+
+    from django.core.management import call_command
+
+    due, deadline = voting_proposal(clock)
+    clock.now += timedelta(hours=1)
+    open_one, _ = voting_proposal(clock)
+    services.vote_cast(proposal_id=due, member_id=register_member(), choice="yes")
+    clock.now = deadline  # open_one's deadline is a little later: still open
+    out = io.StringIO()
+    call_command("governance_close_due", stdout=out)
+    assert "1 proposals closed" in out.getvalue()
+    statuses = dict(Proposal.objects.using("governance").values_list("id", "status"))
+    assert (statuses[due], statuses[open_one]) == ("decided", "voting")
