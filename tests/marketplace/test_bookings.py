@@ -154,3 +154,21 @@ def test_the_periodic_task_completes_every_ended_booking():
         booking_confirm(booking_id=booking.pk, member_id=booking.member_id, now=booked_at)
     assert complete_bookings() == 2
     assert set(Booking.objects.using(ALIAS).values_list("status", flat=True)) == {"completed"}
+
+
+def test_far_dates_are_refused_not_overflowed(api_client, member):
+    space = bookable_space()
+    far = {"space_id": str(space.pk), "starts_at": "9999-12-31T10:00:00Z",
+           "ends_at": "9999-12-31T11:00:00Z"}  # fmt: skip
+    held = client_for(member).post("/api/v1/marketplace/bookings/hold", far, format="json")
+    assert held.status_code == 400 and held["Content-Type"] == PROBLEM
+    slots = api_client.get(
+        f"/api/v1/marketplace/spaces/{space.pk}/availability",
+        {"start": "9999-12-30T00:00:00Z", "end": "9999-12-31T23:00:00Z", "duration_minutes": 60},
+    )
+    assert slots.status_code == 400
+    search = api_client.get(
+        "/api/v1/marketplace/spaces",
+        {"free_from": "9999-12-31T00:00:00Z", "free_until": "9999-12-31T23:00:00Z"},
+    )
+    assert search.status_code == 200

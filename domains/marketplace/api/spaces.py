@@ -16,6 +16,8 @@ from domains.marketplace.models import Space
 from domains.marketplace.selectors import space_availability, space_get_listed, space_list
 
 MAX_WINDOW = timedelta(days=14)
+#: Availability is computed within this distance of now (and far dates cannot overflow).
+HORIZON = timedelta(days=730)
 
 
 class SpaceOutput(serializers.ModelSerializer):
@@ -48,7 +50,7 @@ class SpaceListApi(generics.ListAPIView):
         def validate(self, attrs):
             start, end = attrs.get("free_from"), attrs.get("free_until")
             if (start is None) != (end is None) or (
-                start and not start < end <= start + MAX_WINDOW
+                start and not timedelta(0) < end - start <= MAX_WINDOW
             ):
                 raise serializers.ValidationError(
                     {"free_until": ["Give free_from and free_until, at most 14 days apart."]}
@@ -93,8 +95,11 @@ class SpaceAvailabilityListApi(generics.ListAPIView):
         duration_minutes = serializers.IntegerField(min_value=15, max_value=24 * 60)
 
         def validate(self, attrs):
-            if not attrs["start"] < attrs["end"] <= attrs["start"] + MAX_WINDOW:
+            start, end = attrs["start"], attrs["end"]
+            if not timedelta(0) < end - start <= MAX_WINDOW:
                 raise serializers.ValidationError({"end": ["end is after start, within 14 days."]})
+            if abs(start - timezone.now()) > HORIZON:
+                raise serializers.ValidationError({"start": ["start is within two years of now."]})
             return attrs
 
     class SlotOutput(serializers.Serializer):

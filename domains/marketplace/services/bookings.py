@@ -36,6 +36,8 @@ from eventing.outbox import outbox_publish
 
 EXCLUSION_VIOLATION = "23P01"
 MAX_BOOKING = timedelta(days=7)
+#: How far ahead a slot can be held.
+HORIZON = timedelta(days=730)
 
 
 def _release_lapsed_holds(*, space_id: UUID, now: datetime) -> None:
@@ -65,9 +67,14 @@ def _check_request(*, space: Space, starts_at: datetime, ends_at: datetime, atte
             "This space cannot be booked now: it is not listed or has no valid, "
             "verified credential."
         )
-    if not now <= starts_at < ends_at or ends_at - starts_at > MAX_BOOKING:
+    if (
+        not now <= starts_at < ends_at
+        or ends_at - starts_at > MAX_BOOKING
+        or starts_at - now > HORIZON
+    ):
         raise InvalidRequest(
-            "A booking starts in the future and ends after it starts, within 7 days.",
+            "A booking starts in the future (within two years) and ends after it starts, "
+            "within 7 days.",
             field="starts_at",
         )
     if attendees > space.capacity:
