@@ -28,7 +28,7 @@ DOMAINS = ("identity", "learning", "reputation", "passport", "governance", "mark
 USERS_ALIAS = "identity"
 
 PARTS: dict[str, Part] = {
-    "gateway": Part("gateway", apps=("gateway",), aliases=("default",)),
+    "gateway": Part("gateway", apps=("gateway", "legacy_adapter"), aliases=("default",)),
     **{
         name: Part(name, apps=(f"domains.{name}",), aliases=(name,), api_prefix=name)
         for name in DOMAINS

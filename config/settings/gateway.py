@@ -28,3 +28,18 @@ GATEWAY_NEW_BREAKER_FAILURE_RATE = read("GATEWAY_NEW_BREAKER_FAILURE_RATE", "flo
 GATEWAY_NEW_BREAKER_OPEN_SECONDS = read("GATEWAY_NEW_BREAKER_OPEN_SECONDS", "float", 30.0)
 #: Largest request body the gateway accepts (413 above).
 GATEWAY_MAX_BODY_BYTES = read("GATEWAY_MAX_BODY_BYTES", "int", 1_048_576)
+
+# --- data sync from legacy (legacy_adapter.sync) -----------------------------------------------
+#: resource -> dotted path of the sink its domain provides (empty: nothing is synced).
+LEGACY_SYNC_SINKS = read("LEGACY_SYNC_SINKS", "dict", {})
+#: Seconds between incremental syncs (Celery beat).
+LEGACY_SYNC_INTERVAL_SECONDS = read("LEGACY_SYNC_INTERVAL_SECONDS", "float", 300.0)
+
+from config.settings.tasks import CELERY_BEAT_SCHEDULE  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["legacy-sync-changes"] = {
+    "task": "legacy_adapter.sync_changes",
+    "schedule": LEGACY_SYNC_INTERVAL_SECONDS,
+}
+#: Branch by abstraction: capability -> "legacy" or "new" implementation of its port.
+LEGACY_PORTS = read("LEGACY_PORTS", "dict", {"spaces": "legacy"})

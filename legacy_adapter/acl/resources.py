@@ -57,7 +57,7 @@ def space_from_legacy(s: dict) -> dict:
         "is_online": s["online"] == "Y",
         "location": s["address"],
         "capacity": s["seats"],
-        "accessibility": "",
+        "accessibility": [],
         "status": _SPACE_STATUS.get(s["state"], "suspended"),
     }
 

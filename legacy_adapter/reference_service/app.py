@@ -4,8 +4,9 @@ Routes (legacy shapes, numeric ids):
 ``GET /api/users``, ``GET /api/users/{n}``, ``GET /api/users/{n}/profile``,
 ``GET /api/spaces``, ``GET /api/spaces/{n}``, ``GET|POST /api/bookings``,
 ``GET /api/proposals``, ``GET /api/proposals/{n}``, ``POST /api/proposals/{n}/votes``,
-``GET /api/votes``, ``GET|POST /api/ratings``. Lists take ``limit``, ``offset`` and
-``changed_after`` (a local-time string), which the incremental sync uses.
+``GET /api/votes``, ``GET|POST /api/ratings``. Lists take ``limit``, ``offset``,
+``after`` (numbers above it, for resumable backfills) and ``changed_after`` (a
+local-time string, for the incremental sync).
 
 ``/_control`` (GET shows, POST sets) makes the service slow (``delay_ms``) or failing
 (``fail_status``) and counts requests, for resilience tests.
@@ -53,13 +54,17 @@ def _list(store: Store, table: str, query: dict, filters: tuple[str, ...] = ()) 
     try:
         limit = min(int(query.get("limit", 100)), 500)
         offset = int(query.get("offset", 0))
+        after = int(query.get("after", 0))
     except ValueError as exc:
-        raise LegacyError(400, "E400", "limit and offset are numbers") from exc
+        raise LegacyError(400, "E400", "limit, offset and after are numbers") from exc
     where = {name: query[name] for name in filters if name in query}
-    total, items = store.list(table, where=where, limit=limit, offset=offset)
-    if "changed_after" in query:
-        items = [i for i in items if _sortable(i["changed"]) > _sortable(query["changed_after"])]
-    return {"total": total, "items": items}
+    if "changed_after" not in query:
+        total, items = store.list(table, where=where, after=after, limit=limit, offset=offset)
+        return {"total": total, "items": items}
+    since = _sortable(query["changed_after"])
+    _, rows = store.list(table, where=where, after=after, limit=1_000_000)
+    changed = [r for r in rows if _sortable(r["changed"]) > since]
+    return {"total": len(changed), "items": changed[offset : offset + limit]}
 
 
 def _sortable(local: str) -> str:

@@ -80,15 +80,22 @@ class Store:
         finally:
             db.close()
 
-    def list(self, table: str, *, where: dict | None = None, limit: int = 100, offset: int = 0):
+    def list(
+        self, table: str, *, where: dict | None = None, after: int = 0, limit: int = 100,
+        offset: int = 0,
+    ) -> tuple[int, list[dict]]:  # fmt: skip
+        """Rows in number order after number ``after``; the total counts them all."""
         key = TABLES[table]
-        clauses = " AND ".join(f"{column} = ?" for column in where or {})
-        sql = f"SELECT * FROM {table}" + (f" WHERE {clauses}" if clauses else "")
+        where = where or {}
+        clauses = " AND ".join([f"{key} > ?", *(f"{column} = ?" for column in where)])
+        params = (after, *where.values())
         with self.connect() as db:
-            total = db.execute(sql.replace("*", "COUNT(*)", 1), tuple((where or {}).values()))
-            total = total.fetchone()[0]
+            total = db.execute(f"SELECT COUNT(*) FROM {table} WHERE {clauses}", params).fetchone()[
+                0
+            ]
             rows = db.execute(
-                f"{sql} ORDER BY {key} LIMIT ? OFFSET ?", (*(where or {}).values(), limit, offset)
+                f"SELECT * FROM {table} WHERE {clauses} ORDER BY {key} LIMIT ? OFFSET ?",
+                (*params, limit, offset),
             )
             return total, [dict(row) for row in rows]
 

@@ -16,8 +16,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 class LegacyProcess:
-    def __init__(self, port: int, process: subprocess.Popen) -> None:
-        self.port, self.process = port, process
+    def __init__(self, port: int, process: subprocess.Popen, db: Path) -> None:
+        self.port, self.process, self.db = port, process, db
         self.base_url = f"http://127.0.0.1:{port}"
 
     def control(self, **settings) -> dict:
@@ -43,7 +43,7 @@ def start_legacy(tmp_path: Path) -> LegacyProcess:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )  # fmt: skip
-    legacy = LegacyProcess(port, process)
+    legacy = LegacyProcess(port, process, tmp_path / "legacy.sqlite3")
     for _ in range(100):
         try:
             legacy.control()

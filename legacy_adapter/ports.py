@@ -1,0 +1,104 @@
+"""Branch by abstraction: one port per capability under migration, two implementations.
+
+Callers ask ``space_catalogue()`` and get the legacy implementation (the legacy API
+through the client and the ACL) or the new one (the marketplace's published endpoints,
+called in process through Django's URL resolver), as ``LEGACY_PORTS`` says — so a
+capability is switched by configuration, and both satisfy the same contract suite
+(``tests/legacy/test_ports_contract.py``). Both speak the new API's shapes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Protocol
+from uuid import UUID
+
+from django.conf import settings
+from django.test import RequestFactory
+from django.urls import resolve
+
+from legacy_adapter.acl.resources import space_from_legacy
+from legacy_adapter.acl.values import number_for
+from legacy_adapter.client import LegacyClient
+from legacy_adapter.wiring import legacy_client
+
+SPACE_FIELDS = (
+    "id",
+    "owner_id",
+    "name",
+    "description",
+    "is_online",
+    "location",
+    "capacity",
+    "status",
+)
+
+
+class SpaceCatalogue(Protocol):
+    def space_get(self, *, space_id: UUID) -> dict | None: ...
+
+    def space_list(self) -> list[dict]: ...
+
+
+def _fields(space: dict) -> dict:
+    return {name: space.get(name) for name in SPACE_FIELDS}
+
+
+class LegacySpaceCatalogue:
+    def __init__(self, client: LegacyClient | None = None) -> None:
+        self.client = client or legacy_client()
+
+    def space_get(self, *, space_id: UUID) -> dict | None:
+        number = number_for("space", space_id)
+        if number is None:
+            return None  # born on the new side: legacy cannot know it
+        response = self.client.request("GET", f"/api/spaces/{number}")
+        if response.status == 404:
+            return None
+        return _fields(space_from_legacy(response.json()))
+
+    def space_list(self) -> list[dict]:
+        spaces, after = [], 0
+        while True:
+            page = self.client.request(
+                "GET", "/api/spaces", query={"after": after, "limit": 200}
+            ).json()
+            if not page["items"]:
+                return [s for s in spaces if s["status"] == "listed"]
+            spaces += [_fields(space_from_legacy(item)) for item in page["items"]]
+            after = page["items"][-1]["space_no"]
+
+
+class NewSpaceCatalogue:
+    """The marketplace's public endpoints, in process (no import of the domain)."""
+
+    _factory = RequestFactory()
+
+    def _get(self, path: str) -> tuple[int, dict | None]:
+        match = resolve(path.split("?")[0])
+        response = match.func(self._factory.get(path), *match.args, **match.kwargs)
+        response.render()
+        return response.status_code, json.loads(response.content) if response.content else None
+
+    def space_get(self, *, space_id: UUID) -> dict | None:
+        status, body = self._get(f"/api/v1/marketplace/spaces/{space_id}")
+        return _fields(body) if status == 200 else None
+
+    def space_list(self) -> list[dict]:
+        spaces, page = [], 1
+        while True:
+            status, body = self._get(f"/api/v1/marketplace/spaces?page={page}&page_size=100")
+            if status != 200:
+                return spaces
+            spaces += [_fields(s) for s in body["results"]]
+            if not body.get("next"):
+                return spaces
+            page += 1
+
+
+def space_catalogue() -> SpaceCatalogue:
+    return (
+        NewSpaceCatalogue()
+        if settings.LEGACY_PORTS.get("spaces") == "new"
+        else LegacySpaceCatalogue()
+    )

@@ -1,0 +1,47 @@
+"""Where synced records go: a sink per resource, named in settings.
+
+The adapter may not import domains, so each domain provides the sink that writes its
+own tables (keyed by the ACL's stable ids, so an upsert is idempotent) and
+``LEGACY_SYNC_SINKS`` maps resource names to their dotted paths — configuration, not
+an import. A sink receives records already in the new API's shape.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from legacy_adapter.acl import resources
+
+#: resource -> (legacy list path, legacy number field, legacy -> new translator)
+RESOURCES = {
+    "users": ("/api/users", "user_no", resources.user_from_legacy),
+    "spaces": ("/api/spaces", "space_no", resources.space_from_legacy),
+    "bookings": ("/api/bookings", "booking_no", resources.booking_from_legacy),
+    "proposals": ("/api/proposals", "proposal_no", resources.proposal_from_legacy),
+    "votes": ("/api/votes", "vote_no", resources.vote_from_legacy),
+    "ratings": ("/api/ratings", "rating_no", resources.rating_from_legacy),
+}
+
+
+class Sink(Protocol):
+    def upsert(self, records: list[dict]) -> dict[str, int]:
+        """Store the records; counts of ``created``, ``updated`` and ``unchanged``."""
+
+    def get_many(self, ids: list[str]) -> dict[str, dict]:
+        """The stored records by id, in the same shape ``upsert`` received."""
+
+
+class NoSink(LookupError):
+    pass
+
+
+def sink_for(resource: str) -> Sink:
+    if resource not in RESOURCES:
+        raise NoSink(f"Unknown resource {resource!r}; one of {', '.join(RESOURCES)}.")
+    path = settings.LEGACY_SYNC_SINKS.get(resource)
+    if not path:
+        raise NoSink(f"No sink configured for {resource!r} (LEGACY_SYNC_SINKS).")
+    return import_string(path)()
