@@ -2,9 +2,11 @@
 
 The rules recognise the learning demo's statements (Ana's Django course, quiz and
 mentoring workshop). Ana's evidence arrives from learning's events (the in-process
-bus in the embedded run); once she holds a competency she gets a credential and a
-share link, both printed. Loading twice adds nothing.
+bus in the embedded run); once she holds a competency she gets a credential, Bruno's
+endorsement and a share link (printed). Loading twice adds nothing.
 """
+
+from contextlib import suppress
 
 from django.db import transaction
 
@@ -18,7 +20,13 @@ from domains.passport.models import (
     MappingRule,
     ShareLink,
 )
-from domains.passport.services import NotHeld, credential_issue, share_create
+from domains.passport.services import (
+    AlreadyEndorsed,
+    NotHeld,
+    credential_issue,
+    endorsement_create,
+    share_create,
+)
 
 VERBS = "http://adlnet.gov/expapi/verbs/"
 DJANGO = "https://learn.example.org/courses/django-basics"
@@ -69,9 +77,16 @@ def load(stdout) -> None:
         except NotHeld:
             stdout.write("passport: Ana has no evidence yet (learning events not delivered)")
             return
+    with suppress(AlreadyEndorsed):  # Loaded before.
+        endorsement_create(
+            member_id=ana,
+            competency_id=web.id,
+            endorser_id=demo_member_id("bruno@example.com"),
+            comment="Ana's API for the study group is clean and well tested.",
+        )
     record = CredentialRecord.objects.filter(member_id=ana).first()
     share = ShareLink.objects.filter(member_id=ana).first() or share_create(
-        member_id=ana, sections=["competencies", "credentials"]
+        member_id=ana, sections=["competencies", "endorsements", "credentials"]
     )
     stdout.write(
         f"passport: Ana's credential {record.document['id']} (bundle: add /bundle), "

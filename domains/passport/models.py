@@ -153,3 +153,27 @@ class ShareLink(models.Model):
 
     def __str__(self) -> str:
         return f"share {self.id} of {self.member_id}"
+
+
+class Endorsement(models.Model):
+    """A mentor vouching for a member's competency, shown in the member's passport."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    member_id = models.UUIDField(db_index=True)
+    competency = models.ForeignKey(
+        Competency, on_delete=models.CASCADE, related_name="endorsements"
+    )
+    endorser_id = models.UUIDField()
+    comment = models.TextField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member_id", "competency", "endorser_id"], name="endorse_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.endorser_id} endorses {self.member_id} for {self.competency_id}"

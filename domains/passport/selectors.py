@@ -11,11 +11,12 @@ from domains.passport.models import (
     Competency,
     CompetencyFramework,
     CredentialRecord,
+    Endorsement,
     Evidence,
     MappingRule,
 )
 
-SECTIONS = ("competencies", "evidence", "credentials")
+SECTIONS = ("competencies", "evidence", "endorsements", "credentials")
 
 
 def framework_list() -> QuerySet[CompetencyFramework]:
@@ -79,6 +80,14 @@ def passport_for(*, member_id: UUID, sections: tuple[str, ...] = SECTIONS) -> di
                 ]
             listed.append(entry)
         passport["competencies"] = listed
+    if "endorsements" in sections:
+        passport["endorsements"] = [
+            {"competency": e.competency.code, "endorser_id": str(e.endorser_id),
+             "comment": e.comment, "created_at": e.created_at.isoformat()}
+            for e in Endorsement.objects.using("passport")
+            .filter(member_id=member_id)
+            .select_related("competency")
+        ]  # fmt: skip
     if "credentials" in sections:
         passport["credentials"] = [
             {"id": str(r.id), "kind": r.kind, "name": r.document.get("name", ""),

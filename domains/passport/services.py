@@ -13,7 +13,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from eventsourcing.application import AggregateNotFoundError
 
@@ -21,7 +21,13 @@ from domains.passport import issuer
 from domains.passport.application import PassportApplication
 from domains.passport.domain import vc
 from domains.passport.domain.credential import Credential
-from domains.passport.models import Competency, CredentialRecord, ShareLink, StatusSlot
+from domains.passport.models import (
+    Competency,
+    CredentialRecord,
+    Endorsement,
+    ShareLink,
+    StatusSlot,
+)
 from domains.passport.projections import CredentialsProjection
 from domains.passport.selectors import SECTIONS, passport_for
 from eventing.eventstore import get_application
@@ -215,3 +221,25 @@ def share_create(*, member_id: UUID, sections: list[str]) -> ShareLink:
         return ShareLink.objects.using("passport").create(
             member_id=member_id, sections=sorted(set(sections))
         )
+
+
+class AlreadyEndorsed(ValueError):
+    pass
+
+
+def endorsement_create(
+    *, member_id: UUID, competency_id: UUID, endorser_id: UUID, comment: str = ""
+) -> Endorsement:
+    """A mentor vouches for a member's competency; once per mentor and competency."""
+    if str(member_id) == str(endorser_id):
+        raise ValueError("A member cannot endorse themselves.")
+    try:
+        with transaction.atomic(using="passport"):
+            return Endorsement.objects.using("passport").create(
+                member_id=member_id,
+                competency_id=competency_id,
+                endorser_id=endorser_id,
+                comment=comment,
+            )
+    except IntegrityError as exc:
+        raise AlreadyEndorsed("You have endorsed this competency of this member already.") from exc

@@ -8,7 +8,7 @@ from domains.passport.api.credentials import (
     CredentialVerifyApi,
 )
 from domains.passport.api.frameworks import FrameworkDetailApi, FrameworkListApi
-from domains.passport.api.passports import PassportDetailApi, ShareCreateApi
+from domains.passport.api.passports import EndorsementCreateApi, PassportDetailApi, ShareCreateApi
 from domains.passport.api.rules import FrameworkCreateApi, RuleCreateApi, RuleListApi
 
 app_name = "passport"
@@ -28,4 +28,9 @@ urlpatterns = [
     ),
     path("members/<uuid:member_id>/passport", PassportDetailApi.as_view(), name="member-passport"),
     path("members/<uuid:member_id>/shares", ShareCreateApi.as_view(), name="share-create"),
+    path(
+        "members/<uuid:member_id>/endorsements",
+        EndorsementCreateApi.as_view(),
+        name="endorsement-create",
+    ),
 ]

@@ -94,7 +94,7 @@ def test_a_credential_verifies_and_one_changed_byte_breaks_it(api_client, issued
 
 
 def test_revoked_credentials_say_so_online_and_with_a_fresh_snapshot(
-    api_client, issued, mentor, clock, tmp_path
+    api_client, issued, mentor, clock, tmp_path, passport_app
 ):
     link = issued["url"].split("8000", 1)[1]
     old_bundle = api_client.get(f"{link}/bundle").json()
@@ -110,6 +110,15 @@ def test_revoked_credentials_say_so_online_and_with_a_fresh_snapshot(
 
     result = check(api_client, issued["document"])
     assert result["problems"] == ["revoked: the issuer's status list marks this credential revoked"]
+    # Other domains hear of both through the published contracts.
+    published = [
+        passport_app.to_published(passport_app.mapper.to_domain_event(n))
+        for n in passport_app.recorder.select_notifications(start=1, limit=10)
+    ]
+    assert [(type(p).__name__, str(p.member_id)) for p in published] == [
+        ("CredentialIssued", issued["member_id"]),
+        ("CredentialRevoked", issued["member_id"]),
+    ]
     assert "revoked" in api_client.get(link).content.decode()
     new_bundle = api_client.get(f"{link}/bundle").json()
     code, out = cli(tmp_path, new_bundle, "--offline")

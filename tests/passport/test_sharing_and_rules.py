@@ -70,3 +70,18 @@ def test_frameworks_and_rules_over_the_api(api_client):
         api_client.post(f"{API}/rules/create", rule, format="json", **bearer(member())).status_code
         == 403
     )
+
+
+def test_mentors_endorse_a_competency_once_and_it_shows_in_the_passport(api_client, web_api):
+    mentor = member("mentor")
+    _, holder = actor("ana@example.com")
+    url = f"{API}/members/{holder}/endorsements"
+    body = {"competency_id": str(web_api.id), "comment": "Solid API design."}
+    assert api_client.post(url, body, format="json", **bearer(mentor)).status_code == 201
+    assert api_client.post(url, body, format="json", **bearer(mentor)).status_code == 409
+    assert api_client.post(url, body, format="json", **bearer(member())).status_code == 403
+    own_url = f"{API}/members/{mentor.id}/endorsements"
+    assert api_client.post(own_url, body, format="json", **bearer(mentor)).status_code == 400
+    api_client.force_authenticate(owner(holder))
+    (endorsement,) = api_client.get(f"{API}/members/{holder}/passport").json()["endorsements"]
+    assert (endorsement["competency"], endorsement["endorser_id"]) == ("WEB-1", str(mentor.id))

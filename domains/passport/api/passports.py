@@ -6,10 +6,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api.problems import Conflict
 from common.auth.permissions import Requires
 from domains.passport.issuer import origin
+from domains.passport.models import Competency
 from domains.passport.selectors import SECTIONS, passport_for
-from domains.passport.services import share_create
+from domains.passport.services import AlreadyEndorsed, endorsement_create, share_create
 
 
 class PassportDetailApi(APIView):
@@ -51,3 +53,36 @@ class ShareCreateApi(APIView):
             raise ValidationError({"sections": [str(exc)]}) from exc
         body = {"id": share.id, "sections": share.sections, "url": f"{origin()}/p/s/{share.id}"}
         return Response(self.ShareCreateOutputSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+class EndorsementCreateApi(APIView):
+    # Mentors (credential.issue) vouch for a member's competency.
+    permission_classes = [Requires("credential.issue")]
+
+    class EndorsementCreateInputSerializer(serializers.Serializer):
+        competency_id = serializers.PrimaryKeyRelatedField(
+            queryset=Competency.objects.using("passport").all()
+        )
+        comment = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+    @extend_schema(
+        operation_id="passport_endorsement_create",
+        request=EndorsementCreateInputSerializer,
+        responses={201: OpenApiResponse(description="Endorsed."), 409: OpenApiResponse(
+            description="Already endorsed by you.")},
+    )  # fmt: skip
+    def post(self, request, member_id):
+        given = self.EndorsementCreateInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        try:
+            endorsement = endorsement_create(
+                member_id=member_id,
+                competency_id=given.validated_data["competency_id"].pk,
+                endorser_id=request.user.pk,
+                comment=given.validated_data.get("comment", ""),
+            )
+        except AlreadyEndorsed as exc:
+            raise Conflict(str(exc)) from exc
+        except ValueError as exc:
+            raise ValidationError({"member_id": [str(exc)]}) from exc
+        return Response({"id": str(endorsement.id)}, status=status.HTTP_201_CREATED)
