@@ -166,6 +166,8 @@ def test_formats_ids_and_canonical(lrs, corpus):
         {"limit": "-1"},
         {"ascending": "maybe"},
         {"registration": "r"},
+        {"format": "pretty"},
+        {"statementId": "6f1c1c9e-0000-4000-8000-000000000000", "format": "pretty"},
     ],
 )
 def test_bad_query_parameters_are_400(lrs, params):

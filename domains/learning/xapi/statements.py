@@ -122,6 +122,8 @@ class StatementsApi(XapiView):
 
     def get(self, request):
         params = request.query_params
+        if params.get("format", "exact") not in ("exact", "ids", "canonical"):
+            raise XapiInvalid(("format",), "must be ids, exact or canonical")
         if "statementId" in params or "voidedStatementId" in params:
             return self._single(request, params)
         if "more" in params:
