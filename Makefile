@@ -49,6 +49,9 @@ run: install
 test: export DATABASE_SERVER_URL ?= $(TEST_DATABASE_SERVER_URL)
 test: export REDIS_URL ?= $(TEST_REDIS_URL)
 test: export SECRET_KEY ?= test-only-secret-key-0123456789abcdef
+# Small pools: two workers, child processes and event stores share one server's
+# connection limit (PostgreSQL's default is 100).
+test: export DATABASE_POOL_MAX_SIZE ?= 2
 test: install-dev
 	scripts/ensure-services.sh
 	scripts/install-validators.sh

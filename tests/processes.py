@@ -20,8 +20,12 @@ REPO = Path(__file__).resolve().parent.parent
 _CONFIG_PREFIXES = ("DATABASE_", "REDIS_URL", "SERVICE", "DEBUG", "SECRET_KEY", "DATA_DIR")
 
 
+#: Kept from the parent: connection-pool sizes (the suite shares one server's connections).
+_KEPT = ("DATABASE_POOL_MAX_SIZE", "DATABASE_POOL_MIN_SIZE")
+
+
 def clean_environment(**overrides: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(_CONFIG_PREFIXES)}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_CONFIG_PREFIXES) or k in _KEPT}
     env["SECRET_KEY"] = "child-process-secret-key-0123456789abcdef"
     env.update(overrides)
     return env
