@@ -2,16 +2,21 @@
 
 The new side is the domain's own endpoint under ``/api/v1/...``, reached through
 Django's URL resolver with the same request (so the domain authenticates and
-authorises it as usual), and its answer is put in the legacy contract's shape by the
-anti-corruption translator the route names. Legacy numeric ids in the path become the
+authorises it as usual) — or, in split mode (``GATEWAY_NEW_BASE_URL`` set, e.g. a
+``SERVICE=gateway`` process), over HTTP with the caller's credentials, through the
+same resilient client as legacy calls (timeouts, retries for reads, breaker). Its
+answer is put in the legacy contract's shape by the anti-corruption translator the
+route names. Legacy numeric ids in the path become the
 new side's ids the same way the backfill derives them.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
 
@@ -19,7 +24,8 @@ from common.api.problems import PROBLEM_CONTENT_TYPE, problem
 from gateway.table import CompiledRoute
 from legacy_adapter.acl.responses import to_legacy
 from legacy_adapter.acl.values import KINDS, uuid_for
-from legacy_adapter.client import LegacyUnavailable
+from legacy_adapter.client import ClientConfig, LegacyClient, LegacyUnavailable
+from legacy_adapter.resilience.breaker import CircuitBreaker
 from legacy_adapter.wiring import legacy_client
 
 _FORWARDED = ("CONTENT_TYPE", "HTTP_ACCEPT", "HTTP_AUTHORIZATION", "HTTP_X_REQUEST_ID")
@@ -70,9 +76,50 @@ def _new_params(route: CompiledRoute, params: dict[str, str]) -> dict[str, str]:
     return {k: str(uuid_for(resource, int(v))) if v.isdigit() else v for k, v in params.items()}
 
 
+_split: dict[int, LegacyClient] = {}
+
+
+def _split_client() -> LegacyClient:
+    """This process's HTTP client to the domains (split mode), rebuilt after a fork."""
+    client = _split.get(os.getpid())
+    if client is None or client.config.base_url != settings.GATEWAY_NEW_BASE_URL:
+        config = ClientConfig(
+            base_url=settings.GATEWAY_NEW_BASE_URL,
+            connect_timeout=settings.LEGACY_CONNECT_TIMEOUT,
+            read_timeout=settings.LEGACY_READ_TIMEOUT,
+            retry_attempts=2,
+            retry_budget_seconds=settings.LEGACY_READ_TIMEOUT,
+        )
+        client = _split[os.getpid()] = LegacyClient(
+            config, breaker=CircuitBreaker("gateway-new-http", config.breaker)
+        )
+    return client
+
+
+def _call_new_over_http(request: HttpRequest, path: str) -> tuple[int, Any]:
+    headers = {
+        key.removeprefix("HTTP_").replace("_", "-").title(): request.META[key]
+        for key in _FORWARDED
+        if request.META.get(key)
+    }
+    try:
+        answer = _split_client().request(
+            request.method, path, query=request.META.get("QUERY_STRING") or None,
+            body=request.body or None, headers=headers,
+        )  # fmt: skip
+    except LegacyUnavailable as exc:
+        return 503, problem(503, detail=f"The new handler is unavailable ({exc.reason}).")
+    try:
+        return answer.status, answer.json()
+    except ValueError:
+        return 502, problem(502, detail="The new handler answered something other than JSON.")
+
+
 def call_new(request: HttpRequest, route: CompiledRoute, params: dict) -> tuple[int, Any]:
     """The domain endpoint's answer as (status, parsed body); raises if the handler does."""
     path = route.new_target.format(**_new_params(route, params))
+    if settings.GATEWAY_NEW_BASE_URL:
+        return _call_new_over_http(request, path)
     original_path, original_match = request.path_info, getattr(request, "resolver_match", None)
     try:
         match = resolve(path)

@@ -43,3 +43,5 @@ CELERY_BEAT_SCHEDULE["legacy-sync-changes"] = {
 }
 #: Branch by abstraction: capability -> "legacy" or "new" implementation of its port.
 LEGACY_PORTS = read("LEGACY_PORTS", "dict", {"spaces": "legacy"})
+#: Split mode: the domains' base URL; empty: new handlers are called in process.
+GATEWAY_NEW_BASE_URL = read("GATEWAY_NEW_BASE_URL", "str", "")
