@@ -1,12 +1,12 @@
-"""Admin for proposals and the member directory.
+"""Admin for proposals, the member directory, and read-only views of votes and the register.
 
-Votes, comments and the register are not here: they change only through the API
-(the events), and the register is read with its proofs (``/api/v1/governance/register``).
+Votes and register entries change only through the API (the events); the register's
+proofs are at ``/api/v1/governance/register``.
 """
 
 from django.contrib import admin
 
-from domains.governance.models import Member, Proposal
+from domains.governance.models import Member, Proposal, RegisterEntry, Vote
 
 
 @admin.register(Proposal)
@@ -32,3 +32,24 @@ class MemberAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class _ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Vote)
+class VoteAdmin(_ReadOnly):
+    list_display = ("proposal_id", "member_id", "choice", "casts", "cast_at")
+
+
+@admin.register(RegisterEntry)
+class RegisterEntryAdmin(_ReadOnly):
+    list_display = ("index", "kind", "proposal_id", "root_hash", "timestamp_ms")

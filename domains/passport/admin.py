@@ -3,7 +3,13 @@ evidence to competency levels."""
 
 from django.contrib import admin
 
-from domains.passport.models import Competency, CompetencyFramework, MappingRule
+from domains.passport.models import (
+    Competency,
+    CompetencyFramework,
+    CredentialRecord,
+    Evidence,
+    MappingRule,
+)
 
 
 class CompetencyInline(admin.TabularInline):
@@ -44,3 +50,28 @@ class MappingRuleAdmin(admin.ModelAdmin):
     )
     list_filter = ("level", "competency__framework")
     search_fields = ("verb_id", "activity_id", "competency__code")
+
+
+class _ReadOnly(admin.ModelAdmin):
+    """Projections of events: changed only by the events they come from."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(_ReadOnly):
+    list_display = ("member_id", "verb_id", "object_id", "score_scaled", "timestamp", "voided_at")
+    search_fields = ("=member_id", "object_id")
+
+
+@admin.register(CredentialRecord)
+class CredentialRecordAdmin(_ReadOnly):
+    list_display = ("id", "member_id", "kind", "issued_at", "expires_at", "revoked_at")
+    search_fields = ("=id", "=member_id")
