@@ -18,6 +18,8 @@ def environment(monkeypatch):
         "DATABASE_SSLMODE",
         "DATABASE_SSLROOTCERT",
         "DATABASE_POOL",
+        "DATABASE_POOL_MIN_SIZE",
+        "DATABASE_POOL_MAX_SIZE",
     ):
         monkeypatch.delenv(name, raising=False)
     for alias in ("default", *DOMAIN_ALIASES):
