@@ -1,11 +1,13 @@
 """The middleware carries out decisions against the real legacy process and new code."""
 
 import pytest
+from prometheus_client import REGISTRY
 
 from gateway.audit import audit_trail
 from gateway.models import Route, ShadowMismatch
 from gateway.modes import RouteMode
 from gateway.services import ChangeRefused, route_action, route_change
+from legacy_adapter.wiring import reset_legacy_client
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -20,9 +22,23 @@ def make_route(method="GET", pattern="/api/spaces", **kwargs) -> Route:
     return Route.objects.create(method=method, path_pattern=pattern, **{**defaults, **kwargs})
 
 
-def test_unknown_legacy_paths_are_proxied(client, gateway_env):
+def test_unknown_legacy_paths_are_proxied_and_counted(client, gateway_env):
+    labels = {"route": "unknown", "target": "legacy", "outcome": "ok"}
+    before = REGISTRY.get_sample_value("gateway_requests_total", labels) or 0.0
     response = client.get("/api/users/1")
     assert response.status_code == 200 and response.json()["user_no"] == 1
+    assert REGISTRY.get_sample_value("gateway_requests_total", labels) == before + 1
+
+
+def test_a_legacy_timeout_is_a_504_problem(client, gateway_env, settings):
+    settings.LEGACY_READ_TIMEOUT = 0.2
+    settings.LEGACY_RETRY_ATTEMPTS = 2
+    reset_legacy_client()
+    gateway_env.control(delay_ms=400)
+    response = client.get("/api/users/1")
+    assert response.status_code == 504
+    assert response["Content-Type"] == "application/problem+json"
+    assert gateway_env.control()["requests"] == 2  # one retry, within budget
 
 
 def test_new_api_paths_are_not_touched_by_the_gateway(client, gateway_env):
@@ -83,8 +99,6 @@ def test_shadow_serves_legacy_and_records_a_mismatch_after_the_response(client, 
 def test_legacy_failing_fast_gives_503_problem_with_retry_after(client, gateway_env, settings):
     settings.LEGACY_RETRY_ATTEMPTS = 1
     settings.LEGACY_BREAKER_MINIMUM_CALLS = 3
-    from legacy_adapter.wiring import reset_legacy_client
-
     reset_legacy_client()
     gateway_env.control(fail_status=500)
     for _ in range(3):
