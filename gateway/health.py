@@ -2,7 +2,7 @@
 
 When a route's new handler fails (errors or slow calls over the sliding window), its
 breaker opens and the route is served by legacy automatically — counted in
-``gateway_legacy_fallback_total`` and alerted on (``GatewayFallbackToLegacy``). After
+``gateway_legacy_fallback_total`` and alerted on (``LegacyFallbackActive``). After
 the open period a few probe requests go to new code again; if they succeed the route
 is back on new code without anyone touching a flag.
 """
