@@ -16,6 +16,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django_ratelimit.core import get_usage, user_or_ip
 from rest_framework.throttling import BaseThrottle
 
+from common.observability.metrics import RATELIMIT_REJECTIONS
+
 
 def endpoint_of(request) -> str:
     match = getattr(request, "resolver_match", None)
@@ -56,7 +58,10 @@ class RateLimit(BaseThrottle):
             increment=True,
         )
         self._time_left = usage["time_left"] if usage else 0
-        return not (usage and usage["should_limit"])
+        limited = bool(usage and usage["should_limit"])
+        if limited:
+            RATELIMIT_REJECTIONS.labels(service=settings.SERVICE, endpoint=endpoint).inc()
+        return not limited
 
     def wait(self) -> float:
         return max(1, self._time_left)

@@ -41,6 +41,9 @@ EVENTS_PUBLISHED = Counter(
 EVENTS_HANDLED = Counter(
     "eventbus_events_handled_total", "Entries a consumer group finished.", ["group", "outcome"]
 )
+RATELIMIT_REJECTIONS = Counter(
+    "ratelimit_rejections_total", "Requests refused with 429.", ["service", "endpoint"]
+)
 DEAD_LETTERS = Counter(
     "eventbus_dead_letters_total", "Entries moved to a dead-letter stream.", ["group", "stream"]
 )

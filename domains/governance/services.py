@@ -20,6 +20,7 @@ from eventsourcing.application import AggregateNotFoundError
 from domains.governance.application import GovernanceApplication
 from domains.governance.domain.proposal import Proposal, ProposalRefused
 from domains.governance.eligibility import voting_refusal
+from domains.governance.metrics import VOTES_CAST
 from domains.governance.projections import ProposalsProjection, RegisterProjection
 from eventing.eventstore import ConcurrencyConflict, get_application
 from eventing.projections import projection_catch_up
@@ -117,6 +118,7 @@ def vote_cast(*, proposal_id: UUID, member_id: UUID, choice: str) -> Proposal:
         proposal.cast_vote(member_id=member_id, choice=choice, now=clock())
         try:
             get_application(GovernanceApplication).save(proposal)
+            VOTES_CAST.inc()
             break
         except ConcurrencyConflict:
             if attempt == VOTE_ATTEMPTS - 1:

@@ -21,6 +21,7 @@ from domains.passport import issuer
 from domains.passport.application import PassportApplication
 from domains.passport.domain import vc
 from domains.passport.domain.credential import Credential
+from domains.passport.metrics import CREDENTIALS_ISSUED
 from domains.passport.models import (
     Competency,
     CredentialRecord,
@@ -145,6 +146,7 @@ def credential_issue(
         expires_at=expires,
     )
     get_application(PassportApplication).save(credential)
+    CREDENTIALS_ISSUED.inc()
     _catch_up()
     return credential
 

@@ -22,6 +22,7 @@ from contracts.reputation.v1 import ReputationChanged
 from domains.reputation.application import ReputationApplication
 from domains.reputation.domain.ledger import MemberLedger, RatingNotFound
 from domains.reputation.domain.ratings import RATING_LIFETIME
+from domains.reputation.metrics import RECOMPUTATIONS
 from domains.reputation.models import FraudDecision, MemberReputation, Rating, ReputationRecord
 from domains.reputation.projections import RatingsProjection
 from domains.reputation.selectors import reputation_compute
@@ -122,6 +123,7 @@ def reputation_refresh(*, member_id: UUID, now: datetime, cause: str) -> MemberR
             .first()
         )
         reputation = reputation_compute(member_id=member_id, now=now)
+        transaction.on_commit(RECOMPUTATIONS.inc, using=ALIAS)
         counted = reputation.ratings_counted
         if current and (current.score, current.ratings_counted) == (reputation.score, counted):
             return current

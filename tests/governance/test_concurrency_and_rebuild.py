@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connections
+from prometheus_client import REGISTRY
 
 from domains.governance import services
 from domains.governance.models import Comment, Proposal, Vote
@@ -67,7 +68,9 @@ def test_the_database_holds_one_vote_row_per_member(governance_app, clock):
     from django.db import IntegrityError, transaction
 
     proposal_id, _ = voting_proposal(clock)
+    votes_before = REGISTRY.get_sample_value("governance_votes_cast_total")
     services.vote_cast(proposal_id=proposal_id, member_id=(m := register_member()), choice="yes")
+    assert REGISTRY.get_sample_value("governance_votes_cast_total") == votes_before + 1
     with pytest.raises(IntegrityError), transaction.atomic(using="governance"):
         Vote.objects.using("governance").create(
             proposal_id=proposal_id, member_id=m, choice="no", cast_at=clock.now

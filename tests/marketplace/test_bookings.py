@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
+from prometheus_client import REGISTRY
 
 from domains.marketplace.models import Booking
 from domains.marketplace.selectors import space_availability
@@ -172,3 +173,17 @@ def test_far_dates_are_refused_not_overflowed(api_client, member):
         {"free_from": "9999-12-31T00:00:00Z", "free_until": "9999-12-31T23:00:00Z"},
     )
     assert search.status_code == 200
+
+
+def test_confirmations_and_cancellations_are_counted(django_capture_on_commit_callbacks):
+    def count(outcome: str) -> float:
+        return REGISTRY.get_sample_value("marketplace_bookings_total", {"outcome": outcome}) or 0
+
+    space = bookable_space(now=NOW)
+    member = uuid4()
+    confirmed, cancelled = count("confirmed"), count("cancelled")
+    with django_capture_on_commit_callbacks(using="marketplace", execute=True):
+        booking = hold(space, member=member)
+        booking_confirm(booking_id=booking.pk, member_id=member, now=NOW)
+        booking_cancel(booking_id=booking.pk, member_id=member, now=NOW)
+    assert (count("confirmed"), count("cancelled")) == (confirmed + 1, cancelled + 1)

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from prometheus_client import REGISTRY
 
 from domains.passport import issuer
 from domains.passport.models import CredentialRecord
@@ -35,6 +36,7 @@ def mentor():
 def issued(api_client, mentor, web_api, passport_app, clock):
     ifi, holder = actor("ana@example.com")
     record(ifi, COMPLETED, COURSE)
+    issued_before = REGISTRY.get_sample_value("passport_credentials_issued_total")
     response = api_client.post(
         f"{API}/credentials/issue",
         {
@@ -47,6 +49,7 @@ def issued(api_client, mentor, web_api, passport_app, clock):
         **bearer(mentor),
     )
     assert response.status_code == 201, response.content
+    assert REGISTRY.get_sample_value("passport_credentials_issued_total") == issued_before + 1
     return response.json()
 
 

@@ -6,6 +6,7 @@ from uuid import uuid4
 
 import pytest
 from django.utils import timezone
+from prometheus_client import REGISTRY
 
 from domains.reputation.domain.ledger import (
     EditWindowClosed,
@@ -21,10 +22,15 @@ from tests.reputation.conftest import client_with
 pytestmark = pytest.mark.django_db(databases=["reputation"])
 
 
-def test_a_rating_is_editable_by_its_rater_for_fifteen_minutes(ledger_app):
+def test_a_rating_is_editable_by_its_rater_for_fifteen_minutes(
+    ledger_app, django_capture_on_commit_callbacks
+):
     rater, ratee, at = uuid4(), uuid4(), timezone.now() - timedelta(minutes=1)
-    given = rating_give(rater_id=rater, ratee_id=ratee, context_type="s", context_id="1",
-                        score=2, given_at=at)  # fmt: skip
+    recomputed = REGISTRY.get_sample_value("reputation_recomputations_total")
+    with django_capture_on_commit_callbacks(using="reputation", execute=True):
+        given = rating_give(rater_id=rater, ratee_id=ratee, context_type="s", context_id="1",
+                            score=2, given_at=at)  # fmt: skip
+    assert REGISTRY.get_sample_value("reputation_recomputations_total") > recomputed
     with pytest.raises(RatingNotFound):
         rating_edit(rating_id=given.rating_id, rater_id=uuid4(), score=5, comment="", now=at)
     rating_edit(

@@ -6,9 +6,12 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from django.db import transaction
+
 from contracts.learning.v1 import StatementRecorded, StatementVoided
 from domains.learning.domain.xapi.agents import agent_ifi
 from domains.learning.domain.xapi.formats import parse_timestamp
+from domains.learning.metrics import STATEMENTS_STORED
 from eventing.outbox import outbox_publish
 
 
@@ -36,6 +39,7 @@ def statement_recorded_publish(*, statement: dict[str, Any]) -> None:
         result_completion=result.get("completion"),
     )
     outbox_publish(alias="learning", producer="learning", aggregate_id=statement["id"], event=event)
+    transaction.on_commit(STATEMENTS_STORED.inc, using="learning")
 
 
 def statement_voided_publish(*, voided_id: UUID, voiding_id: UUID, voided_at: datetime) -> None:

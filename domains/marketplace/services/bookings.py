@@ -23,6 +23,7 @@ from contracts.marketplace.v1 import BookingCancelled, BookingCompleted, Booking
 from domains.marketplace.domain.availability import within_opening_hours
 from domains.marketplace.domain.bookings import BLOCKING, BookingStatus, cancellation_outcome
 from domains.marketplace.domain.spaces import SpaceStatus
+from domains.marketplace.metrics import BOOKINGS
 from domains.marketplace.models import Booking, Space
 from domains.marketplace.services import ALIAS, PRODUCER
 from domains.marketplace.services.errors import (
@@ -172,6 +173,7 @@ def booking_confirm(*, booking_id: UUID, member_id: UUID, now: datetime) -> Book
             aggregate_id=str(booking.pk),
             event=_booking_event(booking, BookingConfirmed),
         )
+        transaction.on_commit(BOOKINGS.labels(outcome="confirmed").inc, using=ALIAS)
     return booking
 
 
@@ -206,6 +208,7 @@ def booking_cancel(
                 aggregate_id=str(booking.pk),
                 event=_booking_event(booking, BookingCancelled, reason=reason),
             )
+        transaction.on_commit(BOOKINGS.labels(outcome="cancelled").inc, using=ALIAS)
     return booking
 
 
@@ -226,5 +229,9 @@ def bookings_complete_due(*, now: datetime, limit: int = 500) -> int:
                 producer=PRODUCER,
                 aggregate_id=str(booking.pk),
                 event=_booking_event(booking, BookingCompleted),
+            )
+        if due:
+            transaction.on_commit(
+                lambda: BOOKINGS.labels(outcome="completed").inc(len(due)), using=ALIAS
             )
     return len(due)
