@@ -82,10 +82,8 @@ def bus(redis_server, settings):
     streams._client.cache_clear()
 
 
-# The event-store fixtures: an empty reputation store per test, pools closed at the end.
-from tests.eventstore.fixtures import (  # noqa: E402
-    _close_event_stores_before_the_databases_go,
-    ledger_app,
-)
+# The event-store fixture: an empty reputation store per test (the root conftest closes
+# the stores before the test databases are dropped).
+from tests.eventstore.fixtures import ledger_app  # noqa: E402
 
-__all__ = ["_close_event_stores_before_the_databases_go", "bus", "ledger_app", "redis_server"]
+__all__ = ["bus", "ledger_app", "redis_server"]

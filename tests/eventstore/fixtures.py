@@ -1,9 +1,8 @@
-"""Fixtures for tests that record events: an empty store per test, closed at the end.
+"""Fixtures for tests that record events: an empty store per test.
 
 The event store commits on its own connections, outside the test's transaction, so
-its tables are emptied before and after each test that asks for ``ledger_app``; and
-its connection pools are closed before pytest-django drops the test databases (a
-database with open connections cannot be dropped).
+its tables are emptied before and after each test that asks for ``ledger_app``. (The
+root conftest closes the stores' pools before pytest-django drops the test databases.)
 
 Imported by the conftest of each test package that records events.
 """
@@ -12,13 +11,7 @@ import pytest
 from psycopg import sql
 
 from domains.reputation.application import ReputationApplication
-from eventing.eventstore import DomainApplication, close_applications, get_application
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _close_event_stores_before_the_databases_go(django_db_setup):
-    yield
-    close_applications()
+from eventing.eventstore import DomainApplication, get_application
 
 
 def empty(app: DomainApplication) -> None:

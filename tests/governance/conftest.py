@@ -14,15 +14,9 @@ from contracts.events import envelope_for
 from contracts.identity.v1 import MemberRegistered
 from domains.governance import services
 from domains.governance.application import GovernanceApplication
-from eventing.eventstore import close_applications, get_application
+from eventing.eventstore import get_application
 from eventing.inbox import apply_envelope
 from tests.eventstore.fixtures import empty
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _close_event_stores_before_the_databases_go(django_db_setup):
-    yield
-    close_applications()
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ from domains.passport import services
 from domains.passport.application import PassportApplication
 from domains.passport.domain.levels import Level
 from domains.passport.models import CompetencyFramework, MappingRule
-from eventing.eventstore import close_applications, get_application
+from eventing.eventstore import get_application
 from eventing.inbox import apply_envelope
 
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
@@ -23,12 +23,6 @@ PASSED = "http://adlnet.gov/expapi/verbs/passed"
 COURSE = "https://learn.example.org/courses/django"
 EXAM = "https://learn.example.org/exams/django"
 MODULE_TYPE = "http://adlnet.gov/expapi/activities/module"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _close_event_stores_before_the_databases_go(django_db_setup):
-    yield
-    close_applications()
 
 
 @pytest.fixture(autouse=True)

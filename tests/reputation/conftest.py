@@ -5,9 +5,9 @@ from uuid import uuid4
 from rest_framework.test import APIClient
 
 from common.auth.principal import Principal
-from tests.eventstore.fixtures import _close_event_stores_before_the_databases_go, ledger_app
+from tests.eventstore.fixtures import ledger_app
 
-__all__ = ["_close_event_stores_before_the_databases_go", "ledger_app"]
+__all__ = ["ledger_app"]
 
 
 def client_with(*scopes: str, member_id=None) -> APIClient:
