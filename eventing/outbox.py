@@ -33,28 +33,60 @@ def outbox_publish(
     traceparent: str | None = None,
 ) -> Envelope:
     """Record ``event`` for publication, in the open transaction on ``alias``."""
+    [envelope] = outbox_publish_many(
+        alias=alias,
+        producer=producer,
+        events=[(event, aggregate_id)],
+        correlation_id=correlation_id,
+        traceparent=traceparent,
+    )
+    return envelope
+
+
+def outbox_publish_many(
+    *,
+    alias: str,
+    producer: str,
+    events: list[tuple[Event, str]],
+    correlation_id: str | None = None,
+    traceparent: str | None = None,
+) -> list[Envelope]:
+    """Record several ``(event, aggregate_id)`` in one insert, in the open transaction.
+
+    For writes that announce many events at once (an xAPI batch of 50 statements): one
+    round trip instead of one per event, same rows, same order.
+    """
     if not transaction.get_connection(alias).in_atomic_block:
         raise OutsideTransaction(f"outbox_publish needs transaction.atomic(using={alias!r}).")
-    with tracer.start_as_current_span(f"publish {event.TYPE}", kind=SpanKind.PRODUCER) as span:
+    if not events:
+        return []
+    name = events[0][0].TYPE if len({e.TYPE for e, _ in events}) == 1 else "events"
+    with tracer.start_as_current_span(f"publish {name}", kind=SpanKind.PRODUCER) as span:
         span.set_attribute("messaging.system", "redis_streams")
         span.set_attribute("messaging.destination.name", f"events:{producer}")
-        envelope = envelope_for(
-            event,
-            producer=producer,
-            correlation_id=correlation_id,
-            traceparent=traceparent or inject_traceparent(),
+        span.set_attribute("messaging.batch.message_count", len(events))
+        context = traceparent or inject_traceparent()
+        envelopes = [
+            envelope_for(
+                event, producer=producer, correlation_id=correlation_id, traceparent=context
+            )
+            for event, _ in events
+        ]
+        if len(envelopes) == 1:
+            span.set_attribute("messaging.message.id", str(envelopes[0].id))
+    OutboxMessage.objects.using(alias).bulk_create(
+        OutboxMessage(
+            event_id=envelope.id,
+            event_type=envelope.type,
+            event_version=envelope.version,
+            aggregate_id=aggregate_id,
+            envelope=envelope.to_dict(),
         )
-        span.set_attribute("messaging.message.id", str(envelope.id))
-    OutboxMessage.objects.using(alias).create(
-        event_id=envelope.id,
-        event_type=envelope.type,
-        event_version=envelope.version,
-        aggregate_id=aggregate_id,
-        envelope=envelope.to_dict(),
+        for envelope, (_, aggregate_id) in zip(envelopes, events, strict=True)
     )
     if not settings.REDIS_URL:
         # Embedded run: no relay process; deliver in process once the write is durable.
         from eventing.inprocess import deliver_outbox
 
         transaction.on_commit(lambda: deliver_outbox(alias), using=alias)
-    return envelope
+    return envelopes

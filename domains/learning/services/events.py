@@ -12,7 +12,7 @@ from contracts.learning.v1 import StatementRecorded, StatementVoided
 from domains.learning.domain.xapi.agents import agent_ifi
 from domains.learning.domain.xapi.formats import parse_timestamp
 from domains.learning.metrics import STATEMENTS_STORED
-from eventing.outbox import outbox_publish
+from eventing.outbox import outbox_publish, outbox_publish_many
 
 
 def _object_id(obj: dict[str, Any]) -> str:
@@ -22,7 +22,7 @@ def _object_id(obj: dict[str, Any]) -> str:
     return obj.get("id", "")
 
 
-def statement_recorded_publish(*, statement: dict[str, Any]) -> None:
+def _recorded(statement: dict[str, Any]) -> tuple[StatementRecorded, str]:
     result = statement.get("result") or {}
     registration = (statement.get("context") or {}).get("registration")
     event = StatementRecorded(
@@ -38,8 +38,17 @@ def statement_recorded_publish(*, statement: dict[str, Any]) -> None:
         result_success=result.get("success"),
         result_completion=result.get("completion"),
     )
-    outbox_publish(alias="learning", producer="learning", aggregate_id=statement["id"], event=event)
-    transaction.on_commit(STATEMENTS_STORED.inc, using="learning")
+    return event, statement["id"]
+
+
+def statements_recorded_publish(*, statements: list[dict[str, Any]]) -> None:
+    """Announce newly stored statements, in one outbox insert for the whole batch."""
+    if not statements:
+        return
+    outbox_publish_many(
+        alias="learning", producer="learning", events=[_recorded(s) for s in statements]
+    )
+    transaction.on_commit(lambda: STATEMENTS_STORED.inc(len(statements)), using="learning")
 
 
 def statement_voided_publish(*, voided_id: UUID, voiding_id: UUID, voided_at: datetime) -> None:

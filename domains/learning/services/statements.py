@@ -33,8 +33,8 @@ from domains.learning.domain.xapi.formats import format_timestamp, parse_timesta
 from domains.learning.domain.xapi.validation import VOIDED, statement_validate
 from domains.learning.models import Activity, Attachment, Statement, StatementLink
 from domains.learning.services.events import (
-    statement_recorded_publish,
     statement_voided_publish,
+    statements_recorded_publish,
 )
 
 XAPI_VERSION = "1.0.3"
@@ -206,8 +206,7 @@ def _store(
             ],
             ignore_conflicts=True,
         )
-        for item in new:
-            statement_recorded_publish(statement=item.statement)
+        statements_recorded_publish(statements=[item.statement for item in new])
         _apply_voiding(new, stored=stored, voided_by=voided_by)
     return [str(i) for i in ids]
 
