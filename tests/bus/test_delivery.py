@@ -176,3 +176,35 @@ def test_ops_commands_show_lag_and_dead_letters(bus):
     out = io.StringIO()
     call_command("eventbus_deadletters", "list", "--group", "governance", stdout=out)
     assert "1 dead letter(s) for governance" in out.getvalue()
+
+
+def test_a_batch_announced_in_one_insert_is_relayed_in_order(bus):
+    from datetime import UTC, datetime
+
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
+    from eventing.outbox import outbox_publish_many
+
+    joined = datetime.now(UTC)
+    events = [
+        (MemberRegistered(member_id=uuid.uuid4(), display_name=f"b{i}", joined_at=joined), f"a{i}")
+        for i in range(5)
+    ]
+    with (
+        CaptureQueriesContext(connections["identity"]) as queries,
+        transaction.atomic(using="identity"),
+    ):
+        envelopes = outbox_publish_many(alias="identity", producer="identity", events=events)
+    inserts = [q for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(inserts) == 1
+    client = bus.client()
+    relay_once([OutboxSource("identity")], client, 100)
+    published = [
+        json.loads(f[b"envelope"])["id"] for _, f in client.xrange(event_stream("identity"))
+    ]
+    assert published == [str(e.id) for e in envelopes]
+    _drain(Consumer("governance", client))
+    assert sorted(Member.objects.values_list("display_name", flat=True)) == [
+        f"b{i}" for i in range(5)
+    ]
