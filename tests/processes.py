@@ -8,6 +8,7 @@ The child reuses the test databases the session created, by URL.
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -31,8 +32,22 @@ def clean_environment(**overrides: str) -> dict[str, str]:
     return env
 
 
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def database_urls_for(*aliases: str) -> dict[str, str]:
-    """``DATABASE_URL_<ALIAS>`` for the given aliases, pointing at this session's test DBs."""
+    """``DATABASE_URL_<ALIAS>`` pointing at this session's test databases, for the given
+    aliases or, with none given, for every database this process has configured."""
+    if not aliases:
+        aliases = tuple(
+            alias
+            for alias in connections
+            if connections[alias].settings_dict["ENGINE"] != "django.db.backends.dummy"
+        )
     urls = {}
     for alias in aliases:
         settings = connections[alias].settings_dict

@@ -29,7 +29,6 @@ from tests.processes import REPO, clean_environment, database_urls_for
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 
-ALIASES = ("default", "identity", "learning", "reputation", "passport", "governance", "marketplace")
 EVENTS = 10_000
 
 
@@ -49,7 +48,7 @@ def _publish(count: int) -> None:
 
 def _worker(bus, tmp_path, name: str, *args: str) -> subprocess.Popen:
     env = clean_environment(
-        **database_urls_for(*ALIASES),
+        **database_urls_for(),
         REDIS_URL=bus.url,
         EVENTBUS_RETRY_BASE_SECONDS="0.01",
         EVENTBUS_RETRY_MAX_SECONDS="0.1",

@@ -8,7 +8,6 @@ With ``REDIS_URL`` set, tasks go through the broker to a worker process; without
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,9 +20,7 @@ from django.utils import timezone
 
 from eventing.models import OutboxMessage
 from eventing.tasks import prune_outbox
-from tests.processes import REPO, clean_environment, database_urls_for, run_django
-
-ALIASES = ("default", "identity", "learning", "reputation", "passport", "governance", "marketplace")
+from tests.processes import REPO, clean_environment, database_urls_for, free_port, run_django
 
 
 def _outbox_row(alias: str, published_days_ago: int | None) -> OutboxMessage:
@@ -39,20 +36,14 @@ def _outbox_row(alias: str, published_days_ago: int | None) -> OutboxMessage:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.django_db(databases="__all__", transaction=True)
 def test_a_real_celery_worker_prunes_old_published_outbox_rows(settings):
     old = _outbox_row("learning", published_days_ago=30)
     recent = _outbox_row("learning", published_days_ago=1)
     unpublished = _outbox_row("marketplace", published_days_ago=None)
-    metrics_port = _free_port()
+    metrics_port = free_port()
     env = clean_environment(
-        **database_urls_for(*ALIASES), REDIS_URL=settings.REDIS_URL, METRICS_PORT=str(metrics_port)
+        **database_urls_for(), REDIS_URL=settings.REDIS_URL, METRICS_PORT=str(metrics_port)
     )
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",

@@ -12,8 +12,7 @@ from django.conf import settings
 
 from gateway.models import Route
 from gateway.services import route_action
-from tests.legacy.conftest import free_port
-from tests.processes import REPO, clean_environment, database_urls_for
+from tests.processes import REPO, clean_environment, database_urls_for, free_port
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 

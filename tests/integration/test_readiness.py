@@ -5,12 +5,11 @@ unreachable degrades readiness but keeps it 200, because writes go to the outbox
 """
 
 import json
-import socket
 
 import pytest
 from django.test import override_settings
 
-from tests.processes import clean_environment, database_urls_for, run_django
+from tests.processes import clean_environment, database_urls_for, free_port, run_django
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -23,13 +22,6 @@ ALL_ALIASES = (
     "governance",
     "marketplace",
 )
-
-
-def _closed_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_health_is_alive(client):
@@ -51,7 +43,7 @@ def test_ready_checks_every_database_and_redis(client, settings):
 
 
 def test_redis_down_degrades_but_stays_ready(client):
-    with override_settings(REDIS_URL=f"redis://127.0.0.1:{_closed_port()}/0"):
+    with override_settings(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0"):
         response = client.get("/ready")
     body = response.json()
     assert response.status_code == 200
@@ -62,7 +54,7 @@ def test_redis_down_degrades_but_stays_ready(client):
 
 def test_a_database_on_a_closed_port_makes_ready_503_and_names_it():
     urls = database_urls_for(*ALL_ALIASES)
-    urls["DATABASE_URL_LEARNING"] = f"postgres://postgres@127.0.0.1:{_closed_port()}/lrs"
+    urls["DATABASE_URL_LEARNING"] = f"postgres://postgres@127.0.0.1:{free_port()}/lrs"
     env = clean_environment(**urls)
     result = run_django(
         "import json\n"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.processes import REPO, free_port
 
 
 class LegacyProcess:
@@ -26,12 +25,6 @@ class LegacyProcess:
         request = urllib.request.Request(f"{self.base_url}/_control", data=data)  # noqa: S310
         with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - local
             return json.loads(response.read())
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_legacy(tmp_path: Path) -> LegacyProcess:

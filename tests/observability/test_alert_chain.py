@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -26,18 +25,11 @@ import pytest
 import yaml
 
 from eventing.streams import event_stream
-from tests.processes import REPO, clean_environment, database_urls_for
+from tests.processes import REPO, clean_environment, database_urls_for, free_port
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 
-ALIASES = ("default", "identity", "learning", "reputation", "passport", "governance", "marketplace")
 RULES = sorted((REPO / "deploy/observability/prometheus/rules").glob("*.yml"))
-
-
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _get(url: str) -> dict:
@@ -86,10 +78,8 @@ def _binary(name: str) -> str:
 
 
 def test_a_dead_letter_alert_travels_from_metrics_to_a_receiver(bus, tmp_path):
-    web_port, worker_port, prom_port, am_port = _port(), _port(), _port(), _port()
-    env = clean_environment(
-        **database_urls_for(*ALIASES), REDIS_URL=bus.url, ALLOWED_HOSTS="127.0.0.1"
-    )
+    web_port, worker_port, prom_port, am_port = free_port(), free_port(), free_port(), free_port()
+    env = clean_environment(**database_urls_for(), REDIS_URL=bus.url, ALLOWED_HOSTS="127.0.0.1")
     hook = Webhook()
     (tmp_path / "alertmanager.yml").write_text(yaml.safe_dump({
         "route": {"receiver": "test", "group_by": ["alertname"], "group_wait": "0s",

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import logging
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,9 +16,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from common.observability.logs import ContextFilter, PlatformJsonFormatter
-from tests.processes import REPO, clean_environment, database_urls_for
-
-ALIASES = ("default", "identity", "learning", "reputation", "passport", "governance", "marketplace")
+from tests.processes import REPO, clean_environment, database_urls_for, free_port
 
 
 def _samples(text: str) -> list:
@@ -84,17 +81,11 @@ def test_json_log_lines_carry_trace_and_request_ids():
     assert trace.get_current_span().get_span_context().is_valid is False
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.django_db(databases="__all__", transaction=True)
 def test_a_consumer_serves_health_readiness_and_bus_metrics(settings, tmp_path):
-    port = _free_port()
+    port = free_port()
     env = clean_environment(
-        **database_urls_for(*ALIASES), REDIS_URL=settings.REDIS_URL, METRICS_PORT=str(port)
+        **database_urls_for(), REDIS_URL=settings.REDIS_URL, METRICS_PORT=str(port)
     )
     process = subprocess.Popen(
         [sys.executable, "manage.py", "consume_events", "--group", "governance"],

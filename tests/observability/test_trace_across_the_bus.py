@@ -19,7 +19,6 @@ from tests.processes import REPO, clean_environment, database_urls_for, run_djan
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 
-ALIASES = ("default", "identity", "learning", "reputation", "passport", "governance", "marketplace")
 
 REQUEST = """
 from django.test import Client
@@ -43,7 +42,7 @@ def receiver():
 
 def _env(bus, receiver, service: str) -> dict[str, str]:
     return clean_environment(
-        **database_urls_for(*ALIASES),
+        **database_urls_for(),
         REDIS_URL=bus.url,
         OTEL_EXPORTER_OTLP_ENDPOINT=receiver.endpoint,
         OTEL_SERVICE_NAME=service,
