@@ -17,7 +17,6 @@ offsets, so this loop is ours.
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import socket
@@ -38,6 +37,7 @@ from contracts.errors import ContractError
 from eventing.deadletters import dead_letter
 from eventing.handlers import REGISTRY
 from eventing.inbox import Outcome, apply_batch, apply_envelope
+from eventing.streams import text
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ class Consumer:
             block=block_ms or None,
         )
         return [
-            (_text(stream), _text(entry_id), fields)
+            (text(stream), text(entry_id), fields)
             for stream, entries in response or []
             for entry_id, fields in entries
             if fields is not None
@@ -147,8 +147,8 @@ class Consumer:
                 next_start, entries, _deleted = self.client.xautoclaim(
                     stream, self.group, self.name, self.claim_idle_ms, start, count=self.batch_size
                 )
-                claimed += [(stream, _text(i), f) for i, f in entries if f is not None]
-                start = _text(next_start)
+                claimed += [(stream, text(i), f) for i, f in entries if f is not None]
+                start = text(next_start)
                 if start == "0-0" or len(claimed) >= self.batch_size:
                     break
         self.stats.claimed += len(claimed)
@@ -161,7 +161,7 @@ class Consumer:
         for stream, entry_id in due:
             del self._retry_at[(stream, entry_id)]
             reclaimed = self.client.xclaim(stream, self.group, self.name, 0, [entry_id])
-            entries += [(stream, _text(i), f) for i, f in reclaimed if f is not None]
+            entries += [(stream, text(i), f) for i, f in reclaimed if f is not None]
         return self._process(entries)
 
     # -- applying ----------------------------------------------------------------------
@@ -171,7 +171,7 @@ class Consumer:
         readable: list[tuple[Entry, Envelope]] = []
         for entry in entries:
             try:
-                readable.append((entry, Envelope.from_json(_text(entry[2][b"envelope"]))))
+                readable.append((entry, Envelope.from_json(text(entry[2][b"envelope"]))))
             except (KeyError, ContractError, ValueError) as exc:
                 # Unreadable: no attempt can succeed, straight to the dead letters.
                 self._dead_letter(entry, f"unreadable envelope: {exc}", attempts=1)
@@ -184,13 +184,14 @@ class Consumer:
                 self._process_one_by_one(readable)
             else:
                 for (_, envelope), outcome in zip(readable, outcomes, strict=True):
-                    self._count(outcome)
-                    self._trace(envelope, outcome, started)
+                    self._finished(envelope, outcome, started)
                 self._ack([entry for entry, _ in readable])
         return len(entries)
 
-    def _trace(self, envelope: Envelope, outcome: Outcome, started_ns: int) -> None:
-        """A consumer span per entry, child of the span that published it."""
+    def _finished(self, envelope: Envelope, outcome: Outcome, started_ns: int) -> None:
+        """Count the entry, and record a consumer span for it, child of the span that
+        published it."""
+        self._count(outcome)
         span = tracer.start_span(
             f"process {envelope.type}",
             context=extract_context(envelope.traceparent),
@@ -223,8 +224,7 @@ class Consumer:
                     logger.warning("%s: %s failed: %r", self.group, envelope.id, exc)
                     failed.append((entry, f"{type(exc).__name__}: {exc}"))
                     continue
-                self._count(outcome)
-                self._trace(envelope, outcome, time.time_ns())
+                self._finished(envelope, outcome, time.time_ns())
                 done.append(entry)
         self._ack(done)
         for entry, error in failed:
@@ -264,22 +264,9 @@ class Consumer:
             group=self.group,
             stream=stream,
             entry_id=entry_id,
-            envelope=_text(fields.get(b"envelope", b"")),
+            envelope=text(fields.get(b"envelope", b"")),
             error=error,
             attempts=attempts,
         )
         self.stats.dead_lettered += 1
         DEAD_LETTERS.labels(group=self.group, stream=stream).inc()
-
-
-def _text(value) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
-def envelope_text(envelope: Envelope) -> dict[str, str]:
-    """Stream fields for ``envelope``, as the relay writes them (tests and replay)."""
-    return {
-        "id": str(envelope.id),
-        "type": envelope.type,
-        "envelope": json.dumps(envelope.to_dict()),
-    }

@@ -14,6 +14,7 @@ If anything in it fails, nothing of it commits and the caller falls back to
 from __future__ import annotations
 
 import enum
+from itertools import groupby
 
 from django.db import IntegrityError, transaction
 
@@ -75,15 +76,12 @@ def apply_batch(group: str, alias: str, envelopes: list[Envelope]) -> list[Outco
         InboxMessage.objects.using(alias).bulk_create(
             InboxMessage(group=group, event_id=env.id, event_type=env.type) for _, _, env in work
         )
-        run: list[tuple] = []
-        for item in [*work, None]:
-            if run and (item is None or item[0] is not run[0][0] or not item[0].batch):
-                sub = run[0][0]
-                if sub.batch:
-                    sub.handler([(event, env) for _, event, env in run])
-                else:
-                    sub.handler(run[0][1], run[0][2])
-                run = []
-            if item is not None:
-                run.append(item)
+        # Consecutive events of one batch handler go to it in one call; others one by one.
+        for _, run in groupby(work, key=lambda item: item[0] if item[0].batch else id(item)):
+            run = list(run)
+            sub, items = run[0][0], [(event, envelope) for _, event, envelope in run]
+            if sub.batch:
+                sub.handler(items)
+            else:
+                sub.handler(*items[0])
     return outcomes

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import redis
 
+from eventing.streams import text
+
 
 @dataclass(frozen=True)
 class GroupLag:
@@ -20,17 +22,13 @@ class GroupLag:
     stream_length: int
 
 
-def _text(value) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
 def group_lag(client: redis.Redis, streams_by_group: dict[str, list[str]]) -> list[GroupLag]:
     rows = []
     for group, streams in sorted(streams_by_group.items()):
         for stream in streams:
             try:
                 info = client.xinfo_stream(stream)
-                groups = {_text(g["name"]): g for g in client.xinfo_groups(stream)}
+                groups = {text(g["name"]): g for g in client.xinfo_groups(stream)}
             except redis.ResponseError:  # stream not created yet
                 rows.append(GroupLag(stream, group, 0, 0, "-", "-", 0))
                 continue
@@ -41,8 +39,8 @@ def group_lag(client: redis.Redis, streams_by_group: dict[str, list[str]]) -> li
                     group=group,
                     pending=int(entry["pending"]) if entry else 0,
                     lag=(None if entry is None or entry.get("lag") is None else int(entry["lag"])),
-                    last_delivered_id=_text(entry["last-delivered-id"]) if entry else "-",
-                    stream_last_id=_text(info["last-generated-id"]),
+                    last_delivered_id=text(entry["last-delivered-id"]) if entry else "-",
+                    stream_last_id=text(info["last-generated-id"]),
                     stream_length=int(info["length"]),
                 )
             )

@@ -8,6 +8,7 @@ lag metrics warn long before it matters.
 
 from __future__ import annotations
 
+import json
 from functools import cache
 
 import redis
@@ -23,6 +24,16 @@ def event_stream(producer: str) -> str:
 
 def dead_letter_stream(group: str) -> str:
     return f"{DEAD_LETTER_PREFIX}{group}"
+
+
+def stream_fields(envelope: dict) -> dict[str, str]:
+    """The fields of a stream entry carrying ``envelope`` (its ``to_dict()`` form)."""
+    return {"id": envelope["id"], "type": envelope["type"], "envelope": json.dumps(envelope)}
+
+
+def text(value) -> str:
+    """Redis answers bytes; ids, names and fields are read as text."""
+    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 def stream_maxlen() -> int:

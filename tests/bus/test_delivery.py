@@ -19,12 +19,12 @@ from contracts.identity.v1 import MemberRegistered
 from domains.governance.models import Member
 from domains.identity.models import User
 from domains.identity.services import user_register
-from eventing.consumer import Consumer, envelope_text
+from eventing.consumer import Consumer
 from eventing.deadletters import dead_letter_list, dead_letter_replay
 from eventing.inbox import Outcome
 from eventing.models import InboxMessage, OutboxMessage
 from eventing.relay import OutboxSource, relay_once
-from eventing.streams import dead_letter_stream, event_stream
+from eventing.streams import dead_letter_stream, event_stream, stream_fields
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 
@@ -64,7 +64,7 @@ def test_the_same_message_delivered_twice_has_one_effect(bus):
     client = bus.client()
     _register(1)
     row = OutboxMessage.objects.using("identity").get()
-    fields = {"id": str(row.event_id), "type": row.event_type, "envelope": json.dumps(row.envelope)}
+    fields = stream_fields(row.envelope)
     client.xadd(event_stream("identity"), fields)
     client.xadd(event_stream("identity"), fields)
     consumer = Consumer("governance", client)
@@ -87,7 +87,7 @@ def test_a_poison_message_is_dead_lettered_while_the_rest_flow_and_replays_once_
         producer="identity",
     )
     relay_once([OutboxSource("identity")], client, 100)
-    client.xadd(event_stream("identity"), envelope_text(poison))
+    client.xadd(event_stream("identity"), stream_fields(poison.to_dict()))
     after = _register(3, prefix="after")
     relay_once([OutboxSource("identity")], client, 100)
 
@@ -110,7 +110,7 @@ def test_a_poison_message_is_dead_lettered_while_the_rest_flow_and_replays_once_
     assert Member.objects.get(member_id=poison.payload["member_id"]).display_name == "real"
     assert client.xlen(dead_letter_stream("governance")) == 0
     # Delivered again later (say the relay repeats it), it has no second effect.
-    client.xadd(event_stream("identity"), envelope_text(poison))
+    client.xadd(event_stream("identity"), stream_fields(poison.to_dict()))
     _drain(consumer)
     assert consumer.stats.duplicates == 1
     assert Member.objects.filter(display_name="real").count() == 1

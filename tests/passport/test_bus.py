@@ -9,8 +9,8 @@ import pytest
 from contracts.events import envelope_for
 from contracts.learning.v1 import StatementRecorded, StatementVoided
 from domains.passport.selectors import passport_for
-from eventing.consumer import Consumer, envelope_text
-from eventing.streams import event_stream
+from eventing.consumer import Consumer
+from eventing.streams import event_stream, stream_fields
 from tests.bus.conftest import bus, redis_server
 from tests.passport.conftest import COMPLETED, COURSE, EXAM, PASSED, actor
 
@@ -36,13 +36,13 @@ def test_statements_and_a_voiding_arrive_through_the_consumer(bus, web_api):
     )
     envelopes = [envelope_for(e, producer="learning") for e in (course, exam, voiding)]
     for envelope in envelopes[:2]:
-        client.xadd(event_stream("learning"), envelope_text(envelope))
-        client.xadd(event_stream("learning"), envelope_text(envelope))  # delivered twice
+        client.xadd(event_stream("learning"), stream_fields(envelope.to_dict()))
+        client.xadd(event_stream("learning"), stream_fields(envelope.to_dict()))  # delivered twice
     consumer = Consumer("passport", client)
     for _ in range(5):
         consumer.step()
     assert passport_for(member_id=holder)["competencies"][0]["level"] == 3
-    client.xadd(event_stream("learning"), envelope_text(envelopes[2]))
+    client.xadd(event_stream("learning"), stream_fields(envelopes[2].to_dict()))
     for _ in range(5):
         consumer.step()
     assert passport_for(member_id=holder)["competencies"][0]["level"] == 2
