@@ -16,7 +16,6 @@ committed.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import uuid
 from collections.abc import Iterable
@@ -27,8 +26,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.observability.metrics import EVENTS_PUBLISHED
+from contracts.events import envelope_for
 from eventing.models import OutboxMessage, ProjectionPosition
-from eventing.streams import event_stream, stream_maxlen
+from eventing.streams import event_stream, stream_fields, stream_maxlen
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def _xadd_all(client: redis.Redis, envelopes: Iterable[dict]) -> None:
         producers.append(envelope["producer"])
         pipe.xadd(
             event_stream(envelope["producer"]),
-            {"id": envelope["id"], "type": envelope["type"], "envelope": json.dumps(envelope)},
+            stream_fields(envelope),
             maxlen=stream_maxlen(),
             approximate=True,
         )
@@ -110,8 +110,6 @@ class EventStoreSource:
         return f"relay:{self.application.name}"
 
     def publish_batch(self, client: redis.Redis, batch_size: int) -> int:
-        from contracts.events import envelope_for
-
         app = self.application
         with transaction.atomic(using=self.alias):
             position, _ = (

@@ -12,6 +12,7 @@ from django.apps import apps
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from eventing.eventstore import get_application
 from eventing.relay import EventStoreSource, OutboxSource
 
 
@@ -23,8 +24,6 @@ def relay_sources() -> list:
     ]
     for config in apps.get_app_configs():
         for dotted in getattr(config, "event_applications", ()):
-            from eventing.eventstore import get_application
-
             application = get_application(import_string(dotted))
             sources.append(EventStoreSource(application, application.database_alias, config.label))
     return sources
