@@ -17,6 +17,21 @@ def _event_stores_closed_before_test_databases_drop(request):
         sys.modules["eventing.eventstore"].close_applications()
 
 
+def _reset_jwks_cache() -> None:
+    module = sys.modules.get("common.auth.jwks")
+    if module is not None:  # never imported: nothing cached (and maybe no Django at all)
+        module.jwks_cache_reset()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_jwks_cache():
+    """Each test's signing keys live and die with its transaction: the process-wide JWKS
+    cache must not carry an earlier test's keys into the next one."""
+    _reset_jwks_cache()
+    yield
+    _reset_jwks_cache()
+
+
 @pytest.fixture
 def api_client():
     # Imported here: DRF needs configured settings, and the infrastructure tests run

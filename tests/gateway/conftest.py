@@ -29,13 +29,3 @@ def gateway_env(legacy, settings):
     reset_legacy_client()
     health.reset()
     legacy.control(delay_ms=0, fail_status=None)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_signing_keys():
-    """Each test's signing key is rolled back with it; forget the cached public keys."""
-    from common.auth.jwks import jwks_cache_reset
-
-    jwks_cache_reset()
-    yield
-    jwks_cache_reset()

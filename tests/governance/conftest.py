@@ -9,7 +9,6 @@ from uuid import uuid4
 
 import pytest
 
-from common.auth.jwks import jwks_cache_reset
 from contracts.events import envelope_for
 from contracts.identity.v1 import MemberRegistered
 from domains.governance import services
@@ -17,14 +16,6 @@ from domains.governance.application import GovernanceApplication
 from eventing.eventstore import get_application
 from eventing.inbox import apply_envelope
 from tests.eventstore.fixtures import empty
-
-
-@pytest.fixture(autouse=True)
-def _fresh_jwks():
-    """Each test's signing keys live in its own transaction: forget the cached ones."""
-    jwks_cache_reset()
-    yield
-    jwks_cache_reset()
 
 
 @pytest.fixture

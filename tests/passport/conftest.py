@@ -8,7 +8,6 @@ from uuid import NAMESPACE_URL, uuid4, uuid5
 import pytest
 from psycopg import sql
 
-from common.auth.jwks import jwks_cache_reset
 from contracts.events import envelope_for
 from contracts.learning.v1 import StatementRecorded, StatementVoided
 from domains.passport import services
@@ -23,13 +22,6 @@ PASSED = "http://adlnet.gov/expapi/verbs/passed"
 COURSE = "https://learn.example.org/courses/django"
 EXAM = "https://learn.example.org/exams/django"
 MODULE_TYPE = "http://adlnet.gov/expapi/activities/module"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_jwks():
-    jwks_cache_reset()
-    yield
-    jwks_cache_reset()
 
 
 def empty(app: PassportApplication) -> None:

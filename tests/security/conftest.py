@@ -15,7 +15,6 @@ from django.core.cache import caches
 from django.utils import timezone
 from psycopg import sql
 
-from common.auth.jwks import jwks_cache_reset
 from domains.identity.audit import IdentityAudit
 from domains.identity.models import RoleAssignment, User
 from domains.identity.services.tokens import member_access_token
@@ -39,16 +38,15 @@ def limits_forget(prefix: str) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_limits_and_keys(settings):
-    """Counters of this test worker only, empty at the start; a fresh JWKS cache."""
+    """Counters of this test worker only, empty at the start (the root conftest resets
+    the JWKS cache)."""
     prefix = f"ratelimit-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     configured = copy.deepcopy(settings.CACHES)
     configured["ratelimit"]["KEY_PREFIX"] = prefix
     settings.CACHES = configured
     limits_forget(prefix)
-    jwks_cache_reset()
     yield
     limits_forget(prefix)
-    jwks_cache_reset()
 
 
 @pytest.fixture

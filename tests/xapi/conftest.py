@@ -8,7 +8,6 @@ import uuid
 import pytest
 from django.test import Client
 
-from common.auth.jwks import jwks_cache_reset
 from domains.learning.services.clients import lrs_client_create
 
 VERSION = {"HTTP_X_EXPERIENCE_API_VERSION": "1.0.3"}
@@ -45,12 +44,9 @@ class Lrs:
 
 
 @pytest.fixture(autouse=True)
-def _no_rate_limits_fresh_keys(settings):
-    """No rate-limit counters; the JWKS cache forgets keys of earlier tests' databases."""
+def _no_rate_limits(settings):
+    """No rate-limit counters (the root conftest resets the JWKS cache)."""
     settings.RATELIMIT_ENABLE = False
-    jwks_cache_reset()
-    yield
-    jwks_cache_reset()
 
 
 @pytest.fixture
