@@ -1,0 +1,73 @@
+"""Fuzzing an API from its OpenAPI schema with schemathesis: whatever the input, no
+5xx, and every answer (status, content type, body) is one the schema documents.
+
+The schema is generated when the test runs (at collection time the test databases do
+not exist yet); each operation is driven by Hypothesis through schemathesis's
+strategies, calling the WSGI application in this process with derandomised examples,
+so CI does not flake. Used by each domain's fuzz test.
+"""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from drf_spectacular.generators import SchemaGenerator
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+@pytest.fixture
+def connections_kept_open():
+    """As Django's test client does: the WSGI handler must not close the connections
+    that hold the test's transaction at the end of each request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def fuzz_api(
+    *, path_regex: str, headers: dict[str, str], examples: int, min_operations: int
+) -> None:
+    """Fuzz every operation whose path matches; fail naming the first one that breaks."""
+    schema = schemathesis.openapi.from_dict(
+        SchemaGenerator().get_schema(request=None, public=True)
+    ).include(path_regex=path_regex)
+    schema.app = get_wsgi_application()
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= min_operations
+
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @hypothesis_settings(
+            max_examples=examples,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+        def fuzz(case):
+            case.call_and_validate(headers=headers, checks=CHECKS)
+
+        try:
+            fuzz()
+        except Exception as exc:
+            raise AssertionError(f"{operation.label}: {exc}") from exc
