@@ -32,7 +32,8 @@ def bench_environment(**extra: str) -> dict[str, str]:
     return env
 
 
-def fresh_databases() -> None:
+def server_admin(*statements: str) -> None:
+    """Run statements on the server's maintenance database (creating, dropping)."""
     import psycopg
 
     parts = urlsplit(SERVER)
@@ -40,9 +41,22 @@ def fresh_databases() -> None:
         host=parts.hostname, port=parts.port or 5432, user=parts.username,
         password=parts.password, dbname="postgres", autocommit=True,
     ) as conn:  # fmt: skip
-        for alias in ALIASES:
-            conn.execute(f'DROP DATABASE IF EXISTS "bench_{alias}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "bench_{alias}"')
+        for statement in statements:
+            conn.execute(statement)
+
+
+def drop_databases(*names: str) -> None:
+    server_admin(*(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in names))
+
+
+def recreate_databases(*names: str) -> None:
+    """Empty databases of the benchmark's own, dropped first if a run left them."""
+    drop_databases(*names)
+    server_admin(*(f'CREATE DATABASE "{name}"' for name in names))
+
+
+def fresh_databases() -> None:
+    recreate_databases(*(f"bench_{alias}" for alias in ALIASES))
     subprocess.run(
         [sys.executable, "manage.py", "migrate_all", "-v0"],
         cwd=REPO, env=bench_environment(), check=True,

@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 import urllib3
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._setup import ALIASES, REPO, SERVER, bench_environment, machine
+from bench._setup import ALIASES, REPO, bench_environment, machine, recreate_databases
 
 PREFIX = "benchgw_"
 #: Legacy space 1 on the new side (``legacy_adapter.acl.values.uuid_for("space", 1)``).
@@ -60,16 +60,7 @@ Route.objects.create(method="GET", path_pattern="/api/users/{id}", legacy_target
 
 
 def _fresh_databases() -> None:
-    import psycopg
-
-    parts = urlsplit(SERVER)
-    with psycopg.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username,
-        password=parts.password, dbname="postgres", autocommit=True,
-    ) as conn:  # fmt: skip
-        for alias in ALIASES:
-            conn.execute(f'DROP DATABASE IF EXISTS "{PREFIX}{alias}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{PREFIX}{alias}"')
+    recreate_databases(*(f"{PREFIX}{alias}" for alias in ALIASES))
 
 
 def _port() -> int:

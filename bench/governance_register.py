@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from uuid import uuid4
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._setup import SERVER, bench_environment, machine
+from bench._setup import SERVER, bench_environment, machine, recreate_databases
 
 DATABASE = "benchpg_governance"
 BATCH = 500
@@ -35,15 +35,9 @@ BATCH = 500
 
 def _setup() -> None:
     import django
-    import psycopg
 
+    recreate_databases(DATABASE)
     parts = urlsplit(SERVER)
-    with psycopg.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username,
-        password=parts.password, dbname="postgres", autocommit=True,
-    ) as conn:  # fmt: skip
-        conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DATABASE}"')
     os.environ.update(
         bench_environment(
             SERVICE="governance",

@@ -24,22 +24,11 @@ from urllib.parse import urlsplit
 from uuid import uuid4
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._setup import SERVER, bench_environment, machine
+from bench._setup import SERVER, bench_environment, drop_databases, machine, recreate_databases
 
 DATABASE = "bench_marketplace_booking"
 NOW = datetime(2030, 1, 1, 0, 0, tzinfo=UTC)
 HOURS = {d: [["08:00", "20:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
-
-
-def _admin(statement: str) -> None:
-    import psycopg
-
-    parts = urlsplit(SERVER)
-    with psycopg.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username,
-        password=parts.password, dbname="postgres", autocommit=True,
-    ) as conn:  # fmt: skip
-        conn.execute(statement)
 
 
 def _space():
@@ -104,8 +93,7 @@ def main() -> None:
     parser.add_argument("--slots", type=int, default=240)
     args = parser.parse_args()
 
-    _admin(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-    _admin(f'CREATE DATABASE "{DATABASE}"')
+    recreate_databases(DATABASE)
     parts = urlsplit(SERVER)
     os.environ.update(
         bench_environment(
@@ -154,7 +142,7 @@ def main() -> None:
         )
     finally:
         connections.close_all()
-        _admin(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        drop_databases(DATABASE)
     print(
         "reproduce: DATABASE_SERVER_URL=<postgres url> .venv/bin/python "
         f"bench/marketplace_booking.py --workers {args.workers} --slots {args.slots}"

@@ -23,20 +23,9 @@ from urllib.parse import urlsplit
 from uuid import uuid4
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._setup import SERVER, bench_environment, machine
+from bench._setup import SERVER, bench_environment, drop_databases, machine, recreate_databases
 
 DATABASE = "bench_projection"
-
-
-def _admin(statement: str) -> None:
-    import psycopg
-
-    parts = urlsplit(SERVER)
-    with psycopg.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username,
-        password=parts.password, dbname="postgres", autocommit=True,
-    ) as conn:  # fmt: skip
-        conn.execute(statement)
 
 
 def _record(app, members: int, ratings: int) -> None:
@@ -73,8 +62,7 @@ def main() -> None:
     args = parser.parse_args()
     events = args.members * (1 + args.ratings)
 
-    _admin(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-    _admin(f'CREATE DATABASE "{DATABASE}"')
+    recreate_databases(DATABASE)
     parts = urlsplit(SERVER)
     os.environ.update(
         bench_environment(
@@ -131,7 +119,7 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        _admin(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        drop_databases(DATABASE)
     print(
         "reproduce: DATABASE_SERVER_URL=<postgres url> .venv/bin/python "
         f"bench/projection_rebuild.py --members {args.members} --ratings {args.ratings} "

@@ -24,21 +24,10 @@ from urllib.parse import urlsplit
 from uuid import uuid4
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._setup import SERVER, bench_environment, machine
+from bench._setup import SERVER, bench_environment, drop_databases, machine, recreate_databases
 
 DATABASE = "bench_reputation_read"
 ROUNDS = 25
-
-
-def _admin(statement: str) -> None:
-    import psycopg
-
-    parts = urlsplit(SERVER)
-    with psycopg.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username,
-        password=parts.password, dbname="postgres", autocommit=True,
-    ) as conn:  # fmt: skip
-        conn.execute(statement)
 
 
 def _insert(member, now, count: int, *, older: bool) -> None:
@@ -101,8 +90,7 @@ def main() -> None:
     parser.add_argument("--older", type=int, default=90_000)
     args = parser.parse_args()
 
-    _admin(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-    _admin(f'CREATE DATABASE "{DATABASE}"')
+    recreate_databases(DATABASE)
     parts = urlsplit(SERVER)
     os.environ.update(
         bench_environment(
@@ -162,7 +150,7 @@ def main() -> None:
         )
     finally:
         connections.close_all()
-        _admin(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        drop_databases(DATABASE)
     print(
         "reproduce: DATABASE_SERVER_URL=<postgres url> .venv/bin/python "
         f"bench/reputation_read.py --counted {args.counted} --older {args.older}"

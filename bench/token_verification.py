@@ -23,26 +23,16 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._setup import ALIASES, SERVER, machine
+from bench._setup import ALIASES, SERVER, machine, recreate_databases
 
 PREFIX = "benchidn_"
 PASSWORD = "bench-password-for-logins-42"  # noqa: S105 - the benchmark's throwaway account
 
 
 def _fresh_databases() -> None:
-    import psycopg
-
-    parts = urlsplit(SERVER)
-    with psycopg.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username,
-        password=parts.password, dbname="postgres", autocommit=True,
-    ) as conn:  # fmt: skip
-        for alias in ALIASES:
-            conn.execute(f'DROP DATABASE IF EXISTS "{PREFIX}{alias}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{PREFIX}{alias}"')
+    recreate_databases(*(f"{PREFIX}{alias}" for alias in ALIASES))
 
 
 def _interleaved_us(variants: dict, count: int, rounds: int = 7) -> dict[str, float]:

@@ -37,10 +37,10 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._setup import REPO, SERVER, bench_environment, machine
+from bench._setup import REPO, bench_environment, machine, recreate_databases
 
 PREFIX = "bench_lrs_"
 PORT = 18765
@@ -63,15 +63,7 @@ def environment() -> dict[str, str]:
 
 
 def fresh_database() -> None:
-    import psycopg
-
-    parts = urlsplit(SERVER)
-    with psycopg.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username,
-        password=parts.password, dbname="postgres", autocommit=True,
-    ) as conn:  # fmt: skip
-        conn.execute(f'DROP DATABASE IF EXISTS "{PREFIX}learning" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{PREFIX}learning"')
+    recreate_databases(f"{PREFIX}learning")
     run = [sys.executable, "manage.py"]
     subprocess.run([*run, "migrate_all", "-v0"], cwd=REPO, env=environment(), check=True)
 
