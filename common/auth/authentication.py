@@ -49,6 +49,10 @@ def principal_from_claims(claims: dict) -> Principal:
 class BearerTokenAuthentication(BaseAuthentication):
     keyword = b"bearer"
 
+    def audiences(self, request) -> tuple[str, ...]:
+        """The ``aud`` values this endpoint accepts (subclasses may widen them)."""
+        return accepted_audiences(request._request)
+
     def authenticate(self, request):
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() != self.keyword:
@@ -58,7 +62,7 @@ class BearerTokenAuthentication(BaseAuthentication):
         try:
             claims = access_token_verify(
                 parts[1].decode("latin-1"),
-                audiences=accepted_audiences(request._request),
+                audiences=self.audiences(request),
                 jwks=jwks_cache(),
             )
         except InvalidToken as exc:
