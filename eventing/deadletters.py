@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from contracts.envelope import Envelope
 from eventing.inbox import Outcome, apply_envelope
-from eventing.streams import dead_letter_stream
+from eventing.streams import dead_letter_stream, text
 
 
 @dataclass(frozen=True)
@@ -57,16 +57,16 @@ def dead_letter(
 
 
 def _decode(group: str, entry_id, fields: dict) -> DeadLetter:
-    text = {k.decode(): v.decode() for k, v in fields.items()}
+    values = {text(k): text(v) for k, v in fields.items()}
     return DeadLetter(
-        id=entry_id.decode() if isinstance(entry_id, bytes) else entry_id,
+        id=text(entry_id),
         group=group,
-        stream=text.get("stream", ""),
-        entry_id=text.get("entry_id", ""),
-        envelope=text.get("envelope", ""),
-        error=text.get("error", ""),
-        attempts=int(text.get("attempts", 0)),
-        failed_at=text.get("failed_at", ""),
+        stream=values.get("stream", ""),
+        entry_id=values.get("entry_id", ""),
+        envelope=values.get("envelope", ""),
+        error=values.get("error", ""),
+        attempts=int(values.get("attempts", 0)),
+        failed_at=values.get("failed_at", ""),
     )
 
 

@@ -25,7 +25,7 @@ from eventing.deadletters import dead_letter_list
 from eventing.models import InboxMessage, OutboxMessage
 from eventing.outbox import outbox_publish
 from eventing.streams import event_stream
-from tests.processes import REPO, clean_environment, database_urls_for
+from tests.processes import REPO, clean_environment, database_urls_for, wait_until
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 
@@ -63,15 +63,6 @@ def _worker(bus, tmp_path, name: str, *args: str) -> subprocess.Popen:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-
-
-def _wait_for(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _stop(process: subprocess.Popen) -> int:
@@ -125,8 +116,8 @@ def test_ten_thousand_events_survive_a_killed_consumer_exactly_once(bus, tmp_pat
             "--consumer", "second", "--claim-idle-ms", "1000",
         )  # fmt: skip
         try:
-            _wait_for(lambda: Member.objects.count() >= EVENTS, 240, "every event to be applied")
-            _wait_for(
+            wait_until(lambda: Member.objects.count() >= EVENTS, 240, "every event to be applied")
+            wait_until(
                 lambda: (
                     bus.client().xpending(event_stream("identity"), "governance")["pending"] == 0
                 ),
@@ -154,7 +145,7 @@ def test_sigterm_finishes_the_batch_and_exits_zero(bus, tmp_path):
     relay = _worker(bus, tmp_path, "relay", "relay_events")
     consumer = _worker(bus, tmp_path, "consumer", "consume_events", "--group", "governance")
     try:
-        _wait_for(lambda: Member.objects.count() >= 1, 60, "the consumer to start applying")
+        wait_until(lambda: Member.objects.count() >= 1, 60, "the consumer to start applying")
         assert _stop(consumer) == 0
         applied = Member.objects.count()
         # Everything applied was acknowledged: a clean stop leaves nothing half-done.

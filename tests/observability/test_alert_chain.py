@@ -15,7 +15,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,7 +24,7 @@ import pytest
 import yaml
 
 from eventing.streams import event_stream
-from tests.processes import REPO, clean_environment, database_urls_for, free_port
+from tests.processes import REPO, clean_environment, database_urls_for, free_port, wait_until
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 
@@ -35,20 +34,6 @@ RULES = sorted((REPO / "deploy/observability/prometheus/rules").glob("*.yml"))
 def _get(url: str) -> dict:
     with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
         return json.loads(response.read())
-
-
-def _wait(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        try:
-            last = predicate()
-            if last:
-                return last
-        except OSError as exc:
-            last = exc
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
 
 
 class Webhook:
@@ -125,26 +110,30 @@ def test_a_dead_letter_alert_travels_from_metrics_to_a_receiver(bus, tmp_path):
     ]  # fmt: skip
     prom = f"http://127.0.0.1:{prom_port}/api/v1"
 
+    def rules() -> list[dict]:
+        return [r for g in _get(f"{prom}/rules")["data"]["groups"] for r in g["rules"]]
+
     def query(expr: str) -> list:
         return _get(f"{prom}/query?query={urllib.parse.quote(expr)}")["data"]["result"]
 
     try:
-        _wait(lambda: _get(f"http://127.0.0.1:{web_port}/ready")["status"], 60, "gunicorn")
+        wait_until(lambda: _get(f"http://127.0.0.1:{web_port}/ready")["status"], 60, "gunicorn")
         # Both targets scraped, with the platform's own series.
-        _wait(lambda: len(query("up == 1")) == 2, 60, "both targets up")
-        _wait(lambda: query('http_requests_total{route="ready"}'), 30, "HTTP request series")
-        _wait(lambda: query("eventbus_dead_letters_total == 0"), 30, "the dead-letter series at 0")
+        wait_until(lambda: len(query("up == 1")) == 2, 60, "both targets up")
+        wait_until(lambda: query('http_requests_total{route="ready"}'), 30, "HTTP request series")
+        wait_until(
+            lambda: query("eventbus_dead_letters_total == 0"), 30, "the dead-letter series at 0"
+        )
         # Every rule of the project evaluates without error against real series.
-        groups = _wait(lambda: _get(f"{prom}/rules")["data"]["groups"], 30, "rules loaded")
-        _wait(lambda: all(r.get("health") == "ok" for g in _get(f"{prom}/rules")["data"]["groups"]
-                          for r in g["rules"]), 30, "every rule evaluated")  # fmt: skip
+        groups = wait_until(lambda: _get(f"{prom}/rules")["data"]["groups"], 30, "rules loaded")
+        wait_until(lambda: all(r.get("health") == "ok" for r in rules()), 30, "every rule healthy")
         assert {r["name"] for g in groups for r in g["rules"]} >= {
             "EventBusDeadLetters",
             "NotReady",
         }
 
         bus.client().xadd(event_stream("identity"), {"envelope": "not an envelope"})
-        alert = _wait(
+        alert = wait_until(
             lambda: next((a for a in hook.alerts
                           if a["labels"].get("alertname") == "EventBusDeadLetters"), None),
             60, "the alert at the receiver",
