@@ -50,11 +50,14 @@ class Prepared:
     fingerprint: str
     row: Statement
     links: list[StatementLink]
+    #: The client chose the id: it may be stored already, or targeted by a voiding.
+    client_id: bool
 
 
 def _prepare(statement: dict[str, Any], *, stored: datetime, authority: dict[str, Any]) -> Prepared:
     fingerprint = statement_fingerprint(statement)
     final = dict(statement)
+    client_id = "id" in final
     final.setdefault("id", str(uuid.uuid4()))
     final["id"] = final["id"].lower()
     final["stored"] = format_timestamp(stored)
@@ -95,7 +98,7 @@ def _prepare(statement: dict[str, Any], *, stored: datetime, authority: dict[str
                     direct=value in direct,
                 )
             )
-    return Prepared(final, fingerprint, row, links)
+    return Prepared(final, fingerprint, row, links, client_id)
 
 
 def _activities(prepared: list[Prepared]) -> list[Activity]:
@@ -178,11 +181,17 @@ def _store(
             with connections["learning"].cursor() as cursor:
                 cursor.execute(f"SET LOCAL statement_timeout = {timeout_ms}")
         # One query: the ids already stored, and earlier voiding statements aimed at ours.
+        # Only ids the client chose can be either: the LRS's own are new.
+        chosen = [item.row.id for item in prepared if item.client_id]
         existing: dict[uuid.UUID, str] = {}
         voided_by: dict[uuid.UUID, uuid.UUID] = {}
-        for row_id, fingerprint, voids in Statement.objects.filter(
-            Q(id__in=ids) | Q(voids__in=ids)
-        ).values_list("id", "fingerprint", "voids"):
+        for row_id, fingerprint, voids in (
+            Statement.objects.filter(Q(id__in=chosen) | Q(voids__in=chosen)).values_list(
+                "id", "fingerprint", "voids"
+            )
+            if chosen
+            else ()
+        ):
             if row_id in ids:
                 existing[row_id] = fingerprint
             if voids in ids:
