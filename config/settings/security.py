@@ -75,7 +75,7 @@ CACHES = {
     # Its keys share Redis with the event bus: the prefix keeps them apart.
     "ratelimit": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "common.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ratelimit",
         }
@@ -93,8 +93,8 @@ RATELIMIT_ROUTE_RATES = read("RATELIMIT_ROUTE_RATES", "dict", {})
 LOGIN_RATE = read("LOGIN_RATE", "str", "10/m")
 LOGIN_LOCKOUT_THRESHOLD = read("LOGIN_LOCKOUT_THRESHOLD", "int", 5)
 LOGIN_LOCKOUT_SECONDS = read("LOGIN_LOCKOUT_SECONDS", "int", 900)
-# django-ratelimit's check knows django-redis by name, not Django's own RedisCache,
-# which is shared and increments atomically (INCR).
+# django-ratelimit's check knows django-redis by name, not Django's own RedisCache
+# (ours keeps a client per pool), which is shared and increments atomically (INCR).
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 if not REDIS_URL:
     # The embedded run is one process: its own memory is a correct shared cache.

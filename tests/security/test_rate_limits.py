@@ -1,6 +1,10 @@
 """Rate limits per caller and endpoint (429 + Retry-After), and the login lock-out."""
 
+import os
+from uuid import uuid4
+
 import pytest
+from django.core.cache import caches
 
 from tests.security.conftest import bearer, member
 
@@ -49,3 +53,21 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(client, 
     assert int(locked["Retry-After"]) > 60
     assert "locked" in locked.json()["detail"]
     assert login(client, bystander.email, password, ip="10.2.0.1").status_code == 200
+
+
+def test_workers_forked_after_the_first_request_share_the_counters():
+    """Pre-forked servers: a worker forked after the parent used the cache still counts
+    into the same Redis key (the client kept per pool reconnects after the fork)."""
+    cache = caches["ratelimit"]
+    key = f"fork-test-{uuid4()}"
+    cache.add(key, 0, 60)
+    assert cache._cache.get_client() is cache._cache.get_client()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        try:
+            for _ in range(3):
+                cache.incr(key)
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+    assert cache.incr(key) == 4
