@@ -66,6 +66,12 @@ class Statement(models.Model):
             models.Index(fields=["actor_ifi", "stored"], name="lrs_stmt_actor"),
             models.Index(fields=["authority_ifi", "stored"], name="lrs_stmt_authority"),
             models.Index(fields=["voids"], name="lrs_stmt_voids"),
+            # The few statements whose object is another statement: filters follow them.
+            models.Index(
+                fields=["stored", "id"],
+                name="lrs_stmt_refs",
+                condition=models.Q(object_type="StatementRef"),
+            ),
         ]
 
     def __str__(self) -> str:

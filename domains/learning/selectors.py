@@ -3,7 +3,9 @@
 Statement lists are keyset-paged on (stored, id): a ``more`` link carries the whole
 query and the last row seen, signed so it cannot be edited. The agent and activity
 filters go through ``StatementLink`` (index on kind, value, stored); verb,
-registration and the time window through the statement's own indexes.
+registration and the time window through the statement's own indexes. Statements
+that target a matching statement by StatementRef match too (one recursive query, raw
+SQL because the ORM has no recursive common table expressions).
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from datetime import datetime
 from uuid import UUID
 
 from django.conf import settings
+from django.db import connections, router
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from domains.learning.models import Activity, Statement, StatementLink
 
@@ -40,6 +44,13 @@ class StatementQuery:
     authority_ifi: str | None = None
     #: Keyset cursor: the (stored, id) of the last statement of the previous page.
     after: tuple[datetime, UUID] | None = None
+
+    @property
+    def has_content_filter(self) -> bool:
+        return any(
+            value is not None
+            for value in (self.agent_ifi, self.verb, self.activity, self.registration)
+        )
 
 
 def member_ifi(*, member_id: UUID | str) -> str:
@@ -106,9 +117,9 @@ def statement_get(*, statement_id: UUID, voided: bool) -> Statement | None:
     return Statement.objects.filter(id=statement_id, voided=voided).first()
 
 
-def statement_list(*, query: StatementQuery, limit: int) -> list[Statement]:
-    """Up to ``limit + 1`` statements (one more tells the caller there is a next page)."""
-    rows = Statement.objects.filter(voided=False)
+def _content_filtered(rows: QuerySet[Statement], query: StatementQuery) -> QuerySet[Statement]:
+    """``rows`` meeting the filters on what a statement says: agent, activity, verb and
+    registration (xAPI-Communication §2.1.3's non-time, non-sequence parameters)."""
     if query.agent_ifi is not None:
         links = StatementLink.objects.filter(kind=StatementLink.AGENT, value=query.agent_ifi)
         if not query.related_agents:
@@ -123,6 +134,12 @@ def statement_list(*, query: StatementQuery, limit: int) -> list[Statement]:
         rows = rows.filter(verb_id=query.verb)
     if query.registration is not None:
         rows = rows.filter(registration=query.registration)
+    return rows
+
+
+def _windowed(rows: QuerySet[Statement], query: StatementQuery) -> QuerySet[Statement]:
+    """``rows`` the caller may see, in the time window and after the page cursor."""
+    rows = rows.filter(voided=False)
     if query.authority_ifi is not None:
         rows = rows.filter(authority_ifi=query.authority_ifi)
     if query.since is not None:
@@ -135,5 +152,65 @@ def statement_list(*, query: StatementQuery, limit: int) -> list[Statement]:
             rows = rows.filter(Q(stored__gt=stored) | Q(stored=stored, id__gt=last_id))
         else:
             rows = rows.filter(Q(stored__lt=stored) | Q(stored=stored, id__lt=last_id))
+    return rows
+
+
+#: Statements whose StatementRef chain (object → object → ...) reaches a statement
+#: the content filters match. ``UNION`` drops repeated pairs, so a cycle of
+#: references ends. Only StatementRef statements start a chain: they are few (the
+#: partial index ``lrs_stmt_refs``), unlike the statements a broad filter matches.
+_TARGETING = """
+WITH RECURSIVE chain(origin, target) AS (
+    SELECT id, object_id FROM {table} WHERE object_type = 'StatementRef'
+  UNION
+    SELECT chain.origin, s.object_id FROM chain
+    JOIN {table} s ON s.id = {target} WHERE s.object_type = 'StatementRef'
+)
+SELECT origin FROM chain WHERE {target} IN ({matching})
+"""
+#: A StatementRef's object id is text; statement ids are uuid (PostgreSQL) or 32 hex
+#: digits without dashes (SQLite).
+_AS_ID = {
+    "postgresql": "CAST(chain.target AS uuid)",
+    "sqlite": "REPLACE(LOWER(chain.target), '-', '')",
+}
+
+
+def _targeting(query: StatementQuery) -> RawSQL:
+    matching = _content_filtered(Statement.objects.all(), query).values("id")
+    connection = connections[router.db_for_read(Statement)]
+    sql, params = matching.query.get_compiler(connection=connection).as_sql()
+    return RawSQL(
+        _TARGETING.format(
+            table=connection.ops.quote_name(Statement._meta.db_table),
+            target=_AS_ID[connection.vendor],
+            matching=sql,
+        ),
+        params,
+    )
+
+
+def statement_list(*, query: StatementQuery, limit: int) -> list[Statement]:
+    """Up to ``limit + 1`` statements (one more tells the caller there is a next page).
+
+    Filters on content also match statements that target a matching statement through
+    a StatementRef, at any depth (xAPI-Communication §2.1.3, "Filter Conditions for
+    StatementRefs"); time, sequence and visibility apply to the targeting statement
+    itself. Two keyset queries, each on its own index, merged here: the direct matches
+    (agent, verb, activity, registration indexes) and the targeting statements (a
+    partial index of StatementRef statements) — one ``OR`` would lose both indexes.
+    """
     order = ("stored", "id") if query.ascending else ("-stored", "-id")
-    return list(rows.order_by(*order).only("id", "stored", "document")[: limit + 1])
+    fields = ("id", "stored", "document")
+    window = _windowed(Statement.objects.all(), query)
+    rows = list(_content_filtered(window, query).order_by(*order).only(*fields)[: limit + 1])
+    if query.has_content_filter:
+        targeting = window.filter(object_type="StatementRef", id__in=_targeting(query))
+        seen = {row.id for row in rows}
+        rows += [
+            row
+            for row in targeting.order_by(*order).only(*fields)[: limit + 1]
+            if row.id not in seen
+        ]
+        rows.sort(key=lambda row: (row.stored, row.id), reverse=not query.ascending)
+    return rows[: limit + 1]
