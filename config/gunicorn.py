@@ -42,7 +42,7 @@ graceful_timeout = 25
 accesslog = "-"
 
 #: Seconds /ready answers 503 before the server stops accepting requests. The default
-#: is the Kubernetes readiness probe's period × failure threshold (5 s × 2): the time a
+#: is the Kubernetes readiness probe's period times its failure threshold (5 s, 2): the time a
 #: failing probe takes to take the pod out of the Service's endpoints.
 SHUTDOWN_DRAIN_SECONDS = read("SHUTDOWN_DRAIN_SECONDS", "float", 10.0)
 

@@ -76,7 +76,7 @@ def test_sigterm_drains_readiness_first_then_finishes_in_flight_requests(gateway
 
         terminated = time.monotonic()
         server.send_signal(signal.SIGTERM)
-        status, body = wait_until(lambda: _answer_if(503, f"{base}/ready"), 2, "/ready 503")
+        _, body = wait_until(lambda: _answer_if(503, f"{base}/ready"), 2, "/ready 503")
         assert body["reason"] == "draining", body
         # Still in the drain: everything else is served as usual.
         ordinary = _get(f"{base}/api/v1/marketplace/spaces")
