@@ -46,11 +46,13 @@ CELERY_BEAT_SCHEDULE["legacy-sync-changes"] = {
 }
 #: Branch by abstraction: capability -> "legacy" or "new" implementation of its port.
 LEGACY_PORTS = read("LEGACY_PORTS", "dict", {"spaces": "legacy"})
-#: Split mode: domain -> base URL of the process serving it, comma-separated
-#: (``marketplace=http://marketplace:8000,identity=http://identity:8000``). A route's
-#: domain is the ``<domain>`` of its new target ``/api/v1/<domain>/...``. Empty: new
-#: handlers are called in this process.
-GATEWAY_NEW_BASE_URLS = read("GATEWAY_NEW_BASE_URLS", "dict", {})
+#: Split mode: domain -> base URL of the process serving it, comma-separated, spaces
+#: allowed (``marketplace=http://marketplace:8000, identity=http://identity:8000``). A
+#: route's domain is the ``<domain>`` of its new target ``/api/v1/<domain>/...``.
+#: Empty: new handlers are called in this process.
+GATEWAY_NEW_BASE_URLS = {
+    domain.strip(): url.strip() for domain, url in read("GATEWAY_NEW_BASE_URLS", "dict", {}).items()
+}
 if _unknown := sorted(set(GATEWAY_NEW_BASE_URLS) - set(services.DOMAINS)):
     raise ImproperlyConfigured(
         f"The GATEWAY_NEW_BASE_URLS environment variable names unknown domains {_unknown}; "

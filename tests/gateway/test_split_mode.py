@@ -100,7 +100,7 @@ def test_each_route_reaches_its_domain_and_a_dead_domain_spares_others(gateway_e
         gateway, gateway_url = _start(
             "gateway", tmp_path / "gateway.log", LEGACY_BASE_URL=gateway_env.base_url,
             GATEWAY_FLAGS_TTL_SECONDS="0",
-            GATEWAY_NEW_BASE_URLS=f"marketplace={marketplace_url},governance={governance_url}",
+            GATEWAY_NEW_BASE_URLS=f"marketplace={marketplace_url}, governance={governance_url}",
             # The route breaker stays closed here, so the domain's own breaker is seen.
             GATEWAY_NEW_BREAKER_MINIMUM_CALLS="1000",
         )  # fmt: skip
