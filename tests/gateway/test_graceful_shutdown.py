@@ -105,6 +105,32 @@ def test_sigterm_drains_readiness_first_then_finishes_in_flight_requests(gateway
     assert "draining for 3.0 s" in output, output
 
 
+def test_a_second_sigterm_ends_a_long_drain_at_once(tmp_path):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = clean_environment(
+        **database_urls_for("default"), SERVICE="gateway", ALLOWED_HOSTS="127.0.0.1",
+        SHUTDOWN_DRAIN_SECONDS="60",
+    )  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application",
+         "-c", "python:config.gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        wait_until(lambda: _get(f"{base}/ready")[0] == 200, 60, "gunicorn to be ready")
+        server.send_signal(signal.SIGTERM)
+        wait_until(lambda: _answer_if(503, f"{base}/ready"), 2, "/ready 503")
+        started = time.monotonic()
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=10) == 0
+        assert time.monotonic() - started < 10  # not the 60 s drain
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait(10)
+
+
 def test_ready_answers_503_draining_in_a_worker_forked_before_the_flag_is_raised():
     """The flag lives in memory shared across fork: a child forked first (as gunicorn's
     workers are) sees the parent raise it; its /ready then says draining, while
