@@ -49,4 +49,6 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=4)"]
 
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--graceful-timeout", "25", "--access-logfile", "-"]
+# config/gunicorn.py: bind 0.0.0.0:8000, 2 workers, and readiness-first shutdown (SIGTERM:
+# /ready answers 503 for SHUTDOWN_DRAIN_SECONDS, then in-flight requests get 25 s).
+CMD ["gunicorn", "config.wsgi:application", "--config", "python:config.gunicorn"]

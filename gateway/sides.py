@@ -2,18 +2,22 @@
 
 The new side is the domain's own endpoint under ``/api/v1/...``, reached through
 Django's URL resolver with the same request (so the domain authenticates and
-authorises it as usual) — or, in split mode (``GATEWAY_NEW_BASE_URL`` set, e.g. a
-``SERVICE=gateway`` process), over HTTP with the caller's credentials, through the
-same resilient client as legacy calls (timeouts, retries for reads, breaker). Its
-answer is put in the legacy contract's shape by the anti-corruption translator the
-route names. Legacy numeric ids in the path become the
+authorises it as usual) — or, in split mode (``GATEWAY_NEW_BASE_URLS`` set, e.g. a
+``SERVICE=gateway`` process in front of one process per domain), over HTTP to the
+process of the route's domain (``/api/v1/<domain>/...``) with the caller's
+credentials, through the same resilient client as legacy calls (timeouts, retries for
+reads) and a breaker *per domain*, so one failing domain never pauses calls to the
+others. Its answer is put in the legacy contract's shape by the anti-corruption
+translator the route names. Legacy numeric ids in the path become the
 new side's ids the same way the backfill derives them.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +31,8 @@ from legacy_adapter.acl.values import KINDS, uuid_for
 from legacy_adapter.client import ClientConfig, LegacyClient, LegacyUnavailable
 from legacy_adapter.resilience.breaker import CircuitBreaker
 from legacy_adapter.wiring import legacy_client
+
+logger = logging.getLogger(__name__)
 
 _FORWARDED = ("CONTENT_TYPE", "HTTP_ACCEPT", "HTTP_AUTHORIZATION", "HTTP_X_REQUEST_ID")
 
@@ -76,22 +82,26 @@ def _new_params(route: CompiledRoute, params: dict[str, str]) -> dict[str, str]:
     return {k: str(uuid_for(resource, int(v))) if v.isdigit() else v for k, v in params.items()}
 
 
-_split: dict[int, LegacyClient] = {}
+#: ``/api/v1/<domain>/...``: the domain whose process serves a new target in split mode.
+_DOMAIN = re.compile(r"^/api/v1/(?P<domain>[a-z]+)/")
+
+_split: dict[tuple[int, str], LegacyClient] = {}
 
 
-def _split_client() -> LegacyClient:
-    """This process's HTTP client to the domains (split mode), rebuilt after a fork."""
-    client = _split.get(os.getpid())
-    if client is None or client.config.base_url != settings.GATEWAY_NEW_BASE_URL:
+def _domain_client(domain: str, base_url: str) -> LegacyClient:
+    """This process's HTTP client to one domain (split mode), rebuilt after a fork."""
+    key = (os.getpid(), domain)
+    client = _split.get(key)
+    if client is None or client.config.base_url != base_url:
         config = ClientConfig(
-            base_url=settings.GATEWAY_NEW_BASE_URL,
+            base_url=base_url,
             connect_timeout=settings.LEGACY_CONNECT_TIMEOUT,
             read_timeout=settings.LEGACY_READ_TIMEOUT,
             retry_attempts=2,
             retry_budget_seconds=settings.LEGACY_READ_TIMEOUT,
         )
-        client = _split[os.getpid()] = LegacyClient(
-            config, breaker=CircuitBreaker("gateway-new-http", config.breaker)
+        client = _split[key] = LegacyClient(
+            config, breaker=CircuitBreaker(f"gateway-new-http:{domain}", config.breaker)
         )
     return client
 
@@ -102,13 +112,25 @@ def _call_new_over_http(request: HttpRequest, path: str) -> tuple[int, Any]:
         for key in _FORWARDED
         if request.META.get(key)
     }
+    match = _DOMAIN.match(path)
+    domain = match["domain"] if match else None
+    base_url = settings.GATEWAY_NEW_BASE_URLS.get(domain)
+    if not base_url:
+        detail = (
+            f"Split mode: no base URL for the {domain!r} domain in GATEWAY_NEW_BASE_URLS."
+            if domain
+            else f"The new target {path} names no domain (/api/v1/<domain>/...)."
+        )
+        logger.error("cannot call the new side of %s: %s", request.path, detail)
+        return 502, problem(502, detail=detail)
     try:
-        answer = _split_client().request(
+        answer = _domain_client(domain, base_url).request(
             request.method, path, query=request.META.get("QUERY_STRING") or None,
             body=request.body or None, headers=headers,
         )  # fmt: skip
     except LegacyUnavailable as exc:
-        return 503, problem(503, detail=f"The new handler is unavailable ({exc.reason}).")
+        detail = f"The {domain} domain is unavailable ({exc.reason})."
+        return 503, problem(503, detail=detail)
     try:
         return answer.status, answer.json()
     except ValueError:
@@ -118,7 +140,7 @@ def _call_new_over_http(request: HttpRequest, path: str) -> tuple[int, Any]:
 def call_new(request: HttpRequest, route: CompiledRoute, params: dict) -> tuple[int, Any]:
     """The domain endpoint's answer as (status, parsed body); raises if the handler does."""
     path = route.new_target.format(**_new_params(route, params))
-    if settings.GATEWAY_NEW_BASE_URL:
+    if settings.GATEWAY_NEW_BASE_URLS:
         return _call_new_over_http(request, path)
     original_path, original_match = request.path_info, getattr(request, "resolver_match", None)
     try:

@@ -5,6 +5,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from common.health import draining
 from common.health.checks import run_checks
 from common.observability.metrics import DEPENDENCY_UP
 
@@ -19,7 +20,21 @@ def health(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_GET
 def ready(request: HttpRequest) -> JsonResponse:
-    """200 when every critical dependency answers; 503 naming the ones that do not."""
+    """200 when every critical dependency answers; 503 naming the ones that do not.
+
+    While the server drains before a shutdown (``common.health.draining``) the answer
+    is 503 with the reason ``draining`` and no dependency is checked: the load balancer
+    takes the process out of rotation while it still serves everything else.
+    """
+    if draining.is_draining():
+        return JsonResponse(
+            {
+                "status": "unavailable",
+                "reason": "draining",
+                "detail": "This process is shutting down; it finishes the requests it has.",
+            },
+            status=503,
+        )
     results = run_checks()
     for result in results:
         DEPENDENCY_UP.labels(

@@ -1,5 +1,8 @@
 """Settings of the gateway part (every value from the environment, via config.env.read)."""
 
+from django.core.exceptions import ImproperlyConfigured
+
+from config import services
 from config.env import read
 
 # --- the legacy system (legacy_adapter) ---------------------------------------------------
@@ -43,5 +46,15 @@ CELERY_BEAT_SCHEDULE["legacy-sync-changes"] = {
 }
 #: Branch by abstraction: capability -> "legacy" or "new" implementation of its port.
 LEGACY_PORTS = read("LEGACY_PORTS", "dict", {"spaces": "legacy"})
-#: Split mode: the domains' base URL; empty: new handlers are called in process.
-GATEWAY_NEW_BASE_URL = read("GATEWAY_NEW_BASE_URL", "str", "")
+#: Split mode: domain -> base URL of the process serving it, comma-separated, spaces
+#: allowed (``marketplace=http://marketplace:8000, identity=http://identity:8000``). A
+#: route's domain is the ``<domain>`` of its new target ``/api/v1/<domain>/...``.
+#: Empty: new handlers are called in this process.
+GATEWAY_NEW_BASE_URLS = {
+    domain.strip(): url.strip() for domain, url in read("GATEWAY_NEW_BASE_URLS", "dict", {}).items()
+}
+if _unknown := sorted(set(GATEWAY_NEW_BASE_URLS) - set(services.DOMAINS)):
+    raise ImproperlyConfigured(
+        f"The GATEWAY_NEW_BASE_URLS environment variable names unknown domains {_unknown}; "
+        f"expected some of: {', '.join(services.DOMAINS)}."
+    )

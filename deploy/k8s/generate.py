@@ -32,9 +32,19 @@ IMAGE = "platform"  # overlays map it to the registry path and the commit SHA ta
 UID = 10001  # the Dockerfile's app user
 WEB_PORT = 8000
 METRICS_PORT = 9100
-# gunicorn --graceful-timeout 25 plus the 5 s preStop pause for endpoint removal.
-WEB_GRACE_SECONDS = 30
-PRESTOP_SLEEP_SECONDS = 5
+# Readiness probe of every process: a pod failing it this long leaves the endpoints.
+READINESS_PERIOD_SECONDS = 5
+READINESS_FAILURES = 2
+# Web shutdown (config/gunicorn.py): on SIGTERM, /ready answers 503 while requests are
+# still served for the drain — long enough for the failing probe, and for the endpoint
+# removal of the terminating pod, to reach every node, so no preStop pause is needed —
+# then in-flight requests get gunicorn's graceful timeout (25 s). The grace period
+# covers both, with a margin for the master to reap its workers.
+SHUTDOWN_DRAIN_SECONDS = READINESS_PERIOD_SECONDS * READINESS_FAILURES
+GUNICORN_GRACEFUL_TIMEOUT = 25
+WEB_GRACE_SECONDS = SHUTDOWN_DRAIN_SECONDS + GUNICORN_GRACEFUL_TIMEOUT + 5
+# Workers drain on SIGTERM themselves: the current message, batch or beat tick.
+WORKER_GRACE_SECONDS = 30
 
 DOMAINS = ("identity", "learning", "reputation", "passport", "governance", "marketplace")
 ALL_ALIASES = ("default", *DOMAINS)
@@ -62,6 +72,7 @@ def _web(name: str, team: str, ingress_from: tuple[str, ...] = ("gateway",)) -> 
 
 
 def _worker(name: str, command: tuple[str, ...], service: str, aliases, team: str, **kw):
+    kw.setdefault("grace_seconds", WORKER_GRACE_SECONDS)
     return Process(name, "worker", service, tuple(aliases), team, command=command, **kw)
 
 
@@ -169,9 +180,11 @@ def container(proc: Process) -> dict:
         # liveness may restart the container.
         "startupProbe": probe("/health", period=2, failures=30),
         "livenessProbe": probe("/health", period=10, failures=3),
-        # /ready answers 503 when a critical dependency is down: out of the endpoints,
-        # not restarted.
-        "readinessProbe": probe("/ready", period=5, failures=2),
+        # /ready answers 503 when a critical dependency is down, or while a web process
+        # drains before it stops: out of the endpoints, not restarted.
+        "readinessProbe": probe(
+            "/ready", period=READINESS_PERIOD_SECONDS, failures=READINESS_FAILURES
+        ),
         "resources": {
             "requests": {"cpu": "100m", "memory": "256Mi"},
             "limits": {"cpu": "1", "memory": "512Mi"},
@@ -191,10 +204,6 @@ def container(proc: Process) -> dict:
             {"name": "var", "mountPath": "/app/var"},
         ],
     }
-    if proc.kind == "web":
-        # Keep serving while the endpoint removal reaches every node, then let gunicorn
-        # drain within its 25 s graceful timeout.
-        spec["lifecycle"] = {"preStop": {"sleep": {"seconds": PRESTOP_SLEEP_SECONDS}}}
     return spec
 
 
@@ -307,6 +316,17 @@ def config_map(proc: Process) -> dict:
         "SERVICE": proc.service,
         "OTEL_SERVICE_NAME": f"platform-{proc.name}",
     }
+    if proc.kind == "web":
+        data["SHUTDOWN_DRAIN_SECONDS"] = str(SHUTDOWN_DRAIN_SECONDS)
+    if proc.kind == "web" and proc.name in DOMAINS:
+        # Reached only by the gateway, at its Service name (the Host it sends); this
+        # replaces the public host of platform-common, which only the gateway serves.
+        data["ALLOWED_HOSTS"] = proc.name
+    if proc.name == "gateway":
+        # Split mode: each route's domain is reached at that domain's own Service.
+        data["GATEWAY_NEW_BASE_URLS"] = ", ".join(
+            f"{p.name}=http://{p.name}:{WEB_PORT}" for p in PROCESSES if p.name in DOMAINS
+        )
     return {
         "apiVersion": "v1",
         "kind": "ConfigMap",

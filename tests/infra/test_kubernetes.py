@@ -202,10 +202,33 @@ def test_graceful_shutdown_fits_the_grace_period(built, name):
     [app] = pod["containers"]
     assert pod["terminationGracePeriodSeconds"] >= 30
     if name in WEB:
-        sleep = app["lifecycle"]["preStop"]["sleep"]["seconds"]
-        # preStop pause + gunicorn's 25 s graceful timeout must fit.
-        assert sleep + 25 <= pod["terminationGracePeriodSeconds"]
-        assert 3 <= sleep <= 10
+        # config/gunicorn.py: /ready answers 503 for the drain (still serving), then
+        # in-flight requests get gunicorn's 25 s graceful timeout; both must fit.
+        config = by_kind(built["production"])["ConfigMap"][f"{name}-config"]["data"]
+        drain = float(config["SHUTDOWN_DRAIN_SECONDS"])
+        probe = app["readinessProbe"]
+        # Long enough for the failing probe to take the pod out of the endpoints.
+        assert drain >= probe["periodSeconds"] * probe["failureThreshold"]
+        assert drain + 25 < pod["terminationGracePeriodSeconds"]
+        # The drain keeps serving while endpoints are removed: no preStop pause on top.
+        assert "lifecycle" not in app
+
+
+def test_the_gateway_reaches_each_domain_at_its_own_service(built):
+    kinds = by_kind(built["production"])
+    urls = dict(
+        pair.strip().split("=", 1)
+        for pair in kinds["ConfigMap"]["gateway-config"]["data"]["GATEWAY_NEW_BASE_URLS"].split(",")
+    )
+    domains = [name for name in WEB if name != "gateway"]
+    assert sorted(urls) == sorted(domains)
+    for domain, url in urls.items():
+        service = kinds["Service"][domain]
+        assert url == f"http://{domain}:{service['spec']['ports'][0]['port']}"
+        data = kinds["ConfigMap"][f"{domain}-config"]["data"]
+        assert data["SERVICE"] == domain
+        # The domain accepts the Host the gateway sends (its Service name).
+        assert data["ALLOWED_HOSTS"] == domain
 
 
 @pytest.mark.parametrize("name", PROCESSES)
