@@ -29,9 +29,7 @@ def user_from_legacy(u: dict) -> dict:
         "id": str(uuid_for("user", u["user_no"])),
         "email": u["mail"],
         "display_name": u["full_name"],
-        "username": u["login"],
         "bio": u.get("bio", ""),
-        "location": u.get("city", ""),
         "date_joined": parse_local(u["joined"]).isoformat(),
     }
 
