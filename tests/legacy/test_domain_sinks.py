@@ -18,22 +18,24 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from domains.governance.application import GovernanceApplication
+from domains.governance.models import Proposal as GovernanceProposal
+from domains.governance.models import Vote
 from domains.identity.models import User
 from domains.marketplace.models import Booking, Space
 from domains.reputation.models import Rating
+from eventing.eventstore import get_application
 from legacy_adapter.acl.values import uuid_for
 from legacy_adapter.models import SyncState
 from legacy_adapter.sync.runs import backfill, reconcile, sync_changes
 from legacy_adapter.sync.sinks import sink_for
 from legacy_adapter.wiring import legacy_client, reset_legacy_client
-from tests.eventstore.fixtures import ledger_app
+from tests.eventstore.fixtures import empty, ledger_app
 from tests.legacy.conftest import start_legacy, stop_legacy
 
 __all__ = ["ledger_app"]
 
 pytestmark = pytest.mark.django_db(databases="__all__")
-
-CHANGED = "'01.12.2026 10:00'"
 
 
 @dataclass
@@ -48,6 +50,7 @@ class Case:
     tamper: Callable[[str], None]
     delete: Callable[[str], None]
     tampered_field: str
+    changed_number: int = 1
     before: tuple[str, ...] = ()
     extra_sql: tuple[str, ...] = field(default=())
 
@@ -56,7 +59,8 @@ CASES = {
     "users": Case(
         kind="user",
         numbers=(1, 2, 3, 4, 5),
-        change_sql=f"UPDATE users SET full_name = 'Ada King', changed = {CHANGED} WHERE user_no = 1",
+        change_sql="UPDATE users SET full_name = 'Ada King', changed = '01.12.2026 10:00' "
+        "WHERE user_no = 1",
         changed=("display_name", "Ada King"),
         tamper=lambda pk: User.objects.filter(pk=pk).update(bio="edited on the new side"),
         delete=lambda pk: User.objects.filter(pk=pk).delete(),
@@ -65,7 +69,7 @@ CASES = {
     "spaces": Case(
         kind="space",
         numbers=(1, 2, 3),
-        change_sql=f"UPDATE spaces SET seats = 20, changed = {CHANGED} WHERE space_no = 1",
+        change_sql="UPDATE spaces SET seats = 20, changed = '01.12.2026 10:00' WHERE space_no = 1",
         changed=("capacity", 20),
         tamper=lambda pk: Space.objects.filter(pk=pk).update(name="Renamed"),
         delete=lambda pk: Space.objects.filter(pk=pk).delete(),
@@ -79,7 +83,7 @@ CASES = {
             "INSERT INTO bookings VALUES (2, 1, 3, '06.02.2026 10:00', '06.02.2026 12:00', "
             "'05.01.2026 10:00')",
         ),
-        change_sql=f"UPDATE bookings SET ends = '04.02.2026 13:00', changed = {CHANGED} "
+        change_sql="UPDATE bookings SET ends = '04.02.2026 13:00', changed = '01.12.2026 10:00' "
         "WHERE booking_no = 1",
         changed=("ends_at", "2026-02-04T12:00:00+00:00"),
         tamper=lambda pk: Booking.objects.filter(pk=pk).update(member_id=uuid_for("user", 5)),
@@ -89,12 +93,38 @@ CASES = {
     "ratings": Case(
         kind="rating",
         numbers=(1, 2, 3),
-        change_sql=f"UPDATE ratings SET stars = 3, remark = 'Late', changed = {CHANGED} "
+        change_sql="UPDATE ratings SET stars = 3, remark = 'Late', changed = '01.12.2026 10:00' "
         "WHERE rating_no = 1",
         changed=("score", 2),
         tamper=lambda pk: Rating.objects.filter(pk=pk).update(comment="edited on the new side"),
         delete=lambda pk: Rating.objects.filter(pk=pk).delete(),
         tampered_field="comment",
+    ),
+    "proposals": Case(
+        kind="proposal",
+        numbers=(1, 2),
+        extra_sql=(
+            "INSERT INTO proposals VALUES (2, 3, 'Buy a kiln', 'For ceramics.', 'DRAFT', "
+            "'01.03.2027 18:00', '05.01.2026 10:00')",
+        ),
+        change_sql="UPDATE proposals SET status = 'OPEN', changed = '01.12.2026 10:00' "
+        "WHERE proposal_no = 2",
+        changed_number=2,
+        changed=("status", "voting"),
+        tamper=lambda pk: GovernanceProposal.objects.filter(pk=pk).update(title="Renamed"),
+        delete=lambda pk: GovernanceProposal.objects.filter(pk=pk).delete(),
+        tampered_field="title",
+    ),
+    "votes": Case(
+        kind="vote",
+        numbers=(1, 2),
+        before=("proposals",),
+        extra_sql=("INSERT INTO votes VALUES (2, 1, 3, 'NO', '05.01.2026 10:00')",),
+        change_sql="UPDATE votes SET choice = 'NO', changed = '01.12.2026 10:00' WHERE vote_no = 1",
+        changed=("choice", "no"),
+        tamper=lambda pk: Vote.objects.filter(imported_id=pk).update(choice="abstain"),
+        delete=lambda pk: Vote.objects.filter(imported_id=pk).delete(),
+        tampered_field="choice",
     ),
 }
 
@@ -108,7 +138,15 @@ def legacy(tmp_path):
 
 
 @pytest.fixture
-def synced(legacy, settings, ledger_app):
+def governance_app():
+    app = get_application(GovernanceApplication)
+    empty(app)
+    yield app
+    empty(app)
+
+
+@pytest.fixture
+def synced(legacy, settings, ledger_app, governance_app):
     settings.LEGACY_BASE_URL = legacy.base_url
     reset_legacy_client()
     yield legacy
@@ -182,7 +220,7 @@ def test_a_change_in_legacy_is_picked_up_by_changes(synced, resource):
     later = sync_changes(resource=resource, client=client, sink=sink)
     assert (later.read, later.updated, later.watermark) == (1, 1, "2026-12-01 10:00")
     name, value = case.changed
-    assert copies(resource, case)[str(uuid_for(case.kind, 1))][name] == value
+    assert copies(resource, case)[str(uuid_for(case.kind, case.changed_number))][name] == value
     assert reconcile(resource=resource, client=client, sink=sink) == []
 
 
@@ -220,8 +258,8 @@ def test_a_user_whose_email_belongs_to_another_member_is_skipped_and_reported(sy
 
 def test_a_legacy_user_changing_to_a_taken_email_is_skipped_not_half_written(synced):
     run("users")
-    legacy_change(synced, f"UPDATE users SET mail = 'ada@legacy.example', full_name = 'G. H.', "
-                          f"changed = {CHANGED} WHERE user_no = 2")  # fmt: skip
+    legacy_change(synced, "UPDATE users SET mail = 'ada@legacy.example', full_name = 'G. H.', "
+                          "changed = '01.12.2026 10:00' WHERE user_no = 2")  # fmt: skip
     summary = sync_changes(resource="users", client=legacy_client(), sink=sink_for("users"))
     assert (summary.updated, summary.skipped) == (0, 1)
     grace = User.objects.get(pk=uuid_for("user", 2))
@@ -247,3 +285,37 @@ def test_a_booking_of_a_space_not_copied_yet_is_reported(synced):
     summary = run("bookings")
     assert (summary.created, summary.skipped) == (0, 1)
     assert "sync spaces first" in summary.problems[0]
+
+
+def test_a_proposal_closed_in_legacy_is_counted_by_governance_with_its_copied_votes(synced):
+    run("proposals")
+    legacy_change(synced, "INSERT INTO votes VALUES (2, 1, 3, 'NO', '05.01.2026 10:00')")
+    legacy_change(synced, "UPDATE proposals SET status = 'CLOSED' WHERE proposal_no = 1")
+    again = run("proposals", restart=True)
+    assert (again.unchanged, again.skipped) == (1, 0)  # nothing to write: governance counts
+    assert run("votes").created == 2
+    client, proposal_id = legacy_client(), uuid_for("proposal", 1)
+    [waiting] = reconcile(resource="proposals", client=client, sink=sink_for("proposals"))
+    assert waiting.fields == {"status": ("closed", "voting")}
+    out = StringIO()
+    call_command("governance_close_due", stdout=out)
+    assert "1 proposals closed" in out.getvalue()
+    counted = GovernanceProposal.objects.get(pk=proposal_id)
+    assert (counted.status, counted.counts, counted.voters) == (
+        "rejected",
+        {"yes": 1, "no": 1, "abstain": 0},
+        2,
+    )
+    assert reconcile(resource="proposals", client=client, sink=sink_for("proposals")) == []
+    legacy_change(synced, "UPDATE votes SET choice = 'YES', changed = '01.12.2026 10:00' "
+                          "WHERE vote_no = 2")  # fmt: skip
+    late = sync_changes(resource="votes", client=client, sink=sink_for("votes"))
+    assert (late.updated, late.skipped) == (0, 1)
+    assert "takes no votes" in late.problems[0]
+    assert Vote.objects.get(imported_id=uuid_for("vote", 2)).choice == "no"
+
+
+def test_votes_of_a_proposal_not_copied_yet_are_reported(synced):
+    summary = run("votes")
+    assert (summary.created, summary.skipped) == (0, 1)
+    assert "sync proposals first" in summary.problems[0]
