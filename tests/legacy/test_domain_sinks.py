@@ -20,7 +20,8 @@ from django.core.management import call_command
 
 from domains.governance.application import GovernanceApplication
 from domains.governance.models import Proposal as GovernanceProposal
-from domains.governance.models import Vote
+from domains.governance.models import RegisterEntry, Vote
+from domains.governance.register import register_verify
 from domains.identity.models import User
 from domains.marketplace.models import Booking, Space
 from domains.reputation.models import Rating
@@ -29,6 +30,7 @@ from legacy_adapter.acl.values import uuid_for
 from legacy_adapter.models import SyncState
 from legacy_adapter.sync.runs import backfill, reconcile, sync_changes
 from legacy_adapter.sync.sinks import sink_for
+from legacy_adapter.tasks import sync_all_changes
 from legacy_adapter.wiring import legacy_client, reset_legacy_client
 from tests.eventstore.fixtures import empty, ledger_app
 from tests.legacy.conftest import start_legacy, stop_legacy
@@ -300,6 +302,10 @@ def test_a_proposal_closed_in_legacy_is_counted_by_governance_with_its_copied_vo
     out = StringIO()
     call_command("governance_close_due", stdout=out)
     assert "1 proposals closed" in out.getvalue()
+    assert [entry.kind for entry in RegisterEntry.objects.order_by("index")] == [
+        "vote", "vote", "decision",
+    ]  # fmt: skip
+    assert register_verify() == []
     counted = GovernanceProposal.objects.get(pk=proposal_id)
     assert (counted.status, counted.counts, counted.voters) == (
         "rejected",
@@ -319,3 +325,12 @@ def test_votes_of_a_proposal_not_copied_yet_are_reported(synced):
     summary = run("votes")
     assert (summary.created, summary.skipped) == (0, 1)
     assert "sync proposals first" in summary.problems[0]
+
+
+def test_the_periodic_task_syncs_every_resource_in_order(synced):
+    """Spaces before bookings, proposals before votes: nothing is skipped on a first run."""
+    assert sync_all_changes() == {
+        "users": 5, "spaces": 3, "bookings": 1, "proposals": 1, "votes": 1, "ratings": 3,
+    }  # fmt: skip
+    assert all(not state.last_summary["skipped"] for state in SyncState.objects.all())
+    assert Vote.objects.get(imported_id=uuid_for("vote", 1)).choice == "yes"
