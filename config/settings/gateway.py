@@ -4,6 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config import services
 from config.env import read
+from config.settings.core import PARTS
 
 # --- the legacy system (legacy_adapter) ---------------------------------------------------
 #: Where the legacy system answers. Development runs the reference stand-in
@@ -33,8 +34,27 @@ GATEWAY_NEW_BREAKER_OPEN_SECONDS = read("GATEWAY_NEW_BREAKER_OPEN_SECONDS", "flo
 GATEWAY_MAX_BODY_BYTES = read("GATEWAY_MAX_BODY_BYTES", "int", 1_048_576)
 
 # --- data sync from legacy (legacy_adapter.sync) -----------------------------------------------
-#: resource -> dotted path of the sink its domain provides (empty: nothing is synced).
-LEGACY_SYNC_SINKS = read("LEGACY_SYNC_SINKS", "dict", {})
+#: resource -> (owning domain, the sink it provides): configuration, since the adapter may
+#: not import domains.
+_DOMAIN_SINKS = {
+    "users": ("identity", "domains.identity.sync_sink.UserSink"),
+    "spaces": ("marketplace", "domains.marketplace.sync_sink.SpaceSink"),
+    "bookings": ("marketplace", "domains.marketplace.sync_sink.BookingSink"),
+    "proposals": ("governance", "domains.governance.sync_sink.ProposalSink"),
+    "votes": ("governance", "domains.governance.sync_sink.VoteSink"),
+    "ratings": ("reputation", "domains.reputation.sync_sink.RatingSink"),
+}
+#: resource -> dotted path of its sink; by default the sinks of the domains this process
+#: installs (``SERVICE``), so a split deployment syncs each resource where it is stored.
+LEGACY_SYNC_SINKS = read(
+    "LEGACY_SYNC_SINKS",
+    "dict",
+    {
+        resource: path
+        for resource, (domain, path) in _DOMAIN_SINKS.items()
+        if any(part.name == domain for part in PARTS)
+    },
+)
 #: Seconds between incremental syncs (Celery beat).
 LEGACY_SYNC_INTERVAL_SECONDS = read("LEGACY_SYNC_INTERVAL_SECONDS", "float", 300.0)
 

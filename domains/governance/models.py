@@ -115,6 +115,8 @@ class Vote(models.Model):
     #: How many times the member cast a vote on this proposal (1 = never changed).
     casts = models.PositiveIntegerField(default=1)
     cast_at = models.DateTimeField()
+    #: The id the vote has in the system it was copied from (legacy sync), if any.
+    imported_id = models.UUIDField(null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["proposal_id", "cast_at", "member_id"]

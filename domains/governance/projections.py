@@ -11,6 +11,7 @@ from typing import Any
 
 from domains.governance.application import GovernanceApplication
 from domains.governance.domain.lifecycle import ProposalStatus
+from domains.governance.domain.proposal import VOTE_EVENTS
 from domains.governance.domain.proposal import Proposal as P
 from domains.governance.models import Comment, Proposal, RegisterEntry, RegisterNode, Vote
 from domains.governance.register import Appender, leaf_for
@@ -54,20 +55,25 @@ class ProposalsProjection(Projection):
                 body=domain_event.body,
                 posted_at=domain_event.at,
             )
-        elif isinstance(domain_event, P.VoteCast):
+        elif isinstance(domain_event, VOTE_EVENTS):
             votes = self.model(Vote).objects.using(self.alias)
             changed = votes.filter(proposal_id=proposal_id, member_id=domain_event.member_id)
             vote = changed.first()
+            imported = {"imported_id": getattr(domain_event, "vote_id", None)}
             if vote is None:
                 votes.create(
                     proposal_id=proposal_id,
                     member_id=domain_event.member_id,
                     choice=domain_event.choice,
                     cast_at=domain_event.at,
+                    **imported,
                 )
             else:
                 changed.update(
-                    choice=domain_event.choice, cast_at=domain_event.at, casts=vote.casts + 1
+                    choice=domain_event.choice,
+                    cast_at=domain_event.at,
+                    casts=vote.casts + 1,
+                    **(imported if imported["imported_id"] else {}),
                 )
         elif isinstance(domain_event, P.Decided):
             proposals.filter(id=proposal_id).update(

@@ -1,9 +1,9 @@
 """The decision register: an append-only Merkle log (RFC 9162) of votes and decisions.
 
-Every ``VoteCast`` and ``Decided`` event of the proposals' event store becomes one
-leaf, in the store's order, through ``RegisterProjection``; each leaf row also holds
-the Ed25519-signed tree head of the tree it completes, so every size the log ever had
-has a signed head (the signature and timestamp come from the event, so replaying the
+Every vote (``VoteCast``, ``VoteRecorded``) and ``Decided`` event of the proposals' event
+store becomes one leaf, in the store's order, through ``RegisterProjection``; each leaf
+row also holds the Ed25519-signed tree head of the tree it completes, so every size the
+log ever had has a signed head (the signature and timestamp come from the event, so replaying the
 events signs the very same heads). Proofs read O(log n) stored subtree nodes in one
 query.
 
@@ -23,7 +23,7 @@ from django.db.models import Max
 from domains.governance.application import GovernanceApplication
 from domains.governance.domain import merkle
 from domains.governance.domain.entries import canonical, instant, millis, tree_head_message
-from domains.governance.domain.proposal import Proposal
+from domains.governance.domain.proposal import VOTE_EVENTS, Proposal
 from domains.governance.models import RegisterEntry, RegisterNode
 from domains.governance.signing import key_id, public_key_raw, register_key
 from eventing.eventstore import get_application
@@ -45,7 +45,7 @@ class Leaf:
 
 def leaf_for(domain_event: Any) -> Leaf | None:
     """The register entry a proposal event makes, or None for events it does not record."""
-    if isinstance(domain_event, Proposal.VoteCast):
+    if isinstance(domain_event, VOTE_EVENTS):
         document = {
             "type": "vote",
             "proposal_id": str(domain_event.originator_id),

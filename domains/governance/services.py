@@ -32,6 +32,10 @@ clock: Callable[[], datetime] = timezone.now
 #: A vote that meets a concurrent write is retried this many times on the new state.
 VOTE_ATTEMPTS = 5
 
+#: How proposals copied from the legacy system are decided (it knew neither).
+IMPORTED_METHOD = "majority"
+IMPORTED_QUORUM = 1
+
 
 class ProposalNotFound(LookupError):
     pass
@@ -132,3 +136,43 @@ def proposal_close(*, proposal_id: UUID) -> Proposal:
     proposal = _load(proposal_id)
     proposal.close(now=clock())
     return _save(proposal)
+
+
+def proposal_import(
+    *, proposal_id: UUID, author_id: UUID, title: str, summary: str,
+    voting_deadline: datetime | None,
+) -> Proposal:  # fmt: skip
+    """Create a proposal copied from another system (the legacy system during the
+    transition) under its id: a draft, or open for voting until ``voting_deadline``
+    when one is given. That system had no quorum or method: any vote counts, by
+    simple majority (``IMPORTED_METHOD``, ``IMPORTED_QUORUM``)."""
+    proposal = Proposal.propose(
+        author_id=author_id, title=title, summary=summary, method=IMPORTED_METHOD,
+        quorum=IMPORTED_QUORUM, now=clock(), proposal_id=proposal_id,
+    )  # fmt: skip
+    if voting_deadline is not None:
+        proposal.open_voting_as_recorded(deadline=voting_deadline, now=clock())
+    return _save(proposal)
+
+
+def proposal_open_imported(*, proposal_id: UUID, voting_deadline: datetime) -> Proposal:
+    """A copied draft that the other system opened for voting."""
+    proposal = _load(proposal_id)
+    proposal.open_voting_as_recorded(deadline=voting_deadline, now=clock())
+    return _save(proposal)
+
+
+def vote_import(*, vote_id: UUID, proposal_id: UUID, member_id: UUID, choice: str) -> Proposal:
+    """Record (or change) a vote copied from another system, under its id; retried on a
+    concurrent write like ``vote_cast``. That system already judged the voter eligible."""
+    for attempt in range(VOTE_ATTEMPTS):
+        proposal = _load(proposal_id)
+        proposal.record_vote(vote_id=vote_id, member_id=member_id, choice=choice, now=clock())
+        try:
+            get_application(GovernanceApplication).save(proposal)
+            break
+        except ConcurrencyConflict:
+            if attempt == VOTE_ATTEMPTS - 1:
+                raise
+    projections_catch_up()
+    return proposal

@@ -15,8 +15,8 @@ from eventing.projections import Projection
 
 class RatingsProjection(Projection):
     """One ``Rating`` row per ``RatingGiven`` event (any stored version of it), updated
-    by ``RatingEdited``; a raised score is assessed again (a new high rating may close
-    a ring)."""
+    by ``RatingEdited`` and ``RatingCorrected``; a raised score is assessed again (a new
+    high rating may close a ring)."""
 
     name = "reputation.ratings"
     application_class = ReputationApplication
@@ -27,6 +27,16 @@ class RatingsProjection(Projection):
             ratings = self.model(Rating).objects.using(self.alias)
             ratings.filter(id=domain_event.rating_id).update(
                 score=domain_event.score, comment=domain_event.comment
+            )
+            rating = ratings.get(id=domain_event.rating_id)
+            rating_assess(alias=self.alias, ratings=self.model(Rating), rating=rating)
+            return
+        if isinstance(domain_event, MemberLedger.RatingCorrected):
+            ratings = self.model(Rating).objects.using(self.alias)
+            ratings.filter(id=domain_event.rating_id).update(
+                score=domain_event.score,
+                comment=domain_event.comment,
+                given_at=domain_event.given_at,
             )
             rating = ratings.get(id=domain_event.rating_id)
             rating_assess(alias=self.alias, ratings=self.model(Rating), rating=rating)

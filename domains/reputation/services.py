@@ -94,6 +94,42 @@ def rating_edit(
     return recorded
 
 
+#: The context of a rating copied from the legacy system: the rating itself.
+IMPORTED_CONTEXT = "imported_rating"
+
+
+def rating_import(
+    *,
+    rating_id: UUID,
+    rater_id: UUID,
+    ratee_id: UUID,
+    score: int,
+    comment: str,
+    given_at: datetime,
+) -> MemberLedger.RatingGiven | MemberLedger.RatingCorrected:
+    """Record a rating copied from another system of record under its id, or take over
+    that system's change of it (``RatingCorrected``); the recorded event.
+
+    Raises ``RatingRefused`` when the rules refuse it (a member rating themselves, a
+    score off the scale) and ``ConcurrencyConflict`` as ``rating_give`` does.
+    """
+    app = get_application(ReputationApplication)
+    try:
+        ledger = app.repository.get(MemberLedger.create_id(ratee_id))
+    except AggregateNotFoundError:
+        ledger = MemberLedger(member_id=ratee_id)
+    if str(rating_id) in ledger.given:
+        ledger.correct_rating(rating_id=rating_id, score=score, comment=comment, given_at=given_at)
+    else:
+        ledger.give_rating(
+            rater_id=rater_id, context_type=IMPORTED_CONTEXT, context_id=str(rating_id),
+            score=score, comment=comment, given_at=given_at, rating_id=rating_id,
+        )  # fmt: skip
+    recorded = app.save(ledger)[-1].domain_event
+    _follow(rater_id=rater_id, ratee_id=ratee_id, rating_id=rating_id, at=given_at)
+    return recorded
+
+
 def _follow(*, rater_id: UUID, ratee_id: UUID, rating_id: UUID, at: datetime) -> None:
     """Bring the read model and the reputations concerned up to date after a write at
     ``at`` (the rating's time, or the edit's)."""

@@ -17,7 +17,10 @@ from legacy_adapter.acl.values import (
 )
 
 _SPACE_STATUS = {"ACTIVE": "listed", "HIDDEN": "suspended", "DRAFT": "draft"}
-_PROPOSAL_STATUS = {"OPEN": "open", "CLOSED": "closed", "DRAFT": "draft"}
+#: Governance's lifecycle, coarsely: legacy knows no discussion, and "closed" stands for
+#: governance's "decided" or "rejected" (legacy records no outcome; governance counts).
+_PROPOSAL_STATUS = {"OPEN": "voting", "CLOSED": "closed", "DRAFT": "draft"}
+_DECIDED = ("decided", "rejected", "withdrawn")
 
 
 def _invert(mapping: dict[str, str]) -> dict[str, str]:
@@ -29,9 +32,7 @@ def user_from_legacy(u: dict) -> dict:
         "id": str(uuid_for("user", u["user_no"])),
         "email": u["mail"],
         "display_name": u["full_name"],
-        "username": u["login"],
         "bio": u.get("bio", ""),
-        "location": u.get("city", ""),
         "date_joined": parse_local(u["joined"]).isoformat(),
     }
 
@@ -102,7 +103,8 @@ def proposal_from_legacy(p: dict) -> dict:
         "title": p["subject"],
         "summary": p["text"],
         "status": _PROPOSAL_STATUS.get(p["status"], "closed"),
-        "voting_deadline": parse_local(p["closes"]).isoformat(),
+        # A draft has no deadline yet on the new side; legacy's is only planned.
+        "voting_deadline": None if p["status"] == "DRAFT" else parse_local(p["closes"]).isoformat(),
     }
 
 
@@ -112,7 +114,9 @@ def proposal_to_legacy(p: dict) -> dict:
         "author_no": number_for("user", p["author_id"]),
         "subject": p["title"],
         "text": p["summary"],
-        "status": _invert(_PROPOSAL_STATUS).get(p["status"], "CLOSED"),
+        "status": _invert(_PROPOSAL_STATUS).get(
+            "closed" if p["status"] in _DECIDED else p["status"], "DRAFT"
+        ),
         "closes": format_local(p["voting_deadline"]) if p.get("voting_deadline") else None,
     }
 

@@ -31,13 +31,19 @@ class Summary:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    #: Records the owning domain refused (an e-mail of another member, an overlapping
+    #: booking), each with its reason in ``problems``; the run goes on past them.
+    skipped: int = 0
+    problems: list[str] = field(default_factory=list)
     resumed_from: int = 0
     watermark: str = ""
 
-    def add(self, counts: dict[str, int]) -> None:
+    def add(self, counts: dict) -> None:
         self.created += counts.get("created", 0)
         self.updated += counts.get("updated", 0)
         self.unchanged += counts.get("unchanged", 0)
+        self.skipped += counts.get("skipped", 0)
+        self.problems += counts.get("problems", [])
 
 
 def backfill(

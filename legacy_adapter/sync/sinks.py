@@ -27,8 +27,10 @@ RESOURCES = {
 
 
 class Sink(Protocol):
-    def upsert(self, records: list[dict]) -> dict[str, int]:
-        """Store the records; counts of ``created``, ``updated`` and ``unchanged``."""
+    def upsert(self, records: list[dict]) -> dict:
+        """Store the records; counts of ``created``, ``updated``, ``unchanged`` and
+        ``skipped`` (records the domain refused), and ``problems``: one line per skipped
+        record saying which and why. A refusal never stops the page or half-writes it."""
 
     def get_many(self, ids: list[str]) -> dict[str, dict]:
         """The stored records by id, in the same shape ``upsert`` received."""

@@ -46,6 +46,7 @@ class Proposal(Aggregate):
         method: str,
         quorum: int,
         created_at: datetime,
+        id: UUID | None = None,
     ) -> None:
         self.author_id = author_id
         self.title = title
@@ -69,7 +70,10 @@ class Proposal(Aggregate):
         method: str,
         quorum: int,
         now: datetime,
+        proposal_id: UUID | None = None,
     ) -> Proposal:
+        """A new draft; ``proposal_id`` is given when it was copied from another system
+        that named it (the legacy system during the transition)."""
         if not 0 < len(title) <= TITLE_MAX_LENGTH:
             raise ProposalRefused(
                 f"A title needs 1 to {TITLE_MAX_LENGTH} characters.", field="title"
@@ -85,6 +89,7 @@ class Proposal(Aggregate):
             method=method,
             quorum=quorum,
             created_at=now,
+            id=proposal_id,
         )
 
     def _move(self, target: ProposalStatus) -> None:
@@ -105,6 +110,15 @@ class Proposal(Aggregate):
             raise ProposalRefused("The voting deadline must be in the future.", field="deadline")
         self._voting_opened(deadline=deadline, at=now)
 
+    def open_voting_as_recorded(self, *, deadline: datetime, now: datetime) -> None:
+        """Take over a vote another system opened (the legacy system during the
+        transition): through discussion to voting, with the deadline it set even if it
+        has passed (the votes it took are copied next; closing counts them)."""
+        if self.status == ProposalStatus.DRAFT:
+            self.open_discussion(now=now)
+        self._move(ProposalStatus.VOTING)
+        self._voting_opened(deadline=deadline, at=now)
+
     def comment(self, *, member_id: UUID, body: str, now: datetime) -> None:
         if self.status not in (ProposalStatus.DISCUSSION, ProposalStatus.VOTING):
             raise NotAllowedNow(f"A {self.status} proposal takes no comments.")
@@ -121,6 +135,17 @@ class Proposal(Aggregate):
             allowed = ", ".join(CHOICES[Method(self.method)])
             raise ProposalRefused(f"Choose one of: {allowed}.", field="choice")
         self._vote_cast(member_id=member_id, choice=choice, at=now)
+
+    def record_vote(self, *, vote_id: UUID, member_id: UUID, choice: str, now: datetime) -> None:
+        """Take over a vote another system took (the legacy system during the
+        transition) while voting is open here, past its deadline or not: that system
+        accepted it. Still one vote per member, one of the method's choices."""
+        if self.status != ProposalStatus.VOTING:
+            raise NotAllowedNow(f"A {self.status} proposal takes no votes.")
+        if choice not in CHOICES[Method(self.method)]:
+            allowed = ", ".join(CHOICES[Method(self.method)])
+            raise ProposalRefused(f"Choose one of: {allowed}.", field="choice")
+        self._vote_recorded(vote_id=vote_id, member_id=member_id, choice=choice, at=now)
 
     def close(self, *, now: datetime) -> None:
         if self.status != ProposalStatus.VOTING:
@@ -158,6 +183,19 @@ class Proposal(Aggregate):
     def _vote_cast(self, member_id: UUID, choice: str, at: datetime) -> None:
         self.votes[str(member_id)] = choice
 
+    class VoteRecorded(Aggregate.Event):
+        """A vote copied from another system, under the id it has there; it counts as a
+        ``VoteCast`` everywhere votes are read (``VOTE_EVENTS``)."""
+
+        vote_id: UUID
+        member_id: UUID
+        choice: str
+        at: datetime
+
+    @event(VoteRecorded)
+    def _vote_recorded(self, vote_id: UUID, member_id: UUID, choice: str, at: datetime) -> None:
+        self.votes[str(member_id)] = choice
+
     @event("Decided")
     def _decided(
         self,
@@ -171,3 +209,8 @@ class Proposal(Aggregate):
     ) -> None:
         self.status = status
         self.outcome = outcome
+
+
+#: The events that record a member's vote: the tally, the read model and the decision
+#: register read both alike.
+VOTE_EVENTS = (Proposal.VoteCast, Proposal.VoteRecorded)

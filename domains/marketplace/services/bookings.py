@@ -136,6 +136,69 @@ def booking_hold(
     raise SlotTaken("This time is already booked (including the space's buffer); pick another.")
 
 
+def booking_import(
+    *, booking_id: UUID, space_id: UUID, member_id: UUID, starts_at: datetime,
+    ends_at: datetime, now: datetime,
+) -> Booking:  # fmt: skip
+    """Create or move the confirmed booking ``booking_id`` as another system of record has
+    it (the legacy copy during the transition): past or future, no hold, no opening-hours
+    or credential check — but never overlapping a live booking. The seat is the first
+    free one, chosen as ``booking_hold`` chooses it (the exclusion constraint on
+    PostgreSQL, the space lock on SQLite); a new booking is announced as
+    ``BookingConfirmed``.
+
+    Raises ``Space.DoesNotExist``, ``InvalidRequest`` (ends before it starts) or
+    ``SlotTaken`` (every seat is blocked for an overlapping range).
+    """
+    if ends_at <= starts_at:
+        raise InvalidRequest("A booking ends after it starts.", field="ends_at")
+    sqlite = connections[ALIAS].vendor == "sqlite"
+    with transaction.atomic(using=ALIAS):
+        if sqlite:  # The write lock, taken before any read: see the module docstring.
+            Space.objects.using(ALIAS).filter(pk=space_id).update(seats=F("seats"))
+        space = Space.objects.using(ALIAS).get(pk=space_id)
+        booking = Booking.objects.using(ALIAS).select_for_update().filter(pk=booking_id).first()
+        created = booking is None
+        if created:
+            booking = Booking(
+                id=booking_id, status=BookingStatus.CONFIRMED, created_at=now,
+                confirmed_at=now, hold_expires_at=now,
+            )  # fmt: skip
+        booking.space, booking.member_id = space, member_id
+        booking.starts_at, booking.ends_at = starts_at, ends_at
+        booking.blocked_until = ends_at + timedelta(minutes=space.buffer_minutes)
+        for seat in range(1, space.seats + 1):
+            if sqlite and _overlaps_other(booking, seat=seat):
+                continue
+            booking.seat = seat
+            try:
+                with transaction.atomic(using=ALIAS):
+                    booking.save(using=ALIAS)
+            except IntegrityError as exc:
+                if not _is_exclusion_violation(exc):
+                    raise
+                continue
+            if created:
+                outbox_publish(
+                    alias=ALIAS,
+                    producer=PRODUCER,
+                    aggregate_id=str(booking.pk),
+                    event=_booking_event(booking, BookingConfirmed),
+                )
+            return booking
+    raise SlotTaken("This time is already booked (including the space's buffer).")
+
+
+def _overlaps_other(booking: Booking, *, seat: int) -> bool:
+    return (
+        Booking.objects.using(ALIAS)
+        .filter(space_id=booking.space_id, seat=seat, status__in=BLOCKING)
+        .filter(starts_at__lt=booking.blocked_until, blocked_until__gt=booking.starts_at)
+        .exclude(pk=booking.pk)
+        .exists()
+    )
+
+
 def _booking_event(booking: Booking, event_class, **extra):
     return event_class(
         booking_id=booking.pk,

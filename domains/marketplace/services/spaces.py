@@ -59,3 +59,28 @@ def space_list_for_booking(*, space_id: UUID, owner_id: UUID, now: datetime) -> 
             ),
         )
     return space
+
+
+def space_import(*, space_id: UUID, now: datetime, **fields: Any) -> Space:
+    """Create or overwrite the space ``space_id`` as another system of record describes it
+    (the legacy copy during the transition), validated like any space. Its status is
+    taken as given: a listed space is still bookable only with a verified credential
+    (``booking_hold`` checks). Becoming listed is announced as ``SpaceListed``."""
+    with transaction.atomic(using=ALIAS):
+        space = Space.objects.using(ALIAS).select_for_update().filter(pk=space_id).first()
+        was_listed = space is not None and space.status == SpaceStatus.LISTED
+        space = space or Space(id=space_id)
+        for name, value in fields.items():
+            setattr(space, name, value)
+        space.full_clean()
+        space.save(using=ALIAS)
+        if space.status == SpaceStatus.LISTED and not was_listed:
+            outbox_publish(
+                alias=ALIAS,
+                producer=PRODUCER,
+                aggregate_id=str(space.pk),
+                event=SpaceListed(
+                    space_id=space.pk, owner_id=space.owner_id, name=space.name, listed_at=now
+                ),
+            )
+    return space

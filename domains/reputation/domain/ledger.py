@@ -118,8 +118,10 @@ class MemberLedger(Aggregate):
         score: int,
         comment: str,
         given_at: datetime,
+        rating_id: UUID | None = None,
     ) -> None:
-        """Record a rating of this member, or raise ``RatingRefused``."""
+        """Record a rating of this member, or raise ``RatingRefused``. ``rating_id`` is
+        given when the rating was copied from another system that named it."""
         if rater_id == self.member_id:
             raise RatingRefused("A member cannot rate themselves.", field="ratee_id")
         _check_score(score)
@@ -139,7 +141,7 @@ class MemberLedger(Aggregate):
                 field="context_id",
             )
         self._record_rating(
-            rating_id=uuid4(),
+            rating_id=rating_id or uuid4(),
             rater_id=rater_id,
             ratee_id=self.member_id,
             context_type=context_type,
@@ -194,3 +196,32 @@ class MemberLedger(Aggregate):
         entry = self.given[str(rating_id)]
         self.score_total += score - entry[2]
         entry[2] = score
+
+    class RatingCorrected(Aggregate.Event):
+        """The system of record a rating was copied from changed it (the legacy system
+        during the transition): its score, comment and time are now the ones given."""
+
+        rating_id: UUID
+        score: int
+        comment: str
+        given_at: datetime
+
+    def correct_rating(
+        self, *, rating_id: UUID, score: int, comment: str, given_at: datetime
+    ) -> None:
+        """Take over a copied rating's new state (no edit window: the copy follows its
+        source), or raise ``RatingRefused``."""
+        if str(rating_id) not in self.given:
+            raise RatingNotFound("No rating with this id in the ledger.", field="rating_id")
+        _check_score(score)
+        self._record_correction(
+            rating_id=rating_id, score=score, comment=comment, given_at=given_at
+        )
+
+    @event(RatingCorrected)
+    def _record_correction(
+        self, rating_id: UUID, score: int, comment: str, given_at: datetime
+    ) -> None:
+        entry = self.given[str(rating_id)]
+        self.score_total += score - entry[2]
+        entry[1], entry[2] = given_at.isoformat(), score

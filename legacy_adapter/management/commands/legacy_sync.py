@@ -43,14 +43,17 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{resource}: read {summary.read} (resumed after #{summary.resumed_from}), "
                 f"created {summary.created}, updated {summary.updated}, "
-                f"unchanged {summary.unchanged}"
+                f"unchanged {summary.unchanged}, skipped {summary.skipped}"
             )
+            self._problems(summary.problems)
         elif verb == "changes":
             summary = sync_changes(resource=resource, client=client, sink=sink)
             self.stdout.write(
                 f"{resource}: {summary.read} changed since the watermark, created "
-                f"{summary.created}, updated {summary.updated}; watermark {summary.watermark}"
+                f"{summary.created}, updated {summary.updated}, skipped {summary.skipped}; "
+                f"watermark {summary.watermark}"
             )
+            self._problems(summary.problems)
         else:
             differences = reconcile(resource=resource, client=client, sink=sink)
             for d in differences:
@@ -64,6 +67,10 @@ class Command(BaseCommand):
                 )
                 self.stdout.write(f"#{d.legacy_number} {d.id}: {what}")
             self.stdout.write(f"{resource}: {len(differences)} record(s) differ")
+
+    def _problems(self, problems: list[str]) -> None:
+        for problem in problems:
+            self.stdout.write(f"skipped {problem}")
 
     def _bar(self, done: int, total: int) -> None:
         filled = BAR * done // max(total, 1)
