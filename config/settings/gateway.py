@@ -45,7 +45,8 @@ _DOMAIN_SINKS = {
     "ratings": ("reputation", "domains.reputation.sync_sink.RatingSink"),
 }
 #: resource -> dotted path of its sink; by default the sinks of the domains this process
-#: installs (``SERVICE``), so a split deployment syncs each resource where it is stored.
+#: installs (``SERVICE``). Syncing needs the adapter too, so it runs where both are: the
+#: ``SERVICE=all`` Celery worker in Kubernetes, or ``make run``.
 LEGACY_SYNC_SINKS = read(
     "LEGACY_SYNC_SINKS",
     "dict",
