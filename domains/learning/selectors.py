@@ -180,7 +180,8 @@ def _targeting(query: StatementQuery) -> RawSQL:
     matching = _content_filtered(Statement.objects.all(), query).values("id")
     connection = connections[router.db_for_read(Statement)]
     sql, params = matching.query.get_compiler(connection=connection).as_sql()
-    return RawSQL(
+    # Only constants and the ORM's own compiled SQL are formatted in; values stay params.
+    return RawSQL(  # noqa: S611
         _TARGETING.format(
             table=connection.ops.quote_name(Statement._meta.db_table),
             target=_AS_ID[connection.vendor],
