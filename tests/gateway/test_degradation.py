@@ -104,9 +104,8 @@ def test_reputation_reads_fall_back_to_the_unweighted_figure(ledger_app):
     assert unweighted.json()["score"] == 4.0 and unweighted.json()["ratings_discounted"] == 0
     explained = reader.get(f"{url}/explanation")
     assert explained["X-Degraded"] == "reputation_weighting"
-    assert {(r["weight"], r["points"], len(r["discounts"])) for r in explained.json()["results"]} == {
-        (1.0, 2.0, 0)
-    }
+    rows = explained.json()["results"]
+    assert {(r["weight"], r["points"], len(r["discounts"])) for r in rows} == {(1.0, 2.0, 0)}
     switch(reputation_weighting=False)
     weighted = reader.get(url)
     assert weighted.json()["score"] == 2.0 and "X-Degraded" not in weighted
@@ -167,17 +166,22 @@ def marketplace_server(redis_url: str, workers: int):
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until(lambda: urllib.request.urlopen(f"{base}/health", timeout=2), 20, "the server")
+        wait_until(lambda: fetch(base, "/health"), 20, "the server")
         yield base
     finally:
         server.terminate()
         server.wait(10)
 
 
+def fetch(base: str, path: str) -> tuple[int, str | None, bytes]:
+    """Status, ``X-Degraded`` header and body of a GET on the child server."""
+    with urllib.request.urlopen(base + path, timeout=5) as answer:  # noqa: S310 - loopback
+        return answer.status, answer.headers.get("X-Degraded"), answer.read()
+
+
 def search(base: str) -> tuple[int, str | None, list[str]]:
-    with urllib.request.urlopen(base + SEARCH, timeout=5) as answer:
-        body = json.load(answer)
-        return answer.status, answer.headers.get("X-Degraded"), [s["name"] for s in body["results"]]
+    status, flag, body = fetch(base, SEARCH)
+    return status, flag, [space["name"] for space in json.loads(body)["results"]]
 
 
 def test_another_process_follows_the_flag_within_its_ttl(spaces, settings):
@@ -196,8 +200,7 @@ def test_another_process_follows_the_flag_within_its_ttl(spaces, settings):
 
 
 def metric(base: str, line_start: str) -> float:
-    with urllib.request.urlopen(f"{base}/metrics", timeout=5) as answer:
-        text = answer.read().decode()
+    text = fetch(base, "/metrics")[2].decode()
     found = [line for line in text.splitlines() if line.startswith(line_start)]
     return float(found[0].rsplit(" ", 1)[1]) if found else 0.0
 
