@@ -68,6 +68,8 @@ _local: dict[str, bool] = {}
 _source: Callable[[], Mapping[str, bool]] | None = None
 #: This process's copy: (pid, monotonic time it was read, flags).
 _copy: tuple[int, float, dict[str, bool]] | None = None
+#: When this process last failed to publish (monotonic; -inf: never).
+_publish_failed_at = float("-inf")
 
 
 @cache
@@ -76,26 +78,29 @@ def _client(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
 
 
-def publish(flags: Mapping[str, bool]) -> None:
+def publish(flags: Mapping[str, bool], *, refresh: bool = False) -> None:
     """Make ``flags`` (every flag's full current value) what every process reads.
 
-    Called by the gateway; a failure is counted and swallowed: the next table check
-    publishes again.
+    Called by the gateway after a change, and with ``refresh`` at each table check. A
+    failure is counted and swallowed; refreshes then rest for a TTL, so a dead store
+    costs a gateway one timeout per TTL, not one per request. A change always tries.
     """
-    global _copy
+    global _copy, _publish_failed_at
     values = {name: bool(value) for name, value in flags.items()}
     _copy = None  # this process sees its own publish at once
     if not settings.REDIS_URL:
         _local.clear()
         _local.update(values)
         return
-    if not values:
+    now = time.monotonic()
+    if not values or (refresh and now - _publish_failed_at < settings.DEGRADATION_TTL_SECONDS):
         return
     try:
         _client(settings.REDIS_URL).hset(
             FLAGS_KEY, mapping={name: int(on) for name, on in values.items()}
         )
     except redis.RedisError:
+        _publish_failed_at = now
         STORE_ERRORS.labels("publish").inc()
 
 

@@ -137,8 +137,10 @@ class TableCache:
             if stale or current_version() != self._table.version:
                 self._table = load_table()
             self._checked, self._pid = now, os.getpid()
-            degradation.publish(published_flags(self._table.degraded))
-            return self._table
+            table = self._table
+        # Outside the lock: a slow store delays this request only, not the others.
+        degradation.publish(published_flags(table.degraded), refresh=True)
+        return table
 
     def invalidate(self) -> None:
         with self._lock:

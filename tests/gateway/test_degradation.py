@@ -8,12 +8,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from contextlib import contextmanager
 from uuid import uuid4
 
 import pytest
+from django.db import connections, transaction
 from prometheus_client import REGISTRY
 
 from common import degradation
@@ -57,8 +59,12 @@ def spaces():
         )  # fmt: skip
 
 
+def sample(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
 def degraded_count(flag: str) -> float:
-    return REGISTRY.get_sample_value("degraded_responses_total", {"flag": flag}) or 0.0
+    return sample("degraded_responses_total", flag=flag)
 
 
 def switch(**flags: bool) -> None:
@@ -121,7 +127,9 @@ def test_passport_reaggregation_is_deferred_then_caught_up(web_api):
     assert PassportSnapshot.objects.get(member_id=holder).competencies[0]["level"] == 2
 
     switch(passport_reaggregation=True)
+    deferred = sample("passport_reaggregations_total", kind="deferred")
     record(ifi, PASSED, EXAM, score=0.9)  # would raise the level to 3
+    assert sample("passport_reaggregations_total", kind="deferred") == deferred + 1
     snapshot = PassportSnapshot.objects.get(member_id=holder)
     assert snapshot.pending_since is not None and snapshot.competencies[0]["level"] == 2
     served = reader.get(url)
@@ -133,11 +141,98 @@ def test_passport_reaggregation_is_deferred_then_caught_up(web_api):
     switch(passport_reaggregation=False)
     live = reader.get(url)
     assert live.json()["competencies"][0]["level"] == 3 and "X-Degraded" not in live
+    caught_up = sample("passport_reaggregations_total", kind="catch_up")
     assert reaggregate_pending.apply().get() == 1
+    assert sample("passport_reaggregations_total", kind="catch_up") == caught_up + 1
     snapshot = PassportSnapshot.objects.get(member_id=holder)
     assert snapshot.pending_since is None and snapshot.competencies[0]["level"] == 3
     switch(passport_reaggregation=True)  # the snapshot a degraded read serves is caught up
     assert reader.get(url).json()["competencies"][0]["level"] == 3
+
+
+def test_a_members_next_event_catches_up_and_the_task_does_the_rest(web_api):
+    (ana_ifi, ana), (bruno_ifi, bruno) = actor("ana@example.com"), actor("bruno@example.com")
+    switch(passport_reaggregation=True)
+    record(ana_ifi, COMPLETED, COURSE)
+    record(bruno_ifi, COMPLETED, COURSE)
+    pending = PassportSnapshot.objects.filter(pending_since__isnull=False)
+    assert set(pending.values_list("member_id", flat=True)) == {ana, bruno}
+    switch(passport_reaggregation=False)
+    record(ana_ifi, PASSED, EXAM, score=0.9)
+    assert set(pending.values_list("member_id", flat=True)) == {bruno}
+    assert PassportSnapshot.objects.get(member_id=ana).competencies[0]["level"] == 3
+    assert reaggregate_pending.apply().get() == 1
+    assert PassportSnapshot.objects.get(member_id=bruno).competencies[0]["level"] == 2
+
+
+@contextmanager
+def snapshot_locked(member_id):
+    """Another worker holds ``member_id``'s snapshot row (FOR UPDATE) until the block ends."""
+    locked, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic(using="passport"):
+                PassportSnapshot.objects.select_for_update().get(member_id=member_id)
+                locked.set()
+                release.wait(10)
+                PassportSnapshot.objects.filter(member_id=member_id).update(pending_since=None)
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=hold)
+    worker.start()
+    assert locked.wait(10)
+    try:
+        yield
+    finally:
+        release.set()
+        worker.join(10)
+
+
+def test_the_catch_up_skips_a_member_another_worker_holds(web_api):
+    (ana_ifi, ana), (bruno_ifi, bruno) = actor("ana@example.com"), actor("bruno@example.com")
+    switch(passport_reaggregation=True)
+    record(ana_ifi, COMPLETED, COURSE)
+    record(bruno_ifi, COMPLETED, COURSE)
+    switch(passport_reaggregation=False)
+    with snapshot_locked(ana):
+        assert reaggregate_pending.apply().get() == 1  # bruno only; never waits for ana
+        assert PassportSnapshot.objects.get(member_id=bruno).pending_since is None
+
+
+def test_a_deferral_waits_for_a_running_reaggregation_and_is_kept(web_api):
+    ifi, holder = actor("ana@example.com")
+    record(ifi, COMPLETED, COURSE)
+    switch(passport_reaggregation=True)
+    # The holder's snapshot is being re-aggregated (locked; it will clear pending_since)
+    # while an event arrives: the pending mark must survive that re-aggregation.
+    with snapshot_locked(holder):
+        arrival = threading.Thread(
+            target=lambda: (record(ifi, PASSED, EXAM, score=0.9), connections.close_all())
+        )
+        arrival.start()
+        arrival.join(0.5)
+        assert arrival.is_alive()  # the deferral waits for the row
+    arrival.join(10)
+    snapshot = PassportSnapshot.objects.get(member_id=holder)
+    assert snapshot.pending_since is not None and snapshot.competencies[0]["level"] == 2
+
+
+def test_an_unreachable_store_never_fails_a_request(client, settings, spaces):
+    settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    publish_errors = sample("degradation_store_errors_total", operation="publish")
+    flipped = client.post(
+        "/ops/gateway/flags", {"degraded": {"search_ranking": True}, "reason": "incident"},
+        content_type="application/json", **bearer("admin"),
+    )  # fmt: skip
+    assert flipped.status_code == 200  # stored and audited; only the publish failed
+    assert sample("degradation_store_errors_total", operation="publish") == publish_errors + 1
+    read_errors = sample("degradation_store_errors_total", operation="read")
+    answer = client.get(SEARCH)
+    assert answer.status_code == 200 and names(answer) == RANKED and "X-Degraded" not in answer
+    assert sample("degradation_store_errors_total", operation="read") == read_errors + 1
+    assert GatewayState.objects.get(pk=1).degraded["search_ranking"] is True
 
 
 def test_embedded_mode_reads_the_flags_in_process(client, settings, spaces):
