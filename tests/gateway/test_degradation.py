@@ -284,12 +284,13 @@ def test_another_process_follows_the_flag_within_its_ttl(spaces, settings):
         assert search(base) == (200, None, RANKED)
         switch(search_ranking=True)
         started = time.monotonic()
-        # Every worker, not just one: four answers in a row all degraded.
+        # Four answers in a row, whichever of the two workers (each its own copy) serves them.
         wait_until(
             lambda: all(search(base) == (200, "search_ranking", PLAIN) for _ in range(4)),
             5, "the degraded answer",
         )  # fmt: skip
-        assert time.monotonic() - started < 1 + 1.5  # the TTL, plus the requests themselves
+        # The TTL (1 s), plus the polling requests themselves on a busy machine.
+        assert time.monotonic() - started < 1 + 3
         switch(search_ranking=False)
         wait_until(lambda: all(search(base) == (200, None, RANKED) for _ in range(4)), 5, "normal")
 
