@@ -9,6 +9,10 @@ changed it since it was read (the audit then holds an entry for a change that di
 happen — the safe side of the two). Audit before, not inside, the transaction because
 the event store writes on its own connection, and on the embedded SQLite default a
 second writer would wait for the first one's lock.
+
+The degradation flags are also published to the store the domains read
+(``common.degradation``) once the change commits; the table's periodic re-check
+publishes them again (``gateway/table.py``), so a lost publish heals by itself.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from common import degradation
 from gateway.audit import GLOBAL_SUBJECT, audit_record
 from gateway.models import GatewayState, Route
 from gateway.modes import RouteMode
@@ -151,7 +156,14 @@ def gateway_flags_change(
         state.version = F("version") + 1
         state.save()
         state.refresh_from_db()
+        published = published_flags(state.degraded)
+        transaction.on_commit(lambda: degradation.publish(published), using="default")
     return state
+
+
+def published_flags(degraded: dict[str, bool]) -> dict[str, bool]:
+    """Every degradation flag's value (unset: off), as the domains read them."""
+    return {name: bool(degraded.get(name, False)) for name in DEGRADATION_FLAGS}
 
 
 def _bump_version() -> None:

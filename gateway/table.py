@@ -5,6 +5,11 @@ A process checks ``GatewayState.version`` (one indexed row) at most every
 anywhere reaches every process within that time, without a restart. The cache is keyed
 by process id: a worker forked from a parent that had loaded the table reloads on its
 first request instead of trusting a copy it did not check.
+
+Every check also publishes the degradation flags to the store the domains read
+(``common.degradation``): the row stays the source of truth, and a store that lost
+them (a Redis restart) has them back within one TTL. In the embedded run, the flags'
+in-process store reads the row through ``published_state`` when its copy is stale.
 """
 
 from __future__ import annotations
@@ -17,9 +22,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from common import degradation
 from gateway.decision import RouteFlags
 from gateway.models import GatewayState, Route
 from gateway.modes import RouteMode
+from gateway.services import published_flags
 
 _PARAM = re.compile(r"\{(\w+)\}")
 
@@ -103,6 +110,15 @@ def current_version() -> int:
     return GatewayState.objects.filter(pk=1).values_list("version", flat=True).first() or 0
 
 
+def published_state() -> dict[str, bool]:
+    """The degradation flags as the row holds them (the embedded store's source)."""
+    degraded = GatewayState.objects.filter(pk=1).values_list("degraded", flat=True).first()
+    return published_flags(degraded or {})
+
+
+degradation.register_source(published_state)
+
+
 class TableCache:
     def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl, self.clock = ttl, clock
@@ -121,7 +137,10 @@ class TableCache:
             if stale or current_version() != self._table.version:
                 self._table = load_table()
             self._checked, self._pid = now, os.getpid()
-            return self._table
+            table = self._table
+        # Outside the lock: a slow store delays this request only, not the others.
+        degradation.publish(published_flags(table.degraded), refresh=True)
+        return table
 
     def invalidate(self) -> None:
         with self._lock:

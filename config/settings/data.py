@@ -25,3 +25,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 #: Empty means no Redis: the embedded run keeps tasks and the bus in process.
 REDIS_URL = read("REDIS_URL", "str", "")
+
+# --- Degradation flags (common/degradation.py) ------------------------------------------
+#: Seconds a process trusts its copy of the degradation flags before reading them again.
+DEGRADATION_TTL_SECONDS = read("DEGRADATION_TTL_SECONDS", "float", 2.0)
+#: Seconds to wait for Redis when reading the flags; past it they read off (normal).
+DEGRADATION_REDIS_TIMEOUT = read("DEGRADATION_REDIS_TIMEOUT", "float", 0.25)

@@ -20,3 +20,12 @@ PASSPORT_MEMBER_ACCOUNT_HOMEPAGE = read(
     "str",
     read("LRS_AUTHORITY_HOMEPAGE", "str", "https://learning-community.example/xapi") + "/members",
 )
+#: Seconds between catch-ups of passport re-aggregations deferred while degraded.
+PASSPORT_CATCH_UP_SECONDS = read("PASSPORT_CATCH_UP_SECONDS", "float", 30.0)
+
+from config.settings.tasks import CELERY_BEAT_SCHEDULE  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["passport-reaggregate-pending"] = {
+    "task": "passport.reaggregate_pending",
+    "schedule": PASSPORT_CATCH_UP_SECONDS,
+}

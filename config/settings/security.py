@@ -103,7 +103,9 @@ if not REDIS_URL:
 # --- CORS and headers ----------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = read("CORS_ALLOWED_ORIGINS", "list", [])
 CORS_URLS_REGEX = r"^/(api|\.well-known)/.*$"
-CORS_EXPOSE_HEADERS = ["Retry-After", "Deprecation", "Sunset", "Link", "WWW-Authenticate"]
+CORS_EXPOSE_HEADERS = [
+    "Retry-After", "Deprecation", "Sunset", "Link", "WWW-Authenticate", "X-Degraded",
+]  # fmt: skip
 CSP_API = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 #: Admin and Swagger UI: own assets only (Swagger UI's init script is inline).
 CSP_PAGES = read(

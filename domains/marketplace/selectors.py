@@ -43,8 +43,12 @@ def space_list(
     min_rating: float | None = None,
     free_from: datetime | None = None,
     free_until: datetime | None = None,
+    ranked: bool = True,
 ) -> QuerySet[Space]:
     """Listed spaces matching the filters, best rated first; drafts and suspended never show.
+
+    ``ranked=False`` (``search_ranking`` degraded under load): the same spaces in a
+    plain, stable order — by name, then id — with no ranking by rating.
 
     ``free_from``/``free_until``: at least one seat has no live booking overlapping that
     window. Accessibility is matched on the JSON list's text (features are a closed
@@ -75,6 +79,8 @@ def space_list(
         queryset = queryset.annotate(
             _busy=Coalesce(Subquery(busy, output_field=IntegerField()), Value(0))
         ).filter(_busy__lt=F("seats"))
+    if not ranked:
+        return queryset.order_by("name", "id")
     return queryset.order_by(F("rating_average").desc(nulls_last=True), "name", "id")
 
 

@@ -3,15 +3,19 @@
 Each statement becomes an ``Evidence`` row in the inbox transaction, so a redelivery
 has no second effect and replaying the events rebuilds the same evidence; a voided
 statement is marked, and every level it alone supported falls back (levels are
-computed from the evidence that still stands, see ``selectors.passport_for``).
+computed from the evidence that still stands, see ``selectors.passport_for``). Then
+the holders' passports are re-aggregated, or that is deferred while degraded
+(``aggregation.evidence_changed``), in the same transaction.
 """
 
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from django.conf import settings
+from django.utils import timezone
 
 from contracts.envelope import Envelope
 from contracts.learning.v1 import StatementRecorded, StatementVoided
+from domains.passport.aggregation import evidence_changed
 from domains.passport.models import Evidence
 from eventing.handlers import handles
 
@@ -52,10 +56,12 @@ def statements_recorded(items: list[tuple[StatementRecorded, Envelope]]) -> None
         ),
         ignore_conflicts=True,
     )
+    evidence_changed(member_ids=[holder_id(e.actor_ifi) for e, _ in items], now=timezone.now())
 
 
 @handles(StatementVoided, group="passport")
 def statement_voided(event: StatementVoided, envelope: Envelope) -> None:
-    Evidence.objects.filter(statement_id=event.statement_id, voided_at__isnull=True).update(
-        voided_at=event.voided_at
-    )
+    standing = Evidence.objects.filter(statement_id=event.statement_id, voided_at__isnull=True)
+    members = list(standing.values_list("member_id", flat=True))
+    standing.update(voided_at=event.voided_at)
+    evidence_changed(member_ids=members, now=timezone.now())

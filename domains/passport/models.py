@@ -2,7 +2,9 @@
 
 ``Evidence`` is written by the handlers of learning's events in the inbox
 transaction (exactly once); ``CredentialRecord`` is projected from the credentials'
-event store and never written directly.
+event store and never written directly; ``PassportSnapshot`` is each member's last
+re-aggregation (``aggregation.py``), what a read serves while re-aggregation is
+switched off under load.
 """
 
 import uuid
@@ -111,6 +113,24 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.verb_id.rsplit('/', 1)[-1]} {self.object_id}"
+
+
+class PassportSnapshot(models.Model):
+    """A member's competencies (with evidence) as last re-aggregated from the evidence.
+
+    ``pending_since`` is set when evidence arrived while ``passport_reaggregation`` was
+    degraded and the re-aggregation was deferred; the catch-up clears it. Never the
+    source of truth: reads aggregate the evidence live unless degraded.
+    """
+
+    member_id = models.UUIDField(primary_key=True)
+    competencies = models.JSONField(default=list)
+    #: None: never aggregated yet (deferred from its first evidence on).
+    aggregated_at = models.DateTimeField(null=True, blank=True)
+    pending_since = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"passport snapshot of {self.member_id}"
 
 
 class StatusSlot(models.Model):

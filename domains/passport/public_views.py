@@ -9,9 +9,11 @@ import json
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from common.degradation import degraded, mark_degraded
 from domains.passport import issuer, services
+from domains.passport.aggregation import FLAG
 from domains.passport.models import CredentialRecord, ShareLink
-from domains.passport.selectors import passport_for
+from domains.passport.selectors import passport_read
 
 JSON_TYPES = ("application/json", "application/vc", "application/ld+json")
 
@@ -75,7 +77,11 @@ def share_view(request: HttpRequest, share_id) -> HttpResponse:
     share = ShareLink.objects.using("passport").filter(pk=share_id, revoked_at=None).first()
     if share is None:
         raise Http404("No such share link.")
-    passport = passport_for(member_id=share.member_id, sections=tuple(share.sections))
+    passport, from_snapshot = passport_read(
+        member_id=share.member_id, sections=tuple(share.sections), reaggregate=not degraded(FLAG)
+    )
     if _wants_json(request):
-        return _json({"sections": share.sections, "passport": passport})
-    return render(request, "passport/share.html", {"share": share, "passport": passport})
+        response = _json({"sections": share.sections, "passport": passport})
+    else:
+        response = render(request, "passport/share.html", {"share": share, "passport": passport})
+    return mark_degraded(response, FLAG) if from_snapshot else response

@@ -1,4 +1,9 @@
-"""Reads of passport data: frameworks, and a member's passport computed from evidence."""
+"""Reads of passport data: frameworks, and a member's passport computed from evidence.
+
+A passport is aggregated from the evidence when read; while ops have switched
+``passport_reaggregation`` off under load, ``passport_read`` serves the member's last
+snapshot instead (``aggregation.py``) and says so.
+"""
 
 from typing import Any
 from uuid import UUID
@@ -14,6 +19,7 @@ from domains.passport.models import (
     Endorsement,
     Evidence,
     MappingRule,
+    PassportSnapshot,
 )
 
 SECTIONS = ("competencies", "evidence", "endorsements", "credentials")
@@ -38,8 +44,9 @@ def _rules() -> list[Rule]:
     ]
 
 
-def passport_for(*, member_id: UUID, sections: tuple[str, ...] = SECTIONS) -> dict[str, Any]:
-    """The member's passport: competencies with their level and evidence, credentials."""
+def competencies_aggregate(*, member_id: UUID) -> list[dict[str, Any]]:
+    """The aggregation: the member's standing evidence against every mapping rule, giving
+    each competency held with its level and the statements that show it (by code)."""
     rows = list(Evidence.objects.using("passport").filter(member_id=member_id, voided_at=None))
     statements = [
         Statement(
@@ -55,21 +62,18 @@ def passport_for(*, member_id: UUID, sections: tuple[str, ...] = SECTIONS) -> di
         .select_related("framework")
     }
     by_id = {str(e.statement_id): e for e in rows}
-    passport: dict[str, Any] = {"member_id": str(member_id)}
-    if "competencies" in sections:
-        listed = []
-        for competency_id, h in sorted(held.items(), key=lambda kv: competencies[kv[0]].code):
-            c = competencies[competency_id]
-            entry = {
+    listed = []
+    for competency_id, h in sorted(held.items(), key=lambda kv: competencies[kv[0]].code):
+        c = competencies[competency_id]
+        listed.append(
+            {
                 "competency_id": competency_id,
                 "framework": f"{c.framework.name} {c.framework.version}",
                 "code": c.code,
                 "name": c.name,
                 "level": h.level,
                 "level_name": Level(h.level).name.title(),
-            }
-            if "evidence" in sections:
-                entry["evidence"] = [
+                "evidence": [
                     {
                         "statement_id": sid,
                         "verb_id": by_id[sid].verb_id,
@@ -77,9 +81,29 @@ def passport_for(*, member_id: UUID, sections: tuple[str, ...] = SECTIONS) -> di
                         "timestamp": by_id[sid].timestamp.isoformat(),
                     }
                     for sid in h.evidence
-                ]
-            listed.append(entry)
-        passport["competencies"] = listed
+                ],
+            }
+        )
+    return listed
+
+
+def passport_for(
+    *,
+    member_id: UUID,
+    sections: tuple[str, ...] = SECTIONS,
+    competencies: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The member's passport: competencies with their level and evidence, credentials.
+
+    ``competencies``: already aggregated (a snapshot); None aggregates the evidence now.
+    """
+    passport: dict[str, Any] = {"member_id": str(member_id)}
+    if "competencies" in sections:
+        if competencies is None:
+            competencies = competencies_aggregate(member_id=member_id)
+        if "evidence" not in sections:
+            competencies = [{k: v for k, v in c.items() if k != "evidence"} for c in competencies]
+        passport["competencies"] = competencies
     if "endorsements" in sections:
         passport["endorsements"] = [
             {"competency": e.competency.code, "endorser_id": str(e.endorser_id),
@@ -97,3 +121,24 @@ def passport_for(*, member_id: UUID, sections: tuple[str, ...] = SECTIONS) -> di
             )
         ]  # fmt: skip
     return passport
+
+
+def passport_read(
+    *, member_id: UUID, sections: tuple[str, ...] = SECTIONS, reaggregate: bool = True
+) -> tuple[dict[str, Any], bool]:
+    """The passport for a reader, and whether it is the degraded one.
+
+    ``reaggregate=False`` (degraded): the competencies come from the member's last
+    snapshot, however far behind it is, without aggregating; a member never aggregated
+    yet is aggregated now (there is nothing else true to show).
+    """
+    if not reaggregate and "competencies" in sections:
+        snapshot = (
+            PassportSnapshot.objects.using("passport")
+            .filter(member_id=member_id, aggregated_at__isnull=False)
+            .values_list("competencies", flat=True)
+            .first()
+        )
+        if snapshot is not None:
+            return passport_for(member_id=member_id, sections=sections, competencies=snapshot), True
+    return passport_for(member_id=member_id, sections=sections), False

@@ -13,7 +13,13 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from domains.reputation.domain.ledger import MemberLedger
 from domains.reputation.domain.ratings import window_start
-from domains.reputation.domain.scoring import Discount, RatingFact, Reputation, reputation_at
+from domains.reputation.domain.scoring import (
+    Discount,
+    RatingFact,
+    Reputation,
+    reputation_at,
+    unweighted_at,
+)
 from domains.reputation.models import (
     CompletedBooking,
     FraudDecision,
@@ -61,6 +67,21 @@ def reputation_compute(*, member_id: uuid.UUID, now: datetime) -> Reputation:
     for rating_id, rule, factor, reason in decisions:
         discounts.setdefault(rating_id, []).append(Discount(rule, factor, reason))
     return reputation_at(ratings=facts, now=now, standing=standing, discounts=discounts)
+
+
+def reputation_unweighted(*, member_id: uuid.UUID, now: datetime) -> Reputation:
+    """The fallback while ``reputation_weighting`` is degraded: the window's ratings
+    alone (one indexed range read), without the raters' standing or the fraud
+    decisions that ``reputation_compute`` joins in."""
+    rows = rating_list_counting(ratee_id=member_id, now=now).values_list(
+        "id", "rater_id", "score", "given_at", "context_type", "context_id", "ledger_version"
+    )
+    ledger_id = MemberLedger.create_id(member_id)
+    facts = [
+        RatingFact(rid, rater, score, given, ctype, cid, ledger_id, version or 0)
+        for rid, rater, score, given, ctype, cid, version in rows
+    ]
+    return unweighted_at(ratings=facts, now=now)
 
 
 def reputation_history(*, member_id: uuid.UUID) -> QuerySet[ReputationRecord]:

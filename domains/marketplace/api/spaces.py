@@ -1,6 +1,8 @@
 """Space catalogue: search (``GET spaces``), one space, and its availability.
 
-Public: browsing needs no account.
+Public: browsing needs no account. While ops have switched ``search_ranking`` off
+under load (``common.degradation``), search skips ranking: the same spaces by name,
+marked ``X-Degraded: search_ranking``.
 """
 
 from datetime import timedelta
@@ -10,6 +12,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
 from common.auth.permissions import Public
+from common.degradation import degraded, mark_degraded
 from domains.marketplace.api.errors import refusals_as_problems
 from domains.marketplace.domain.spaces import ACCESSIBILITY_FEATURES
 from domains.marketplace.models import Space
@@ -18,6 +21,7 @@ from domains.marketplace.selectors import space_availability, space_get_listed, 
 MAX_WINDOW = timedelta(days=14)
 #: Availability is computed within this distance of now (and far dates cannot overflow).
 HORIZON = timedelta(days=730)
+RANKING_FLAG = "search_ranking"
 
 
 class SpaceOutput(serializers.ModelSerializer):
@@ -33,6 +37,8 @@ class SpaceOutput(serializers.ModelSerializer):
 class SpaceListApi(generics.ListAPIView):
     permission_classes = [Public]
     serializer_class = SpaceOutput
+    #: Decided once per request in ``get`` (False while search ranking is degraded).
+    ranked = True
 
     class FilterSerializer(serializers.Serializer):
         min_capacity = serializers.IntegerField(required=False, min_value=1, max_value=100_000)
@@ -59,7 +65,9 @@ class SpaceListApi(generics.ListAPIView):
 
     @extend_schema(operation_id="marketplace_space_list", parameters=[FilterSerializer])
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        self.ranked = not degraded(RANKING_FLAG)
+        response = super().get(request, *args, **kwargs)
+        return response if self.ranked else mark_degraded(response, RANKING_FLAG)
 
     def get_queryset(self):
         params = self.request.query_params
@@ -68,7 +76,7 @@ class SpaceListApi(generics.ListAPIView):
             data["accessibility"] = params.getlist("accessibility")
         filters = self.FilterSerializer(data=data)
         filters.is_valid(raise_exception=True)
-        return space_list(now=timezone.now(), **filters.validated_data)
+        return space_list(now=timezone.now(), ranked=self.ranked, **filters.validated_data)
 
 
 class SpaceDetailApi(generics.RetrieveAPIView):

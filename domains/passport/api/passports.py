@@ -1,4 +1,8 @@
-"""A member's passport (the owner, or ``credential.issue``), and share links the owner makes."""
+"""A member's passport (the owner, or ``credential.issue``), and share links the owner makes.
+
+While ``passport_reaggregation`` is degraded, the passport's competencies are the
+member's last snapshot (``aggregation.py``), marked ``X-Degraded``.
+"""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -8,9 +12,11 @@ from rest_framework.views import APIView
 
 from common.api.problems import Conflict
 from common.auth.permissions import Requires
+from common.degradation import degraded, mark_degraded
+from domains.passport.aggregation import FLAG
 from domains.passport.issuer import origin
 from domains.passport.models import Competency
-from domains.passport.selectors import SECTIONS, passport_for
+from domains.passport.selectors import SECTIONS, passport_read
 from domains.passport.services import AlreadyEndorsed, endorsement_create, share_create
 
 
@@ -22,7 +28,9 @@ class PassportDetailApi(APIView):
         responses={200: OpenApiResponse(description="The passport.")},
     )
     def get(self, request, member_id):
-        return Response(passport_for(member_id=member_id))
+        passport, from_snapshot = passport_read(member_id=member_id, reaggregate=not degraded(FLAG))
+        response = Response(passport)
+        return mark_degraded(response, FLAG) if from_snapshot else response
 
 
 class ShareCreateApi(APIView):

@@ -3,6 +3,11 @@
 The explanation traces every point to the rating event behind it: the ledger (the
 rated member's aggregate id) and the event's version in it, with the weight, the
 rater's standing and every discount applied, each with its rule and reason.
+
+While ops have switched ``reputation_weighting`` off under load (``common.degradation``),
+the score and the explanation are the unweighted fallback
+(``selectors.reputation_unweighted``: every rating at weight 1, no standing, no
+discounts), same fields and scale, marked ``X-Degraded: reputation_weighting``.
 """
 
 from django.utils import timezone
@@ -12,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth.permissions import Requires
+from common.degradation import degraded, mark_degraded
 from domains.reputation.domain.ratings import RATING_LIFETIME
 from domains.reputation.domain.scoring import FLOOR
 from domains.reputation.models import ReputationRecord
@@ -19,7 +25,15 @@ from domains.reputation.selectors import (
     completed_booking_ids,
     reputation_compute,
     reputation_history,
+    reputation_unweighted,
 )
+
+FLAG = "reputation_weighting"
+
+
+def _reputation(*, member_id, now, weighted: bool):
+    compute = reputation_compute if weighted else reputation_unweighted
+    return compute(member_id=member_id, now=now)
 
 
 class MemberReputationApi(APIView):
@@ -40,7 +54,8 @@ class MemberReputationApi(APIView):
     )
     def get(self, request, member_id):
         now = timezone.now()
-        reputation = reputation_compute(member_id=member_id, now=now)
+        weighted = not degraded(FLAG)
+        reputation = _reputation(member_id=member_id, now=now, weighted=weighted)
         body = {
             "member_id": member_id,
             "score": reputation.score,
@@ -51,7 +66,8 @@ class MemberReputationApi(APIView):
             "window_days": RATING_LIFETIME.days,
             "computed_at": now,
         }
-        return Response(self.ReputationOutputSerializer(body).data)
+        response = Response(self.ReputationOutputSerializer(body).data)
+        return response if weighted else mark_degraded(response, FLAG)
 
 
 class DiscountOutput(serializers.Serializer):
@@ -88,14 +104,18 @@ class MemberExplanationListApi(generics.ListAPIView):
 
     permission_classes = [Requires("rating.read")]
     serializer_class = ContributionOutput
+    #: Decided once per request in ``get`` (False while weighting is degraded).
+    weighted = True
 
     @extend_schema(operation_id="reputation_member_explanation_list")
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        self.weighted = not degraded(FLAG)
+        response = super().get(request, *args, **kwargs)
+        return response if self.weighted else mark_degraded(response, FLAG)
 
     def get_queryset(self):
-        reputation = reputation_compute(member_id=self.kwargs["member_id"], now=timezone.now())
-        return reputation.contributions
+        member_id, now = self.kwargs["member_id"], timezone.now()
+        return _reputation(member_id=member_id, now=now, weighted=self.weighted).contributions
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset) or []

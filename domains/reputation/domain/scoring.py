@@ -102,3 +102,18 @@ def reputation_at(
     return Reputation(
         score=round(max(FLOOR, raw), 4), raw_total=round(raw, 4), contributions=contributions
     )
+
+
+def unweighted_at(*, ratings: Iterable[RatingFact], now: datetime) -> Reputation:
+    """The cheap figure served while weighting is switched off under load.
+
+    Every rating in the window counts ``score - NEUTRAL`` points at weight 1: no rater
+    standing, no fraud discount, no daily cap — the same scale as ``reputation_at``,
+    so clients read it the same way, but nothing anti-fraud has said is applied.
+    """
+    counted = sorted((r for r in ratings if counts_at(r.given_at, now)), key=lambda r: r.given_at)
+    contributions = [Contribution(r, 1.0, (), 1.0, float(r.score - NEUTRAL)) for r in counted]
+    raw = sum(c.points for c in contributions)
+    return Reputation(
+        score=round(max(FLOOR, raw), 4), raw_total=round(raw, 4), contributions=contributions
+    )
