@@ -1,5 +1,7 @@
 """Process identity, security basics, installed apps and middleware."""
 
+import ipaddress
+
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import BASE_DIR, choice, read
@@ -26,7 +28,25 @@ if SECRET_KEY in _KNOWN_PLACEHOLDERS or len(SECRET_KEY) < 32:
         )
     SECRET_KEY = SECRET_KEY or _DEV_SECRET_KEY
 
-ALLOWED_HOSTS = read("ALLOWED_HOSTS", "list", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+#: Host headers this process answers: the public host(s) every process shares, plus
+#: ``INTERNAL_HOSTS``, the names other platform processes reach this one by (a domain's
+#: Service name, which the gateway sends). Kept apart so a per-process list adds to the
+#: shared one instead of replacing it: behind the Ingress a domain answers both.
+ALLOWED_HOSTS = [
+    *read("ALLOWED_HOSTS", "list", ["localhost", "127.0.0.1", "[::1]", "testserver"]),
+    *read("INTERNAL_HOSTS", "list", []),
+]
+#: Networks whose IP addresses are accepted as a Host header (django-allow-cidr): the
+#: kubelet's probes and Prometheus address a pod by its IP, which no host list can name.
+#: Empty (the default) leaves the middleware out.
+ALLOWED_CIDR_NETS = read("ALLOWED_CIDR_NETS", "list", [])
+for _net in ALLOWED_CIDR_NETS:
+    try:
+        ipaddress.ip_network(_net)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"The ALLOWED_CIDR_NETS environment variable is invalid ({_net!r}): {exc}"
+        ) from None
 CSRF_TRUSTED_ORIGINS = read("CSRF_TRUSTED_ORIGINS", "list", [])
 
 INSTALLED_APPS = [
@@ -49,6 +69,10 @@ if SERVES_ADMIN:
 INSTALLED_APPS += [app for part in PARTS for app in part.apps]
 
 MIDDLEWARE = [
+    # First: it validates the Host itself (ALLOWED_HOSTS, then ALLOWED_CIDR_NETS) after
+    # setting ALLOWED_HOSTS to "*" at start-up, so nothing may call request.get_host()
+    # before it. (CorsMiddleware, put ahead of this list in security.py, never reads it.)
+    "allow_cidr.middleware.AllowCIDRMiddleware",
     "common.observability.middleware.RequestContextMiddleware",
     "common.observability.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",

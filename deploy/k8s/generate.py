@@ -9,6 +9,10 @@ invites drift, so this table is the source and the YAML under base/ is its outpu
 committed so that kubectl kustomize and Argo CD read plain files. The test suite fails
 when the committed files differ from a fresh render (tests/infra/test_kubernetes.py).
 
+The public Ingress (base/common/ingress.yaml) is rendered here too, from the same table
+of processes and the public paths each domain serves (``PUBLIC_PATHS``), so the path
+list lives once; overlays patch only its host, TLS host and certificate issuer.
+
     .venv/bin/python deploy/k8s/generate.py        # rewrite deploy/k8s/base/
 """
 
@@ -49,6 +53,24 @@ WORKER_GRACE_SECONDS = 30
 DOMAINS = ("identity", "learning", "reputation", "passport", "governance", "marketplace")
 ALL_ALIASES = ("default", *DOMAINS)
 
+# The URL prefixes a domain serves to the public (config/urls.py, each domain's urls.py
+# and root_urls.py): the Ingress sends them to that domain's Service, everything else
+# (the legacy contract paths, /ops/gateway/, the API docs) to the gateway. Ingress
+# matching is longest-prefix by path element, so "/p" takes /p/<id> but not /passport.
+PUBLIC_PATHS: dict[str, tuple[str, ...]] = {
+    # The admin and the JWKS live with the users (config/services.py serves_admin); the
+    # ACME solver's exact /.well-known/acme-challenge/<token> paths still win over this.
+    "identity": ("/api/v1/identity", "/.well-known", "/admin"),
+    "learning": ("/api/v1/learning", "/xapi"),  # the xAPI LRS has its own contract
+    "reputation": ("/api/v1/reputation",),
+    "passport": ("/api/v1/passport", "/p"),  # public credential and share links
+    "governance": ("/api/v1/governance",),
+    "marketplace": ("/api/v1/marketplace",),
+}
+# Base values of the Ingress (production's); each overlay patches them for its host.
+PUBLIC_HOST = "platform.example.org"
+CLUSTER_ISSUER = "letsencrypt-production"
+
 
 @dataclass(frozen=True)
 class Process:
@@ -78,7 +100,8 @@ def _worker(name: str, command: tuple[str, ...], service: str, aliases, team: st
 
 MANAGE = ("python", "manage.py")
 PROCESSES: tuple[Process, ...] = (
-    # The gateway is the only web part reached from outside (the ingress controller).
+    # Every web part is reached from outside through the Ingress (PUBLIC_PATHS); the
+    # domains also from the gateway, which routes legacy contract paths to them.
     _web("gateway", "platform", ingress_from=()),
     _web("identity", "identity"),
     _web("learning", "learning"),
@@ -319,9 +342,10 @@ def config_map(proc: Process) -> dict:
     if proc.kind == "web":
         data["SHUTDOWN_DRAIN_SECONDS"] = str(SHUTDOWN_DRAIN_SECONDS)
     if proc.kind == "web" and proc.name in DOMAINS:
-        # Reached only by the gateway, at its Service name (the Host it sends); this
-        # replaces the public host of platform-common, which only the gateway serves.
-        data["ALLOWED_HOSTS"] = proc.name
+        # The gateway reaches a domain at its Service name (the Host it sends). Added to
+        # the public host of platform-common (config/settings/core.py), never replacing
+        # it: the Ingress sends the domain's public paths with the public Host.
+        data["INTERNAL_HOSTS"] = proc.name
     if proc.name == "gateway":
         # Split mode: each route's domain is reached at that domain's own Service.
         data["GATEWAY_NEW_BASE_URLS"] = ", ".join(
@@ -375,7 +399,8 @@ def network_policy(proc: Process) -> dict:
         # Prometheus scrapes /metrics from the monitoring namespace.
         {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}
     ]
-    if proc.name == "gateway":
+    if proc.kind == "web":
+        # The ingress controller: "/" to the gateway, PUBLIC_PATHS to the domains.
         sources.append(
             {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}}
         )
@@ -389,6 +414,40 @@ def network_policy(proc: Process) -> dict:
             "podSelector": {"matchLabels": selector(proc)},
             "policyTypes": ["Ingress"],
             "ingress": [{"from": sources, "ports": [{"port": port(proc), "protocol": "TCP"}]}],
+        },
+    }
+
+
+def ingress_path(path: str, proc: Process) -> dict:
+    return {
+        "path": path,
+        "pathType": "Prefix",
+        "backend": {"service": {"name": proc.name, "port": {"name": "http"}}},
+    }
+
+
+def ingress() -> dict:
+    """The public entry point: each domain's PUBLIC_PATHS to its Service, the rest to the
+    gateway. cert-manager issues the certificate named in tls (a ClusterIssuer of
+    deploy/k8s/cluster)."""
+    web = {proc.name: proc for proc in PROCESSES if proc.kind == "web"}
+    paths = [ingress_path(path, web[name]) for name in DOMAINS for path in PUBLIC_PATHS[name]]
+    paths.append(ingress_path("/", web["gateway"]))
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": {
+            "name": "platform",
+            "labels": {"app.kubernetes.io/part-of": "platform"},
+            "annotations": {
+                "cert-manager.io/cluster-issuer": CLUSTER_ISSUER,
+                "nginx.ingress.kubernetes.io/force-ssl-redirect": "true",
+            },
+        },
+        "spec": {
+            "ingressClassName": "nginx",
+            "tls": [{"hosts": [PUBLIC_HOST], "secretName": "platform-tls"}],
+            "rules": [{"host": PUBLIC_HOST, "http": {"paths": paths}}],
         },
     }
 
@@ -449,6 +508,7 @@ def render() -> dict[Path, str]:
     files[BASE / "kustomization.yaml"] = dump(
         [kustomization(["common", *(proc.name for proc in PROCESSES)])]
     )
+    files[BASE / "common" / "ingress.yaml"] = dump([ingress()])
     files[PROMETHEUS_RULE] = dump([prometheus_rule()])
     return files
 

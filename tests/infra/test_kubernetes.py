@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import ipaddress
 import re
 import sys
 from pathlib import Path
@@ -47,6 +48,23 @@ WORKER_COMMANDS = {
 # Must never run twice; documented in deploy/k8s/generate.py.
 SINGLETONS = {"relay", "projections", "celery-beat"}
 PROCESSES = (*WEB, *WORKER_COMMANDS)
+# The public paths each domain serves (config/urls.py, the domains' urls.py and
+# root_urls.py): the Ingress sends them to that domain's Service, the rest to the gateway.
+PUBLIC_ROUTES = {
+    "/api/v1/identity": "identity",
+    "/.well-known": "identity",  # the JWKS
+    "/admin": "identity",  # served with the users (config/services.py serves_admin)
+    "/api/v1/learning": "learning",
+    "/xapi": "learning",
+    "/api/v1/reputation": "reputation",
+    "/api/v1/passport": "passport",
+    "/p": "passport",  # public credential and share pages
+    "/api/v1/governance": "governance",
+    "/api/v1/marketplace": "marketplace",
+    "/": "gateway",
+}
+# OVHcloud Managed Kubernetes's default pod CIDR (Terraform sets none).
+POD_NETWORK = "10.2.0.0/16"
 WARN_UNKNOWN = re.compile(r"Couldn't find schema for kind (\S+) with api version (\S+)")
 
 
@@ -227,8 +245,10 @@ def test_the_gateway_reaches_each_domain_at_its_own_service(built):
         assert url == f"http://{domain}:{service['spec']['ports'][0]['port']}"
         data = kinds["ConfigMap"][f"{domain}-config"]["data"]
         assert data["SERVICE"] == domain
-        # The domain accepts the Host the gateway sends (its Service name).
-        assert data["ALLOWED_HOSTS"] == domain
+        # The domain accepts the Host the gateway sends (its Service name) in addition
+        # to the public host of platform-common, which the Ingress sends: not instead.
+        assert data["INTERNAL_HOSTS"] == domain
+        assert "ALLOWED_HOSTS" not in data
 
 
 @pytest.mark.parametrize("name", PROCESSES)
@@ -295,11 +315,14 @@ def test_overlay_values(built, env, replicas, host, issuer):
         (h["spec"]["minReplicas"], h["spec"]["maxReplicas"])
         for h in kinds["HorizontalPodAutoscaler"].values()
     } == {replicas}
-    ingress = kinds["Ingress"]["gateway"]
+    [ingress] = kinds["Ingress"].values()
     assert ingress["metadata"]["annotations"]["cert-manager.io/cluster-issuer"] == issuer
     assert ingress["spec"]["tls"] == [{"hosts": [host], "secretName": "platform-tls"}]
     assert [r["host"] for r in ingress["spec"]["rules"]] == [host]
-    assert kinds["ConfigMap"]["platform-common"]["data"]["ALLOWED_HOSTS"] == host
+    common = kinds["ConfigMap"]["platform-common"]["data"]
+    assert common["ALLOWED_HOSTS"] == host
+    # Probes and scrapes address pods by IP (django-allow-cidr).
+    assert common["ALLOWED_CIDR_NETS"] == POD_NETWORK
     assert kinds["SecretStore"]["platform-secrets"]["spec"]["provider"]["vault"]["path"] == (
         f"platform-{env}"
     )
@@ -307,6 +330,40 @@ def test_overlay_values(built, env, replicas, host, issuer):
         doc["metadata"].get("namespace") in (None, f"platform-{env}")
         for doc in documents(built[env])
     )
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_the_ingress_sends_each_domains_paths_to_its_service(built, env):
+    kinds = by_kind(built[env])
+    [ingress] = kinds["Ingress"].values()
+    [rule] = ingress["spec"]["rules"]
+    paths = rule["http"]["paths"]
+    routes = {p["path"]: p["backend"]["service"]["name"] for p in paths}
+    assert len(routes) == len(paths), "a path routed twice"
+    # Exactly these: each domain's prefixes to its own Service and no other, "/" (the
+    # legacy contract paths, /ops/gateway/, the API docs) to the gateway.
+    assert routes == PUBLIC_ROUTES
+    for domain in WEB[1:]:
+        assert f"/api/v1/{domain}" in routes
+    for path in paths:
+        # Longest prefix by path element wins, so "/p" never takes /passport/...
+        assert path["pathType"] == "Prefix"
+        service = kinds["Service"][path["backend"]["service"]["name"]]
+        assert path["backend"]["service"]["port"] == {"name": "http"}
+        assert [p["name"] for p in service["spec"]["ports"]] == ["http"]
+
+
+def test_the_pod_network_is_no_node_subnet():
+    """ALLOWED_CIDR_NETS admits pod IPs only: the environments' node and database
+    subnets (Terraform) lie outside it."""
+    pods = ipaddress.ip_network(POD_NETWORK)
+    subnets = [
+        ipaddress.ip_network(m)
+        for path in (REPO_ROOT / "terraform" / "environments").glob("*/terraform.tfvars")
+        for m in re.findall(r'^subnet_cidr\s*=\s*"([^"]+)"', path.read_text(), re.MULTILINE)
+    ]
+    assert len(subnets) == len(ENVIRONMENTS)
+    assert not any(pods.overlaps(subnet) for subnet in subnets)
 
 
 def test_production_pods_are_sized_up(built):
@@ -321,7 +378,8 @@ def test_network_starts_from_default_deny(built):
     policies = by_kind(built["production"])["NetworkPolicy"]
     deny = policies["default-deny-all"]["spec"]
     assert deny == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
-    # Only the gateway accepts traffic from the ingress controller.
+    # Every web process accepts traffic from the ingress controller (it routes to each),
+    # no worker does.
     from_ingress = [
         name
         for name, policy in policies.items()
@@ -332,7 +390,7 @@ def test_network_starts_from_default_deny(built):
         .get("kubernetes.io/metadata.name")
         == "ingress-nginx"
     ]
-    assert from_ingress == ["gateway"]
+    assert sorted(from_ingress) == sorted(WEB)
 
 
 def test_migrations_run_before_the_rollout(built):
