@@ -25,7 +25,7 @@ from gateway.decision import Decision, GlobalFlags, RequestFacts, Target, decide
 from gateway.limits import Saturated, concurrency_slot
 from gateway.modes import RouteMode
 from gateway.shadow_run import schedule_shadow
-from gateway.sides import call_new, legacy_shape, problem_response, serve_legacy
+from gateway.sides import NewAnswer, call_new, legacy_shape, problem_response, serve_legacy
 from gateway.table import CompiledRoute, TableCache
 from legacy_adapter.resilience.breaker import BreakerOpen
 
@@ -121,10 +121,11 @@ class GatewayMiddleware:
             return None
         started = time.monotonic()
         try:
-            status, body = call_new(request, route, params)
+            answer = call_new(request, route, params)
         except Exception:
             logger.exception("new handler of %s failed", route.key)
-            status, body = 500, None
+            answer = NewAnswer(500, None)
+        status = answer.status
         breaker.record(ok=status < 500, seconds=time.monotonic() - started)
         if status >= 500 and request.method in READS:
             # A failed read is safe to answer from legacy; a failed write is not
@@ -133,4 +134,7 @@ class GatewayMiddleware:
             return None
         if status >= 500:
             return problem_response(502, "The new handler failed; nothing was retried.", request)
-        return JsonResponse(legacy_shape(route, status, body), status=status, safe=False)
+        response = JsonResponse(legacy_shape(route, status, answer.body), status=status, safe=False)
+        for name, value in answer.headers:
+            response[name] = value
+        return response

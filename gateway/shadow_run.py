@@ -37,7 +37,7 @@ def shadow_compare(
 ) -> None:
     try:
         try:
-            new_status, new_body = call_new(request, route, params)
+            new_status, new_body, _ = call_new(request, route, params)
             new_legacy_shaped = legacy_shape(route, new_status, new_body)
         except Exception as exc:  # noqa: BLE001 - a failing new side is what shadowing finds
             new_status, new_legacy_shaped = 500, {"exception": type(exc).__name__}

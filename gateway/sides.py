@@ -18,12 +18,13 @@ import json
 import logging
 import os
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
 
+from common import degradation
 from common.api.problems import PROBLEM_CONTENT_TYPE, problem
 from gateway.table import CompiledRoute
 from legacy_adapter.acl.responses import to_legacy
@@ -35,6 +36,21 @@ from legacy_adapter.wiring import legacy_client
 logger = logging.getLogger(__name__)
 
 _FORWARDED = ("CONTENT_TYPE", "HTTP_ACCEPT", "HTTP_AUTHORIZATION", "HTTP_X_REQUEST_ID")
+#: Headers of the new side's answer that the client still needs after translation.
+_CARRIED = (degradation.HEADER,)
+
+
+class NewAnswer(NamedTuple):
+    """The domain endpoint's answer: status, parsed body, and the ``_CARRIED`` headers."""
+
+    status: int
+    body: Any
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+def _carried(headers) -> tuple[tuple[str, str], ...]:
+    found = {name.lower(): value for name, value in headers.items()}
+    return tuple((name, found[name.lower()]) for name in _CARRIED if name.lower() in found)
 
 
 def problem_response(
@@ -106,7 +122,7 @@ def _domain_client(domain: str, base_url: str) -> LegacyClient:
     return client
 
 
-def _call_new_over_http(request: HttpRequest, path: str) -> tuple[int, Any]:
+def _call_new_over_http(request: HttpRequest, path: str) -> NewAnswer:
     headers = {
         key.removeprefix("HTTP_").replace("_", "-").title(): request.META[key]
         for key in _FORWARDED
@@ -122,7 +138,7 @@ def _call_new_over_http(request: HttpRequest, path: str) -> tuple[int, Any]:
             else f"The new target {path} names no domain (/api/v1/<domain>/...)."
         )
         logger.error("cannot call the new side of %s: %s", request.path, detail)
-        return 502, problem(502, detail=detail)
+        return NewAnswer(502, problem(502, detail=detail))
     try:
         answer = _domain_client(domain, base_url).request(
             request.method, path, query=request.META.get("QUERY_STRING") or None,
@@ -130,15 +146,16 @@ def _call_new_over_http(request: HttpRequest, path: str) -> tuple[int, Any]:
         )  # fmt: skip
     except LegacyUnavailable as exc:
         detail = f"The {domain} domain is unavailable ({exc.reason})."
-        return 503, problem(503, detail=detail)
+        return NewAnswer(503, problem(503, detail=detail))
     try:
-        return answer.status, answer.json()
+        return NewAnswer(answer.status, answer.json(), _carried(answer.headers))
     except ValueError:
-        return 502, problem(502, detail="The new handler answered something other than JSON.")
+        detail = "The new handler answered something other than JSON."
+        return NewAnswer(502, problem(502, detail=detail))
 
 
-def call_new(request: HttpRequest, route: CompiledRoute, params: dict) -> tuple[int, Any]:
-    """The domain endpoint's answer as (status, parsed body); raises if the handler does."""
+def call_new(request: HttpRequest, route: CompiledRoute, params: dict) -> NewAnswer:
+    """The domain endpoint's answer; raises if the handler does."""
     path = route.new_target.format(**_new_params(route, params))
     if settings.GATEWAY_NEW_BASE_URLS:
         return _call_new_over_http(request, path)
@@ -146,7 +163,7 @@ def call_new(request: HttpRequest, route: CompiledRoute, params: dict) -> tuple[
     try:
         match = resolve(path)
     except Resolver404:
-        return 502, problem(502, detail=f"No new handler at {path} in this process.")
+        return NewAnswer(502, problem(502, detail=f"No new handler at {path} in this process."))
     request.path_info = path
     request.resolver_match = match
     try:
@@ -156,13 +173,8 @@ def call_new(request: HttpRequest, route: CompiledRoute, params: dict) -> tuple[
     finally:
         request.path_info, request.resolver_match = original_path, original_match
     body = json.loads(response.content) if response.content else None
-    return response.status_code, body
+    return NewAnswer(response.status_code, body, _carried(response.headers))
 
 
 def legacy_shape(route: CompiledRoute, status: int, body: Any) -> Any:
     return to_legacy(route.translator, status, body) if route.translator else body
-
-
-def serve_new(request: HttpRequest, route: CompiledRoute, params: dict) -> HttpResponse:
-    status, body = call_new(request, route, params)
-    return JsonResponse(legacy_shape(route, status, body), status=status, safe=False)

@@ -23,11 +23,13 @@ from domains.marketplace.models import Space
 from domains.passport.models import PassportSnapshot
 from domains.passport.tasks import reaggregate_pending
 from gateway.models import GatewayState
+from gateway.modes import RouteMode
 from gateway.services import gateway_flags_change, published_flags
 from gateway.table import TableCache
 from tests.bus.conftest import redis_server
 from tests.eventstore.fixtures import ledger_app
 from tests.gateway.test_ops import bearer
+from tests.gateway.test_routing import make_route
 from tests.passport.conftest import COMPLETED, COURSE, EXAM, PASSED, actor, record, web_api
 from tests.processes import REPO, clean_environment, database_urls_for, free_port, wait_until
 from tests.reputation.conftest import client_with
@@ -94,6 +96,21 @@ def test_search_ranking_switched_through_the_rest_api(client, spaces):
     )  # fmt: skip
     restored = client.get(SEARCH)
     assert names(restored) == RANKED and "X-Degraded" not in restored
+
+
+def test_the_marker_survives_the_gateways_translation_to_the_legacy_shape(
+    client, gateway_env, spaces
+):
+    make_route(mode=RouteMode.NEW)
+    gateway_env.control(fail_status=500)  # legacy is not asked
+    switch(search_ranking=True)
+    degraded = client.get("/api/spaces")
+    assert degraded.status_code == 200 and degraded["X-Degraded"] == "search_ranking"
+    assert [item["title"] for item in degraded.json()["items"]] == PLAIN
+    switch(search_ranking=False)
+    normal = client.get("/api/spaces")
+    assert "X-Degraded" not in normal
+    assert [item["title"] for item in normal.json()["items"]] == RANKED
 
 
 def test_reputation_reads_fall_back_to_the_unweighted_figure(ledger_app):
