@@ -177,7 +177,7 @@ _AS_ID = {
 
 
 def _targeting(query: StatementQuery) -> RawSQL:
-    matching = _content_filtered(Statement.objects.all(), query).values("id")
+    matching = _content_filtered(Statement.objects.order_by(), query).values("id")
     connection = connections[router.db_for_read(Statement)]
     sql, params = matching.query.get_compiler(connection=connection).as_sql()
     # Only constants and the ORM's own compiled SQL are formatted in; values stay params.
