@@ -24,6 +24,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from common.sync_sinks import Skip, upsert_each
 from domains.governance.domain.lifecycle import ProposalStatus
 from domains.governance.domain.proposal import ProposalRefused
 from domains.governance.models import Proposal, Vote
@@ -38,50 +39,10 @@ ALIAS = "governance"
 _CLOSED = {ProposalStatus.DECIDED, ProposalStatus.REJECTED, ProposalStatus.WITHDRAWN}
 
 
-def _counts() -> dict:
-    return {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "problems": []}
-
-
-def _skip(counts: dict, problem: str) -> None:
-    counts["skipped"] += 1
-    counts["problems"].append(problem)
-
-
 class ProposalSink:
     def upsert(self, records: list[dict]) -> dict:
-        counts = _counts()
         stored = self.get_many([r["id"] for r in records])
-        for record in records:
-            before = stored.get(record["id"])
-            if before is None:
-                try:
-                    proposal_import(
-                        proposal_id=UUID(record["id"]),
-                        author_id=UUID(record["author_id"]),
-                        title=record["title"],
-                        summary=record["summary"],
-                        voting_deadline=_datetime(record["voting_deadline"]),
-                    )
-                except ProposalRefused as exc:
-                    _skip(counts, f"proposal {record['id']}: {exc}")
-                    continue
-                counts["created"] += 1
-            elif before == record or _waits_for_count(before, record):
-                counts["unchanged"] += 1
-            elif _opened(before, record):
-                proposal_open_imported(
-                    proposal_id=UUID(record["id"]),
-                    voting_deadline=_datetime(record["voting_deadline"]),
-                )
-                counts["updated"] += 1
-            else:
-                changed = sorted(k for k in record if record[k] != before.get(k))
-                _skip(
-                    counts,
-                    f"proposal {record['id']}: legacy changed {', '.join(changed)} "
-                    f"(here {before['status']}); governance cannot take that over",
-                )
-        return counts
+        return upsert_each(records, stored=stored, write=_write_proposal)
 
     def get_many(self, ids: list[str]) -> dict[str, dict]:
         proposals = Proposal.objects.using(ALIAS).filter(pk__in=ids)
@@ -90,33 +51,56 @@ class ProposalSink:
 
 class VoteSink:
     def upsert(self, records: list[dict]) -> dict:
-        counts = _counts()
         stored = self.get_many([r["id"] for r in records])
-        for record in records:
-            before = stored.get(record["id"])
-            if before == record:
-                counts["unchanged"] += 1
-                continue
-            try:
-                vote_import(
-                    vote_id=UUID(record["id"]),
-                    proposal_id=UUID(record["proposal_id"]),
-                    member_id=UUID(record["voter_id"]),
-                    choice=record["choice"],
-                )
-            except ProposalNotFound:
-                _skip(counts, f"vote {record['id']}: proposal {record['proposal_id']} is not "
-                              "copied yet (sync proposals first)")  # fmt: skip
-                continue
-            except ProposalRefused as exc:
-                _skip(counts, f"vote {record['id']} on proposal {record['proposal_id']}: {exc}")
-                continue
-            counts["created" if before is None else "updated"] += 1
-        return counts
+        return upsert_each(records, stored=stored, write=_write_vote)
 
     def get_many(self, ids: list[str]) -> dict[str, dict]:
         votes = Vote.objects.using(ALIAS).filter(imported_id__in=ids)
         return {str(v.imported_id): _vote(v) for v in votes}
+
+
+def _write_proposal(record: dict, before: dict | None) -> bool:
+    if before is None:
+        try:
+            proposal_import(
+                proposal_id=UUID(record["id"]),
+                author_id=UUID(record["author_id"]),
+                title=record["title"],
+                summary=record["summary"],
+                voting_deadline=_datetime(record["voting_deadline"]),
+            )
+        except ProposalRefused as exc:
+            raise Skip(f"proposal {record['id']}: {exc}") from exc
+        return True
+    if _waits_for_count(before, record):
+        return False
+    if _opened(before, record):
+        proposal_open_imported(
+            proposal_id=UUID(record["id"]), voting_deadline=_datetime(record["voting_deadline"])
+        )
+        return True
+    changed = sorted(k for k in record if record[k] != before.get(k))
+    raise Skip(
+        f"proposal {record['id']}: legacy changed {', '.join(changed)} "
+        f"(here {before['status']}); governance cannot take that over"
+    )
+
+
+def _write_vote(record: dict, before: dict | None) -> None:
+    try:
+        vote_import(
+            vote_id=UUID(record["id"]),
+            proposal_id=UUID(record["proposal_id"]),
+            member_id=UUID(record["voter_id"]),
+            choice=record["choice"],
+        )
+    except ProposalNotFound as exc:
+        raise Skip(
+            f"vote {record['id']}: proposal {record['proposal_id']} is not copied yet "
+            "(sync proposals first)"
+        ) from exc
+    except ProposalRefused as exc:
+        raise Skip(f"vote {record['id']} on proposal {record['proposal_id']}: {exc}") from exc
 
 
 def _waits_for_count(before: dict, record: dict) -> bool:

@@ -15,10 +15,10 @@ unique index, not a prior read, has the last word on a concurrent sign-up.
 from __future__ import annotations
 
 from datetime import datetime
-from uuid import UUID
 
 from django.db import IntegrityError, transaction
 
+from common.sync_sinks import Skip, upsert_each
 from domains.identity.domain.accounts import normalize_email
 from domains.identity.models import User
 from domains.identity.services.accounts import ALIAS, profile_update, user_register
@@ -26,26 +26,21 @@ from domains.identity.services.accounts import ALIAS, profile_update, user_regis
 
 class UserSink:
     def upsert(self, records: list[dict]) -> dict:
-        counts = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "problems": []}
-        existing = User.objects.using(ALIAS).in_bulk([r["id"] for r in records])
-        for record in records:
-            values = _values(record)
-            user = existing.get(UUID(record["id"]))
-            if user is not None and _stored(user) == values:
-                counts["unchanged"] += 1
-                continue
-            if _taken(values["email"], by_other_than=record["id"]) or not _write(user, record):
-                counts["skipped"] += 1
-                counts["problems"].append(
-                    f"user {record['id']}: e-mail {values['email']} belongs to another member"
-                )
-                continue
-            counts["created" if user is None else "updated"] += 1
-        return counts
+        stored = self.get_many([r["id"] for r in records])
+        return upsert_each(records, stored=stored, write=_write)
 
     def get_many(self, ids: list[str]) -> dict[str, dict]:
         users = User.objects.using(ALIAS).filter(pk__in=ids)
         return {str(u.pk): {"id": str(u.pk), **_stored(u)} for u in users}
+
+
+def _write(record: dict, before: dict | None) -> bool:
+    values = _values(record)
+    if before is not None and {name: before[name] for name in values} == values:
+        return False  # the same once the address is normalised
+    if _taken(values["email"], by_other_than=record["id"]) or not _saved(record, values):
+        raise Skip(f"user {record['id']}: e-mail {values['email']} belongs to another member")
+    return True
 
 
 def _values(record: dict) -> dict:
@@ -70,15 +65,16 @@ def _taken(email: str, *, by_other_than: str) -> bool:
     return User.objects.using(ALIAS).filter(email=email).exclude(pk=by_other_than).exists()
 
 
-def _write(user: User | None, record: dict) -> bool:
+def _saved(record: dict, values: dict) -> bool:
     """Create or update in a savepoint; False when the unique address index refused it
     (a member who signed up with that address since ``_taken`` looked)."""
     try:
         with transaction.atomic(using=ALIAS):
+            user = User.objects.using(ALIAS).filter(pk=record["id"]).first()
             if user is None:
-                user_register(id=record["id"], password=None, **_values(record))
+                user_register(id=record["id"], password=None, **values)
             else:
-                _update(user, _values(record))
+                _update(user, values)
     except IntegrityError:
         return False
     return True

@@ -17,6 +17,7 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from common.sync_sinks import Skip, upsert_each
 from domains.marketplace.models import Booking, Space
 from domains.marketplace.services import ALIAS
 from domains.marketplace.services.bookings import booking_import
@@ -26,33 +27,10 @@ from domains.marketplace.services.spaces import space_import
 SPACE_FIELDS = ("name", "description", "is_online", "location", "capacity", "status")
 
 
-def _counts() -> dict:
-    return {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "problems": []}
-
-
 class SpaceSink:
     def upsert(self, records: list[dict]) -> dict:
-        counts = _counts()
         stored = self.get_many([r["id"] for r in records])
-        for record in records:
-            before = stored.get(record["id"])
-            if before == record:
-                counts["unchanged"] += 1
-                continue
-            try:
-                space_import(
-                    space_id=UUID(record["id"]),
-                    now=timezone.now(),
-                    owner_id=UUID(record["owner_id"]),
-                    accessibility=record["accessibility"],
-                    **{name: record[name] for name in SPACE_FIELDS},
-                )
-            except ValidationError as exc:
-                counts["skipped"] += 1
-                counts["problems"].append(f"space {record['id']}: {_message(exc)}")
-                continue
-            counts["created" if before is None else "updated"] += 1
-        return counts
+        return upsert_each(records, stored=stored, write=_write_space)
 
     def get_many(self, ids: list[str]) -> dict[str, dict]:
         return {str(s.pk): _space(s) for s in Space.objects.using(ALIAS).filter(pk__in=ids)}
@@ -60,41 +38,46 @@ class SpaceSink:
 
 class BookingSink:
     def upsert(self, records: list[dict]) -> dict:
-        counts = _counts()
         stored = self.get_many([r["id"] for r in records])
-        for record in records:
-            before = stored.get(record["id"])
-            if before == record:
-                counts["unchanged"] += 1
-                continue
-            try:
-                booking_import(
-                    booking_id=UUID(record["id"]),
-                    space_id=UUID(record["space_id"]),
-                    member_id=UUID(record["member_id"]),
-                    starts_at=datetime.fromisoformat(record["starts_at"]),
-                    ends_at=datetime.fromisoformat(record["ends_at"]),
-                    now=timezone.now(),
-                )
-            except Space.DoesNotExist:
-                counts["skipped"] += 1
-                counts["problems"].append(
-                    f"booking {record['id']}: space {record['space_id']} is not copied yet "
-                    "(sync spaces first)"
-                )
-                continue
-            except MarketplaceRefused as exc:
-                counts["skipped"] += 1
-                counts["problems"].append(
-                    f"booking {record['id']} ({record['starts_at']} to {record['ends_at']}): {exc}"
-                )
-                continue
-            counts["created" if before is None else "updated"] += 1
-        return counts
+        return upsert_each(records, stored=stored, write=_write_booking)
 
     def get_many(self, ids: list[str]) -> dict[str, dict]:
         bookings = Booking.objects.using(ALIAS).filter(pk__in=ids)
         return {str(b.pk): _booking(b) for b in bookings}
+
+
+def _write_space(record: dict, before: dict | None) -> None:
+    try:
+        space_import(
+            space_id=UUID(record["id"]),
+            now=timezone.now(),
+            owner_id=UUID(record["owner_id"]),
+            accessibility=record["accessibility"],
+            **{name: record[name] for name in SPACE_FIELDS},
+        )
+    except ValidationError as exc:
+        raise Skip(f"space {record['id']}: {_message(exc)}") from exc
+
+
+def _write_booking(record: dict, before: dict | None) -> None:
+    try:
+        booking_import(
+            booking_id=UUID(record["id"]),
+            space_id=UUID(record["space_id"]),
+            member_id=UUID(record["member_id"]),
+            starts_at=datetime.fromisoformat(record["starts_at"]),
+            ends_at=datetime.fromisoformat(record["ends_at"]),
+            now=timezone.now(),
+        )
+    except Space.DoesNotExist as exc:
+        raise Skip(
+            f"booking {record['id']}: space {record['space_id']} is not copied yet "
+            "(sync spaces first)"
+        ) from exc
+    except MarketplaceRefused as exc:
+        raise Skip(
+            f"booking {record['id']} ({record['starts_at']} to {record['ends_at']}): {exc}"
+        ) from exc
 
 
 def _space(space: Space) -> dict:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from common.sync_sinks import Skip, upsert_each
 from domains.reputation.domain.ledger import RatingRefused
 from domains.reputation.models import Rating
 from domains.reputation.services import ALIAS, rating_import
@@ -22,41 +23,33 @@ from domains.reputation.services import ALIAS, rating_import
 
 class RatingSink:
     def upsert(self, records: list[dict]) -> dict:
-        counts = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "problems": []}
         stored = self.get_many([r["id"] for r in records])
-        for record in records:
-            before = stored.get(record["id"])
-            if before == record:
-                counts["unchanged"] += 1
-                continue
-            if before is not None and (before["rater_id"], before["ratee_id"]) != (
-                record["rater_id"], record["ratee_id"],
-            ):  # fmt: skip
-                counts["skipped"] += 1
-                counts["problems"].append(
-                    f"rating {record['id']}: legacy moved it to other members; "
-                    "a rating stays between the members it was given by and to"
-                )
-                continue
-            try:
-                rating_import(
-                    rating_id=UUID(record["id"]),
-                    rater_id=UUID(record["rater_id"]),
-                    ratee_id=UUID(record["ratee_id"]),
-                    score=record["score"],
-                    comment=record["comment"],
-                    given_at=datetime.fromisoformat(record["given_at"]),
-                )
-            except RatingRefused as exc:
-                counts["skipped"] += 1
-                counts["problems"].append(f"rating {record['id']}: {exc}")
-                continue
-            counts["created" if before is None else "updated"] += 1
-        return counts
+        return upsert_each(records, stored=stored, write=_write)
 
     def get_many(self, ids: list[str]) -> dict[str, dict]:
         ratings = Rating.objects.using(ALIAS).filter(pk__in=ids)
         return {str(r.pk): _record(r) for r in ratings}
+
+
+def _write(record: dict, before: dict | None) -> None:
+    if before is not None and (before["rater_id"], before["ratee_id"]) != (
+        record["rater_id"], record["ratee_id"],
+    ):  # fmt: skip
+        raise Skip(
+            f"rating {record['id']}: legacy moved it to other members; "
+            "a rating stays between the members it was given by and to"
+        )
+    try:
+        rating_import(
+            rating_id=UUID(record["id"]),
+            rater_id=UUID(record["rater_id"]),
+            ratee_id=UUID(record["ratee_id"]),
+            score=record["score"],
+            comment=record["comment"],
+            given_at=datetime.fromisoformat(record["given_at"]),
+        )
+    except RatingRefused as exc:
+        raise Skip(f"rating {record['id']}: {exc}") from exc
 
 
 def _record(rating: Rating) -> dict:
