@@ -117,12 +117,21 @@ def vote_cast(*, proposal_id: UUID, member_id: UUID, choice: str) -> Proposal:
     refusal = voting_refusal(member_id=member_id)
     if refusal:
         raise PermissionError(refusal)
+    proposal = _change_retrying(
+        proposal_id, lambda p: p.cast_vote(member_id=member_id, choice=choice, now=clock())
+    )
+    VOTES_CAST.inc()
+    return proposal
+
+
+def _change_retrying(proposal_id: UUID, change) -> Proposal:
+    """Load the proposal, ``change`` it and save it; on a concurrent write to the same
+    proposal, start again from its new state (``VOTE_ATTEMPTS`` times at most)."""
     for attempt in range(VOTE_ATTEMPTS):
         proposal = _load(proposal_id)
-        proposal.cast_vote(member_id=member_id, choice=choice, now=clock())
+        change(proposal)
         try:
             get_application(GovernanceApplication).save(proposal)
-            VOTES_CAST.inc()
             break
         except ConcurrencyConflict:
             if attempt == VOTE_ATTEMPTS - 1:
@@ -165,14 +174,7 @@ def proposal_open_imported(*, proposal_id: UUID, voting_deadline: datetime) -> P
 def vote_import(*, vote_id: UUID, proposal_id: UUID, member_id: UUID, choice: str) -> Proposal:
     """Record (or change) a vote copied from another system, under its id; retried on a
     concurrent write like ``vote_cast``. That system already judged the voter eligible."""
-    for attempt in range(VOTE_ATTEMPTS):
-        proposal = _load(proposal_id)
-        proposal.record_vote(vote_id=vote_id, member_id=member_id, choice=choice, now=clock())
-        try:
-            get_application(GovernanceApplication).save(proposal)
-            break
-        except ConcurrencyConflict:
-            if attempt == VOTE_ATTEMPTS - 1:
-                raise
-    projections_catch_up()
-    return proposal
+    return _change_retrying(
+        proposal_id,
+        lambda p: p.record_vote(vote_id=vote_id, member_id=member_id, choice=choice, now=clock()),
+    )

@@ -50,15 +50,19 @@ def space_list_for_booking(*, space_id: UUID, owner_id: UUID, now: datetime) -> 
             raise StateConflict("The space needs a verified credential that has not expired.")
         space.status = SpaceStatus.LISTED
         space.save(using=ALIAS, update_fields=["status"])
-        outbox_publish(
-            alias=ALIAS,
-            producer=PRODUCER,
-            aggregate_id=str(space.pk),
-            event=SpaceListed(
-                space_id=space.pk, owner_id=space.owner_id, name=space.name, listed_at=now
-            ),
-        )
+        _announce_listed(space, now)
     return space
+
+
+def _announce_listed(space: Space, now: datetime) -> None:
+    outbox_publish(
+        alias=ALIAS,
+        producer=PRODUCER,
+        aggregate_id=str(space.pk),
+        event=SpaceListed(
+            space_id=space.pk, owner_id=space.owner_id, name=space.name, listed_at=now
+        ),
+    )
 
 
 def space_import(*, space_id: UUID, now: datetime, **fields: Any) -> Space:
@@ -75,12 +79,5 @@ def space_import(*, space_id: UUID, now: datetime, **fields: Any) -> Space:
         space.full_clean()
         space.save(using=ALIAS)
         if space.status == SpaceStatus.LISTED and not was_listed:
-            outbox_publish(
-                alias=ALIAS,
-                producer=PRODUCER,
-                aggregate_id=str(space.pk),
-                event=SpaceListed(
-                    space_id=space.pk, owner_id=space.owner_id, name=space.name, listed_at=now
-                ),
-            )
+            _announce_listed(space, now)
     return space
