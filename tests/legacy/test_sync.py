@@ -11,7 +11,7 @@ from django.core.management import call_command
 from domains.marketplace.models import Space
 from legacy_adapter.acl.values import uuid_for
 from legacy_adapter.models import SyncState
-from legacy_adapter.ports import LegacySpaceCatalogue, NewSpaceCatalogue
+from legacy_adapter.ports.spaces import LegacySpaceCatalogue, NewSpaceCatalogue
 from legacy_adapter.sync.runs import backfill, reconcile, sync_changes
 from legacy_adapter.sync.sinks import sink_for
 from legacy_adapter.wiring import legacy_client, reset_legacy_client

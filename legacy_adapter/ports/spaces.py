@@ -1,10 +1,10 @@
-"""Branch by abstraction: one port per capability under migration, two implementations.
+"""The space catalogue: which spaces exist and what they are.
 
 Callers ask ``space_catalogue()`` and get the legacy implementation (the legacy API
 through the client and the ACL) or the new one (the marketplace's published endpoints,
-called in process through Django's URL resolver), as ``LEGACY_PORTS`` says — so a
-capability is switched by configuration, and both satisfy the same contract suite
-(``tests/legacy/test_ports_contract.py``). Both speak the new API's shapes.
+called in process through Django's URL resolver), as ``LEGACY_PORTS["spaces"]`` says —
+so the capability is switched by configuration, and both satisfy the same contract
+suite (``tests/legacy/test_sync.py``). Both speak the new API's shapes.
 """
 
 from __future__ import annotations
