@@ -2,19 +2,27 @@
 
 Every learning statement (or voiding) that reaches the passport changes what its
 holder's competencies are; ``evidence_changed`` re-aggregates those members' passports
-into ``PassportSnapshot`` rows in the same inbox transaction as the evidence. That is
-the expensive step (all the member's evidence against every mapping rule), and the one
-ops may switch off under load with the ``passport_reaggregation`` degradation flag:
+into ``PassportSnapshot`` rows in the same inbox transaction as the evidence, so a
+read serves a current snapshot instead of aggregating (``selectors.passport_read``).
+Re-aggregating is the expensive step (all the member's evidence against every mapping
+rule), and the one ops may switch off under load with the ``passport_reaggregation``
+degradation flag:
 
 - **degraded**: the snapshot is only marked ``pending_since`` (one ``UPDATE``/``INSERT``,
   in the inbox transaction, so a pending mark is never lost); reads serve the last
-  snapshot, marked ``X-Degraded`` (``selectors.passport_read``);
+  snapshot, marked ``X-Degraded``;
 - **catch-up** once the flag is off: the Celery beat task ``passport.reaggregate_pending``
   (every ``PASSPORT_CATCH_UP_SECONDS``) re-aggregates the pending members in batches,
   oldest first, each batch under row locks (``SKIP LOCKED``: two workers never take the
   same member); a member's next event re-aggregates it as well. While the flag is on the
   task does nothing. Reads do not depend on the catch-up for correctness: when not
-  degraded they aggregate the evidence live.
+  degraded they aggregate live for a member whose snapshot is pending.
+
+A change of the mapping rules, competencies or frameworks changes every passport: it
+marks every snapshot pending (``rules_changed``, on the models' save and delete
+signals, so the admin, the API and the demo data are all covered; bulk queryset
+updates send no signal and are not used on these models), and the catch-up rebuilds
+them.
 
 The row lock orders a re-aggregation against a deferral of the same member: the mark a
 concurrent handler sets waits for the re-aggregation to commit, so it is never cleared
@@ -28,6 +36,7 @@ from datetime import datetime
 from uuid import UUID
 
 from django.db import transaction
+from django.utils import timezone
 
 from common.degradation import degraded
 from domains.passport.metrics import REAGGREGATIONS
@@ -73,6 +82,13 @@ def _reaggregate(members: list[UUID], now: datetime, *, cause: str) -> None:
         snapshot.aggregated_at, snapshot.pending_since = now, None
         snapshot.save(update_fields=["competencies", "aggregated_at", "pending_since"])
     REAGGREGATIONS.labels(cause).inc(len(members))
+
+
+def rules_changed(**_signal) -> None:
+    """What a passport holds depends on the rules: every current snapshot is behind."""
+    PassportSnapshot.objects.using(ALIAS).filter(pending_since__isnull=True).update(
+        pending_since=timezone.now()
+    )
 
 
 def catch_up(*, now: datetime, batch_size: int = 100) -> int:

@@ -14,3 +14,14 @@ class PassportConfig(AppConfig):
     event_applications = ["domains.passport.application.PassportApplication"]
     #: Read models kept by run_projections and rebuilt by rebuild_projection.
     projections = ["domains.passport.projections.CredentialsProjection"]
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from domains.passport.aggregation import rules_changed
+        from domains.passport.models import Competency, CompetencyFramework, MappingRule
+
+        # Snapshots hold what the rules made of the evidence (aggregation.py).
+        for model in (MappingRule, Competency, CompetencyFramework):
+            for signal in (post_save, post_delete):
+                signal.connect(rules_changed, sender=model, dispatch_uid=f"snapshots-{model}")

@@ -119,8 +119,9 @@ class PassportSnapshot(models.Model):
     """A member's competencies (with evidence) as last re-aggregated from the evidence.
 
     ``pending_since`` is set when evidence arrived while ``passport_reaggregation`` was
-    degraded and the re-aggregation was deferred; the catch-up clears it. Never the
-    source of truth: reads aggregate the evidence live unless degraded.
+    degraded and the re-aggregation was deferred, or when the rules changed; the
+    catch-up clears it. Never the source of truth: reads serve it only while it is
+    current (``pending_since`` empty), or when degraded.
     """
 
     member_id = models.UUIDField(primary_key=True)

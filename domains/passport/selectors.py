@@ -1,8 +1,9 @@
 """Reads of passport data: frameworks, and a member's passport computed from evidence.
 
-A passport is aggregated from the evidence when read; while ops have switched
-``passport_reaggregation`` off under load, ``passport_read`` serves the member's last
-snapshot instead (``aggregation.py``) and says so.
+A passport's competencies are aggregated from the evidence; ``passport_read`` serves
+the member's snapshot when it is current (``aggregation.py`` keeps it so) and
+aggregates otherwise — or, while ops have switched ``passport_reaggregation`` off under
+load, serves the last snapshot however far behind, and says so.
 """
 
 from typing import Any
@@ -128,17 +129,25 @@ def passport_read(
 ) -> tuple[dict[str, Any], bool]:
     """The passport for a reader, and whether it is the degraded one.
 
-    ``reaggregate=False`` (degraded): the competencies come from the member's last
-    snapshot, however far behind it is, without aggregating; a member never aggregated
-    yet is aggregated now (there is nothing else true to show).
+    The competencies come from the member's snapshot when it is current (re-aggregated
+    in the transaction of the member's latest evidence, and not invalidated since by a
+    change of the rules); otherwise they are aggregated now. ``reaggregate=False``
+    (degraded): any snapshot is served, however far behind it is — marked as degraded
+    when it is behind; a member never aggregated yet is aggregated now (there is
+    nothing else true to show).
     """
-    if not reaggregate and "competencies" in sections:
+    if "competencies" in sections:
         snapshot = (
             PassportSnapshot.objects.using("passport")
             .filter(member_id=member_id, aggregated_at__isnull=False)
-            .values_list("competencies", flat=True)
+            .values_list("competencies", "pending_since")
             .first()
         )
         if snapshot is not None:
-            return passport_for(member_id=member_id, sections=sections, competencies=snapshot), True
+            competencies, pending_since = snapshot
+            if pending_since is None or not reaggregate:
+                passport = passport_for(
+                    member_id=member_id, sections=sections, competencies=competencies
+                )
+                return passport, pending_since is not None
     return passport_for(member_id=member_id, sections=sections), False

@@ -1,0 +1,45 @@
+"""Passport reads and their snapshots: a current snapshot answers a read without
+aggregating the evidence; a change of the rules shows at once (reads aggregate until
+the snapshot is rebuilt) and the catch-up rebuilds it."""
+
+import pytest
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
+
+from domains.passport.models import Evidence, MappingRule, PassportSnapshot
+from domains.passport.tasks import reaggregate_pending
+from tests.passport.conftest import COMPLETED, COURSE, actor, record
+from tests.reputation.conftest import client_with
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+
+def read(holder):
+    response = client_with("credential.issue").get(f"/api/v1/passport/members/{holder}/passport")
+    assert response.status_code == 200 and "X-Degraded" not in response
+    return [(c["code"], c["level"]) for c in response.json()["competencies"]]
+
+
+def test_a_current_snapshot_answers_without_reading_the_evidence(web_api):
+    ifi, holder = actor("ana@example.com")
+    record(ifi, COMPLETED, COURSE)
+    with CaptureQueriesContext(connections["passport"]) as queries:
+        assert read(holder) == [("WEB-1", 2)]
+    evidence_table = Evidence._meta.db_table
+    assert not any(evidence_table in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_rule_change_shows_at_once_and_the_catch_up_rebuilds_the_snapshot(web_api):
+    ifi, holder = actor("ana@example.com")
+    record(ifi, COMPLETED, COURSE)
+    assert read(holder) == [("WEB-1", 2)]
+    rule = MappingRule.objects.get(activity_id=COURSE)
+    rule.activity_id = "https://learn.example.org/courses/another"
+    rule.save()
+    assert PassportSnapshot.objects.get(member_id=holder).pending_since is not None
+    assert read(holder) == []  # the new rules, aggregated now
+    assert reaggregate_pending.apply().get() == 1
+    snapshot = PassportSnapshot.objects.get(member_id=holder)
+    assert snapshot.pending_since is None and snapshot.competencies == []
+    rule.delete()  # deleting a rule counts too
+    assert PassportSnapshot.objects.get(member_id=holder).pending_since is not None
