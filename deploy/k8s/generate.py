@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Render the Kustomize base for every process of the platform from one table.
 
-Fifteen processes (seven web parts, eight workers) share one image and one shape: a
+Sixteen processes (eight web parts, eight workers) share one image and one shape: a
 ServiceAccount, Deployment, Service, HPA, PodDisruptionBudget, ConfigMap, ExternalSecret,
-NetworkPolicy and ServiceMonitor each. Writing 135 near-identical YAML documents by hand
+NetworkPolicy and ServiceMonitor each. Writing 144 near-identical YAML documents by hand
 invites drift, so this table is the source and the YAML under base/ is its output
 (as is the PrometheusRule that carries deploy/observability/prometheus/rules),
 committed so that kubectl kustomize and Argo CD read plain files. The test suite fails
@@ -57,10 +57,13 @@ ALL_ALIASES = ("default", *DOMAINS)
 # and root_urls.py): the Ingress sends them to that domain's Service, everything else
 # (the legacy contract paths, /ops/gateway/, the API docs) to the gateway. Ingress
 # matching is longest-prefix by path element, so "/p" takes /p/<id> but not /passport.
-PUBLIC_PATHS: dict[str, tuple[str, ...]] = {
-    # The admin and the JWKS live with the users (config/services.py serves_admin); the
-    # ACME solver's exact /.well-known/acme-challenge/<token> paths still win over this.
-    "identity": ("/api/v1/identity", "/.well-known", "/admin"),
+PUBLIC_PATHS: dict[str, tuple[str, ...]] = {  # web process -> its public path prefixes
+    # The JWKS lives with the users; the ACME solver's exact
+    # /.well-known/acme-challenge/<token> paths still win over this.
+    "identity": ("/api/v1/identity", "/.well-known"),
+    # The back office: one admin over every part (the gateway's routes and migration
+    # dashboard included), which no single-part process can show.
+    "admin": ("/admin",),
     "learning": ("/api/v1/learning", "/xapi"),  # the xAPI LRS has its own contract
     "reputation": ("/api/v1/reputation",),
     "passport": ("/api/v1/passport", "/p"),  # public credential and share links
@@ -103,6 +106,9 @@ PROCESSES: tuple[Process, ...] = (
     # Every web part is reached from outside through the Ingress (PUBLIC_PATHS); the
     # domains also from the gateway, which routes legacy contract paths to them.
     _web("gateway", "platform", ingress_from=()),
+    # The admin needs the users (sessions, permissions) and every part's tables: it is
+    # the one web process that loads them all (SERVICE=all), and only /admin reaches it.
+    Process("admin", "web", "all", ALL_ALIASES, "platform"),
     _web("identity", "identity"),
     _web("learning", "learning"),
     _web("reputation", "reputation"),
@@ -427,11 +433,13 @@ def ingress_path(path: str, proc: Process) -> dict:
 
 
 def ingress() -> dict:
-    """The public entry point: each domain's PUBLIC_PATHS to its Service, the rest to the
+    """The public entry point: each process's PUBLIC_PATHS to its Service, the rest to the
     gateway. cert-manager issues the certificate named in tls (a ClusterIssuer of
     deploy/k8s/cluster)."""
     web = {proc.name: proc for proc in PROCESSES if proc.kind == "web"}
-    paths = [ingress_path(path, web[name]) for name in DOMAINS for path in PUBLIC_PATHS[name]]
+    paths = [
+        ingress_path(path, web[name]) for name, paths in PUBLIC_PATHS.items() for path in paths
+    ]
     paths.append(ingress_path("/", web["gateway"]))
     return {
         "apiVersion": "networking.k8s.io/v1",

@@ -33,7 +33,8 @@ from tests.infra.tools import (
 
 K8S = REPO_ROOT / "deploy" / "k8s"
 ENVIRONMENTS = ("dev", "staging", "production")
-WEB = ("gateway", "identity", "learning", "reputation", "passport", "governance", "marketplace")
+DOMAINS = ("identity", "learning", "reputation", "passport", "governance", "marketplace")
+WEB = ("gateway", "admin", *DOMAINS)
 # The worker commands of the platform contract, by process name.
 WORKER_COMMANDS = {
     "relay": ["python", "manage.py", "relay_events"],
@@ -53,7 +54,7 @@ PROCESSES = (*WEB, *WORKER_COMMANDS)
 PUBLIC_ROUTES = {
     "/api/v1/identity": "identity",
     "/.well-known": "identity",  # the JWKS
-    "/admin": "identity",  # served with the users (config/services.py serves_admin)
+    "/admin": "admin",  # the back office over every part (SERVICE=all)
     "/api/v1/learning": "learning",
     "/xapi": "learning",
     "/api/v1/reputation": "reputation",
@@ -238,8 +239,7 @@ def test_the_gateway_reaches_each_domain_at_its_own_service(built):
         pair.strip().split("=", 1)
         for pair in kinds["ConfigMap"]["gateway-config"]["data"]["GATEWAY_NEW_BASE_URLS"].split(",")
     )
-    domains = [name for name in WEB if name != "gateway"]
-    assert sorted(urls) == sorted(domains)
+    assert sorted(urls) == sorted(DOMAINS)
     for domain, url in urls.items():
         service = kinds["Service"][domain]
         assert url == f"http://{domain}:{service['spec']['ports'][0]['port']}"
@@ -343,7 +343,7 @@ def test_the_ingress_sends_each_domains_paths_to_its_service(built, env):
     # Exactly these: each domain's prefixes to its own Service and no other, "/" (the
     # legacy contract paths, /ops/gateway/, the API docs) to the gateway.
     assert routes == PUBLIC_ROUTES
-    for domain in WEB[1:]:
+    for domain in DOMAINS:
         assert f"/api/v1/{domain}" in routes
     for path in paths:
         # Longest prefix by path element wins, so "/p" never takes /passport/...

@@ -24,7 +24,6 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 
-from config.services import USERS_ALIAS
 from tests.processes import REPO, clean_environment, database_urls_for, run_django
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -161,9 +160,9 @@ def _literal(pattern) -> str:
 
 def _owner(resolver: URLResolver) -> str:
     """The process serving an included URL conf: the domain whose package it lives in,
-    the users' domain for the admin, the gateway for the rest."""
+    the back office (``admin``, every part) for the admin, the gateway for the rest."""
     if resolver.app_name == "admin":
-        return USERS_ALIAS
+        return "admin"
     module = resolver.urlconf_name
     name = module.__name__ if isinstance(module, ModuleType) else str(module)
     top, _, rest = name.partition(".")
@@ -199,6 +198,7 @@ def test_every_mounted_url_reaches_its_process_through_the_ingress():
     # The walk sees every domain's URLs, so a domain mounted nowhere cannot pass unseen.
     assert {owner for _, owner in urls} == {
         "gateway",
+        "admin",
         "identity",
         "learning",
         "reputation",
