@@ -69,8 +69,8 @@ def _write(record: dict, before: dict | None) -> None:
     if before is not None:
         changed = sorted(k for k in {*record, *before} if record.get(k) != before.get(k))
         raise Skip(
-            f"activity {record['id']}: legacy changed {', '.join(changed)} after it was "
-            "copied; an xAPI statement is immutable, the copy keeps what was recorded"
+            f"activity {record['id']}: legacy and the copy differ in {', '.join(changed)}; "
+            "an xAPI statement is immutable, the copy keeps what was recorded"
         )
     if Statement.objects.using(ALIAS).filter(pk=record["id"], voided=True).exists():
         raise Skip(f"activity {record['id']}: its copy was voided in the LRS; not restored")
