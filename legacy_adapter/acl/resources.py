@@ -166,16 +166,16 @@ _ACTIVITY_VERBS = {
 _COURSE_TYPE = "http://adlnet.gov/expapi/activities/course"
 
 
-def member_account_agent(member_id: str, *, homepage: str | None = None) -> dict:
+def _member_agent(member_id: str) -> dict:
     """A platform member as an xAPI agent: the account the learning domain names members
     by (``<LRS_AUTHORITY_HOMEPAGE>/members``, docs/xapi.md). Built from the same setting
-    the domain reads, not imported from it: the adapter may not import a domain, and
-    both sides agree because they read one configuration value."""
-    homepage = homepage or f"{settings.LRS_AUTHORITY_HOMEPAGE}/members"
-    return {"objectType": "Agent", "account": {"homePage": homepage, "name": str(member_id)}}
+    the domain reads rather than imported from it: the adapter may not import a domain,
+    and both sides agree because they read one configuration value."""
+    homepage = f"{settings.LRS_AUTHORITY_HOMEPAGE}/members"
+    return {"objectType": "Agent", "account": {"homePage": homepage, "name": member_id}}
 
 
-def activity_from_legacy(a: dict, *, course_iri_base: str | None = None) -> dict:
+def activity_from_legacy(a: dict) -> dict:
     """A legacy course record as the xAPI statement the LRS stores (without the
     LRS-assigned ``stored``, ``authority`` and ``version``).
 
@@ -185,16 +185,15 @@ def activity_from_legacy(a: dict, *, course_iri_base: str | None = None) -> dict
     = pct/100, with ``raw``/``min``/``max`` so the LRS's own checks refuse a percentage
     outside 0-100). Values legacy should not hold (a score of 150) are passed through
     as they are: the LRS refuses them and the sync reports the record, rather than the
-    translation guessing."""
-    base = course_iri_base or settings.LEGACY_COURSE_IRI_BASE
+    translation guessing. No reverse translation: nothing sends statements to legacy."""
     verb, outcome = _ACTIVITY_VERBS[a["state"]]
     statement = {
         "id": str(uuid_for("activity", a["act_no"])),
-        "actor": member_account_agent(str(uuid_for("user", a["user_no"]))),
+        "actor": _member_agent(str(uuid_for("user", a["user_no"]))),
         "verb": {"id": f"http://adlnet.gov/expapi/verbs/{verb}", "display": {"en-US": verb}},
         "object": {
             "objectType": "Activity",
-            "id": base + quote(str(a["course_code"]), safe=""),
+            "id": settings.LEGACY_COURSE_IRI_BASE + quote(str(a["course_code"]), safe=""),
             "definition": {"name": {"und": a["course_title"]}, "type": _COURSE_TYPE},
         },
         "timestamp": parse_local(a["when"]).isoformat(),

@@ -113,10 +113,20 @@ def test_backfill_twice_gives_the_same_statements(synced):
         "score": {"scaled": 0.92, "raw": 92, "min": 0, "max": 100},
     }  # fmt: skip
     assert passed["timestamp"] == "2026-01-25T10:00:00+00:00"  # 25.01.2026 11:00 in Paris
+    assert copy[str(uuid_for("activity", 2))]["result"] == {"completion": True}
+    assert "result" not in copy[str(uuid_for("activity", 1))]  # started: nothing to report
     again = run(restart=True)
     assert (again.created, again.updated, again.unchanged, again.skipped) == (0, 0, 7, 0)
     assert copies() == copy
     assert Statement.objects.count() == 7
+
+
+def test_course_iris_follow_the_configured_base(synced, settings):
+    settings.LEGACY_COURSE_IRI_BASE = "https://courses.example.org/legacy/"
+    run()
+    objects = set(Statement.objects.values_list("object_id", flat=True))
+    assert objects == {f"https://courses.example.org/legacy/{code}"
+                       for code in ("PY101", "COBOL1", "CRYPTO", "ALGO")}  # fmt: skip
 
 
 def test_an_interrupted_backfill_resumes(synced):
