@@ -19,10 +19,13 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from contracts.envelope import Envelope
 from domains.identity.models import User
 from domains.learning.models import Statement
 from domains.learning.services.clients import lrs_client_create
 from domains.learning.sync_sink import legacy_import_authority
+from domains.passport.models import Evidence
+from eventing.inbox import apply_envelope
 from eventing.models import OutboxMessage
 from legacy_adapter.acl.values import uuid_for
 from legacy_adapter.models import SyncState
@@ -36,8 +39,11 @@ from legacy_adapter.sync.runs import backfill, reconcile, sync_changes
 from legacy_adapter.sync.sinks import sink_for
 from legacy_adapter.wiring import legacy_client, reset_legacy_client
 from tests.legacy.conftest import start_legacy, stop_legacy
+from tests.passport.conftest import passport_app
 from tests.security.conftest import bearer, member
 from tests.xapi.conftest import Lrs, basic
+
+__all__ = ["passport_app"]
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -214,6 +220,19 @@ def test_copied_statements_are_visible_to_lrs_clients_and_announced(synced, lrs_
     assert payload["result_success"] is False and payload["result_score_scaled"] == 0.45
     run(restart=True)
     assert announced.count() == 7  # a rerun announces nothing twice
+
+
+def test_passport_takes_the_copies_as_evidence_of_the_members(synced, passport_app):
+    """The copies' actor is the account passport maps to a member: delivered as the bus
+    would deliver them, they count as the legacy member's evidence."""
+    run()
+    for message in OutboxMessage.objects.using("learning").order_by("id"):
+        apply_envelope("passport", Envelope.from_dict(message.envelope))
+    evidence = Evidence.objects.filter(member_id=uuid_for("user", 2)).order_by("timestamp")
+    assert [(e.verb_id.rsplit("/", 1)[-1], e.score_scaled, e.success) for e in evidence] == [
+        ("failed", 0.45, False), ("passed", 0.81, True),
+    ]  # fmt: skip
+    assert Evidence.objects.count() == 7
 
 
 def test_a_bad_legacy_row_is_skipped_with_its_reason_not_a_crash(synced):
