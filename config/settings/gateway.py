@@ -38,6 +38,7 @@ GATEWAY_MAX_BODY_BYTES = read("GATEWAY_MAX_BODY_BYTES", "int", 1_048_576)
 #: not import domains.
 _DOMAIN_SINKS = {
     "users": ("identity", "domains.identity.sync_sink.UserSink"),
+    "activity": ("learning", "domains.learning.sync_sink.LegacyActivitySink"),
     "spaces": ("marketplace", "domains.marketplace.sync_sink.SpaceSink"),
     "bookings": ("marketplace", "domains.marketplace.sync_sink.BookingSink"),
     "proposals": ("governance", "domains.governance.sync_sink.ProposalSink"),
@@ -55,6 +56,10 @@ LEGACY_SYNC_SINKS = read(
         for resource, (domain, path) in _DOMAIN_SINKS.items()
         if any(part.name == domain for part in PARTS)
     },
+)
+#: Legacy course codes become xAPI activity IRIs under this base (``<base><course code>``).
+LEGACY_COURSE_IRI_BASE = read(
+    "LEGACY_COURSE_IRI_BASE", "str", "https://legacy.learning-community.example/courses/"
 )
 #: Seconds between incremental syncs (Celery beat).
 LEGACY_SYNC_INTERVAL_SECONDS = read("LEGACY_SYNC_INTERVAL_SECONDS", "float", 300.0)

@@ -1,4 +1,5 @@
-"""Per-resource translations: users, spaces, bookings, proposals, votes, ratings.
+"""Per-resource translations: users, spaces, bookings, proposals, votes, ratings, and
+learning activity (legacy course records as xAPI statements).
 
 ``*_from_legacy`` gives the new API's shape (as published in the OpenAPI schema);
 ``*_to_legacy`` gives the legacy contract's shape. Fields one side has and the other
@@ -6,6 +7,10 @@ lacks are filled with the new side's defaults and listed in ``docs/gateway.md``.
 """
 
 from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.conf import settings
 
 from legacy_adapter.acl.values import (
     format_local,
@@ -149,3 +154,54 @@ def rating_to_legacy(r: dict) -> dict:
         "stars": score_to_stars(r["score"]),
         "remark": r.get("comment", ""),
     }
+
+
+#: Legacy course states as ADL verbs, and what each says about the result.
+_ACTIVITY_VERBS = {
+    "STARTED": ("attempted", {}),
+    "COMPLETED": ("completed", {"completion": True}),
+    "PASSED": ("passed", {"success": True, "completion": True}),
+    "FAILED": ("failed", {"success": False, "completion": True}),
+}
+_COURSE_TYPE = "http://adlnet.gov/expapi/activities/course"
+
+
+def _member_agent(member_id: str) -> dict:
+    """A platform member as an xAPI agent: the account the learning domain names members
+    by (``<LRS_AUTHORITY_HOMEPAGE>/members``, docs/xapi.md). Built from the same setting
+    the domain reads rather than imported from it: the adapter may not import a domain,
+    and both sides agree because they read one configuration value."""
+    homepage = f"{settings.LRS_AUTHORITY_HOMEPAGE}/members"
+    return {"objectType": "Agent", "account": {"homePage": homepage, "name": member_id}}
+
+
+def activity_from_legacy(a: dict) -> dict:
+    """A legacy course record as the xAPI statement the LRS stores (without the
+    LRS-assigned ``stored``, ``authority`` and ``version``).
+
+    The statement id is the record's stable id; the course is an activity IRI under
+    ``LEGACY_COURSE_IRI_BASE`` named by its title (language ``und``: legacy does not say
+    which language its titles are in); ``score_pct`` becomes ``result.score`` (``scaled``
+    = pct/100, with ``raw``/``min``/``max`` so the LRS's own checks refuse a percentage
+    outside 0-100). Values legacy should not hold (a score of 150) are passed through
+    as they are: the LRS refuses them and the sync reports the record, rather than the
+    translation guessing. No reverse translation: nothing sends statements to legacy."""
+    verb, outcome = _ACTIVITY_VERBS[a["state"]]
+    statement = {
+        "id": str(uuid_for("activity", a["act_no"])),
+        "actor": _member_agent(str(uuid_for("user", a["user_no"]))),
+        "verb": {"id": f"http://adlnet.gov/expapi/verbs/{verb}", "display": {"en-US": verb}},
+        "object": {
+            "objectType": "Activity",
+            "id": settings.LEGACY_COURSE_IRI_BASE + quote(str(a["course_code"]), safe=""),
+            "definition": {"name": {"und": a["course_title"]}, "type": _COURSE_TYPE},
+        },
+        "timestamp": parse_local(a["when"]).isoformat(),
+    }
+    result = dict(outcome)
+    if a.get("score_pct") is not None:
+        pct = a["score_pct"]
+        result["score"] = {"scaled": pct / 100, "raw": pct, "min": 0, "max": 100}
+    if result:
+        statement["result"] = result
+    return statement

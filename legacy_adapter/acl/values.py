@@ -18,7 +18,9 @@ LEGACY_TZ = ZoneInfo("Europe/Paris")
 LEGACY_DATE_FORMAT = "%d.%m.%Y %H:%M"
 
 _PREFIX = "1e9ac0de"
-KINDS = {"user": 1, "space": 2, "booking": 3, "proposal": 4, "vote": 5, "rating": 6}
+KINDS = {
+    "user": 1, "space": 2, "booking": 3, "proposal": 4, "vote": 5, "rating": 6, "activity": 7,
+}  # fmt: skip
 
 
 def uuid_for(kind: str, number: int) -> UUID:

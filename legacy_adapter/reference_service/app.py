@@ -4,9 +4,12 @@ Routes (legacy shapes, numeric ids):
 ``GET /api/users``, ``GET /api/users/{n}``, ``GET /api/users/{n}/profile``,
 ``GET /api/spaces``, ``GET /api/spaces/{n}``, ``GET|POST /api/bookings``,
 ``GET /api/proposals``, ``GET /api/proposals/{n}``, ``POST /api/proposals/{n}/votes``,
-``GET /api/votes``, ``GET|POST /api/ratings``. Lists take ``limit``, ``offset``,
-``after`` (numbers above it, for resumable backfills) and ``changed_after`` (a
-local-time string, for the incremental sync).
+``GET /api/votes``, ``GET|POST /api/ratings``, ``GET|POST /api/activity`` (course
+activity: ``STARTED``, ``COMPLETED``, ``PASSED``, ``FAILED``, ``score_pct`` 0-100 or
+null, ``when``; filter ``user_no``), ``GET /api/users/{n}/activity``. Lists take
+``limit``, ``offset``, ``after`` (numbers above it, for resumable backfills) and
+``changed_after`` (a local-time string, for the incremental sync); a bad one is a 400
+in the legacy error format.
 
 ``/_control`` (GET shows, POST sets) makes the service slow (``delay_ms``) or failing
 (``fail_status``) and counts requests, for resilience tests.
@@ -19,10 +22,11 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from http import HTTPStatus
 from urllib.parse import parse_qs
 
-from legacy_adapter.reference_service.store import Store
+from legacy_adapter.reference_service.store import DATE_FORMAT, Store, local_now
 
 JSON = [("Content-Type", "application/json; charset=utf-8")]
 
@@ -57,14 +61,30 @@ def _list(store: Store, table: str, query: dict, filters: tuple[str, ...] = ()) 
         after = int(query.get("after", 0))
     except ValueError as exc:
         raise LegacyError(400, "E400", "limit, offset and after are numbers") from exc
-    where = {name: query[name] for name in filters if name in query}
+    where = {name: _number(query[name], name) for name in filters if name in query}
     if "changed_after" not in query:
         total, items = store.list(table, where=where, after=after, limit=limit, offset=offset)
         return {"total": total, "items": items}
-    since = _sortable(query["changed_after"])
+    since = _sortable(_stamp(query["changed_after"], "changed_after"))
     _, rows = store.list(table, where=where, after=after, limit=1_000_000)
     changed = [r for r in rows if _sortable(r["changed"]) > since]
     return {"total": len(changed), "items": changed[offset : offset + limit]}
+
+
+def _number(value: str, name: str) -> int:
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise LegacyError(400, "E400", f"{name} is a number") from exc
+
+
+def _stamp(value: object, name: str) -> str:
+    """A local-time string as the legacy system writes them, or a 400."""
+    try:
+        datetime.strptime(value, DATE_FORMAT)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise LegacyError(400, "E400", f"{name} is a date like 28.11.2026 10:15") from exc
+    return value  # type: ignore[return-value]
 
 
 def _sortable(local: str) -> str:
@@ -114,6 +134,34 @@ def _rating_give(store: Store, body: dict) -> dict:
     return store.insert("ratings", {**values, "remark": body.get("remark", "")})
 
 
+ACTIVITY_STATES = ("STARTED", "COMPLETED", "PASSED", "FAILED")
+
+
+def _activity_record(store: Store, body: dict) -> dict:
+    _require(body, "user_no", "course_code", "course_title", "state")
+    if body["state"] not in ACTIVITY_STATES:
+        raise LegacyError(400, "E400", "state is " + ", ".join(ACTIVITY_STATES))
+    score = body.get("score_pct")
+    if score is not None and (
+        isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 100
+    ):
+        raise LegacyError(400, "E400", "score_pct is 0 to 100, or null")
+    for name in ("course_code", "course_title"):
+        if not isinstance(body[name], str) or not body[name].strip():
+            raise LegacyError(400, "E400", f"{name} is a non-empty text")
+    when = _stamp(body["when"], "when") if "when" in body else local_now()
+    user = _one(store, "users", str(_number(str(body["user_no"]), "user_no")))
+    values = {k: body[k] for k in ("course_code", "course_title", "state")}
+    return store.insert(
+        "activity", {"user_no": user["user_no"], **values, "score_pct": score, "when": when}
+    )
+
+
+def _user_activity(store: Store, number: str, query: dict) -> dict:
+    _one(store, "users", number)
+    return _list(store, "activity", {**query, "user_no": number}, ("user_no",))
+
+
 def _profile(store: Store, number: str) -> dict:
     user = _one(store, "users", number)
     return {"user_no": user["user_no"], "bio": user["bio"], "city": user["city"]}
@@ -155,6 +203,17 @@ ROUTES: list[tuple[str, re.Pattern, Handler]] = [
         lambda s, q, b, a: (200, _list(s, "ratings", q, ("to_user",))),
     ),
     ("POST", re.compile(r"/api/ratings"), lambda s, q, b, a: (201, _rating_give(s, b))),
+    (
+        "GET",
+        re.compile(r"/api/activity"),
+        lambda s, q, b, a: (200, _list(s, "activity", q, ("user_no",))),
+    ),
+    ("POST", re.compile(r"/api/activity"), lambda s, q, b, a: (201, _activity_record(s, b))),
+    (
+        "GET",
+        re.compile(r"/api/users/(\d+)/activity"),
+        lambda s, q, b, a: (200, _user_activity(s, a[0], q)),
+    ),
 ]
 
 

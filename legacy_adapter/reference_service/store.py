@@ -40,7 +40,15 @@ CREATE TABLE IF NOT EXISTS ratings (
     rating_no INTEGER PRIMARY KEY, from_user INTEGER NOT NULL, to_user INTEGER NOT NULL,
     stars INTEGER NOT NULL CHECK (stars BETWEEN 1 AND 10), remark TEXT NOT NULL DEFAULT '',
     changed TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS activity (
+    act_no INTEGER PRIMARY KEY, user_no INTEGER NOT NULL, course_code TEXT NOT NULL,
+    course_title TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('STARTED', 'COMPLETED', 'PASSED', 'FAILED')),
+    score_pct INTEGER, "when" TEXT NOT NULL, changed TEXT NOT NULL);
 """
+#: Learning activity: one row per course event. ``score_pct`` has no range check in the
+#: database (older rows hold values the API refuses today: the sync must cope); ``when``
+#: is an SQL keyword, hence quoted column names on insert.
 
 #: The tables the API exposes, their key column, in the order a list is returned.
 TABLES = {
@@ -50,6 +58,7 @@ TABLES = {
     "proposals": "proposal_no",
     "votes": "vote_no",
     "ratings": "rating_no",
+    "activity": "act_no",
 }
 
 
@@ -66,9 +75,12 @@ class Store:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         with self.connect() as db:
+            existing = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
             db.executescript(SCHEMA)
             if not db.execute("SELECT 1 FROM users LIMIT 1").fetchone():
                 _seed(db)
+            elif "activity" not in existing:  # a database from before activity existed
+                _seed_activity(db)
 
     @contextmanager
     def connect(self):
@@ -108,7 +120,7 @@ class Store:
 
     def insert(self, table: str, values: dict) -> dict:
         values = {**values, "changed": local_now()}
-        columns = ", ".join(values)
+        columns = ", ".join(f'"{column}"' for column in values)
         marks = ", ".join("?" for _ in values)
         with self.connect() as db:
             cursor = db.execute(
@@ -171,4 +183,25 @@ def _seed(db: sqlite3.Connection) -> None:
         db.execute(
             "INSERT INTO ratings VALUES (?, ?, ?, ?, 'Helpful', ?)",
             (n, rater, ratee, stars, local(start)),
+        )
+    _seed_activity(db)
+
+
+def _seed_activity(db: sqlite3.Connection) -> None:
+    """Course activity of the seeded users: attempts, completions, a failed exam."""
+    start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    rows = [
+        (1, "PY101", "Python for analysts", "STARTED", None, timedelta(days=10)),
+        (1, "PY101", "Python for analysts", "COMPLETED", None, timedelta(days=20)),
+        (1, "PY101", "Python for analysts", "PASSED", 92, timedelta(days=20, hours=1)),
+        (2, "COBOL1", "COBOL for managers", "FAILED", 45, timedelta(days=12)),
+        (2, "COBOL1", "COBOL for managers", "PASSED", 81, timedelta(days=25)),
+        (3, "CRYPTO", "Codebreaking 101", "PASSED", 88, timedelta(days=15)),
+        (4, "ALGO", "Shortest paths", "STARTED", None, timedelta(days=18)),
+    ]
+    for n, (user, code, title, state, score, after) in enumerate(rows, start=1):
+        when = local(start + after)
+        db.execute(
+            "INSERT INTO activity VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (n, user, code, title, state, score, when, when),
         )

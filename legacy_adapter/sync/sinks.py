@@ -18,6 +18,7 @@ from legacy_adapter.acl import resources
 #: resource -> (legacy list path, legacy number field, legacy -> new translator)
 RESOURCES = {
     "users": ("/api/users", "user_no", resources.user_from_legacy),
+    "activity": ("/api/activity", "act_no", resources.activity_from_legacy),
     "spaces": ("/api/spaces", "space_no", resources.space_from_legacy),
     "bookings": ("/api/bookings", "booking_no", resources.booking_from_legacy),
     "proposals": ("/api/proposals", "proposal_no", resources.proposal_from_legacy),

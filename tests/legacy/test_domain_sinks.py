@@ -181,6 +181,7 @@ def prepared(legacy, resource: str) -> Case:
 def test_the_default_sinks_are_the_domains_own():
     assert settings.LEGACY_SYNC_SINKS == {
         "users": "domains.identity.sync_sink.UserSink",
+        "activity": "domains.learning.sync_sink.LegacyActivitySink",
         "spaces": "domains.marketplace.sync_sink.SpaceSink",
         "bookings": "domains.marketplace.sync_sink.BookingSink",
         "proposals": "domains.governance.sync_sink.ProposalSink",
@@ -330,7 +331,8 @@ def test_votes_of_a_proposal_not_copied_yet_are_reported(synced):
 def test_the_periodic_task_syncs_every_resource_in_order(synced):
     """Spaces before bookings, proposals before votes: nothing is skipped on a first run."""
     assert sync_all_changes() == {
-        "users": 5, "spaces": 3, "bookings": 1, "proposals": 1, "votes": 1, "ratings": 3,
+        "users": 5, "activity": 7, "spaces": 3, "bookings": 1, "proposals": 1, "votes": 1,
+        "ratings": 3,
     }  # fmt: skip
     assert all(not state.last_summary["skipped"] for state in SyncState.objects.all())
     assert Vote.objects.get(imported_id=uuid_for("vote", 1)).choice == "yes"

@@ -20,8 +20,11 @@ def sinks_of(**env) -> dict:
 
 def test_each_process_syncs_the_resources_of_the_domains_it_installs(tmp_path):
     assert set(sinks_of(SERVICE="all", DATA_DIR=str(tmp_path))) == {
-        "users", "spaces", "bookings", "proposals", "votes", "ratings",
+        "users", "activity", "spaces", "bookings", "proposals", "votes", "ratings",
     }  # fmt: skip
+    assert sinks_of(SERVICE="learning", DATA_DIR=str(tmp_path)) == {
+        "activity": "domains.learning.sync_sink.LegacyActivitySink",
+    }
     assert sinks_of(SERVICE="marketplace", DATA_DIR=str(tmp_path)) == {
         "spaces": "domains.marketplace.sync_sink.SpaceSink",
         "bookings": "domains.marketplace.sync_sink.BookingSink",
@@ -39,13 +42,14 @@ import io, json
 from django.core.management import call_command
 from domains.governance.models import Vote
 from domains.identity.models import User
+from domains.learning.models import Statement
 from domains.marketplace.models import Booking
 from domains.reputation.models import Rating
 
 call_command("migrate_all", verbosity=0)
 outputs = {}
 for run in ("first", "again"):
-    for resource in ("users", "spaces", "bookings", "proposals", "votes", "ratings"):
+    for resource in ("users", "activity", "spaces", "bookings", "proposals", "votes", "ratings"):
         out = io.StringIO()
         call_command("legacy_sync", "backfill", resource, "--restart", stdout=out)
         [summary] = [line for line in out.getvalue().splitlines() if line.startswith(resource)]
@@ -56,7 +60,7 @@ outputs["booking problems"] = [
     line for line in out.getvalue().splitlines() if line.startswith("skipped ")
 ]
 outputs["counts"] = [User.objects.count(), Booking.objects.count(), Vote.objects.count(),
-                     Rating.objects.count()]
+                     Rating.objects.count(), Statement.objects.count()]
 print(json.dumps(outputs))
 """
 
@@ -75,8 +79,7 @@ def test_a_full_backfill_runs_twice_on_the_embedded_default(tmp_path):
         stop_legacy(legacy)
     assert result.returncode == 0, result.stderr
     outputs = json.loads(result.stdout.strip().splitlines()[-1])
-    first = {name: 5 if name == "users" else 1 if name in ("proposals", "votes") else 3
-             for name in ("users", "spaces", "proposals", "votes", "ratings")}  # fmt: skip
+    first = {"users": 5, "activity": 7, "spaces": 3, "proposals": 1, "votes": 1, "ratings": 3}
     for resource, count in first.items():
         assert f"created {count}, updated 0, unchanged 0, skipped 0" in outputs[f"first {resource}"]
         assert f"created 0, updated 0, unchanged {count}, skipped 0" in outputs[f"again {resource}"]
@@ -84,4 +87,4 @@ def test_a_full_backfill_runs_twice_on_the_embedded_default(tmp_path):
     assert "created 0, updated 0, unchanged 1, skipped 1" in outputs["again bookings"]
     [overlap] = outputs["booking problems"]
     assert str(uuid_for("booking", 2)) in overlap and "already booked" in overlap
-    assert outputs["counts"] == [5, 1, 1, 3]
+    assert outputs["counts"] == [5, 1, 1, 3, 7]

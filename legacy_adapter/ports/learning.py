@@ -1,0 +1,137 @@
+"""A member's learning record: the course activity recorded for them, newest first.
+
+Callers ask ``learning_record()`` and get the legacy implementation (legacy's
+``/api/users/{n}/activity`` through the client and the ACL, which turns each record
+into the statement the sync copies) or the new one (the learning domain's published
+member timeline, ``/api/v1/learning/members/<id>/timeline``, called in process through
+Django's URL resolver), as ``LEGACY_PORTS["learning"]`` says (default ``legacy``).
+Both give the same entries: ``ACTIVITY_FIELDS``, timestamps as UTC ISO 8601.
+
+Authorisation: the timeline answers only the member themselves or a caller with
+``user.read``, so ``activity_for_member`` takes the caller's ``Authorization`` header
+value and the new implementation passes it through unchanged; a refusal raises
+``LearningRecordRefused`` with the status (401 or 403). The legacy implementation does
+not forward it — a platform token has no meaning to the legacy system and must not
+leak to it — so the caller's right to read is the new side's check alone: callers
+decide who may ask before calling the port, as they would with any legacy read.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Protocol
+from uuid import UUID
+
+from django.conf import settings
+from django.test import RequestFactory
+from django.urls import resolve
+
+from legacy_adapter.acl.resources import activity_from_legacy
+from legacy_adapter.acl.values import number_for
+from legacy_adapter.client import LegacyClient
+from legacy_adapter.wiring import legacy_client
+
+ACTIVITY_FIELDS = ("id", "timestamp", "verb", "object_id", "object_name", "result")
+
+
+class LearningRecordRefused(Exception):
+    """The new side would not show this member's learning to the caller."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+
+
+class LearningRecord(Protocol):
+    def activity_for_member(
+        self, *, member_id: UUID, authorization: str | None = None
+    ) -> list[dict]: ...
+
+
+def _utc(timestamp: str) -> str:
+    return datetime.fromisoformat(timestamp.replace("Z", "+00:00")).astimezone(UTC).isoformat()
+
+
+def _newest_first(entries: list[dict]) -> list[dict]:
+    return sorted(entries, key=lambda e: (e["timestamp"], e["id"]), reverse=True)
+
+
+class LegacyLearningRecord:
+    def __init__(self, client: LegacyClient | None = None) -> None:
+        self.client = client or legacy_client()
+
+    def activity_for_member(
+        self, *, member_id: UUID, authorization: str | None = None
+    ) -> list[dict]:
+        number = number_for("user", member_id)
+        if number is None:
+            return []  # born on the new side: legacy cannot know them
+        entries, after = [], 0
+        while True:
+            response = self.client.request(
+                "GET", f"/api/users/{number}/activity", query={"after": after, "limit": 200}
+            )
+            if response.status == 404:
+                return []
+            if response.status != 200:
+                raise RuntimeError(f"legacy answered {response.status}: {response.body[:200]!r}")
+            items = response.json()["items"]
+            if not items:
+                return _newest_first(entries)
+            entries += [_entry(activity_from_legacy(item)) for item in items]
+            after = items[-1]["act_no"]
+
+
+def _entry(statement: dict) -> dict:
+    """A statement (as the ACL makes it) as a port entry."""
+    return {
+        "id": statement["id"],
+        "timestamp": _utc(statement["timestamp"]),
+        "verb": statement["verb"]["id"],
+        "object_id": statement["object"]["id"],
+        "object_name": statement["object"].get("definition", {}).get("name", {}),
+        "result": statement.get("result"),
+    }
+
+
+class NewLearningRecord:
+    """The learning domain's member timeline, in process (no import of the domain)."""
+
+    _factory = RequestFactory()
+
+    def _get(self, path: str, authorization: str | None) -> tuple[int, dict | None]:
+        headers = {"HTTP_AUTHORIZATION": authorization} if authorization else {}
+        match = resolve(path.split("?")[0])
+        response = match.func(self._factory.get(path, **headers), *match.args, **match.kwargs)
+        response.render()
+        return response.status_code, json.loads(response.content) if response.content else None
+
+    def activity_for_member(
+        self, *, member_id: UUID, authorization: str | None = None
+    ) -> list[dict]:
+        entries, page = [], 1
+        while True:
+            status, body = self._get(
+                f"/api/v1/learning/members/{member_id}/timeline?page={page}&page_size=100",
+                authorization,
+            )
+            if status in (401, 403):
+                raise LearningRecordRefused(status, (body or {}).get("detail", ""))
+            if status != 200:
+                raise RuntimeError(f"the member timeline answered {status}: {body!r}")
+            entries += [
+                {**{name: e[name] for name in ACTIVITY_FIELDS}, "timestamp": _utc(e["timestamp"])}
+                for e in body["results"]
+            ]
+            if not body.get("next"):
+                return entries
+            page += 1
+
+
+def learning_record() -> LearningRecord:
+    return (
+        NewLearningRecord()
+        if settings.LEGACY_PORTS.get("learning", "legacy") == "new"
+        else LegacyLearningRecord()
+    )
