@@ -45,6 +45,28 @@ class Summary:
         self.skipped += counts.get("skipped", 0)
         self.problems += counts.get("problems", [])
 
+    def translated(self, items: list[dict], resource: str) -> list[dict]:
+        """The page in the new API's shape; a record the ACL cannot translate (a value
+        the legacy contract does not allow, written by an older legacy release) is
+        skipped and reported instead of stopping the run."""
+        _, number_field, translate = RESOURCES[resource]
+        records = []
+        for item in items:
+            try:
+                records.append(translate(item))
+            except UNTRANSLATABLE as exc:
+                self.skipped += 1
+                self.problems.append(_untranslatable(resource, item.get(number_field), exc))
+        return records
+
+
+#: What a translator raises on a record outside the legacy contract.
+UNTRANSLATABLE = (KeyError, ValueError, TypeError)
+
+
+def _untranslatable(resource: str, number, exc: Exception) -> str:
+    return f"{resource} #{number}: cannot be translated ({type(exc).__name__}: {exc})"
+
 
 def backfill(
     *, resource: str, client: LegacyClient, sink: Sink, page_size: int = 100,
@@ -52,7 +74,7 @@ def backfill(
     stop_after_pages: int | None = None,
 ) -> Summary:  # fmt: skip
     """``stop_after_pages`` stops early, as an interruption would (tests, dry runs)."""
-    path, number_field, translate = RESOURCES[resource]
+    path, number_field, _ = RESOURCES[resource]
     state = _state(resource)
     if restart:
         state.backfill_cursor, state.backfill_done = 0, False
@@ -64,7 +86,7 @@ def backfill(
         if not page["items"]:
             break
         with transaction.atomic(using="default"):
-            summary.add(sink.upsert([translate(r) for r in page["items"]]))
+            summary.add(sink.upsert(summary.translated(page["items"], resource)))
             summary.read += len(page["items"])
             state.backfill_cursor = page["items"][-1][number_field]
             state.save()
@@ -82,7 +104,7 @@ def backfill(
 def sync_changes(
     *, resource: str, client: LegacyClient, sink: Sink, page_size: int = 200
 ) -> Summary:
-    path, _, translate = RESOURCES[resource]
+    path = RESOURCES[resource][0]
     state = _state(resource)
     summary = Summary(resource, watermark=state.watermark)
     offset = 0
@@ -92,7 +114,7 @@ def sync_changes(
         page = _page(client, path, offset=offset, limit=page_size, **query)
         if not page["items"]:
             break
-        summary.add(sink.upsert([translate(r) for r in page["items"]]))
+        summary.add(sink.upsert(summary.translated(page["items"], resource)))
         summary.read += len(page["items"])
         newest = max([newest, *(_sortable(r["changed"]) for r in page["items"])])
         offset += len(page["items"])
@@ -108,6 +130,8 @@ class Difference:
     legacy_number: int
     fields: dict[str, tuple] = field(default_factory=dict)  # name -> (legacy, new)
     missing: bool = False
+    #: Why the legacy record could not be translated (then ``id`` is empty).
+    untranslatable: str = ""
 
 
 def reconcile(
@@ -120,10 +144,16 @@ def reconcile(
         page = _page(client, path, after=after, limit=page_size)
         if not page["items"]:
             return differences
-        expected = {
-            str(r["id"]): (n, r)
-            for n, r in ((i[number_field], translate(i)) for i in page["items"])
-        }
+        expected = {}
+        for item in page["items"]:
+            number = item[number_field]
+            try:
+                record = translate(item)
+            except UNTRANSLATABLE as exc:
+                problem = _untranslatable(resource, number, exc)
+                differences.append(Difference("", number, untranslatable=problem))
+                continue
+            expected[str(record["id"])] = (number, record)
         stored = sink.get_many(list(expected))
         for record_id, (number, record) in expected.items():
             copy = stored.get(record_id)

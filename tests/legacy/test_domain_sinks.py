@@ -336,3 +336,23 @@ def test_the_periodic_task_syncs_every_resource_in_order(synced):
     }  # fmt: skip
     assert all(not state.last_summary["skipped"] for state in SyncState.objects.all())
     assert Vote.objects.get(imported_id=uuid_for("vote", 1)).choice == "yes"
+
+
+def test_a_legacy_record_outside_the_contract_is_skipped_not_a_crash(synced):
+    """A row an older legacy release wrote (a join date the contract does not allow):
+    the ACL cannot translate it, so the run reports it and copies the rest."""
+    legacy_change(synced, "UPDATE users SET joined = 'last spring', "
+                          "changed = '01.12.2026 10:00' WHERE user_no = 3")  # fmt: skip
+    out = StringIO()
+    call_command("legacy_sync", "backfill", "users", "--page-size", "2", stdout=out)
+    text = out.getvalue()
+    assert "users: read 5 (resumed after #0), created 4, updated 0, unchanged 0, skipped 1" in text
+    assert "skipped users #3: cannot be translated (ValueError: " in text
+    assert not User.objects.filter(pk=uuid_for("user", 3)).exists()
+    assert User.objects.filter(pk=uuid_for("user", 4)).exists()  # the rest of the page
+    summary = sync_changes(resource="users", client=legacy_client(), sink=sink_for("users"))
+    assert summary.skipped == 1 and "users #3: cannot be translated" in summary.problems[0]
+    report = StringIO()
+    call_command("legacy_sync", "reconcile", "users", stdout=report)
+    assert "users #3: cannot be translated" in report.getvalue()
+    assert "users: 1 record(s) differ" in report.getvalue()

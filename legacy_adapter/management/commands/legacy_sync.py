@@ -57,6 +57,9 @@ class Command(BaseCommand):
         else:
             differences = reconcile(resource=resource, client=client, sink=sink)
             for d in differences:
+                if d.untranslatable:
+                    self.stdout.write(d.untranslatable)
+                    continue
                 what = (
                     "missing"
                     if d.missing
