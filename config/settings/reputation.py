@@ -7,6 +7,14 @@ from config.settings.tasks import CELERY_BEAT_SCHEDULE
 #: never need it (they compute at their own clock); subscribers of reputation.changed do.
 REPUTATION_REFRESH_SECONDS = read("REPUTATION_REFRESH_SECONDS", "int", default=900)
 
+#: xAPI ``account`` IFIs with this home page name platform members by id (the LRS's
+#: ``<LRS_AUTHORITY_HOMEPAGE>/members``): their completed activities verify ratings.
+REPUTATION_MEMBER_ACCOUNT_HOMEPAGE = read(
+    "REPUTATION_MEMBER_ACCOUNT_HOMEPAGE",
+    "str",
+    read("LRS_AUTHORITY_HOMEPAGE", "str", "https://learning-community.example/xapi") + "/members",
+)
+
 CELERY_BEAT_SCHEDULE["reputation-refresh-ageing"] = {
     "task": "reputation.refresh_ageing",
     "schedule": float(REPUTATION_REFRESH_SECONDS),

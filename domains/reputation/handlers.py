@@ -4,16 +4,32 @@
   created minutes before are discounted (``fraud.py``).
 - ``marketplace.booking_completed``: bookings that took place, so a rating given in a
   booking's context can be shown as attached to a real, completed booking.
+- ``learning.statement_recorded`` / ``learning.statement_voided``: activities members
+  completed or passed (by their member account), so a rating given in an activity's
+  context (a learner rating the mentor of a course) can be shown as coming from someone
+  who took it; a voided statement withdraws that.
 
 Each handler runs inside the group's inbox transaction; writes are idempotent upserts
 because identity publishes ``member_registered`` in two versions over time.
 """
 
+from uuid import UUID
+
+from django.conf import settings
+
 from contracts.envelope import Envelope
 from contracts.identity.v1 import MemberRegistered
+from contracts.learning.v1 import StatementRecorded, StatementVoided
 from contracts.marketplace.v1 import BookingCompleted
-from domains.reputation.models import CompletedBooking, Member
+from domains.reputation.models import CompletedActivity, CompletedBooking, Member
 from eventing.handlers import handles
+
+#: ADL verbs that say an activity was finished (besides ``result.completion``/``success``).
+FINISHING_VERBS = {
+    "http://adlnet.gov/expapi/verbs/completed",
+    "http://adlnet.gov/expapi/verbs/passed",
+    "http://adlnet.gov/expapi/verbs/mastered",
+}
 
 
 @handles(MemberRegistered, group="reputation")
@@ -33,3 +49,43 @@ def booking_completed(event: BookingCompleted, envelope: Envelope) -> None:
             "ended_at": event.ends_at,
         },
     )
+
+
+def member_of(actor_ifi: str) -> UUID | None:
+    """The member an xAPI actor names (``account:<member home page>|<member id>``)."""
+    prefix = f"account:{settings.REPUTATION_MEMBER_ACCOUNT_HOMEPAGE}|"
+    if not actor_ifi.startswith(prefix):
+        return None
+    try:
+        return UUID(actor_ifi.removeprefix(prefix))
+    except ValueError:
+        return None
+
+
+def _finished(event: StatementRecorded) -> bool:
+    return event.object_type == "Activity" and bool(
+        event.verb_id in FINISHING_VERBS or event.result_completion or event.result_success
+    )
+
+
+@handles(StatementRecorded, group="reputation", batch=True)
+def statements_recorded(items: list[tuple[StatementRecorded, Envelope]]) -> None:
+    # A redelivered statement is the same statement: its row exists already.
+    CompletedActivity.objects.using("reputation").bulk_create(
+        (
+            CompletedActivity(
+                statement_id=event.statement_id,
+                member_id=member,
+                activity_id=event.object_id,
+                completed_at=event.timestamp,
+            )
+            for event, _ in items
+            if _finished(event) and (member := member_of(event.actor_ifi)) is not None
+        ),
+        ignore_conflicts=True,
+    )
+
+
+@handles(StatementVoided, group="reputation")
+def statement_voided(event: StatementVoided, envelope: Envelope) -> None:
+    CompletedActivity.objects.using("reputation").filter(statement_id=event.statement_id).delete()

@@ -129,6 +129,26 @@ class ReputationRecord(models.Model):
         return f"{self.member_id}: {self.score} at {self.computed_at}"
 
 
+class CompletedActivity(models.Model):
+    """A member completed or passed a learning activity (``learning.statement_recorded``
+    by a member's account): their ratings given in that activity's context
+    (``context_type`` ``activity``, ``context_id`` its IRI) are shown as verified in the
+    explanation. Gone when the statement is voided."""
+
+    statement_id = models.UUIDField(primary_key=True)
+    member_id = models.UUIDField()
+    activity_id = models.CharField(max_length=2048)
+    completed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["member_id", "activity_id"], name="completed_activity_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} completed {self.activity_id}"
+
+
 class CompletedBooking(models.Model):
     """A booking that took place (``marketplace.booking_completed``): ratings in its
     context are shown as verified in the explanation."""

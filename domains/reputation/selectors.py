@@ -21,6 +21,7 @@ from domains.reputation.domain.scoring import (
     unweighted_at,
 )
 from domains.reputation.models import (
+    CompletedActivity,
     CompletedBooking,
     FraudDecision,
     MemberReputation,
@@ -95,6 +96,16 @@ def fraud_decision_list(*, rule: str | None = None, overridden: bool | None = No
     if overridden is not None:
         decisions = decisions.filter(overridden=overridden)
     return decisions
+
+
+def completed_activity_pairs(*, pairs: list[tuple[uuid.UUID, str]]) -> set[tuple[str, str]]:
+    """Which of these (rater, activity IRI) pairs name an activity the rater finished."""
+    if not pairs:
+        return set()
+    found = CompletedActivity.objects.filter(
+        member_id__in={rater for rater, _ in pairs}, activity_id__in={iri for _, iri in pairs}
+    ).values_list("member_id", "activity_id")
+    return {(str(member), iri) for member, iri in found}
 
 
 def completed_booking_ids(*, context_ids: list[str]) -> set[str]:

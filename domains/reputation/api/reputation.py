@@ -22,6 +22,7 @@ from domains.reputation.domain.ratings import RATING_LIFETIME
 from domains.reputation.domain.scoring import FLOOR
 from domains.reputation.models import ReputationRecord
 from domains.reputation.selectors import (
+    completed_activity_pairs,
     completed_booking_ids,
     reputation_compute,
     reputation_history,
@@ -96,7 +97,11 @@ class ContributionOutput(serializers.Serializer):
         return (contribution.rating.given_at + RATING_LIFETIME).isoformat()
 
     def get_context_verified(self, contribution) -> bool:
-        return contribution.rating.context_id in self.context.get("completed_bookings", ())
+        rating = contribution.rating
+        if rating.context_type == "activity":
+            pair = (str(rating.rater_id), rating.context_id)
+            return pair in self.context.get("completed_activities", ())
+        return rating.context_id in self.context.get("completed_bookings", ())
 
 
 class MemberExplanationListApi(generics.ListAPIView):
@@ -119,13 +124,21 @@ class MemberExplanationListApi(generics.ListAPIView):
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset) or []
-        self._completed = completed_booking_ids(
-            context_ids=[c.rating.context_id for c in page if c.rating.context_type == "booking"]
+        ratings = [c.rating for c in page]
+        self._bookings = completed_booking_ids(
+            context_ids=[r.context_id for r in ratings if r.context_type == "booking"]
+        )
+        self._activities = completed_activity_pairs(
+            pairs=[(r.rater_id, r.context_id) for r in ratings if r.context_type == "activity"]
         )
         return page
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "completed_bookings": self._completed}
+        return {
+            **super().get_serializer_context(),
+            "completed_bookings": self._bookings,
+            "completed_activities": self._activities,
+        }
 
 
 class ReputationRecordOutput(serializers.ModelSerializer):
