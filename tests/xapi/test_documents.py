@@ -1,6 +1,7 @@
 """xAPI-Communication §2.3 (State), §2.6 (Activity Profile), §2.7 (Agent Profile),
 §2.5 (Activities), §2.4 (Agents): documents with ETags and concurrency control."""
 
+import hashlib
 import json
 import threading
 
@@ -165,9 +166,34 @@ def test_activities_resource_returns_the_stored_definition(lrs):
     )
 
 
+ANA_SHA1 = hashlib.sha1(b"mailto:ana@example.com", usedforsecurity=False).hexdigest()
+
+
 @pytest.mark.django_db(databases=["learning"])
 def test_agents_resource_returns_a_person(lrs):
     lrs.post(statement())
     person = lrs.request("GET", "agents", query=q(agent=AGENT)).json()
-    assert person == {"objectType": "Person", "mbox": ["mailto:ana@example.com"], "name": ["Ana"]}
+    assert person == {
+        "objectType": "Person",
+        "mbox": ["mailto:ana@example.com"],
+        "mbox_sha1sum": [ANA_SHA1],
+        "name": ["Ana"],
+    }
     assert lrs.request("GET", "agents", query=q(agent="{}")).status_code == 400
+
+
+@pytest.mark.django_db(databases=["learning"])
+def test_the_person_joins_an_address_and_its_sha1_sum(lrs):
+    """§2.4: the LRS may combine agents that are one person; an mbox and the SHA-1 of
+    that same mailto IRI are, so the Person carries both and both agents' names."""
+    hashed = {"objectType": "Agent", "name": "A. Silva", "mbox_sha1sum": ANA_SHA1}
+    lrs.post(statement(actor=hashed))
+    lrs.post(statement())  # as "Ana", by mbox
+    lrs.post(statement(actor={"name": "Bruno", "mbox": "mailto:bruno@example.com"}))
+    by_address = lrs.request("GET", "agents", query=q(agent=AGENT)).json()
+    assert by_address["mbox_sha1sum"] == [ANA_SHA1]
+    assert sorted(by_address["name"]) == ["A. Silva", "Ana"]
+    by_hash = lrs.request("GET", "agents", query=q(agent=json.dumps({"mbox_sha1sum": ANA_SHA1})))
+    assert by_hash.json() == {
+        "objectType": "Person", "mbox_sha1sum": [ANA_SHA1], "name": ["A. Silva"],
+    }  # fmt: skip

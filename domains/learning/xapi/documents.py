@@ -3,6 +3,7 @@ Agent Profile) and the Activities (§2.5) and Agents (§2.4) resources."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from django.http import HttpResponse, JsonResponse
@@ -191,7 +192,15 @@ class ActivitiesApi(XapiView):
 
 
 class AgentsApi(XapiView):
-    """The Person object the LRS knows for an agent (its names and identifiers)."""
+    """The Person object the LRS knows for an agent (xAPI-Communication §2.4): its
+    identifiers and the names statements gave it.
+
+    The LRS may combine agents it has reason to believe are one person. It combines
+    what needs no belief: an ``mbox`` and its ``mbox_sha1sum`` (the SHA-1 of that same
+    ``mailto:`` IRI) — asked by ``mbox``, the Person carries both and the names given
+    under either. Asked by ``mbox_sha1sum`` it cannot name the address (a hash is not
+    reversible); other identifiers stay as asked.
+    """
 
     def get(self, request):
         params = request.query_params
@@ -203,17 +212,20 @@ class AgentsApi(XapiView):
         for prop in IFI_PROPERTIES:
             if prop in agent:
                 person[prop] = [agent[prop]]
-        names = []
+        ifis = [ifi]
+        if "mbox" in agent:
+            sha1 = hashlib.sha1(agent["mbox"].encode(), usedforsecurity=False).hexdigest()
+            person["mbox_sha1sum"] = [sha1]
+            ifis.append(agent_ifi({"mbox_sha1sum": sha1}))
+        names = [agent["name"]] if "name" in agent else []
         for document in (
-            Statement.objects.filter(actor_ifi=ifi)
+            Statement.objects.filter(actor_ifi__in=ifis)
             .order_by("-stored")
             .values_list("document", flat=True)[:20]
         ):
             name = document["actor"].get("name")
             if name and name not in names:
                 names.append(name)
-        if "name" in agent and agent["name"] not in names:
-            names.insert(0, agent["name"])
         if names:
             person["name"] = names
         return HttpResponse(json.dumps(person), content_type="application/json")
