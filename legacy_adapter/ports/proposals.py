@@ -19,7 +19,10 @@ Where the sides differ, and what the port does about it:
 
 - Status: governance has a richer lifecycle. The port answers legacy's three states:
   ``draft`` (governance's draft or discussion: not open yet), ``voting``, ``closed``
-  (decided, rejected or withdrawn), as the ACL does for legacy.
+  (decided, rejected or withdrawn), as the ACL does for legacy. A proposal past its
+  voting deadline is ``closed`` on both sides: legacy leaves it ``OPEN`` until someone
+  closes it, governance leaves it ``voting`` until ``governance_close_due`` counts it,
+  but neither takes a vote any more.
 - Legacy stores a vote on a closed proposal, or past its deadline (it checks only that
   the proposal exists). The legacy implementation reads the proposal first and refuses
   such a vote as governance does (``conflict``); a proposal closing between that read
@@ -74,18 +77,18 @@ class ProposalPort(Protocol):
 
 
 def _fields(proposal: dict) -> dict:
-    deadline = proposal.get("voting_deadline")
+    given = proposal.get("voting_deadline")
+    deadline = datetime.fromisoformat(given.replace("Z", "+00:00")) if given else None
+    status = _STATUS[proposal["status"]]
+    if status == "voting" and deadline <= timezone.now():
+        status = "closed"  # past its deadline: no vote counts any more, on either side
     return {
         "id": str(proposal["id"]),
         "author_id": str(proposal["author_id"]),
         "title": proposal["title"],
         "summary": proposal["summary"],
-        "status": _STATUS[proposal["status"]],
-        "voting_deadline": (
-            datetime.fromisoformat(deadline.replace("Z", "+00:00")).isoformat()
-            if deadline
-            else None
-        ),
+        "status": status,
+        "voting_deadline": deadline.isoformat() if deadline else None,
     }
 
 
@@ -126,8 +129,7 @@ class LegacyProposals:
         proposal = None if number is None else self._get(number)
         if proposal is None:
             raise VoteRefused("not_found", f"No proposal {proposal_id}.")
-        deadline = proposal["voting_deadline"]
-        if proposal["status"] != "voting" or datetime.fromisoformat(deadline) <= timezone.now():
+        if proposal["status"] != "voting":
             raise VoteRefused("conflict", "This proposal is not open for voting.")
         try:
             body = vote_cast_to_legacy(member_id=member_id, choice=choice)
