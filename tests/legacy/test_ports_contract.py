@@ -240,9 +240,10 @@ def test_bookings_contract_refusals(bookable, side, space, starts, ends, kind):
 @pytest.mark.django_db(databases="__all__", transaction=True)
 def test_concurrent_legacy_bookings_of_one_slot_book_it_once(legacy, settings):
     """Legacy stores any range: the port's lock in our database is what keeps two
-    callers from both booking one slot there."""
+    callers from both booking one slot there (without it, several of them book it)."""
     settings.LEGACY_BASE_URL = legacy.base_url
     reset_legacy_client()
+    legacy.control(delay_ms=50)  # every read and write takes a while: a wide race window
     outcomes: list[str] = []
     start = threading.Barrier(8)
 
@@ -261,6 +262,9 @@ def test_concurrent_legacy_bookings_of_one_slot_book_it_once(legacy, settings):
         finally:
             connections.close_all()
 
+    # This thread's connection back to the pool: the threads then race for real, never
+    # queued behind a small pool (which would serialise them with or without the lock).
+    connections.close_all()
     threads = [threading.Thread(target=book, args=(n,)) for n in range(8)]
     for thread in threads:
         thread.start()
