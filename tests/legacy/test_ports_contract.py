@@ -11,6 +11,7 @@ read back through the port; refusals must come out as the same exception of the 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from datetime import UTC, datetime, timedelta
@@ -23,7 +24,7 @@ from django.utils import timezone
 
 from domains.identity.services.tokens import access_token_issue
 from domains.marketplace.domain.credentials import CredentialStatus
-from domains.marketplace.models import Space, SpaceCredential
+from domains.marketplace.models import Booking, Space, SpaceCredential
 from legacy_adapter.acl.values import LEGACY_DATE_FORMAT, LEGACY_TZ, uuid_for
 from legacy_adapter.ports.bookings import LegacyBookings, booking_port
 from legacy_adapter.ports.members import member_directory
@@ -36,6 +37,7 @@ from legacy_adapter.wiring import legacy_client, reset_legacy_client
 from tests.eventstore.fixtures import ledger_app
 from tests.governance.conftest import governance_app, register_member
 from tests.legacy.conftest import start_legacy, stop_legacy
+from tests.processes import clean_environment, run_django
 
 __all__ = ["governance_app", "ledger_app"]
 
@@ -235,6 +237,25 @@ def test_bookings_contract_refusals(bookable, side, space, starts, ends, kind):
             authorization=token(4, *BOOKER),
         )
     assert refused.value.kind == kind
+
+
+def test_the_new_side_books_only_for_the_member_the_credential_names(bookable, settings):
+    """A documented difference: legacy books for whoever it is told; the marketplace books
+    for the caller, so the port refuses another member's id and releases the hold."""
+    settings.LEGACY_PORTS = {**settings.LEGACY_PORTS, "bookings": "new"}
+    with pytest.raises(BookingRefused) as refused:
+        booking_port().booking_create(
+            space_id=bookable, member_id=uuid_for("user", 5), starts_at=tomorrow_at(10),
+            ends_at=tomorrow_at(12), authorization=token(4, *BOOKER),
+        )  # fmt: skip
+    assert refused.value.kind == "forbidden"
+    held = Booking.objects.using("marketplace").get(space_id=bookable)
+    assert (held.member_id, held.status) == (uuid_for("user", 4), "cancelled")
+    booked = booking_port().booking_create(
+        space_id=bookable, member_id=uuid_for("user", 4), starts_at=tomorrow_at(10),
+        ends_at=tomorrow_at(12), authorization=token(4, *BOOKER),
+    )  # fmt: skip
+    assert booked["member_id"] == user(4)  # the released slot is free again
 
 
 @pytest.mark.django_db(databases="__all__", transaction=True)
@@ -473,3 +494,57 @@ def test_ratings_contract_refusals(rated, side, rater, ratee, score):
     assert refused.value.kind == "invalid"
     listed = port.ratings_for(member_id=uuid_for("user", ratee), authorization=token(1, *RATER))
     assert [r["rater_id"] for r in listed] == ([user(4)] if ratee == 5 else [])
+
+
+EMBEDDED_RACE = """
+import json, threading
+from datetime import UTC, datetime, timedelta
+from django.core.management import call_command
+from django.db import connections
+from legacy_adapter.acl.values import uuid_for
+from legacy_adapter.ports.bookings import LegacyBookings
+from legacy_adapter.ports.refusals import BookingRefused
+
+call_command("migrate_all", verbosity=0)
+day = datetime.now(UTC).date() + timedelta(days=1)
+starts = datetime(day.year, day.month, day.day, 14, tzinfo=UTC)
+outcomes, start = [], threading.Barrier(6)
+
+def book(n):
+    try:
+        start.wait()
+        LegacyBookings().booking_create(
+            space_id=uuid_for("space", 2), member_id=uuid_for("user", 1 + n % 5),
+            starts_at=starts, ends_at=starts + timedelta(hours=2),
+        )
+        outcomes.append("booked")
+    except BookingRefused as exc:
+        outcomes.append(exc.kind)
+    finally:
+        connections.close_all()
+
+threads = [threading.Thread(target=book, args=(n,)) for n in range(6)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(json.dumps(sorted(outcomes)))
+"""
+
+
+def test_concurrent_legacy_bookings_book_once_on_the_embedded_default(tmp_path):
+    """SQLite (no advisory locks): the IMMEDIATE transaction's write lock serialises."""
+    legacy = start_legacy(tmp_path)
+    try:
+        legacy.control(delay_ms=50)
+        env = clean_environment(
+            SERVICE="all", DATA_DIR=str(tmp_path / "data"), LEGACY_BASE_URL=legacy.base_url
+        )
+        result = run_django(EMBEDDED_RACE, env, timeout=180)
+        with sqlite3.connect(legacy.db) as db:
+            stored = db.execute("SELECT COUNT(*) FROM bookings WHERE space_no = 2").fetchone()[0]
+    finally:
+        stop_legacy(legacy)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == ["booked"] + ["conflict"] * 5
+    assert stored == 1
