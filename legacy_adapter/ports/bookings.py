@@ -57,14 +57,13 @@ from django.utils import timezone
 from legacy_adapter.acl.commands import (
     UnknownToLegacy,
     booking_create_to_legacy,
-    refusal_from_legacy,
 )
 from legacy_adapter.acl.resources import booking_from_legacy
 from legacy_adapter.acl.values import number_for, parse_local
 from legacy_adapter.client import LegacyClient
 from legacy_adapter.ports import new_side
 from legacy_adapter.ports.choice import uses_new
-from legacy_adapter.ports.refusals import BookingRefused, SideFailed, refusal_for
+from legacy_adapter.ports.refusals import BookingRefused, SideFailed, legacy_refusal, refusal_for
 from legacy_adapter.wiring import legacy_client
 
 BOOKING_FIELDS = ("id", "space_id", "member_id", "starts_at", "ends_at")
@@ -168,9 +167,7 @@ class LegacyBookings:
                     raise BookingRefused("conflict", "This time is already booked; pick another.")
             answer = self.client.request("POST", "/api/bookings", json_body=body)
         if answer.status != 201:
-            raise refusal_for(
-                BookingRefused, answer.status, refusal_from_legacy(answer.status, answer.json())
-            )
+            raise legacy_refusal(BookingRefused, answer)
         return _fields(booking_from_legacy(answer.json()))
 
 

@@ -43,13 +43,13 @@ from uuid import UUID
 
 from django.utils import timezone
 
-from legacy_adapter.acl.commands import UnknownToLegacy, refusal_from_legacy, vote_cast_to_legacy
+from legacy_adapter.acl.commands import UnknownToLegacy, vote_cast_to_legacy
 from legacy_adapter.acl.resources import proposal_from_legacy, vote_from_legacy
 from legacy_adapter.acl.values import number_for
 from legacy_adapter.client import LegacyClient
 from legacy_adapter.ports import new_side
 from legacy_adapter.ports.choice import uses_new
-from legacy_adapter.ports.refusals import SideFailed, VoteRefused, refusal_for
+from legacy_adapter.ports.refusals import SideFailed, VoteRefused, legacy_refusal, refusal_for
 from legacy_adapter.wiring import legacy_client
 
 PROPOSAL_FIELDS = ("id", "author_id", "title", "summary", "status", "voting_deadline")
@@ -137,8 +137,7 @@ class LegacyProposals:
             raise VoteRefused("not_found", str(exc)) from exc
         answer = self.client.request("POST", f"/api/proposals/{number}/votes", json_body=body)
         if answer.status != 201:
-            problem = refusal_from_legacy(answer.status, answer.json())
-            raise refusal_for(VoteRefused, answer.status, problem)
+            raise legacy_refusal(VoteRefused, answer)
         vote = vote_from_legacy(answer.json())
         return {name: vote[name] for name in VOTE_FIELDS}
 

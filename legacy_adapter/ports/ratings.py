@@ -40,14 +40,13 @@ from django.utils import timezone
 from legacy_adapter.acl.commands import (
     UnknownToLegacy,
     rating_give_to_legacy,
-    refusal_from_legacy,
 )
 from legacy_adapter.acl.resources import rating_from_legacy
 from legacy_adapter.acl.values import number_for
 from legacy_adapter.client import LegacyClient
 from legacy_adapter.ports import new_side
 from legacy_adapter.ports.choice import uses_new
-from legacy_adapter.ports.refusals import RatingRefused, SideFailed, refusal_for
+from legacy_adapter.ports.refusals import RatingRefused, SideFailed, legacy_refusal, refusal_for
 from legacy_adapter.wiring import legacy_client
 
 RATING_FIELDS = ("id", "rater_id", "ratee_id", "score", "comment", "given_at")
@@ -132,8 +131,7 @@ class LegacyRatings:
             raise RatingRefused("not_found", str(exc)) from exc
         answer = self.client.request("POST", "/api/ratings", json_body=body)
         if answer.status != 201:
-            problem = refusal_from_legacy(answer.status, answer.json())
-            raise refusal_for(RatingRefused, answer.status, problem)
+            raise legacy_refusal(RatingRefused, answer)
         return _fields(rating_from_legacy(answer.json()))
 
 

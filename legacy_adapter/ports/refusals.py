@@ -10,6 +10,9 @@ The ``detail`` is the side's own sentence, for people.
 
 from __future__ import annotations
 
+from legacy_adapter.acl.commands import refusal_from_legacy
+from legacy_adapter.client import LegacyResponse
+
 #: status -> kind of refusal, for statuses both sides use.
 KINDS = {
     400: "invalid",
@@ -58,3 +61,13 @@ def refusal_for(refused: type[PortRefused], status: int, problem: dict | None) -
     if status in KINDS:
         return refused(KINDS[status], detail)
     return SideFailed(f"status {status}: {detail}")
+
+
+def legacy_refusal(refused: type[PortRefused], answer: LegacyResponse) -> Exception:
+    """The exception for a legacy error answer, through the ACL (a body that is not the
+    legacy error shape, or not JSON at all, still gives the status's kind)."""
+    try:
+        body = answer.json()
+    except ValueError:
+        body = None
+    return refusal_for(refused, answer.status, refusal_from_legacy(answer.status, body))

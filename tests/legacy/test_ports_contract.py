@@ -29,8 +29,8 @@ from legacy_adapter.acl.values import LEGACY_DATE_FORMAT, LEGACY_TZ, uuid_for
 from legacy_adapter.ports.bookings import LegacyBookings, booking_port
 from legacy_adapter.ports.members import member_directory
 from legacy_adapter.ports.proposals import proposal_port
-from legacy_adapter.ports.ratings import rating_port
-from legacy_adapter.ports.refusals import BookingRefused, RatingRefused, VoteRefused
+from legacy_adapter.ports.ratings import LegacyRatings, rating_port
+from legacy_adapter.ports.refusals import BookingRefused, RatingRefused, SideFailed, VoteRefused
 from legacy_adapter.sync.runs import backfill
 from legacy_adapter.sync.sinks import sink_for
 from legacy_adapter.wiring import legacy_client, reset_legacy_client
@@ -548,3 +548,16 @@ def test_concurrent_legacy_bookings_book_once_on_the_embedded_default(tmp_path):
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == ["booked"] + ["conflict"] * 5
     assert stored == 1
+
+
+def test_a_failing_legacy_system_is_a_fault_not_a_refusal_nor_an_empty_answer(rated, legacy):
+    """Legacy answering 500 (its own failure, not a rule): the port says so, never
+    "refused" and never "no ratings"."""
+    port = LegacyRatings()
+    legacy.control(fail_status=500)
+    with pytest.raises(SideFailed):
+        port.rating_give(rater_id=uuid_for("user", 1), ratee_id=uuid_for("user", 5), score=3)
+    with pytest.raises(SideFailed):
+        port.ratings_for(member_id=uuid_for("user", 5))
+    legacy.control(fail_status=None)
+    assert [r["rater_id"] for r in port.ratings_for(member_id=uuid_for("user", 5))] == [user(4)]
