@@ -70,8 +70,28 @@ CELERY_BEAT_SCHEDULE["legacy-sync-changes"] = {
     "task": "legacy_adapter.sync_changes",
     "schedule": LEGACY_SYNC_INTERVAL_SECONDS,
 }
-#: Branch by abstraction: capability -> "legacy" or "new" implementation of its port.
-LEGACY_PORTS = read("LEGACY_PORTS", "dict", {"spaces": "legacy"})
+#: Branch by abstraction: capability -> "legacy" or "new" implementation of its port
+#: (``legacy_adapter/ports/<capability>.py``). Every capability is listed, on legacy by
+#: default; ``LEGACY_PORTS=spaces=new,members=new`` switches the ones named. An unknown
+#: capability or a value other than legacy/new stops start-up.
+LEGACY_PORT_CAPABILITIES = ("members", "spaces", "bookings", "proposals", "ratings", "learning")
+LEGACY_PORTS = {
+    **dict.fromkeys(LEGACY_PORT_CAPABILITIES, "legacy"),
+    **{
+        name.strip(): str(side).strip().lower()
+        for name, side in read("LEGACY_PORTS", "dict", {}).items()
+    },
+}
+_wrong = {
+    name: side
+    for name, side in LEGACY_PORTS.items()
+    if name not in LEGACY_PORT_CAPABILITIES or side not in ("legacy", "new")
+}
+if _wrong:
+    raise ImproperlyConfigured(
+        f"The LEGACY_PORTS environment variable is invalid ({_wrong}): use capability=legacy "
+        f"or capability=new, capabilities among {', '.join(LEGACY_PORT_CAPABILITIES)}."
+    )
 #: Split mode: domain -> base URL of the process serving it, comma-separated, spaces
 #: allowed (``marketplace=http://marketplace:8000, identity=http://identity:8000``). A
 #: route's domain is the ``<domain>`` of its new target ``/api/v1/<domain>/...``.

@@ -9,17 +9,15 @@ suite (``tests/legacy/test_sync.py``). Both speak the new API's shapes.
 
 from __future__ import annotations
 
-import json
 from typing import Protocol
 from uuid import UUID
-
-from django.conf import settings
-from django.test import RequestFactory
-from django.urls import resolve
 
 from legacy_adapter.acl.resources import space_from_legacy
 from legacy_adapter.acl.values import number_for
 from legacy_adapter.client import LegacyClient
+from legacy_adapter.ports import new_side
+from legacy_adapter.ports.choice import uses_new
+from legacy_adapter.ports.refusals import SideFailed
 from legacy_adapter.wiring import legacy_client
 
 SPACE_FIELDS = (
@@ -72,33 +70,20 @@ class LegacySpaceCatalogue:
 class NewSpaceCatalogue:
     """The marketplace's public endpoints, in process (no import of the domain)."""
 
-    _factory = RequestFactory()
-
-    def _get(self, path: str) -> tuple[int, dict | None]:
-        match = resolve(path.split("?")[0])
-        response = match.func(self._factory.get(path), *match.args, **match.kwargs)
-        response.render()
-        return response.status_code, json.loads(response.content) if response.content else None
-
     def space_get(self, *, space_id: UUID) -> dict | None:
-        status, body = self._get(f"/api/v1/marketplace/spaces/{space_id}")
-        return _fields(body) if status == 200 else None
+        status, body = new_side.get(f"/api/v1/marketplace/spaces/{space_id}")
+        if status == 404:
+            return None
+        if status != 200:
+            raise SideFailed(f"marketplace space detail answered {status}: {body}")
+        return _fields(body)
 
     def space_list(self) -> list[dict]:
-        spaces, page = [], 1
-        while True:
-            status, body = self._get(f"/api/v1/marketplace/spaces?page={page}&page_size=100")
-            if status != 200:
-                return spaces
-            spaces += [_fields(s) for s in body["results"]]
-            if not body.get("next"):
-                return spaces
-            page += 1
+        status, spaces = new_side.pages("/api/v1/marketplace/spaces")
+        if status != 200:
+            raise SideFailed(f"marketplace space list answered {status}")
+        return [_fields(s) for s in spaces]
 
 
 def space_catalogue() -> SpaceCatalogue:
-    return (
-        NewSpaceCatalogue()
-        if settings.LEGACY_PORTS.get("spaces") == "new"
-        else LegacySpaceCatalogue()
-    )
+    return NewSpaceCatalogue() if uses_new("spaces") else LegacySpaceCatalogue()
