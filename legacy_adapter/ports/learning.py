@@ -10,37 +10,28 @@ Both give the same entries: ``ACTIVITY_FIELDS``, timestamps as UTC ISO 8601.
 Authorisation: the timeline answers only the member themselves or a caller with
 ``user.read``, so ``activity_for_member`` takes the caller's ``Authorization`` header
 value and the new implementation passes it through unchanged; a refusal raises
-``LearningRecordRefused`` with the status (401 or 403). The legacy implementation does
-not forward it — a platform token has no meaning to the legacy system and must not
-leak to it — so the caller's right to read is the new side's check alone: callers
-decide who may ask before calling the port, as they would with any legacy read.
+``LearningRecordRefused`` (``refusals.py``: kind ``unauthenticated`` or ``forbidden``).
+The legacy implementation does not forward it — a platform token has no meaning to the
+legacy system and must not leak to it — so the caller's right to read is the new
+side's check alone: callers decide who may ask before calling the port, as they would
+with any legacy read.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Protocol
 from uuid import UUID
 
-from django.conf import settings
-from django.test import RequestFactory
-from django.urls import resolve
-
 from legacy_adapter.acl.resources import activity_from_legacy
 from legacy_adapter.acl.values import number_for
 from legacy_adapter.client import LegacyClient
+from legacy_adapter.ports import new_side
+from legacy_adapter.ports.choice import uses_new
+from legacy_adapter.ports.refusals import LearningRecordRefused, refusal_for
 from legacy_adapter.wiring import legacy_client
 
 ACTIVITY_FIELDS = ("id", "timestamp", "verb", "object_id", "object_name", "result")
-
-
-class LearningRecordRefused(Exception):
-    """The new side would not show this member's learning to the caller."""
-
-    def __init__(self, status: int, detail: str) -> None:
-        super().__init__(detail)
-        self.status = status
 
 
 class LearningRecord(Protocol):
@@ -98,40 +89,19 @@ def _entry(statement: dict) -> dict:
 class NewLearningRecord:
     """The learning domain's member timeline, in process (no import of the domain)."""
 
-    _factory = RequestFactory()
-
-    def _get(self, path: str, authorization: str | None) -> tuple[int, dict | None]:
-        headers = {"HTTP_AUTHORIZATION": authorization} if authorization else {}
-        match = resolve(path.split("?")[0])
-        response = match.func(self._factory.get(path, **headers), *match.args, **match.kwargs)
-        response.render()
-        return response.status_code, json.loads(response.content) if response.content else None
-
     def activity_for_member(
         self, *, member_id: UUID, authorization: str | None = None
     ) -> list[dict]:
-        entries, page = [], 1
-        while True:
-            status, body = self._get(
-                f"/api/v1/learning/members/{member_id}/timeline?page={page}&page_size=100",
-                authorization,
-            )
-            if status in (401, 403):
-                raise LearningRecordRefused(status, (body or {}).get("detail", ""))
-            if status != 200:
-                raise RuntimeError(f"the member timeline answered {status}: {body!r}")
-            entries += [
-                {**{name: e[name] for name in ACTIVITY_FIELDS}, "timestamp": _utc(e["timestamp"])}
-                for e in body["results"]
-            ]
-            if not body.get("next"):
-                return entries
-            page += 1
+        status, timeline = new_side.pages(
+            f"/api/v1/learning/members/{member_id}/timeline", authorization=authorization
+        )
+        if status != 200:
+            raise refusal_for(LearningRecordRefused, status, None)
+        return [
+            {**{name: e[name] for name in ACTIVITY_FIELDS}, "timestamp": _utc(e["timestamp"])}
+            for e in timeline
+        ]
 
 
 def learning_record() -> LearningRecord:
-    return (
-        NewLearningRecord()
-        if settings.LEGACY_PORTS.get("learning", "legacy") == "new"
-        else LegacyLearningRecord()
-    )
+    return NewLearningRecord() if uses_new("learning") else LegacyLearningRecord()

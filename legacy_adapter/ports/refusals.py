@@ -47,6 +47,10 @@ class RatingRefused(PortRefused):
     pass
 
 
+class LearningRecordRefused(PortRefused):
+    pass
+
+
 class SideFailed(Exception):
     """A side answered with a status that is no refusal (5xx, or a 4xx no rule explains):
     a fault to surface, never to be read as an empty answer."""

@@ -29,12 +29,8 @@ from eventing.inbox import apply_envelope
 from eventing.models import OutboxMessage
 from legacy_adapter.acl.values import uuid_for
 from legacy_adapter.models import SyncState
-from legacy_adapter.ports.learning import (
-    LearningRecordRefused,
-    LegacyLearningRecord,
-    NewLearningRecord,
-    learning_record,
-)
+from legacy_adapter.ports.learning import LegacyLearningRecord, NewLearningRecord, learning_record
+from legacy_adapter.ports.refusals import LearningRecordRefused
 from legacy_adapter.sync.runs import backfill, reconcile, sync_changes
 from legacy_adapter.sync.sinks import sink_for
 from legacy_adapter.wiring import legacy_client, reset_legacy_client
@@ -308,13 +304,13 @@ def test_the_new_learning_record_needs_the_member_or_user_read(synced):
     run()
     with pytest.raises(LearningRecordRefused) as anonymous:
         NewLearningRecord().activity_for_member(member_id=uuid_for("user", 1))
-    assert anonymous.value.status == 401
+    assert anonymous.value.kind == "unauthenticated"
     someone = bearer(member())["HTTP_AUTHORIZATION"]
     with pytest.raises(LearningRecordRefused) as other:
         NewLearningRecord().activity_for_member(
             member_id=uuid_for("user", 1), authorization=someone
         )
-    assert other.value.status == 403
+    assert other.value.kind == "forbidden"
 
 
 def test_the_port_is_chosen_by_configuration(settings):
