@@ -62,8 +62,9 @@ PUBLIC_PATHS: dict[str, tuple[str, ...]] = {  # web process -> its public path p
     # /.well-known/acme-challenge/<token> paths still win over this.
     "identity": ("/api/v1/identity", "/.well-known"),
     # The back office: one admin over every part (the gateway's routes and migration
-    # dashboard included), which no single-part process can show.
-    "admin": ("/admin",),
+    # dashboard included), and the OpenAPI schema and docs of every part's endpoints,
+    # which no single-part process can show.
+    "admin": ("/admin", "/api/schema", "/api/docs"),
     "learning": ("/api/v1/learning", "/xapi"),  # the xAPI LRS has its own contract
     "reputation": ("/api/v1/reputation",),
     "passport": ("/api/v1/passport", "/p"),  # public credential and share links

@@ -55,6 +55,8 @@ PUBLIC_ROUTES = {
     "/api/v1/identity": "identity",
     "/.well-known": "identity",  # the JWKS
     "/admin": "admin",  # the back office over every part (SERVICE=all)
+    "/api/schema": "admin",  # the OpenAPI schema of every part's endpoints
+    "/api/docs": "admin",
     "/api/v1/learning": "learning",
     "/xapi": "learning",
     "/api/v1/reputation": "reputation",
@@ -341,7 +343,7 @@ def test_the_ingress_sends_each_domains_paths_to_its_service(built, env):
     routes = {p["path"]: p["backend"]["service"]["name"] for p in paths}
     assert len(routes) == len(paths), "a path routed twice"
     # Exactly these: each domain's prefixes to its own Service and no other, "/" (the
-    # legacy contract paths, /ops/gateway/, the API docs) to the gateway.
+    # legacy contract paths, /ops/gateway/) to the gateway.
     assert routes == PUBLIC_ROUTES
     for domain in DOMAINS:
         assert f"/api/v1/{domain}" in routes

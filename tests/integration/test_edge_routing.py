@@ -186,6 +186,9 @@ def mounted_urls() -> list[tuple[str, str]]:
         if isinstance(top, URLResolver):
             owner = _owner(top)
             urls += [(path, owner) for path in _leaf_paths([top], "/")]
+        elif top.name in ("schema", "docs"):
+            # Every part's endpoints: the back office loads every part.
+            urls.append(("/" + _literal(top.pattern), "admin"))
         else:
             urls.append(("/" + _literal(top.pattern), "gateway"))  # every process serves it
     return urls
