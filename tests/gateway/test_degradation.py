@@ -24,7 +24,7 @@ from domains.passport.models import PassportSnapshot
 from domains.passport.tasks import reaggregate_pending
 from gateway.models import GatewayState
 from gateway.modes import RouteMode
-from gateway.services import gateway_flags_change, published_flags
+from gateway.services import gateway_flags_change
 from gateway.table import TableCache
 from tests.bus.conftest import redis_server
 from tests.eventstore.fixtures import ledger_app
@@ -45,11 +45,17 @@ PLAIN = ["Alpha room", "Mid room", "Zeta room"]
 
 
 @pytest.fixture(autouse=True)
-def flags_off():
-    """Every flag off in the shared store before and after (other tests read it too)."""
-    degradation.publish(published_flags({}))
-    yield
-    degradation.publish(published_flags({}))
+def flags_store(redis_server, settings):
+    """Every flag off, in this worker's own Redis: the machine's Redis is shared with the
+    other xdist worker, whose gateway republishes its own (all off) flags there at each
+    table check, and whose marketplace tests must not see this module's flags."""
+    if redis_server.process.poll() is not None:
+        redis_server.start()
+    redis_server.client().flushall()
+    settings.REDIS_URL = redis_server.url
+    degradation.forget()
+    yield redis_server
+    degradation.forget()
 
 
 @pytest.fixture
@@ -318,30 +324,21 @@ def metric(base: str, line_start: str) -> float:
     return float(found[0].rsplit(" ", 1)[1]) if found else 0.0
 
 
-def test_redis_down_means_normal_answers_and_a_restart_heals(spaces, settings, redis_server):
-    if redis_server.process.poll() is not None:
-        redis_server.start()
-    redis_server.client().flushall()
-    settings.REDIS_URL = redis_server.url
-    try:
-        with marketplace_server(redis_server.url, workers=1) as base:
-            switch(search_ranking=True)
-            wait_until(lambda: search(base)[1] == "search_ranking", 5, "the degraded answer")
-            redis_server.stop()
-            # Normal answers within the TTL, and every answer meanwhile is a 200.
-            answers = []
-            wait_until(lambda: answers.append(search(base)) or answers[-1][1] is None, 5, "normal")
-            assert {status for status, _, _ in answers} == {200}
-            assert answers[-1] == (200, None, RANKED)
-            errors = 'degradation_store_errors_total{operation="read"}'
-            assert metric(base, errors) >= 1
+def test_redis_down_means_normal_answers_and_a_restart_heals(spaces, redis_server):
+    with marketplace_server(redis_server.url, workers=1) as base:
+        switch(search_ranking=True)
+        wait_until(lambda: search(base)[1] == "search_ranking", 5, "the degraded answer")
+        redis_server.stop()
+        # Normal answers within the TTL, and every answer meanwhile is a 200.
+        answers = []
+        wait_until(lambda: answers.append(search(base)) or answers[-1][1] is None, 5, "normal")
+        assert {status for status, _, _ in answers} == {200}
+        assert answers[-1] == (200, None, RANKED)
+        errors = 'degradation_store_errors_total{operation="read"}'
+        assert metric(base, errors) >= 1
 
-            redis_server.start()
-            redis_server.client().flushall()  # came back empty
-            assert search(base)[1] is None
-            TableCache(ttl=0).get()  # a gateway process re-checks its table: it republishes
-            wait_until(lambda: search(base)[1] == "search_ranking", 5, "healed")
-    finally:
-        if redis_server.process.poll() is not None:
-            redis_server.start()
-        degradation.publish(published_flags({}))
+        redis_server.start()
+        redis_server.client().flushall()  # came back empty
+        assert search(base)[1] is None
+        TableCache(ttl=0).get()  # a gateway process re-checks its table: it republishes
+        wait_until(lambda: search(base)[1] == "search_ranking", 5, "healed")
