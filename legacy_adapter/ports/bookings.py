@@ -61,9 +61,9 @@ from legacy_adapter.acl.commands import (
 from legacy_adapter.acl.resources import booking_from_legacy
 from legacy_adapter.acl.values import number_for, parse_local
 from legacy_adapter.client import LegacyClient
-from legacy_adapter.ports import new_side
+from legacy_adapter.ports import legacy_side, new_side
 from legacy_adapter.ports.choice import uses_new
-from legacy_adapter.ports.refusals import BookingRefused, SideFailed, legacy_refusal, refusal_for
+from legacy_adapter.ports.refusals import BookingRefused, legacy_refusal, refusal_for
 from legacy_adapter.wiring import legacy_client
 
 BOOKING_FIELDS = ("id", "space_id", "member_id", "starts_at", "ends_at")
@@ -126,18 +126,9 @@ class LegacyBookings:
         self.client = client or legacy_client()
 
     def _all(self, **filters) -> Iterator[dict]:
-        after = 0
-        while True:
-            page = self.client.request(
-                "GET", "/api/bookings", query={**filters, "after": after, "limit": 500}
-            )
-            if page.status != 200:
-                raise SideFailed(f"legacy bookings answered {page.status}: {page.body[:200]!r}")
-            items = page.json()["items"]
-            if not items:
-                return
-            yield from items
-            after = items[-1]["booking_no"]
+        return legacy_side.items(
+            self.client, "/api/bookings", number_field="booking_no", query=filters, page_size=500
+        )
 
     def bookings_for_member(
         self, *, member_id: UUID, authorization: str | None = None

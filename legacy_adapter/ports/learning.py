@@ -26,7 +26,7 @@ from uuid import UUID
 from legacy_adapter.acl.resources import activity_from_legacy
 from legacy_adapter.acl.values import number_for
 from legacy_adapter.client import LegacyClient
-from legacy_adapter.ports import new_side
+from legacy_adapter.ports import legacy_side, new_side
 from legacy_adapter.ports.choice import uses_new
 from legacy_adapter.ports.refusals import LearningRecordRefused, refusal_for
 from legacy_adapter.wiring import legacy_client
@@ -58,20 +58,11 @@ class LegacyLearningRecord:
         number = number_for("user", member_id)
         if number is None:
             return []  # born on the new side: legacy cannot know them
-        entries, after = [], 0
-        while True:
-            response = self.client.request(
-                "GET", f"/api/users/{number}/activity", query={"after": after, "limit": 200}
-            )
-            if response.status == 404:
-                return []
-            if response.status != 200:
-                raise RuntimeError(f"legacy answered {response.status}: {response.body[:200]!r}")
-            items = response.json()["items"]
-            if not items:
-                return _newest_first(entries)
-            entries += [_entry(activity_from_legacy(item)) for item in items]
-            after = items[-1]["act_no"]
+        activity = legacy_side.items(
+            self.client, f"/api/users/{number}/activity", number_field="act_no",
+            none_if_unknown=True,
+        )  # fmt: skip
+        return _newest_first([_entry(activity_from_legacy(item)) for item in activity])
 
 
 def _entry(statement: dict) -> dict:

@@ -47,7 +47,7 @@ from legacy_adapter.acl.commands import UnknownToLegacy, vote_cast_to_legacy
 from legacy_adapter.acl.resources import proposal_from_legacy, vote_from_legacy
 from legacy_adapter.acl.values import number_for
 from legacy_adapter.client import LegacyClient
-from legacy_adapter.ports import new_side
+from legacy_adapter.ports import legacy_side, new_side
 from legacy_adapter.ports.choice import uses_new
 from legacy_adapter.ports.refusals import SideFailed, VoteRefused, legacy_refusal, refusal_for
 from legacy_adapter.wiring import legacy_client
@@ -109,18 +109,10 @@ class LegacyProposals:
         return None if number is None else self._get(number)
 
     def proposal_list(self) -> list[dict]:
-        proposals, after = [], 0
-        while True:
-            page = self.client.request(
-                "GET", "/api/proposals", query={"after": after, "limit": 200}
-            )
-            if page.status != 200:
-                raise SideFailed(f"legacy proposals answered {page.status}")
-            items = page.json()["items"]
-            if not items:
-                return proposals
-            proposals += [_fields(proposal_from_legacy(item)) for item in items]
-            after = items[-1]["proposal_no"]
+        return [
+            _fields(proposal_from_legacy(item))
+            for item in legacy_side.items(self.client, "/api/proposals", number_field="proposal_no")
+        ]
 
     def vote_cast(
         self, *, proposal_id: UUID, member_id: UUID, choice: str, authorization: str | None = None

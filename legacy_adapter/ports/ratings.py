@@ -44,9 +44,9 @@ from legacy_adapter.acl.commands import (
 from legacy_adapter.acl.resources import rating_from_legacy
 from legacy_adapter.acl.values import number_for
 from legacy_adapter.client import LegacyClient
-from legacy_adapter.ports import new_side
+from legacy_adapter.ports import legacy_side, new_side
 from legacy_adapter.ports.choice import uses_new
-from legacy_adapter.ports.refusals import RatingRefused, SideFailed, legacy_refusal, refusal_for
+from legacy_adapter.ports.refusals import RatingRefused, legacy_refusal, refusal_for
 from legacy_adapter.wiring import legacy_client
 
 RATING_FIELDS = ("id", "rater_id", "ratee_id", "score", "comment", "given_at")
@@ -95,18 +95,10 @@ class LegacyRatings:
         self.client = client or legacy_client()
 
     def _of(self, number: int) -> Iterator[dict]:
-        after = 0
-        while True:
-            page = self.client.request(
-                "GET", "/api/ratings", query={"to_user": number, "after": after, "limit": 500}
-            )
-            if page.status != 200:
-                raise SideFailed(f"legacy ratings answered {page.status}")
-            items = page.json()["items"]
-            if not items:
-                return
-            yield from items
-            after = items[-1]["rating_no"]
+        return legacy_side.items(
+            self.client, "/api/ratings", number_field="rating_no", query={"to_user": number},
+            page_size=500,
+        )  # fmt: skip
 
     def ratings_for(self, *, member_id: UUID, authorization: str | None = None) -> list[dict]:
         number = number_for("user", member_id)

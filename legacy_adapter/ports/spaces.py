@@ -15,7 +15,7 @@ from uuid import UUID
 from legacy_adapter.acl.resources import space_from_legacy
 from legacy_adapter.acl.values import number_for
 from legacy_adapter.client import LegacyClient
-from legacy_adapter.ports import new_side
+from legacy_adapter.ports import legacy_side, new_side
 from legacy_adapter.ports.choice import uses_new
 from legacy_adapter.ports.refusals import SideFailed
 from legacy_adapter.wiring import legacy_client
@@ -56,15 +56,11 @@ class LegacySpaceCatalogue:
         return _fields(space_from_legacy(response.json()))
 
     def space_list(self) -> list[dict]:
-        spaces, after = [], 0
-        while True:
-            page = self.client.request(
-                "GET", "/api/spaces", query={"after": after, "limit": 200}
-            ).json()
-            if not page["items"]:
-                return [s for s in spaces if s["status"] == "listed"]
-            spaces += [_fields(space_from_legacy(item)) for item in page["items"]]
-            after = page["items"][-1]["space_no"]
+        spaces = [
+            _fields(space_from_legacy(item))
+            for item in legacy_side.items(self.client, "/api/spaces", number_field="space_no")
+        ]
+        return [s for s in spaces if s["status"] == "listed"]
 
 
 class NewSpaceCatalogue:

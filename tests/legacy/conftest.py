@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 import time
@@ -18,6 +19,11 @@ class LegacyProcess:
     def __init__(self, port: int, process: subprocess.Popen, db: Path) -> None:
         self.port, self.process, self.db = port, process, db
         self.base_url = f"http://127.0.0.1:{port}"
+
+    def change(self, sql: str, *params) -> None:
+        """Change legacy's data behind its API, as the legacy system's own jobs would."""
+        with sqlite3.connect(self.db) as db:
+            db.execute(sql, params)
 
     def control(self, **settings) -> dict:
         """Make the service slow or failing (``delay_ms``, ``fail_status``); see its counts."""
@@ -58,6 +64,14 @@ def stop_legacy(legacy: LegacyProcess) -> None:
 @pytest.fixture(scope="module")
 def legacy(tmp_path_factory):
     process = start_legacy(tmp_path_factory.mktemp("legacy"))
+    yield process
+    stop_legacy(process)
+
+
+@pytest.fixture
+def own_legacy(tmp_path):
+    """A reference legacy service for one test alone: the test changes its data."""
+    process = start_legacy(tmp_path)
     yield process
     stop_legacy(process)
 

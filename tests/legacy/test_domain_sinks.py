@@ -9,7 +9,6 @@ in ``reconcile``. Then the refusals: an e-mail of another member, an overlapping
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from io import StringIO
@@ -33,7 +32,6 @@ from legacy_adapter.sync.sinks import sink_for
 from legacy_adapter.tasks import sync_all_changes
 from legacy_adapter.wiring import legacy_client, reset_legacy_client
 from tests.eventstore.fixtures import empty, ledger_app
-from tests.legacy.conftest import start_legacy, stop_legacy
 
 __all__ = ["ledger_app"]
 
@@ -132,14 +130,6 @@ CASES = {
 
 
 @pytest.fixture
-def legacy(tmp_path):
-    """A reference legacy service of its own: the tests change its data."""
-    process = start_legacy(tmp_path)
-    yield process
-    stop_legacy(process)
-
-
-@pytest.fixture
 def governance_app():
     app = get_application(GovernanceApplication)
     empty(app)
@@ -148,17 +138,17 @@ def governance_app():
 
 
 @pytest.fixture
+def legacy(own_legacy):
+    """These tests change legacy's data: a service of their own, not the module's."""
+    return own_legacy
+
+
+@pytest.fixture
 def synced(legacy, settings, ledger_app, governance_app):
     settings.LEGACY_BASE_URL = legacy.base_url
     reset_legacy_client()
     yield legacy
     reset_legacy_client()
-
-
-def legacy_change(legacy, sql: str) -> None:
-    """A change made in the legacy system itself (its own database)."""
-    with sqlite3.connect(legacy.db) as db:
-        db.execute(sql)
 
 
 def run(resource: str, **kwargs):
@@ -172,7 +162,7 @@ def copies(resource: str, case: Case) -> dict[str, dict]:
 def prepared(legacy, resource: str) -> Case:
     case = CASES[resource]
     for sql in case.extra_sql:
-        legacy_change(legacy, sql)
+        legacy.change(sql)
     for earlier in case.before:
         run(earlier)
     return case
@@ -219,7 +209,7 @@ def test_a_change_in_legacy_is_picked_up_by_changes(synced, resource):
     case = prepared(synced, resource)
     client, sink = legacy_client(), sink_for(resource)
     assert sync_changes(resource=resource, client=client, sink=sink).created == len(case.numbers)
-    legacy_change(synced, case.change_sql)
+    synced.change(case.change_sql)
     later = sync_changes(resource=resource, client=client, sink=sink)
     assert (later.read, later.updated, later.watermark) == (1, 1, "2026-12-01 10:00")
     name, value = case.changed
@@ -261,7 +251,7 @@ def test_a_user_whose_email_belongs_to_another_member_is_skipped_and_reported(sy
 
 def test_a_legacy_user_changing_to_a_taken_email_is_skipped_not_half_written(synced):
     run("users")
-    legacy_change(synced, "UPDATE users SET mail = 'ada@legacy.example', full_name = 'G. H.', "
+    synced.change("UPDATE users SET mail = 'ada@legacy.example', full_name = 'G. H.', "
                           "changed = '01.12.2026 10:00' WHERE user_no = 2")  # fmt: skip
     summary = sync_changes(resource="users", client=legacy_client(), sink=sink_for("users"))
     assert (summary.updated, summary.skipped) == (0, 1)
@@ -270,7 +260,7 @@ def test_a_legacy_user_changing_to_a_taken_email_is_skipped_not_half_written(syn
 
 
 def test_an_overlapping_legacy_booking_is_reported_not_dropped(synced):
-    legacy_change(synced, "INSERT INTO bookings VALUES (2, 1, 3, '04.02.2026 11:00', "
+    synced.change("INSERT INTO bookings VALUES (2, 1, 3, '04.02.2026 11:00', "
                           "'04.02.2026 13:00', '05.01.2026 10:00')")  # fmt: skip
     run("spaces")
     out = StringIO()
@@ -292,8 +282,8 @@ def test_a_booking_of_a_space_not_copied_yet_is_reported(synced):
 
 def test_a_proposal_closed_in_legacy_is_counted_by_governance_with_its_copied_votes(synced):
     run("proposals")
-    legacy_change(synced, "INSERT INTO votes VALUES (2, 1, 3, 'NO', '05.01.2026 10:00')")
-    legacy_change(synced, "UPDATE proposals SET status = 'CLOSED' WHERE proposal_no = 1")
+    synced.change("INSERT INTO votes VALUES (2, 1, 3, 'NO', '05.01.2026 10:00')")
+    synced.change("UPDATE proposals SET status = 'CLOSED' WHERE proposal_no = 1")
     again = run("proposals", restart=True)
     assert (again.unchanged, again.skipped) == (1, 0)  # nothing to write: governance counts
     assert run("votes").created == 2
@@ -314,7 +304,7 @@ def test_a_proposal_closed_in_legacy_is_counted_by_governance_with_its_copied_vo
         2,
     )
     assert reconcile(resource="proposals", client=client, sink=sink_for("proposals")) == []
-    legacy_change(synced, "UPDATE votes SET choice = 'YES', changed = '01.12.2026 10:00' "
+    synced.change("UPDATE votes SET choice = 'YES', changed = '01.12.2026 10:00' "
                           "WHERE vote_no = 2")  # fmt: skip
     late = sync_changes(resource="votes", client=client, sink=sink_for("votes"))
     assert (late.updated, late.skipped) == (0, 1)
@@ -341,7 +331,7 @@ def test_the_periodic_task_syncs_every_resource_in_order(synced):
 def test_a_legacy_record_outside_the_contract_is_skipped_not_a_crash(synced):
     """A row an older legacy release wrote (a join date the contract does not allow):
     the ACL cannot translate it, so the run reports it and copies the rest."""
-    legacy_change(synced, "UPDATE users SET joined = 'last spring', "
+    synced.change("UPDATE users SET joined = 'last spring', "
                           "changed = '01.12.2026 10:00' WHERE user_no = 3")  # fmt: skip
     out = StringIO()
     call_command("legacy_sync", "backfill", "users", "--page-size", "2", stdout=out)

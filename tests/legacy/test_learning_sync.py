@@ -11,7 +11,6 @@ Edsger (4) started ALGO.
 from __future__ import annotations
 
 import json
-import sqlite3
 from io import StringIO
 from uuid import uuid4
 
@@ -34,7 +33,6 @@ from legacy_adapter.ports.refusals import LearningRecordRefused
 from legacy_adapter.sync.runs import backfill, reconcile, sync_changes
 from legacy_adapter.sync.sinks import sink_for
 from legacy_adapter.wiring import legacy_client, reset_legacy_client
-from tests.legacy.conftest import start_legacy, stop_legacy
 from tests.passport.conftest import passport_app
 from tests.security.conftest import bearer, member
 from tests.xapi.conftest import Lrs, basic
@@ -48,11 +46,9 @@ PASSED = "http://adlnet.gov/expapi/verbs/passed"
 
 
 @pytest.fixture
-def legacy(tmp_path):
-    """A reference legacy service of its own: the tests change its data."""
-    process = start_legacy(tmp_path)
-    yield process
-    stop_legacy(process)
+def legacy(own_legacy):
+    """These tests change legacy's data: a service of their own, not the module's."""
+    return own_legacy
 
 
 @pytest.fixture
@@ -68,12 +64,6 @@ def synced(legacy, settings):
 def lrs_client_credentials():
     client, secret = lrs_client_create(name="Reader")
     return basic(client.key, secret)
-
-
-def legacy_change(legacy, sql: str) -> None:
-    """A change made in the legacy system itself (its own database)."""
-    with sqlite3.connect(legacy.db) as db:
-        db.execute(sql)
 
 
 def run(**kwargs):
@@ -144,7 +134,7 @@ def test_an_interrupted_backfill_resumes(synced):
 def test_a_legacy_change_after_the_copy_is_reported_and_the_statement_kept(synced):
     client, sink = legacy_client(), sink_for("activity")
     assert sync_changes(resource="activity", client=client, sink=sink).created == 7
-    legacy_change(synced, "UPDATE activity SET score_pct = 97, changed = '01.12.2026 10:00' "
+    synced.change("UPDATE activity SET score_pct = 97, changed = '01.12.2026 10:00' "
                           "WHERE act_no = 3")  # fmt: skip
     later = sync_changes(resource="activity", client=client, sink=sink)
     assert (later.read, later.updated, later.skipped, later.watermark) == (
@@ -232,7 +222,7 @@ def test_passport_takes_the_copies_as_evidence_of_the_members(synced, passport_a
 
 
 def test_a_bad_legacy_row_is_skipped_with_its_reason_not_a_crash(synced):
-    legacy_change(synced, "INSERT INTO activity VALUES (8, 2, 'X1', 'Broken export', 'PASSED', "
+    synced.change("INSERT INTO activity VALUES (8, 2, 'X1', 'Broken export', 'PASSED', "
                           "150, '02.02.2026 10:00', '02.02.2026 10:00')")  # fmt: skip
     out = StringIO()
     call_command("legacy_sync", "backfill", "activity", "--page-size", "3", stdout=out)
@@ -252,7 +242,7 @@ def test_a_bad_legacy_row_is_skipped_with_its_reason_not_a_crash(synced):
 
 
 def test_a_negative_score_is_refused_by_the_lrs_too(synced):
-    legacy_change(synced, "INSERT INTO activity VALUES (8, 2, 'X1', 'Broken export', 'FAILED', "
+    synced.change("INSERT INTO activity VALUES (8, 2, 'X1', 'Broken export', 'FAILED', "
                           "-5, '02.02.2026 10:00', '02.02.2026 10:00')")  # fmt: skip
     summary = run()
     assert (summary.created, summary.skipped) == (7, 1)

@@ -51,12 +51,6 @@ def local(moment: datetime) -> str:
     return moment.astimezone(LEGACY_TZ).strftime(LEGACY_DATE_FORMAT)
 
 
-def legacy_change(legacy, sql: str, *params) -> None:
-    """A change made in the legacy system itself (its own database)."""
-    with sqlite3.connect(legacy.db) as db:
-        db.execute(sql, params)
-
-
 def user(n: int) -> str:
     return str(uuid_for("user", n))
 
@@ -74,10 +68,9 @@ def token(n: int, *scopes: str) -> str:
 
 
 @pytest.fixture
-def legacy(tmp_path):
-    process = start_legacy(tmp_path)
-    yield process
-    stop_legacy(process)
+def legacy(own_legacy):
+    """These tests change legacy's data: a service of their own, not the module's."""
+    return own_legacy
 
 
 @pytest.fixture
@@ -309,19 +302,16 @@ def proposals(legacy, copied):
     """Legacy's seed proposal 1 (open, but its deadline has passed), a closed one, an
     open one, a draft; copied with their votes; voters known to governance."""
     closes = local(NEXT_YEAR)
-    legacy_change(
-        legacy,
+    legacy.change(
         "INSERT INTO proposals VALUES (2, 3, 'Buy a kiln', 'For ceramics.', "
         "'CLOSED', '01.03.2026 18:00', '05.01.2026 10:00')",
     )
-    legacy_change(
-        legacy,
+    legacy.change(
         "INSERT INTO proposals VALUES (3, 2, 'Longer hours', 'Open till 22.', "
         "'OPEN', ?, '05.01.2026 10:00')",
         closes,
     )
-    legacy_change(
-        legacy,
+    legacy.change(
         "INSERT INTO proposals VALUES (4, 1, 'A library', 'Books.', 'DRAFT', "
         "?, '05.01.2026 10:00')",
         closes,
@@ -424,7 +414,7 @@ RATER = ("rating.give", "rating.read")
 def rated(legacy, copied):
     """Legacy's seed ratings (January: no longer counting) and a recent one, 4 -> 5."""
     yesterday = local(datetime.now(UTC) - timedelta(days=1))
-    legacy_change(legacy, "INSERT INTO ratings VALUES (4, 4, 5, 8, 'Patient', ?)", yesterday)
+    legacy.change("INSERT INTO ratings VALUES (4, 4, 5, 8, 'Patient', ?)", yesterday)
     copied("users", "ratings")
     return yesterday
 
