@@ -10,6 +10,8 @@
 #   npm  (project-local)  tools/validators/package(-lock).json  Argo CD CRD schemas, js-yaml,
 #                                                              kubectl 1.34 (unzipped to bin/)
 #   apt                   prometheus prometheus-alertmanager   promtool, amtool
+#   apt                   chromium chromium-driver             the dashboard's browser test
+#   apt (when missing)    nodejs npm                           for the npm step
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -20,6 +22,14 @@ PYTHON=${PYTHON:-python3}
 TOOLS=tools/validators
 
 log() { printf 'install-validators: %s\n' "$*"; }
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+apt_install() {
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+        "$@" >/dev/null
+}
 
 # A stamp newer than every given pin file means "installed from these pins already".
 fresh() {
@@ -52,10 +62,14 @@ fi
 
 # --- npm packages, project-local ---------------------------------------------------------
 if ! fresh "$TOOLS/node_modules/.installed" "$TOOLS/package.json" "$TOOLS/package-lock.json"; then
-    command -v npm >/dev/null || {
-        log "npm is missing: apt-get install nodejs npm"
-        exit 1
-    }
+    if ! command -v npm >/dev/null; then
+        command -v apt-get >/dev/null || {
+            log "npm is missing and there is no apt-get: install Node.js and npm, then rerun"
+            exit 1
+        }
+        log "apt-get install nodejs npm"
+        apt_install nodejs npm
+    fi
     log "npm ci in $TOOLS"
     (cd "$TOOLS" && npm ci --no-audit --no-fund --loglevel=error)
     touch "$TOOLS/node_modules/.installed"
@@ -81,11 +95,7 @@ fi
 # --- promtool and amtool from Debian --------------------------------------------------------
 if ! command -v promtool >/dev/null || ! command -v amtool >/dev/null; then
     log "apt-get install prometheus prometheus-alertmanager"
-    SUDO=""
-    [ "$(id -u)" -eq 0 ] || SUDO=sudo
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-        prometheus prometheus-alertmanager >/dev/null
+    apt_install prometheus prometheus-alertmanager
     # The package starts servers we do not want; the tests run their own binaries only.
     $SUDO systemctl disable --now prometheus prometheus-alertmanager 2>/dev/null || true
 fi
@@ -95,11 +105,7 @@ fi
 # Python side is selenium, pinned in requirements-dev.txt. No browser download at test time.
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     log "apt-get install chromium chromium-driver"
-    SUDO=""
-    [ "$(id -u)" -eq 0 ] || SUDO=sudo
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-        chromium chromium-driver >/dev/null
+    apt_install chromium chromium-driver
 fi
 
 log "ready (root $ROOT)"

@@ -3,11 +3,13 @@ Selenium and chromium-driver, installed by scripts/install-validators.sh).
 
 Routes in several modes, hourly traffic, a shadow mismatch; an admin opens the page and
 sees routes by mode, the share on new code, the mismatch rate and the legacy-usage
-report. A screenshot is saved under the test's tmp dir as an artifact.
+report. A screenshot is saved as an artifact (``TEST_ARTIFACTS_DIR``, else the test's tmp dir).
 """
 
+import os
 import shutil
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -109,6 +111,9 @@ def test_the_dashboard_shows_migration_progress(browser, live_server, client, tm
     bar = browser.find_element(By.CSS_SELECTOR, "#new-share .gw-bar span")
     assert bar.size["width"] > 0
 
-    screenshot = tmp_path / "gateway-dashboard.png"
+    # CI uploads TEST_ARTIFACTS_DIR (.github/workflows/platform.yml); locally, tmp_path.
+    artifacts = Path(os.environ.get("TEST_ARTIFACTS_DIR") or tmp_path)
+    artifacts.mkdir(parents=True, exist_ok=True)
+    screenshot = artifacts / "gateway-dashboard.png"
     assert page.screenshot(str(screenshot)) or browser.save_screenshot(str(screenshot))
     assert screenshot.stat().st_size > 10_000

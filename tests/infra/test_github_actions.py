@@ -116,6 +116,25 @@ def test_one_workflow_per_service_with_path_filters(service):
     assert job["with"]["service"] == service
     for path in job["with"]["test-paths"].split():
         assert (REPO_ROOT / path).exists(), path
+        # A change to the service's tests runs them too.
+        if path.startswith("tests/"):
+            assert f"{path}/**" in paths, path
+
+
+def test_the_whole_suite_runs_as_ci_runs_it_on_a_fresh_debian_machine():
+    """platform.yml: every push and pull request, no path filter, `.ci/run` (the
+    README's test command) in a Debian 12 container, the test artifacts kept."""
+    workflow = load("platform.yml")
+    assert workflow["on"]["push"] == {"branches": ["main"]}
+    assert workflow["on"]["pull_request"] is None  # every pull request, every path
+    [job] = workflow["jobs"].values()
+    assert job["container"]["image"].endswith("-bookworm")
+    runs = [step.get("run", "") for step in job["steps"]]
+    assert "bash .ci/run" in runs
+    assert (REPO_ROOT / ".ci" / "run").read_text().rstrip().endswith("exec make test")
+    upload = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-art"))
+    assert upload["if"] == "always()"
+    assert upload["with"]["path"].rstrip("/") == job["env"]["TEST_ARTIFACTS_DIR"]
 
 
 def test_service_pipeline_lints_tests_builds_scans_then_pushes():
