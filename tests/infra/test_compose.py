@@ -15,8 +15,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.infra.tools import REPO_ROOT, run, system_tool
+
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
 INITDB_DIR = REPO_ROOT / "deploy" / "postgres" / "initdb"
 
@@ -267,17 +269,8 @@ def test_mounted_observability_files_exist(config):
 
 
 def test_prometheus_config_passes_promtool_and_scrapes_every_process(config):
-    import shutil
-
-    import yaml
-
-    promtool = shutil.which("promtool")
-    if promtool is None:
-        pytest.fail("promtool is not installed: run scripts/install-validators.sh")
     path = OBSERVABILITY_DIR / "prometheus" / "prometheus.yml"
-    result = subprocess.run(
-        [promtool, "check", "config", str(path)], capture_output=True, text=True, check=False
-    )
+    result = run([system_tool("promtool"), "check", "config", str(path)], timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     targets = {
         target.split(":")[0]
@@ -289,8 +282,6 @@ def test_prometheus_config_passes_promtool_and_scrapes_every_process(config):
 
 
 def test_alertmanager_stand_in_secrets_match_the_receiver_files():
-    import re
-
     config = (OBSERVABILITY_DIR / "alertmanager" / "alertmanager.yml").read_text()
     wanted = set(re.findall(r"alertmanager-receivers/([\w-]+)", config))
     present = {p.name for p in (OBSERVABILITY_DIR / "alertmanager" / "local-secrets").iterdir()}

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.infra.tools import KUBERNETES_VERSION, REPO_ROOT
+from tests.infra.tools import KUBERNETES_VERSION, REPO_ROOT, run, venv_tool
 
 TERRAFORM = REPO_ROOT / "terraform"
 ENVIRONMENTS = ("dev", "staging", "production")
@@ -317,8 +317,5 @@ def test_modules_pin_their_providers(module):
 
 def test_bootstrap_script_passes_shellcheck():
     script = TERRAFORM / "bootstrap" / "bootstrap-state-backend.sh"
-    shellcheck = Path(sys.executable).parent / "shellcheck"
-    if not shellcheck.is_file():
-        pytest.fail("shellcheck is not installed: run scripts/install-validators.sh")
-    result = subprocess.run([str(shellcheck), str(script)], capture_output=True, text=True)
+    result = run([venv_tool("shellcheck"), str(script)])
     assert result.returncode == 0, result.stdout
