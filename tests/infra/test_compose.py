@@ -75,17 +75,16 @@ def run_compose(
     )
 
 
-@pytest.fixture(scope="module")
-def config(tmp_path_factory) -> dict:
-    result = run_compose(
-        COMPOSE_FILE,
-        "config",
-        "--format",
-        "json",
-        tmp_path=tmp_path_factory.mktemp("c"),
-    )
+def resolved_config(tmp_path: Path, *options: str) -> dict:
+    """`docker-compose [OPTIONS] config` as JSON: the file after interpolation and merging."""
+    result = run_compose(COMPOSE_FILE, *options, "config", "--format", "json", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory) -> dict:
+    return resolved_config(tmp_path_factory.mktemp("c"))
 
 
 def test_compose_file_is_valid(tmp_path):
@@ -208,17 +207,7 @@ OBSERVABILITY_DIR = REPO_ROOT / "deploy" / "observability"
 @pytest.fixture(scope="module")
 def full_config(tmp_path_factory) -> dict:
     """The stack with every profile enabled (the split processes included)."""
-    result = run_compose(
-        COMPOSE_FILE,
-        "--profile",
-        "split",
-        "config",
-        "--format",
-        "json",
-        tmp_path=tmp_path_factory.mktemp("c"),
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return resolved_config(tmp_path_factory.mktemp("c"), "--profile", "split")
 
 
 def test_stack_has_every_process_and_the_observability_services(config, full_config):
