@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from tests.infra.tools import REPO_ROOT, run, system_tool
+from tests.infra.tools import REPO_ROOT, WORKER_COMMANDS, run, system_tool
 
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
 INITDB_DIR = REPO_ROOT / "deploy" / "postgres" / "initdb"
@@ -189,16 +189,6 @@ def test_init_script_creates_one_database_per_alias(config):
 
 # --- the full local stack (observability and delivery issue) -----------------------------
 
-WORKERS = {
-    "relay": ["python", "manage.py", "relay_events"],
-    **{
-        f"consumer-{group}": ["python", "manage.py", "consume_events", "--group", group]
-        for group in ("governance", "passport", "reputation", "marketplace")
-    },
-    "projections": ["python", "manage.py", "run_projections", "--loop"],
-    "celery-worker": ["celery", "-A", "config", "worker", "-l", "info"],
-    "celery-beat": ["celery", "-A", "config", "beat", "-l", "info"],
-}
 PARTS = ("gateway", "identity", "learning", "reputation", "passport", "governance", "marketplace")
 OBSERVABILITY = ("otel-collector", "jaeger", "prometheus", "alertmanager", "grafana")
 OBSERVABILITY_DIR = REPO_ROOT / "deploy" / "observability"
@@ -218,7 +208,7 @@ def test_stack_has_every_process_and_the_observability_services(config, full_con
         "migrate",
         "platform",
         "legacy",
-        *WORKERS,
+        *WORKER_COMMANDS,
         *OBSERVABILITY,
     } <= default
     # One process per part only with the split profile: the default runs SERVICE=all.
@@ -230,10 +220,10 @@ def test_stack_has_every_process_and_the_observability_services(config, full_con
         assert service["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
 
 
-@pytest.mark.parametrize("name", sorted(WORKERS))
+@pytest.mark.parametrize("name", sorted(WORKER_COMMANDS))
 def test_workers_run_their_command_with_a_health_check(config, name):
     service = config["services"][name]
-    assert service["command"] == WORKERS[name]
+    assert service["command"] == WORKER_COMMANDS[name]
     assert "127.0.0.1:9100/health" in " ".join(service["healthcheck"]["test"])
     assert service["environment"]["METRICS_PORT"] == "9100"
     assert service["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
@@ -267,7 +257,7 @@ def test_prometheus_config_passes_promtool_and_scrapes_every_process(config):
         for static in job["static_configs"]
         for target in static["targets"]
     }
-    assert {"platform", *PARTS, *WORKERS, "otel-collector"} <= targets
+    assert {"platform", *PARTS, *WORKER_COMMANDS, "otel-collector"} <= targets
 
 
 def test_alertmanager_stand_in_secrets_match_the_receiver_files():

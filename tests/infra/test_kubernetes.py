@@ -23,6 +23,7 @@ import yaml
 from tests.infra.tools import (
     KUBERNETES_VERSION,
     REPO_ROOT,
+    WORKER_COMMANDS,
     documents,
     kubectl,
     kustomize_build,
@@ -35,17 +36,6 @@ K8S = REPO_ROOT / "deploy" / "k8s"
 ENVIRONMENTS = ("dev", "staging", "production")
 DOMAINS = ("identity", "learning", "reputation", "passport", "governance", "marketplace")
 WEB = ("gateway", "admin", *DOMAINS)
-# The worker commands of the platform contract, by process name.
-WORKER_COMMANDS = {
-    "relay": ["python", "manage.py", "relay_events"],
-    **{
-        f"consumer-{group}": ["python", "manage.py", "consume_events", "--group", group]
-        for group in ("governance", "passport", "reputation", "marketplace")
-    },
-    "projections": ["python", "manage.py", "run_projections", "--loop"],
-    "celery-worker": ["celery", "-A", "config", "worker", "-l", "info"],
-    "celery-beat": ["celery", "-A", "config", "beat", "-l", "info"],
-}
 # Must never run twice; documented in deploy/k8s/generate.py.
 SINGLETONS = {"relay", "projections", "celery-beat"}
 PROCESSES = (*WEB, *WORKER_COMMANDS)

@@ -25,6 +25,18 @@ INSTALL_HINT = "run scripts/install-validators.sh"
 
 # The Kubernetes minor version of the OVHcloud clusters (terraform/environments/*).
 KUBERNETES_VERSION = "1.31.0"
+# The worker commands of the platform contract, by process name: docker-compose.yml and the
+# Kubernetes base (deploy/k8s/generate.py) must both run exactly these.
+WORKER_COMMANDS = {
+    "relay": ["python", "manage.py", "relay_events"],
+    **{
+        f"consumer-{group}": ["python", "manage.py", "consume_events", "--group", group]
+        for group in ("governance", "passport", "reputation", "marketplace")
+    },
+    "projections": ["python", "manage.py", "run_projections", "--loop"],
+    "celery-worker": ["celery", "-A", "config", "worker", "-l", "info"],
+    "celery-beat": ["celery", "-A", "config", "beat", "-l", "info"],
+}
 
 
 def _fail_missing(what: str) -> None:
