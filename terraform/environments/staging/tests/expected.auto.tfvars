@@ -1,0 +1,7 @@
+# What the staging plan must show (asserted by tests/plan.tftest.hcl, linked from
+# ../../_shared/tests). Written out here rather than read from ../terraform.tfvars: a
+# changed setting must fail the plan test until this file is changed with it.
+expected_environment         = "staging"
+expected_applications_pool   = { min_nodes = 2, max_nodes = 5 }
+expected_database_nodes      = 2
+expected_deletion_protection = true
