@@ -129,6 +129,8 @@ def test_init_validate_and_plan_tests_pass(checked_roots, root):
     assert "Success! The configuration is valid." in results["validate"].stdout
     summary = results["test"].stdout.strip().splitlines()[-1]
     assert summary.startswith("Success!") and " 0 failed" in summary, summary
+    # terraform test also reports success when the root has no test file at all.
+    assert not summary.startswith("Success! 0 passed"), f"{root} has no plan test: {summary}"
 
 
 def test_validate_rejects_unknown_and_missing_arguments(workspace):
