@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from config import gunicorn
 from tests.infra.tools import (
     KUBERNETES_VERSION,
     REPO_ROOT,
@@ -201,7 +202,7 @@ def test_probes_ports_and_commands(built, name):
     assert app["readinessProbe"]["httpGet"] == {"path": "/ready", "port": "http"}
     assert app["startupProbe"]["httpGet"]["path"] == "/health"
     if name in WEB:
-        assert "command" not in app  # the image's gunicorn CMD with --graceful-timeout 25
+        assert "command" not in app  # the image's gunicorn CMD, set by config/gunicorn.py
     else:
         assert app["command"] == WORKER_COMMANDS[name]
         assert {"name": "METRICS_PORT", "value": "9100"} in app["env"]
@@ -214,13 +215,13 @@ def test_graceful_shutdown_fits_the_grace_period(built, name):
     assert pod["terminationGracePeriodSeconds"] >= 30
     if name in WEB:
         # config/gunicorn.py: /ready answers 503 for the drain (still serving), then
-        # in-flight requests get gunicorn's 25 s graceful timeout; both must fit.
+        # in-flight requests get gunicorn's graceful timeout; both must fit.
         config = by_kind(built["production"])["ConfigMap"][f"{name}-config"]["data"]
         drain = float(config["SHUTDOWN_DRAIN_SECONDS"])
         probe = app["readinessProbe"]
         # Long enough for the failing probe to take the pod out of the endpoints.
         assert drain >= probe["periodSeconds"] * probe["failureThreshold"]
-        assert drain + 25 < pod["terminationGracePeriodSeconds"]
+        assert drain + gunicorn.graceful_timeout < pod["terminationGracePeriodSeconds"]
         # The drain keeps serving while endpoints are removed: no preStop pause on top.
         assert "lifecycle" not in app
 
