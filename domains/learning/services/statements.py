@@ -213,7 +213,7 @@ def _store(
             ],
             ignore_conflicts=True,
         )
-        statements_recorded_publish(statements=[item.statement for item in new])
+        statements_recorded_publish(rows=[item.row for item in new])
         _apply_voiding(new, stored=stored, voided_by=voided_by)
     return [str(i) for i in ids]
 
