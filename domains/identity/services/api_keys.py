@@ -10,12 +10,14 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from domains.identity.models import ApiKey, User
 from domains.identity.selectors import member_roles, role_permissions
 from domains.identity.services.credentials import secret_digest, secret_new
+from domains.identity.services.tokens import TokenPair, access_token_issue
 
 ALIAS = "identity"
 KEY_PREFIX = "lcp_"
@@ -76,3 +78,21 @@ def api_key_authenticate(*, plain: str, now: datetime | None = None) -> tuple[Ap
     ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     scopes = frozenset(key.scopes) & role_permissions(roles=member_roles(user=key.user))
     return key, scopes
+
+
+def api_key_token(*, plain: str, now: datetime | None = None) -> TokenPair:
+    """A short access token carrying the scopes the key grants now, for parts that
+    cannot check keys themselves. Raises ``ApiKeyRefused``."""
+    key, scopes = api_key_authenticate(plain=plain, now=now)
+    return TokenPair(
+        access_token=access_token_issue(
+            subject=str(key.user_id),
+            audience=settings.AUTH_AUDIENCE,
+            kind="api_key",
+            scopes=scopes,
+            lifetime=settings.AUTH_ACCESS_TOKEN_SECONDS,
+            extra={"api_key_id": str(key.id)},
+            now=now,
+        ),
+        expires_in=settings.AUTH_ACCESS_TOKEN_SECONDS,
+    )
