@@ -132,10 +132,10 @@ class XapiView(APIView):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        response[VERSION_HEADER] = VERSION
         return self._cors(request, response)
 
     def _cors(self, request, response, *, preflight: bool = False):
+        """Every response leaves through here: the version header, then CORS."""
         response[VERSION_HEADER] = VERSION
         origin = request.headers.get("Origin")
         allowed = settings.LRS_CORS_ALLOWED_ORIGINS
