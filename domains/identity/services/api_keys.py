@@ -27,6 +27,14 @@ class ApiKeyRefused(Exception):
     pass
 
 
+class ApiKeyInvalid(ValueError):
+    """A key that may not be made as asked; ``field`` names the input at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def api_key_create(
     *,
     user: User,
@@ -40,9 +48,9 @@ def api_key_create(
     allowed = role_permissions(roles=member_roles(user=user))
     beyond = sorted(set(scopes) - allowed)
     if beyond:
-        raise ValueError(f"You do not hold these permissions: {', '.join(beyond)}.")
+        raise ApiKeyInvalid("scopes", f"You do not hold these permissions: {', '.join(beyond)}.")
     if expires_at is not None and expires_at <= now:
-        raise ValueError("The expiry must be in the future.")
+        raise ApiKeyInvalid("expires_at", "The expiry must be in the future.")
     prefix = secret_new()[:8].replace("-", "x").replace("_", "y")
     plain = f"{KEY_PREFIX}{prefix}_{secret_new()}"
     with transaction.atomic(using=ALIAS):
