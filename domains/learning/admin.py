@@ -1,12 +1,10 @@
 """Admin for learning data: statements are read-only (immutable by the xAPI rules);
 LRS clients are issued here too, their secret shown once on creation."""
 
-import secrets
-
 from django.contrib import admin, messages
 
 from domains.learning.models import Activity, LrsClient, Statement
-from domains.learning.services.clients import secret_digest
+from domains.learning.services.clients import lrs_client_credentials, secret_digest
 
 
 @admin.register(Activity)
@@ -41,8 +39,7 @@ class LrsClientAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            secret = secrets.token_urlsafe(32)
-            obj.key = f"lrs_{secrets.token_hex(8)}"
+            obj.key, secret = lrs_client_credentials()
             obj.secret_digest = secret_digest(secret)
             messages.warning(
                 request, f"LRS client key {obj.key}, secret {secret} (shown once; copy it now)."

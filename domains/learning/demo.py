@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 
 from common.demo_ids import demo_member_id
+from domains.learning.authority import lrs_account
 from domains.learning.models import Activity, LrsClient
 from domains.learning.selectors import member_ifi
 from domains.learning.services.clients import lrs_client_create
@@ -84,14 +85,9 @@ def load(stdout) -> None:
         target.write_text(f"LRS client (HTTP Basic for /xapi/): {client.key}:{secret}\n")
         stdout.write(f"learning: LRS client credentials in {target}")
     client = LrsClient.objects.get(name=CLIENT_NAME)
-    authority = {
-        "objectType": "Agent",
-        "name": CLIENT_NAME,
-        "account": {"homePage": f"{settings.LRS_AUTHORITY_HOMEPAGE}/clients", "name": client.key},
-    }
+    authority = lrs_account("clients", client.key, CLIENT_NAME)
     ana_id = demo_member_id("ana@example.com")
-    homepage, name = member_ifi(member_id=ana_id).removeprefix("account:").split("|")
-    ana = {"objectType": "Agent", "name": "Ana", "account": {"homePage": homepage, "name": name}}
+    ana = lrs_account("members", str(ana_id), "Ana")
     statements = _statements(ana)
     statements_store(
         statements=statements,

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from django.conf import settings
 from django.db import connections, router
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from domains.learning.authority import lrs_account
+from domains.learning.domain.xapi.agents import agent_ifi
 from domains.learning.models import Activity, Statement, StatementLink
 
 
@@ -56,7 +57,7 @@ class StatementQuery:
 def member_ifi(*, member_id: UUID | str) -> str:
     """A platform member as an xAPI agent: the account the LRS records as authority for
     the member's own writes, and the one learning tools should name them by."""
-    return f"account:{settings.LRS_AUTHORITY_HOMEPAGE}/members|{member_id}"
+    return agent_ifi(lrs_account("members", str(member_id)))
 
 
 def member_statement_list(*, member_id: UUID) -> QuerySet[Statement]:

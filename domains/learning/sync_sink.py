@@ -28,9 +28,8 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.conf import settings
-
 from common.sync_sinks import Skip, upsert_each
+from domains.learning.authority import lrs_account
 from domains.learning.domain.xapi.agents import agent_ifi
 from domains.learning.domain.xapi.errors import XapiInvalid
 from domains.learning.models import Statement
@@ -43,11 +42,7 @@ FIELDS = ("id", "actor", "verb", "object", "result")
 
 def legacy_import_authority() -> dict[str, Any]:
     """The authority of every statement copied from legacy."""
-    return {
-        "objectType": "Agent",
-        "name": "Legacy import",
-        "account": {"homePage": f"{settings.LRS_AUTHORITY_HOMEPAGE}/imports", "name": "legacy"},
-    }
+    return lrs_account("imports", "legacy", "Legacy import")
 
 
 class LegacyActivitySink:

@@ -101,6 +101,12 @@ def test_a_forgotten_password_is_reset_by_mail(client):
     assert post(client, "auth/login", {"email": user.email, "password": new}).status_code == 200
 
 
+def test_a_reset_finds_the_member_whatever_the_case_of_the_address(client):
+    user = member(password=PASSWORD)
+    assert post(client, "auth/password-reset", {"email": user.email.upper()}).status_code == 202
+    assert [message.to for message in mail.outbox] == [[user.email]]
+
+
 def test_a_deactivated_member_can_no_longer_sign_in(client):
     user = member(password=PASSWORD)
     assert post(client, "me/deactivate", {}, **bearer(user)).status_code == 204

@@ -109,6 +109,14 @@ def test_api_keys_expire_and_cannot_exceed_the_owner(client):
         client, "me/api-keys/create", {"name": "x", "scopes": ["role.grant"]}, **bearer(ana)
     )
     assert beyond.status_code == 400 and beyond.json()["errors"][0]["field"] == "scopes"
+    past = (timezone.now() - timedelta(hours=1)).isoformat()
+    expired = post(
+        client,
+        "me/api-keys/create",
+        {"name": "x", "scopes": ["account.manage_own"], "expires_at": past},
+        **bearer(ana),
+    )
+    assert expired.status_code == 400 and expired.json()["errors"][0]["field"] == "expires_at"
     created = post(
         client,
         "me/api-keys/create",

@@ -127,3 +127,5 @@ def test_alternate_syntax_allows_no_other_query_parameters(lrs):
     response = _alternate(lrs, "GET", {}, query=f"&statementId={new_id()}")
     assert response.status_code == 400
     assert response["X-Experience-API-Version"] == "1.0.3"
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["instance"] == "/xapi/statements"

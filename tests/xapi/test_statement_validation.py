@@ -182,3 +182,6 @@ def test_valid_statements_of_every_shape_are_accepted(lrs):
     stored = lrs.get("statements", {"statementId": ident}).json()
     # §2.4.6.2: a single context activity is returned as an array.
     assert stored["context"]["contextActivities"]["parent"] == [ACTIVITY]
+    # ... and so is a sub-statement's.
+    sub = lrs.get("statements", {"statementId": response.json()[4]}).json()["object"]
+    assert sub["context"]["contextActivities"]["parent"] == [ACTIVITY]

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from common.auth.permissions import Requires
 from domains.identity.api.me import account_of
 from domains.identity.selectors import api_key_list
-from domains.identity.services.api_keys import api_key_create, api_key_revoke
+from domains.identity.services.api_keys import ApiKeyInvalid, api_key_create, api_key_revoke
 
 
 class ApiKeyOutput(serializers.Serializer):
@@ -65,9 +65,8 @@ class ApiKeyCreateApi(APIView):
                 scopes=data["scopes"],
                 expires_at=data.get("expires_at"),
             )
-        except ValueError as exc:
-            field = "expires_at" if "expiry" in str(exc) else "scopes"
-            raise ValidationError({field: [str(exc)]}) from exc
+        except ApiKeyInvalid as exc:
+            raise ValidationError({exc.field: [str(exc)]}) from exc
         body = {**ApiKeyOutput(key).data, "key": plain}
         return Response(body, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
 

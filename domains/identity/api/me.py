@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth.permissions import Requires
+from domains.identity.domain.accounts import LANGUAGE_TAG
 from domains.identity.models import ProfileVisibility, User
 from domains.identity.services.accounts import password_change, profile_update, user_deactivate
 
@@ -60,7 +61,7 @@ class ProfileUpdateApi(APIView):
         display_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
         bio = serializers.CharField(max_length=2000, required=False, allow_blank=True)
         languages = serializers.ListField(
-            child=serializers.RegexField(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"),
+            child=serializers.RegexField(LANGUAGE_TAG),
             max_length=10,
             required=False,
         )

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from common.api.problems import Conflict
 from common.auth.permissions import Public
 from domains.identity.api.me import AccountOutput
+from domains.identity.domain.accounts import LANGUAGE_TAG
 from domains.identity.services.accounts import (
     TokenRefused,
     email_verify,
@@ -27,9 +28,7 @@ class RegisterApi(APIView):
         email = serializers.EmailField()
         password = serializers.CharField(max_length=200)
         display_name = serializers.CharField(max_length=120)
-        locale = serializers.RegexField(
-            r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", max_length=35, required=False
-        )
+        locale = serializers.RegexField(LANGUAGE_TAG, max_length=35, required=False)
 
     @extend_schema(
         operation_id="identity_register",

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth.permissions import Public
-from domains.identity.services.api_keys import ApiKeyRefused, api_key_authenticate
+from domains.identity.services.api_keys import ApiKeyRefused, api_key_token
 from domains.identity.services.clients import (
     AudienceRefused,
     ClientRefused,
@@ -21,7 +21,6 @@ from domains.identity.services.login import LoginLocked, LoginRefused, login_aut
 from domains.identity.services.tokens import (
     RefreshRefused,
     TokenPair,
-    access_token_issue,
     token_logout,
     token_pair_issue,
     token_refresh,
@@ -152,15 +151,7 @@ class ApiKeyTokenApi(APIView):
         given = self.ApiKeyTokenInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         try:
-            key, scopes = api_key_authenticate(plain=given.validated_data["api_key"])
+            pair = api_key_token(plain=given.validated_data["api_key"])
         except ApiKeyRefused as exc:
             raise AuthenticationFailed(str(exc)) from exc
-        token = access_token_issue(
-            subject=str(key.user_id),
-            audience=settings.AUTH_AUDIENCE,
-            kind="api_key",
-            scopes=scopes,
-            lifetime=settings.AUTH_ACCESS_TOKEN_SECONDS,
-            extra={"api_key_id": str(key.id)},
-        )
-        return token_response(TokenPair(token, settings.AUTH_ACCESS_TOKEN_SECONDS))
+        return token_response(pair)

@@ -1,4 +1,8 @@
-"""Account rules: how an e-mail address identifies exactly one member."""
+"""Account rules: how an e-mail address identifies exactly one member, and the
+language tags a member's locale and languages are written in."""
+
+#: A BCP 47 language tag as accounts take it: a 2-3 letter language, then subtags.
+LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
 
 def normalize_email(email: str) -> str:

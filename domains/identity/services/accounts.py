@@ -24,6 +24,7 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from contracts.identity.v2 import MemberRegistered
+from domains.identity.domain.accounts import normalize_email
 from domains.identity.models import User
 from domains.identity.services.tokens import member_families_revoke
 from eventing.outbox import outbox_publish
@@ -121,7 +122,7 @@ def password_change(*, user: User, current: str, new: str) -> None:
 
 def password_reset_request(*, email: str) -> None:
     """Mail a reset link if the address belongs to an active member; silent otherwise."""
-    user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
+    user = User.objects.filter(email=normalize_email(email), is_active=True).first()
     if user is None:
         return
     uid = urlsafe_base64_encode(force_bytes(user.pk))

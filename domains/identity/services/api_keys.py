@@ -10,12 +10,14 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from domains.identity.models import ApiKey, User
 from domains.identity.selectors import member_roles, role_permissions
 from domains.identity.services.credentials import secret_digest, secret_new
+from domains.identity.services.tokens import TokenPair, access_token_issue
 
 ALIAS = "identity"
 KEY_PREFIX = "lcp_"
@@ -23,6 +25,14 @@ KEY_PREFIX = "lcp_"
 
 class ApiKeyRefused(Exception):
     pass
+
+
+class ApiKeyInvalid(ValueError):
+    """A key that may not be made as asked; ``field`` names the input at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def api_key_create(
@@ -38,9 +48,9 @@ def api_key_create(
     allowed = role_permissions(roles=member_roles(user=user))
     beyond = sorted(set(scopes) - allowed)
     if beyond:
-        raise ValueError(f"You do not hold these permissions: {', '.join(beyond)}.")
+        raise ApiKeyInvalid("scopes", f"You do not hold these permissions: {', '.join(beyond)}.")
     if expires_at is not None and expires_at <= now:
-        raise ValueError("The expiry must be in the future.")
+        raise ApiKeyInvalid("expires_at", "The expiry must be in the future.")
     prefix = secret_new()[:8].replace("-", "x").replace("_", "y")
     plain = f"{KEY_PREFIX}{prefix}_{secret_new()}"
     with transaction.atomic(using=ALIAS):
@@ -76,3 +86,21 @@ def api_key_authenticate(*, plain: str, now: datetime | None = None) -> tuple[Ap
     ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     scopes = frozenset(key.scopes) & role_permissions(roles=member_roles(user=key.user))
     return key, scopes
+
+
+def api_key_token(*, plain: str, now: datetime | None = None) -> TokenPair:
+    """A short access token carrying the scopes the key grants now, for parts that
+    cannot check keys themselves. Raises ``ApiKeyRefused``."""
+    key, scopes = api_key_authenticate(plain=plain, now=now)
+    return TokenPair(
+        access_token=access_token_issue(
+            subject=str(key.user_id),
+            audience=settings.AUTH_AUDIENCE,
+            kind="api_key",
+            scopes=scopes,
+            lifetime=settings.AUTH_ACCESS_TOKEN_SECONDS,
+            extra={"api_key_id": str(key.id)},
+            now=now,
+        ),
+        expires_in=settings.AUTH_ACCESS_TOKEN_SECONDS,
+    )

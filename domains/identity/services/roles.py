@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from eventsourcing.application import AggregateNotFoundError
 
+from contracts.events import Event
 from contracts.identity.v1 import RoleGranted, RoleRevoked
 from domains.identity.audit import IdentityAudit
 from domains.identity.domain.roles import MemberRoles
@@ -54,6 +55,13 @@ def role_assignments_sync(*, user: User, roles: list[str], by: UUID | None, at: 
     )
 
 
+def _apply(user: User, aggregate: MemberRoles, by: UUID | None, at: datetime, event: Event) -> None:
+    """After the audit: the table follows the aggregate and the event goes out, together."""
+    with transaction.atomic(using=ALIAS):
+        role_assignments_sync(user=user, roles=aggregate.roles, by=by, at=at)
+        outbox_publish(alias=ALIAS, producer="identity", aggregate_id=str(user.id), event=event)
+
+
 def role_grant(
     *, user: User, role: str, granted_by: UUID | None, now: datetime | None = None
 ) -> None:
@@ -68,14 +76,8 @@ def role_grant(
     else:
         aggregate.grant(role=role, by=granted_by, at=now)
         app.save(aggregate)
-    with transaction.atomic(using=ALIAS):
-        role_assignments_sync(user=user, roles=aggregate.roles, by=granted_by, at=now)
-        outbox_publish(
-            alias=ALIAS,
-            producer="identity",
-            aggregate_id=str(user.id),
-            event=RoleGranted(member_id=user.id, role=role, granted_by=granted_by, granted_at=now),
-        )
+    granted = RoleGranted(member_id=user.id, role=role, granted_by=granted_by, granted_at=now)
+    _apply(user, aggregate, granted_by, now, granted)
 
 
 def role_revoke(
@@ -86,11 +88,5 @@ def role_revoke(
     app, aggregate = _member_roles(user)
     aggregate.revoke(role=role, by=revoked_by, at=now)
     app.save(aggregate)
-    with transaction.atomic(using=ALIAS):
-        role_assignments_sync(user=user, roles=aggregate.roles, by=revoked_by, at=now)
-        outbox_publish(
-            alias=ALIAS,
-            producer="identity",
-            aggregate_id=str(user.id),
-            event=RoleRevoked(member_id=user.id, role=role, revoked_by=revoked_by, revoked_at=now),
-        )
+    revoked = RoleRevoked(member_id=user.id, role=role, revoked_by=revoked_by, revoked_at=now)
+    _apply(user, aggregate, revoked_by, now, revoked)

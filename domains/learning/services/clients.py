@@ -24,10 +24,14 @@ def secret_digest(secret: str) -> str:
     ).hexdigest()
 
 
+def lrs_client_credentials() -> tuple[str, str]:
+    """A new client key and its secret (for the API and the admin alike)."""
+    return f"lrs_{secrets.token_hex(8)}", secrets.token_urlsafe(32)
+
+
 def lrs_client_create(*, name: str, read_all: bool = True) -> tuple[LrsClient, str]:
     """A new client and its secret (the only time the secret is seen)."""
-    key = f"lrs_{secrets.token_hex(8)}"
-    secret = secrets.token_urlsafe(32)
+    key, secret = lrs_client_credentials()
     with transaction.atomic(using="learning"):
         client = LrsClient.objects.create(
             name=name, key=key, secret_digest=secret_digest(secret), read_all=read_all

@@ -3,52 +3,42 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from django.db import transaction
 
 from contracts.learning.v1 import StatementRecorded, StatementVoided
-from domains.learning.domain.xapi.agents import agent_ifi
-from domains.learning.domain.xapi.formats import parse_timestamp
 from domains.learning.metrics import STATEMENTS_STORED
+from domains.learning.models import Statement
 from eventing.outbox import outbox_publish, outbox_publish_many
 
 
-def _object_id(obj: dict[str, Any]) -> str:
-    kind = obj.get("objectType", "Activity")
-    if kind in ("Agent", "Group"):
-        return agent_ifi(obj)
-    return obj.get("id", "")
-
-
-def _recorded(statement: dict[str, Any]) -> tuple[StatementRecorded, str]:
-    result = statement.get("result") or {}
-    registration = (statement.get("context") or {}).get("registration")
+def _recorded(row: Statement) -> tuple[StatementRecorded, str]:
+    """The event from the row the store built: its indexed columns already hold the
+    actor's IFI, the object, the times and the registration."""
+    result = row.document.get("result") or {}
     event = StatementRecorded(
-        statement_id=UUID(statement["id"]),
-        actor_ifi=agent_ifi(statement["actor"]),
-        verb_id=statement["verb"]["id"],
-        object_id=_object_id(statement["object"]),
-        object_type=statement["object"].get("objectType", "Activity"),
-        timestamp=parse_timestamp(statement["timestamp"]),
-        stored=parse_timestamp(statement["stored"]),
-        registration=UUID(registration) if registration else None,
+        statement_id=row.id,
+        actor_ifi=row.actor_ifi,
+        verb_id=row.verb_id,
+        object_id=row.object_id,
+        object_type=row.object_type,
+        timestamp=row.timestamp,
+        stored=row.stored,
+        registration=row.registration,
         result_score_scaled=(result.get("score") or {}).get("scaled"),
         result_success=result.get("success"),
         result_completion=result.get("completion"),
     )
-    return event, statement["id"]
+    return event, str(row.id)
 
 
-def statements_recorded_publish(*, statements: list[dict[str, Any]]) -> None:
+def statements_recorded_publish(*, rows: list[Statement]) -> None:
     """Announce newly stored statements, in one outbox insert for the whole batch."""
-    if not statements:
+    if not rows:
         return
-    outbox_publish_many(
-        alias="learning", producer="learning", events=[_recorded(s) for s in statements]
-    )
-    transaction.on_commit(lambda: STATEMENTS_STORED.inc(len(statements)), using="learning")
+    outbox_publish_many(alias="learning", producer="learning", events=[_recorded(r) for r in rows])
+    transaction.on_commit(lambda: STATEMENTS_STORED.inc(len(rows)), using="learning")
 
 
 def statement_voided_publish(*, voided_id: UUID, voiding_id: UUID, voided_at: datetime) -> None:

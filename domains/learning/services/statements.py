@@ -17,7 +17,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -36,8 +36,6 @@ from domains.learning.services.events import (
     statement_voided_publish,
     statements_recorded_publish,
 )
-
-XAPI_VERSION = "1.0.3"
 
 
 class StatementConflict(Exception):
@@ -61,9 +59,9 @@ def _prepare(statement: dict[str, Any], *, stored: datetime, authority: dict[str
     final.setdefault("id", str(uuid.uuid4()))
     final["id"] = final["id"].lower()
     final["stored"] = format_timestamp(stored)
-    final["timestamp"] = format_timestamp(
-        parse_timestamp(final["timestamp"]) if "timestamp" in final else stored
-    )
+    given = parse_timestamp(final["timestamp"]) if "timestamp" in final else stored
+    timestamp = given.astimezone(UTC)
+    final["timestamp"] = format_timestamp(timestamp)
     final["authority"] = authority
     final["version"] = statement.get("version", "1.0.0")
     obj = final["object"]
@@ -72,7 +70,7 @@ def _prepare(statement: dict[str, Any], *, stored: datetime, authority: dict[str
     row = Statement(
         id=uuid.UUID(final["id"]),
         stored=stored,
-        timestamp=parse_timestamp(final["timestamp"]),
+        timestamp=timestamp,
         actor_ifi=agent_ifi(final["actor"]),
         verb_id=final["verb"]["id"],
         object_type=kind,
@@ -215,7 +213,7 @@ def _store(
             ],
             ignore_conflicts=True,
         )
-        statements_recorded_publish(statements=[item.statement for item in new])
+        statements_recorded_publish(rows=[item.row for item in new])
         _apply_voiding(new, stored=stored, voided_by=voided_by)
     return [str(i) for i in ids]
 

@@ -16,19 +16,10 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from common.auth.authentication import BearerTokenAuthentication
 from common.auth.principal import Principal
+from domains.learning.authority import lrs_account
 from domains.learning.services.clients import lrs_client_verify
 
 WRITE = "statement.write"
-
-
-def _authority(kind: str, name: str, display: str | None = None) -> dict:
-    agent = {
-        "objectType": "Agent",
-        "account": {"homePage": f"{settings.LRS_AUTHORITY_HOMEPAGE}/{kind}", "name": name},
-    }
-    if display:
-        agent["name"] = display
-    return agent
 
 
 class LrsBasicAuthentication(BaseAuthentication):
@@ -48,7 +39,7 @@ class LrsBasicAuthentication(BaseAuthentication):
             kind="lrs_client",
             scopes=frozenset({WRITE}),
             claims={
-                "authority": _authority("clients", client.key, client.name),
+                "authority": lrs_account("clients", client.key, client.name),
                 "read_all": client.read_all,
             },
         )
@@ -78,7 +69,7 @@ class XapiBearerAuthentication(BearerTokenAuthentication):
             scopes=base.scopes,
             claims={
                 **claims,
-                "authority": _authority(kind, str(base.id)),
+                "authority": lrs_account(kind, str(base.id)),
                 "read_all": base.kind == "service",
             },
         )

@@ -21,7 +21,7 @@ from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
-from common.api.problems import PROBLEM_CONTENT_TYPE, problem
+from common.api.problems import problem_response
 from common.auth.permissions import Requires
 from domains.learning.domain.xapi.errors import XapiInvalid
 from domains.learning.xapi.auth import WRITE, LrsBasicAuthentication, XapiBearerAuthentication
@@ -51,12 +51,6 @@ def invalid(exc: XapiInvalid) -> ValidationError:
     return ValidationError(detail)
 
 
-def _problem(status: int, detail: str) -> HttpResponse:
-    return HttpResponse(
-        json.dumps(problem(status, detail=detail)), status=status, content_type=PROBLEM_CONTENT_TYPE
-    )
-
-
 class XapiView(APIView):
     authentication_classes = [LrsBasicAuthentication, XapiBearerAuthentication]
     permission_classes = [Requires(WRITE)]
@@ -79,9 +73,13 @@ class XapiView(APIView):
     def _alternate_syntax(self, request) -> HttpResponse | None:
         method = request.GET["method"].upper()
         if set(request.GET) != {"method"} or method not in ("GET", "PUT", "POST", "DELETE"):
-            return _problem(400, "The alternate syntax takes only 'method' in the query.")
+            return problem_response(
+                request, 400, "The alternate syntax takes only 'method' in the query."
+            )
         if not request.content_type.startswith("application/x-www-form-urlencoded"):
-            return _problem(400, "The alternate syntax needs an x-www-form-urlencoded body.")
+            return problem_response(
+                request, 400, "The alternate syntax needs an x-www-form-urlencoded body."
+            )
         form = [(name, value) for name, values in request.POST.lists() for value in values]
         query = QueryDict(mutable=True)
         content = b""
@@ -132,10 +130,10 @@ class XapiView(APIView):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        response[VERSION_HEADER] = VERSION
         return self._cors(request, response)
 
     def _cors(self, request, response, *, preflight: bool = False):
+        """Every response leaves through here: the version header, then CORS."""
         response[VERSION_HEADER] = VERSION
         origin = request.headers.get("Origin")
         allowed = settings.LRS_CORS_ALLOWED_ORIGINS

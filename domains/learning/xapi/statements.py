@@ -68,54 +68,52 @@ class StatementsApi(XapiView):
         statement_id = params.get("statementId")
         if not is_uuid(statement_id):
             raise XapiInvalid(("statementId",), "is required and must be a UUID")
-        statements, contents = self._statements(request)
+        statements, attachments = self._statements(request)
         if not isinstance(statements, dict):
             raise XapiInvalid(("statement",), "PUT takes one statement object")
         if "id" in statements and str(statements["id"]).lower() != statement_id.lower():
             raise XapiInvalid(("id",), "differs from the statementId parameter")
         statements = {**statements, "id": statement_id.lower()}
-        self._store([statements], contents, request, batch=False)
+        self._store([statements], attachments, request, batch=False)
         return HttpResponse(status=204)
 
     def post(self, request):
         if request.query_params:
             raise XapiInvalid((next(iter(request.query_params)),), "is not a parameter here")
-        statements, contents = self._statements(request)
+        statements, attachments = self._statements(request)
         batch = isinstance(statements, list)
-        ids = self._store(statements if batch else [statements], contents, request, batch=batch)
+        ids = self._store(statements if batch else [statements], attachments, request, batch=batch)
         return _json(ids)
 
-    def _statements(self, request) -> tuple[Any, dict[str, bytes]]:
+    def _statements(self, request) -> tuple[Any, dict[str, tuple[str, bytes]]]:
+        """The statement(s) and the attachments' (content type, content) by SHA-2."""
         content_type = request.META.get("CONTENT_TYPE", "")
         body = self.raw_body(request)
         if content_type.startswith("multipart/mixed"):
             parts = multipart_parse(body, content_type)
             if not parts[0].headers.get("content-type", "").startswith("application/json"):
                 raise XapiInvalid(("body", 0), "the first part must be application/json statements")
-            by_hash = attachment_parts(parts)
-            contents = {h: p.content for h, p in by_hash.items()}
-            self._content_types = {h: p.headers.get("content-type", "") for h, p in by_hash.items()}
+            attachments = {
+                sha2: (part.headers.get("content-type", ""), part.content)
+                for sha2, part in attachment_parts(parts).items()
+            }
             body = parts[0].content
         elif content_type.startswith("application/json"):
-            contents, self._content_types = {}, {}
+            attachments = {}
         else:
             raise ParseError("Send statements as application/json or multipart/mixed.")
         try:
-            return json.loads(body), contents
+            return json.loads(body), attachments
         except (ValueError, UnicodeDecodeError) as exc:
             raise ParseError(f"The statements are not valid JSON: {exc}") from exc
 
-    def _store(self, statements: list, contents: dict[str, bytes], request, *, batch: bool):
-        authority = request.user.claims["authority"]
+    def _store(self, statements: list, attachments: dict, request, *, batch: bool):
         try:
             return statements_store(
                 statements=statements,
-                authority=authority,
+                authority=request.user.claims["authority"],
                 batch=batch,
-                attachments={
-                    sha2: (self._content_types.get(sha2, ""), content)
-                    for sha2, content in contents.items()
-                },
+                attachments=attachments,
             )
         except StatementConflict as exc:
             raise Conflict(str(exc)) from exc

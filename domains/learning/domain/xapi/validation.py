@@ -189,7 +189,8 @@ def statement_ref(value: Any, path: Path) -> None:
         raise _fail((*path, "id"), "must be a UUID")
 
 
-def statement_object(value: Any, path: Path, *, sub: bool = False) -> None:
+def statement_object(value: Any, path: Path, *, sub: bool = False) -> dict[str, Any]:
+    """The object, validated; a sub-statement comes back normalised like a statement."""
     if not isinstance(value, dict):
         raise _fail(path, "must be a JSON object")
     kind = value.get("objectType", "Activity")
@@ -200,11 +201,12 @@ def statement_object(value: Any, path: Path, *, sub: bool = False) -> None:
     elif kind == "StatementRef":
         statement_ref(value, path)
     elif kind == "SubStatement" and not sub:
-        _substatement(value, path)
+        return _substatement(value, path)
     elif kind == "SubStatement":
         raise _fail((*path, "objectType"), "a sub-statement cannot contain a sub-statement")
     else:
         raise _fail((*path, "objectType"), f"{kind!r} is not an xAPI object type")
+    return value
 
 
 def result(value: Any, path: Path) -> None:
@@ -305,8 +307,8 @@ def _core(value: dict[str, Any], path: Path, *, sub: bool) -> dict[str, Any]:
             raise _fail((*path, key), "is required")
     agent(value["actor"], (*path, "actor"))
     verb(value["verb"], (*path, "verb"))
-    statement_object(value["object"], (*path, "object"), sub=sub)
     normalised = dict(value)
+    normalised["object"] = statement_object(value["object"], (*path, "object"), sub=sub)
     if "result" in value:
         result(value["result"], (*path, "result"))
     if "context" in value:
@@ -325,9 +327,9 @@ def _core(value: dict[str, Any], path: Path, *, sub: bool) -> dict[str, Any]:
     return normalised
 
 
-def _substatement(value: dict[str, Any], path: Path) -> None:
+def _substatement(value: dict[str, Any], path: Path) -> dict[str, Any]:
     _object(value, path, SUBSTATEMENT_KEYS)
-    _core(value, path, sub=True)
+    return _core(value, path, sub=True)
 
 
 def statement_validate(value: Any, path: Path = ()) -> dict[str, Any]:
@@ -343,13 +345,4 @@ def statement_validate(value: Any, path: Path = ()) -> dict[str, Any]:
         raise _fail((*path, "stored"), "must be an ISO 8601 timestamp")
     if "authority" in value:
         agent(value["authority"], (*path, "authority"))
-    normalised = _core(value, path, sub=False)
-    obj = normalised["object"]
-    if obj.get("objectType") == "SubStatement" and "context" in obj:
-        obj = dict(obj)
-        sub_is_activity = obj["object"].get("objectType", "Activity") == "Activity"
-        obj["context"] = context(
-            obj["context"], (*path, "object", "context"), object_is_activity=sub_is_activity
-        )
-        normalised["object"] = obj
-    return normalised
+    return _core(value, path, sub=False)
