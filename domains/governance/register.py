@@ -18,7 +18,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from django.db import connections
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from domains.governance.application import GovernanceApplication
 from domains.governance.domain import merkle
@@ -98,8 +98,7 @@ class Appender:
 
     def append(self, leaf: Leaf) -> RegisterEntry:
         if self.size is None:
-            top = self.entries.objects.using(ALIAS).aggregate(top=Max("index"))["top"]
-            self.size = 0 if top is None else top + 1
+            self.size = tree_size(self.entries)
         size = self.size + 1
         leaf_digest = merkle.leaf_hash(leaf.content)
         self._load(merkle.nodes_needed(lambda look: merkle.new_nodes(size, leaf_digest, look)))
@@ -161,8 +160,6 @@ class Appender:
 def _fetch_nodes(keys: set[tuple[int, int]], nodes=RegisterNode) -> dict[tuple[int, int], bytes]:
     if not keys:
         return {}
-    from django.db.models import Q
-
     condition = Q()
     for level, index in keys:
         condition |= Q(level=level, index=index)
@@ -181,8 +178,9 @@ def _with_nodes(compute):
     return compute(lambda level, index: fetched[(level, index)])
 
 
-def tree_size() -> int:
-    top = RegisterEntry.objects.using(ALIAS).aggregate(top=Max("index"))["top"]
+def tree_size(entries=RegisterEntry) -> int:
+    """How many entries the register holds (``entries``: its table, or a rebuild's)."""
+    top = entries.objects.using(ALIAS).aggregate(top=Max("index"))["top"]
     return 0 if top is None else top + 1
 
 

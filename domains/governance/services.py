@@ -113,13 +113,15 @@ def vote_cast(*, proposal_id: UUID, member_id: UUID, choice: str) -> Proposal:
     A concurrent write to the same proposal (another voter, or this member's other
     request) is retried on the new state: the member still holds one vote.
     """
-    _load(proposal_id)
-    refusal = voting_refusal(member_id=member_id)
-    if refusal:
-        raise PermissionError(refusal)
-    proposal = _change_retrying(
-        proposal_id, lambda p: p.cast_vote(member_id=member_id, choice=choice, now=clock())
-    )
+
+    def cast(proposal: Proposal) -> None:
+        # Checked once the proposal is known to exist: 404 before 403, as for any read.
+        refusal = voting_refusal(member_id=member_id)
+        if refusal:
+            raise PermissionError(refusal)
+        proposal.cast_vote(member_id=member_id, choice=choice, now=clock())
+
+    proposal = _change_retrying(proposal_id, cast)
     VOTES_CAST.inc()
     return proposal
 

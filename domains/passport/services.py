@@ -30,7 +30,7 @@ from domains.passport.models import (
     StatusSlot,
 )
 from domains.passport.projections import CredentialsProjection
-from domains.passport.selectors import SECTIONS, passport_for
+from domains.passport.selectors import SECTIONS, passport_read
 from eventing.eventstore import get_application
 from eventing.projections import projection_catch_up
 
@@ -56,7 +56,9 @@ def _status_index() -> int:
 
 
 def _subject(*, member_id: UUID, kind: str, competency_id: UUID | None) -> tuple[str, dict]:
-    passport = passport_for(member_id=member_id, sections=("competencies", "evidence"))
+    # The member's current snapshot when there is one (aggregated now otherwise): a
+    # credential claims exactly what the passport shows.
+    passport, _ = passport_read(member_id=member_id, sections=("competencies", "evidence"))
     subject: dict[str, Any] = {"id": f"urn:uuid:{member_id}"}
     if kind == "passport":
         if not passport["competencies"]:

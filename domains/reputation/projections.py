@@ -23,30 +23,10 @@ class RatingsProjection(Projection):
     read_models = (Rating,)
 
     def apply(self, domain_event: Any) -> None:
-        if isinstance(domain_event, MemberLedger.RatingEdited):
-            ratings = self.model(Rating).objects.using(self.alias)
-            ratings.filter(id=domain_event.rating_id).update(
-                score=domain_event.score, comment=domain_event.comment
-            )
-            rating = ratings.get(id=domain_event.rating_id)
-            rating_assess(alias=self.alias, ratings=self.model(Rating), rating=rating)
-            return
-        if isinstance(domain_event, MemberLedger.RatingCorrected):
-            ratings = self.model(Rating).objects.using(self.alias)
-            ratings.filter(id=domain_event.rating_id).update(
-                score=domain_event.score,
-                comment=domain_event.comment,
-                given_at=domain_event.given_at,
-            )
-            rating = ratings.get(id=domain_event.rating_id)
-            rating_assess(alias=self.alias, ratings=self.model(Rating), rating=rating)
-            return
-        if not isinstance(domain_event, MemberLedger.RatingGiven):
-            return
-        rating = (
-            self.model(Rating)
-            .objects.using(self.alias)
-            .create(
+        model = self.model(Rating)
+        ratings = model.objects.using(self.alias)
+        if isinstance(domain_event, MemberLedger.RatingGiven):
+            rating = ratings.create(
                 id=domain_event.rating_id,
                 rater_id=domain_event.rater_id,
                 ratee_id=domain_event.ratee_id,
@@ -57,5 +37,12 @@ class RatingsProjection(Projection):
                 given_at=domain_event.given_at,
                 ledger_version=domain_event.originator_version,
             )
-        )
-        rating_assess(alias=self.alias, ratings=self.model(Rating), rating=rating)
+        elif isinstance(domain_event, (MemberLedger.RatingEdited, MemberLedger.RatingCorrected)):
+            changes = {"score": domain_event.score, "comment": domain_event.comment}
+            if isinstance(domain_event, MemberLedger.RatingCorrected):
+                changes["given_at"] = domain_event.given_at  # the other system's date stands
+            ratings.filter(id=domain_event.rating_id).update(**changes)
+            rating = ratings.get(id=domain_event.rating_id)
+        else:
+            return
+        rating_assess(alias=self.alias, ratings=model, rating=rating)

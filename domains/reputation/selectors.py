@@ -37,6 +37,21 @@ def rating_list_counting(*, ratee_id: uuid.UUID, now: datetime) -> QuerySet[Rati
     )
 
 
+#: The ``Rating`` columns a ``RatingFact`` is made of, in its order (bar the ledger id).
+_FACT_FIELDS = (
+    "id", "rater_id", "score", "given_at", "context_type", "context_id", "ledger_version",
+)  # fmt: skip
+
+
+def _facts(member_id: uuid.UUID, rows) -> list[RatingFact]:
+    """``RatingFact``s of rows that start with ``_FACT_FIELDS`` (extra columns ignored)."""
+    ledger_id = MemberLedger.create_id(member_id)
+    return [
+        RatingFact(rid, rater, score, given, ctype, cid, ledger_id, version or 0)
+        for rid, rater, score, given, ctype, cid, version, *_ in rows
+    ]
+
+
 def reputation_compute(*, member_id: uuid.UUID, now: datetime) -> Reputation:
     """``member_id``'s reputation at ``now``, with every rating's contribution."""
     standing_of_rater = MemberReputation.objects.filter(member_id=OuterRef("rater_id")).values(
@@ -45,19 +60,12 @@ def reputation_compute(*, member_id: uuid.UUID, now: datetime) -> Reputation:
     rows = list(
         rating_list_counting(ratee_id=member_id, now=now)
         .annotate(standing=Subquery(standing_of_rater))
-        .values_list(
-            "id", "rater_id", "score", "given_at", "context_type", "context_id",
-            "ledger_version", "standing",
-        )
-    )  # fmt: skip
-    ledger_id = MemberLedger.create_id(member_id)
-    facts = [
-        RatingFact(rid, rater, score, given, ctype, cid, ledger_id, version or 0)
-        for rid, rater, score, given, ctype, cid, version, _ in rows
-    ]
+        .values_list(*_FACT_FIELDS, "standing")
+    )
+    facts = _facts(member_id, rows)
     # Each rater's standing comes with their rating (an index lookup per row), never
     # from a scan of every member's standing.
-    standing = {row[1]: row[7] for row in rows if row[7] is not None}
+    standing = {row[1]: row[-1] for row in rows if row[-1] is not None}
     discounts: dict[uuid.UUID, list[Discount]] = {}
     decisions = FraudDecision.objects.filter(
         ratee_id=member_id,
@@ -74,15 +82,8 @@ def reputation_unweighted(*, member_id: uuid.UUID, now: datetime) -> Reputation:
     """The fallback while ``reputation_weighting`` is degraded: the window's ratings
     alone (one indexed range read), without the raters' standing or the fraud
     decisions that ``reputation_compute`` joins in."""
-    rows = rating_list_counting(ratee_id=member_id, now=now).values_list(
-        "id", "rater_id", "score", "given_at", "context_type", "context_id", "ledger_version"
-    )
-    ledger_id = MemberLedger.create_id(member_id)
-    facts = [
-        RatingFact(rid, rater, score, given, ctype, cid, ledger_id, version or 0)
-        for rid, rater, score, given, ctype, cid, version in rows
-    ]
-    return unweighted_at(ratings=facts, now=now)
+    rows = rating_list_counting(ratee_id=member_id, now=now).values_list(*_FACT_FIELDS)
+    return unweighted_at(ratings=_facts(member_id, rows), now=now)
 
 
 def reputation_history(*, member_id: uuid.UUID) -> QuerySet[ReputationRecord]:

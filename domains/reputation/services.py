@@ -35,6 +35,14 @@ ALIAS = "reputation"
 logger = logging.getLogger(__name__)
 
 
+def _ledger(app: ReputationApplication, member_id: UUID) -> MemberLedger:
+    """``member_id``'s ledger, or a new one for a member nobody has rated yet."""
+    try:
+        return app.repository.get(MemberLedger.create_id(member_id))
+    except AggregateNotFoundError:
+        return MemberLedger(member_id=member_id)
+
+
 def rating_give(
     *,
     rater_id: UUID,
@@ -52,10 +60,7 @@ def rating_give(
     of the same member was recorded between reading and writing the ledger.
     """
     app = get_application(ReputationApplication)
-    try:
-        ledger = app.repository.get(MemberLedger.create_id(ratee_id))
-    except AggregateNotFoundError:
-        ledger = MemberLedger(member_id=ratee_id)
+    ledger = _ledger(app, ratee_id)
     ledger.give_rating(
         rater_id=rater_id,
         context_type=context_type,
@@ -114,10 +119,7 @@ def rating_import(
     score off the scale) and ``ConcurrencyConflict`` as ``rating_give`` does.
     """
     app = get_application(ReputationApplication)
-    try:
-        ledger = app.repository.get(MemberLedger.create_id(ratee_id))
-    except AggregateNotFoundError:
-        ledger = MemberLedger(member_id=ratee_id)
+    ledger = _ledger(app, ratee_id)
     if str(rating_id) in ledger.given:
         ledger.correct_rating(rating_id=rating_id, score=score, comment=comment, given_at=given_at)
     else:

@@ -63,6 +63,34 @@ def test_two_simultaneous_votes_by_one_member_count_once(governance_app, clock):
     assert Proposal.objects.using("governance").get(pk=proposal_id).voters == 1
 
 
+@pytest.mark.django_db(databases=["governance"], transaction=True)
+def test_a_vote_that_meets_a_concurrent_write_is_retried_on_the_new_state(
+    governance_app, clock, monkeypatch
+):
+    """The threaded test above may not race at all; here another vote is recorded for
+    certain between this vote's read of the proposal and its save."""
+    proposal_id, _ = voting_proposal(clock)
+    voter, other = register_member(), register_member()
+    checks = []
+
+    def eligible_after_another_vote(*, member_id):
+        checks.append(member_id)
+        if len(checks) == 1:  # the first attempt has read the proposal: write behind it
+            services.vote_cast(proposal_id=proposal_id, member_id=other, choice="no")
+        return None
+
+    monkeypatch.setattr(services, "voting_refusal", eligible_after_another_vote)
+    services.vote_cast(proposal_id=proposal_id, member_id=voter, choice="yes")
+
+    assert checks == [voter, other, voter]  # the first attempt conflicted, the second won
+    votes = dict(
+        Vote.objects.using("governance")
+        .filter(proposal_id=proposal_id)
+        .values_list("member_id", "choice")
+    )
+    assert votes == {voter: "yes", other: "no"}
+
+
 @pytest.mark.django_db(databases=["governance"])
 def test_the_database_holds_one_vote_row_per_member(governance_app, clock):
     from django.db import IntegrityError, transaction

@@ -145,3 +145,8 @@ def test_withdrawn_and_missing_proposals(api_client, governance_app, clock):
     assert act(api_client, author, pid, "transition", action="discuss").status_code == 409
     missing = act(api_client, author, "00000000-0000-0000-0000-000000000000", "vote", choice="yes")
     assert missing.status_code == 404 and missing["Content-Type"] == PROBLEM
+    # What is missing is said before who is asking: a stranger hears 404 too.
+    unknown = act(
+        api_client, member(), "00000000-0000-0000-0000-000000000000", "vote", choice="yes"
+    )
+    assert unknown.status_code == 404 and unknown["Content-Type"] == PROBLEM

@@ -7,6 +7,7 @@ from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
 from domains.passport.models import Evidence, MappingRule, PassportSnapshot
+from domains.passport.services import NotHeld, credential_issue
 from domains.passport.tasks import reaggregate_pending
 from tests.passport.conftest import COMPLETED, COURSE, actor, record
 from tests.reputation.conftest import client_with
@@ -43,3 +44,21 @@ def test_a_rule_change_shows_at_once_and_the_catch_up_rebuilds_the_snapshot(web_
     assert snapshot.pending_since is None and snapshot.competencies == []
     rule.delete()  # deleting a rule counts too
     assert PassportSnapshot.objects.get(member_id=holder).pending_since is not None
+
+
+def test_issuing_claims_what_the_snapshot_holds_and_aggregates_only_when_it_is_stale(
+    web_api, passport_app, clock
+):
+    ifi, holder = actor("ana@example.com")
+    record(ifi, COMPLETED, COURSE)
+    with CaptureQueriesContext(connections["passport"]) as queries:
+        credential = credential_issue(member_id=holder, kind="competency", competency_id=web_api.pk)
+    evidence_table = Evidence._meta.db_table
+    assert not any(evidence_table in q["sql"] for q in queries.captured_queries)
+    achieved = credential.document["credentialSubject"]["result"][0]["achievedLevel"]
+    assert achieved == "2 Practising"
+
+    # Rules changed since the snapshot: the credential says what the new rules give.
+    MappingRule.objects.filter(activity_id=COURSE).first().delete()
+    with pytest.raises(NotHeld):
+        credential_issue(member_id=holder, kind="competency", competency_id=web_api.pk)
