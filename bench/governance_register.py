@@ -25,7 +25,7 @@ from pathlib import Path
 from uuid import uuid4
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._setup import machine, recreate_databases, service_django
+from bench._setup import drop_databases, machine, recreate_databases, service_django
 
 DATABASE = "benchpg_governance"
 BATCH = 500
@@ -159,4 +159,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        drop_databases(DATABASE)
