@@ -146,6 +146,11 @@ def test_a_consumer_serves_health_readiness_and_bus_metrics(settings, tmp_path):
         assert ready["checks"]["redis"]["status"] == "up"
         with urllib.request.urlopen(f"{base}/metrics", timeout=5) as response:  # noqa: S310
             samples = _samples(response.read().decode())
+        # The same readiness as the web processes: its checks are recorded as gauges.
+        up = {
+            s.labels["dependency"]: s.value for s in samples if s.name == "platform_dependency_up"
+        }
+        assert up["redis"] == 1.0
         lag = [s for s in samples if s.name == "eventbus_consumer_lag"]
         # One series per stream the group reads (identity's, reputation's, ...).
         assert ("governance", "events:identity") in {
