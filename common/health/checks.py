@@ -16,6 +16,7 @@ import redis
 from django.conf import settings
 from django.db import connections
 
+from common.databases import served_aliases
 from common.observability.metrics import DEPENDENCY_UP
 
 CHECK_TIMEOUT_SECONDS = 2
@@ -82,8 +83,7 @@ def run_checks() -> list[CheckResult]:
     """Check every database alias this process uses, and Redis when configured."""
     results = [
         _timed(f"database:{alias}", True, lambda alias=alias: _probe_database(alias))
-        for alias, config in settings.DATABASES.items()
-        if config["ENGINE"] != "django.db.backends.dummy"
+        for alias in served_aliases()
     ]
     if settings.REDIS_URL:
         results.append(_timed("redis", False, _probe_redis))
