@@ -32,15 +32,26 @@ def bench_environment(**extra: str) -> dict[str, str]:
     return env
 
 
-def server_admin(*statements: str) -> None:
-    """Run statements on the server's maintenance database (creating, dropping)."""
+def database_url(name: str) -> str:
+    """The URL of database ``name`` on the benchmark's server."""
+    parts = urlsplit(SERVER)
+    return f"{parts.scheme}://{parts.netloc}/{name}"
+
+
+def connect(dbname: str = "postgres"):
+    """An autocommit psycopg connection to ``dbname`` (default: the maintenance one)."""
     import psycopg
 
     parts = urlsplit(SERVER)
-    with psycopg.connect(
+    return psycopg.connect(
         host=parts.hostname, port=parts.port or 5432, user=parts.username,
-        password=parts.password, dbname="postgres", autocommit=True,
-    ) as conn:  # fmt: skip
+        password=parts.password, dbname=dbname, autocommit=True,
+    )  # fmt: skip
+
+
+def server_admin(*statements: str) -> None:
+    """Run statements on the server's maintenance database (creating, dropping)."""
+    with connect() as conn:
         for statement in statements:
             conn.execute(statement)
 
@@ -61,6 +72,16 @@ def fresh_databases() -> None:
         [sys.executable, "manage.py", "migrate_all", "-v0"],
         cwd=REPO, env=bench_environment(), check=True,
     )  # fmt: skip
+
+
+def service_django(service: str, database: str, **extra: str) -> None:
+    """Set Django up in this process as ``SERVICE=service`` alone, its one database
+    being ``database`` on the benchmark's server (``extra``: more variables)."""
+    import django
+
+    url = {f"DATABASE_URL_{service.upper()}": database_url(database)}
+    os.environ.update(bench_environment(SERVICE=service, **url, **extra))
+    django.setup()
 
 
 def machine() -> str:

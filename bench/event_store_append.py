@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import os
 import queue
 import statistics
 import sys
@@ -31,33 +30,21 @@ from urllib.parse import urlsplit
 from uuid import uuid4
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._setup import SERVER, bench_environment, machine
+from bench._setup import (
+    SERVER,
+    connect,
+    drop_databases,
+    machine,
+    recreate_databases,
+    service_django,
+)
 
 DATABASE = "bench_eventstore"
 RAW_TABLE = "raw_events"
 
 
-def _connect(dbname: str):
-    import psycopg
-
-    parts = urlsplit(SERVER)
-    return psycopg.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username,
-        password=parts.password, dbname=dbname, autocommit=True,
-    )  # fmt: skip
-
-
 def _django() -> None:
-    import django
-
-    parts = urlsplit(SERVER)
-    os.environ.update(
-        bench_environment(
-            SERVICE="reputation",
-            DATABASE_URL_REPUTATION=f"{parts.scheme}://{parts.netloc}/{DATABASE}",
-        )
-    )
-    django.setup()
+    service_django("reputation", DATABASE)
 
 
 def _application():
@@ -111,7 +98,7 @@ def _raw_writer(events: int, start, results) -> None:
         f"INSERT INTO {RAW_TABLE} (originator_id, originator_version, topic, state) "
         "VALUES (%s, %s, %s, %s) RETURNING notification_id"
     )
-    with _connect(DATABASE) as conn:
+    with connect(DATABASE) as conn:
         conn.execute("SELECT 1")
         start.wait()
         began = time.monotonic()
@@ -156,13 +143,11 @@ def main() -> None:
     parser.add_argument("--writers", type=int, default=8, help="Concurrent writers.")
     args = parser.parse_args()
 
-    with _connect("postgres") as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DATABASE}"')
+    recreate_databases(DATABASE)
     try:
         _django()
         _application().close()  # creates the application's tables
-        with _connect(DATABASE) as conn:
+        with connect(DATABASE) as conn:
             conn.execute(
                 f"CREATE TABLE {RAW_TABLE} (originator_id uuid NOT NULL, "
                 "originator_version bigint NOT NULL, topic text, state bytea, "
@@ -187,8 +172,7 @@ def main() -> None:
                 flush=True,
             )
     finally:
-        with _connect("postgres") as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        drop_databases(DATABASE)
     print(
         "reproduce: DATABASE_SERVER_URL=<postgres url> .venv/bin/python "
         f"bench/event_store_append.py --events {args.events} --writers {args.writers} "

@@ -17,34 +17,23 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import random
 import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 from uuid import uuid4
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._setup import SERVER, bench_environment, machine, recreate_databases
+from bench._setup import drop_databases, machine, recreate_databases, service_django
 
 DATABASE = "benchpg_governance"
 BATCH = 500
 
 
 def _setup() -> None:
-    import django
-
     recreate_databases(DATABASE)
-    parts = urlsplit(SERVER)
-    os.environ.update(
-        bench_environment(
-            SERVICE="governance",
-            DATABASE_URL_GOVERNANCE=f"{parts.scheme}://{parts.netloc}/{DATABASE}",
-        )
-    )
-    django.setup()
+    service_django("governance", DATABASE)
     from django.core.management import call_command
 
     call_command("migrate", database="governance", verbosity=0)
@@ -170,4 +159,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        drop_databases(DATABASE)

@@ -14,17 +14,15 @@ Run: ``.venv/bin/python bench/marketplace_booking.py [--workers 8] [--slots 240]
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 from uuid import uuid4
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._setup import SERVER, bench_environment, drop_databases, machine, recreate_databases
+from bench._setup import drop_databases, machine, recreate_databases, service_django
 
 DATABASE = "bench_marketplace_booking"
 NOW = datetime(2030, 1, 1, 0, 0, tzinfo=UTC)
@@ -94,17 +92,7 @@ def main() -> None:
     args = parser.parse_args()
 
     recreate_databases(DATABASE)
-    parts = urlsplit(SERVER)
-    os.environ.update(
-        bench_environment(
-            SERVICE="marketplace",
-            DATABASE_URL_MARKETPLACE=f"{parts.scheme}://{parts.netloc}/{DATABASE}",
-            MARKETPLACE_HOLD_MINUTES=str(60 * 24 * 365),
-        )
-    )
-    import django
-
-    django.setup()
+    service_django("marketplace", DATABASE, MARKETPLACE_HOLD_MINUTES=str(60 * 24 * 365))
     from django.core.management import call_command
     from django.db import connections
     from django.db.models import Count

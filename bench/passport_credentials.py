@@ -16,32 +16,21 @@ Run: ``.venv/bin/python bench/passport_credentials.py [--issue 300]``
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 from uuid import uuid4
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._setup import SERVER, bench_environment, machine, recreate_databases
+from bench._setup import drop_databases, machine, recreate_databases, service_django
 
 DATABASE = "benchpg_passport"
 
 
 def _setup() -> None:
-    import django
-
     recreate_databases(DATABASE)
-    parts = urlsplit(SERVER)
-    os.environ.update(
-        bench_environment(
-            SERVICE="passport",
-            DATABASE_URL_PASSPORT=f"{parts.scheme}://{parts.netloc}/{DATABASE}",
-        )
-    )
-    django.setup()
+    service_django("passport", DATABASE)
     from django.core.management import call_command
 
     call_command("migrate", database="passport", verbosity=0)
@@ -127,4 +116,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        drop_databases(DATABASE)

@@ -14,16 +14,14 @@ Run: ``.venv/bin/python bench/projection_rebuild.py [--members 1000] [--ratings 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 from uuid import uuid4
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._setup import SERVER, bench_environment, drop_databases, machine, recreate_databases
+from bench._setup import drop_databases, machine, recreate_databases, service_django
 
 DATABASE = "bench_projection"
 
@@ -63,16 +61,7 @@ def main() -> None:
     events = args.members * (1 + args.ratings)
 
     recreate_databases(DATABASE)
-    parts = urlsplit(SERVER)
-    os.environ.update(
-        bench_environment(
-            SERVICE="reputation",
-            DATABASE_URL_REPUTATION=f"{parts.scheme}://{parts.netloc}/{DATABASE}",
-        )
-    )
-    import django
-
-    django.setup()
+    service_django("reputation", DATABASE)
     from django.core.management import call_command
 
     from domains.reputation.application import ReputationApplication

@@ -20,11 +20,10 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 from uuid import uuid4
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._setup import SERVER, bench_environment, drop_databases, machine, recreate_databases
+from bench._setup import drop_databases, machine, recreate_databases, service_django
 
 DATABASE = "bench_reputation_read"
 ROUNDS = 25
@@ -91,16 +90,7 @@ def main() -> None:
     args = parser.parse_args()
 
     recreate_databases(DATABASE)
-    parts = urlsplit(SERVER)
-    os.environ.update(
-        bench_environment(
-            SERVICE="reputation",
-            DATABASE_URL_REPUTATION=f"{parts.scheme}://{parts.netloc}/{DATABASE}",
-        )
-    )
-    import django
-
-    django.setup()
+    service_django("reputation", DATABASE)
     from django.core.management import call_command
     from django.db import connections
 

@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._setup import ALIASES, SERVER, machine, recreate_databases
+from bench._setup import ALIASES, bench_environment, machine, recreate_databases
 
 PREFIX = "benchidn_"
 PASSWORD = "bench-password-for-logins-42"  # noqa: S105 - the benchmark's throwaway account
@@ -54,11 +54,8 @@ def main() -> None:
     parser.add_argument("--logins", type=int, default=40)
     args = parser.parse_args()
 
-    os.environ.update(
-        DATABASE_SERVER_URL=SERVER, DATABASE_NAME_PREFIX=PREFIX, LOG_LEVEL="ERROR",
-        SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only-secret-key-0123456789abcdef"),
-        DJANGO_SETTINGS_MODULE="config.settings", ALLOWED_HOSTS="testserver",
-    )  # fmt: skip
+    env = bench_environment(DATABASE_NAME_PREFIX=PREFIX, LOG_LEVEL="ERROR")
+    os.environ.update(env, ALLOWED_HOSTS="testserver")
     _fresh_databases()
     import django
 

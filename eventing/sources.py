@@ -9,19 +9,15 @@ the app's label.
 from __future__ import annotations
 
 from django.apps import apps
-from django.conf import settings
 from django.utils.module_loading import import_string
 
+from common.databases import served_aliases
 from eventing.eventstore import get_application
 from eventing.relay import EventStoreSource, OutboxSource
 
 
 def relay_sources() -> list:
-    sources: list = [
-        OutboxSource(alias)
-        for alias, config in settings.DATABASES.items()
-        if config["ENGINE"] != "django.db.backends.dummy"
-    ]
+    sources: list = [OutboxSource(alias) for alias in served_aliases()]
     for config in apps.get_app_configs():
         for dotted in getattr(config, "event_applications", ()):
             application = get_application(import_string(dotted))

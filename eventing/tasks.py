@@ -11,11 +11,8 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from common.databases import served_aliases
 from eventing.models import InboxMessage, OutboxMessage
-
-
-def _aliases() -> list[str]:
-    return [a for a, c in settings.DATABASES.items() if c["ENGINE"] != "django.db.backends.dummy"]
 
 
 @shared_task(name="eventing.prune_outbox")
@@ -29,7 +26,7 @@ def prune_outbox(older_than_days: int | None = None) -> int:
         OutboxMessage.objects.using(alias)
         .filter(published_at__isnull=False, published_at__lt=cutoff)
         .delete()[0]
-        for alias in _aliases()
+        for alias in served_aliases()
     )
 
 
@@ -42,5 +39,5 @@ def prune_inbox(older_than_days: int | None = None) -> int:
     cutoff = timezone.now() - timedelta(days=days)
     return sum(
         InboxMessage.objects.using(alias).filter(processed_at__lt=cutoff).delete()[0]
-        for alias in _aliases()
+        for alias in served_aliases()
     )

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from django.db import connections
 
+from common.databases import served_aliases
+
 REPO = Path(__file__).resolve().parent.parent
 
 #: Variables the parent's configuration may have set; the child starts from a clean slate.
@@ -43,12 +45,7 @@ def free_port() -> int:
 def database_urls_for(*aliases: str) -> dict[str, str]:
     """``DATABASE_URL_<ALIAS>`` pointing at this session's test databases, for the given
     aliases or, with none given, for every database this process has configured."""
-    if not aliases:
-        aliases = tuple(
-            alias
-            for alias in connections
-            if connections[alias].settings_dict["ENGINE"] != "django.db.backends.dummy"
-        )
+    aliases = aliases or tuple(served_aliases())
     urls = {}
     for alias in aliases:
         settings = connections[alias].settings_dict

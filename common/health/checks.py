@@ -16,6 +16,9 @@ import redis
 from django.conf import settings
 from django.db import connections
 
+from common.databases import served_aliases
+from common.observability.metrics import DEPENDENCY_UP
+
 CHECK_TIMEOUT_SECONDS = 2
 
 
@@ -80,9 +83,34 @@ def run_checks() -> list[CheckResult]:
     """Check every database alias this process uses, and Redis when configured."""
     results = [
         _timed(f"database:{alias}", True, lambda alias=alias: _probe_database(alias))
-        for alias, config in settings.DATABASES.items()
-        if config["ENGINE"] != "django.db.backends.dummy"
+        for alias in served_aliases()
     ]
     if settings.REDIS_URL:
         results.append(_timed("redis", False, _probe_redis))
     return results
+
+
+def readiness() -> tuple[int, dict]:
+    """Run the checks, record them in ``platform_dependency_up``, and say what ``/ready``
+    answers (status code, JSON body): the web processes and the workers' own server
+    (``common.observability.worker_server``) give the same answer."""
+    results = run_checks()
+    for result in results:
+        DEPENDENCY_UP.labels(
+            service=settings.SERVICE, dependency=result.name, critical=str(result.critical).lower()
+        ).set(1 if result.ok else 0)
+    critical_down = [r.name for r in results if r.critical and not r.ok]
+    degraded = [r.name for r in results if not r.critical and not r.ok]
+    if critical_down:
+        status, code = "unavailable", 503
+    elif degraded:
+        status, code = "degraded", 200
+    else:
+        status, code = "ready", 200
+    body = {
+        "status": status,
+        "checks": {r.name: r.as_dict() for r in results},
+    }
+    if critical_down:
+        body["unavailable"] = critical_down
+    return code, body

@@ -1,13 +1,11 @@
 """``/health`` (liveness) and ``/ready`` (readiness) endpoints, outside the versioned API."""
 
-from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from common.health import draining
-from common.health.checks import run_checks
-from common.observability.metrics import DEPENDENCY_UP
+from common.health.checks import readiness
 
 
 @never_cache
@@ -35,25 +33,7 @@ def ready(request: HttpRequest) -> JsonResponse:
             },
             status=503,
         )
-    results = run_checks()
-    for result in results:
-        DEPENDENCY_UP.labels(
-            service=settings.SERVICE, dependency=result.name, critical=str(result.critical).lower()
-        ).set(1 if result.ok else 0)
-    critical_down = [r.name for r in results if r.critical and not r.ok]
-    degraded = [r.name for r in results if not r.critical and not r.ok]
-    if critical_down:
-        status, code = "unavailable", 503
-    elif degraded:
-        status, code = "degraded", 200
-    else:
-        status, code = "ready", 200
-    body = {
-        "status": status,
-        "checks": {r.name: r.as_dict() for r in results},
-    }
-    if critical_down:
-        body["unavailable"] = critical_down
+    code, body = readiness()
     response = JsonResponse(body, status=code)
     if code == 503:
         response["Retry-After"] = "5"

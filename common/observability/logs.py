@@ -1,7 +1,9 @@
 """Structured logs: one JSON object per line, with trace, span, request and user ids.
 
-The request context (request id, user id) lives in context variables set by
-``RequestContextMiddleware``; the trace ids come from the current OpenTelemetry span.
+The request context lives in context variables set by ``RequestContextMiddleware``:
+the request id, and the request itself, whose caller is read when a record is made
+(authentication runs inside the view, after the middleware, so the user is known only
+then); the trace ids come from the current OpenTelemetry span.
 Tokens, passwords and other secrets are never put in log records by this code, and
 ``SecretsFilter`` masks the usual suspects if another library passes them in ``extra``.
 """
@@ -10,16 +12,36 @@ from __future__ import annotations
 
 import contextvars
 import logging
+from typing import TYPE_CHECKING
 
+from django.utils.functional import LazyObject, empty
 from opentelemetry import trace
 from pythonjsonlogger.json import JsonFormatter
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "request_id", default=None
 )
-user_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("user_id", default=None)
+#: The request being answered (its ``user`` is set once authentication has run).
+request_var: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
+    "request", default=None
+)
 
 _SECRET_KEYS = ("password", "token", "secret", "authorization", "api_key", "cookie")
+
+
+def _user_id(request: HttpRequest | None) -> str | None:
+    """The signed-in caller's id, once authentication has set ``request.user`` (DRF
+    sets it on the Django request too). A session user not read yet stays unread:
+    logging must not run a query."""
+    user = vars(request).get("user") if request is not None else None
+    if isinstance(user, LazyObject):
+        user = None if user._wrapped is empty else user._wrapped
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return str(user.pk)
 
 
 class ContextFilter(logging.Filter):
@@ -34,7 +56,7 @@ class ContextFilter(logging.Filter):
         record.trace_id = format(context.trace_id, "032x") if context.is_valid else None
         record.span_id = format(context.span_id, "016x") if context.is_valid else None
         record.request_id = request_id_var.get()
-        record.user_id = user_id_var.get()
+        record.user_id = _user_id(request_var.get())
         record.service = self.service
         return True
 

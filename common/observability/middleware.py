@@ -1,4 +1,4 @@
-"""Per-request observability: request id, user id for the logs, and HTTP metrics.
+"""Per-request observability: request id and request for the logs, and HTTP metrics.
 
 The route label is the URL pattern (``api/v1/learning/activities/<uuid:activity_id>``),
 never the raw path, so the number of time series stays bounded.
@@ -12,7 +12,7 @@ import uuid
 
 from django.conf import settings
 
-from common.observability.logs import request_id_var, user_id_var
+from common.observability.logs import request_id_var, request_var
 from common.observability.metrics import HTTP_DURATION, HTTP_REQUESTS
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
@@ -28,15 +28,12 @@ class RequestContextMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
-        tokens = (request_id_var.set(request_id), user_id_var.set(None))
+        tokens = (request_id_var.set(request_id), request_var.set(request))
         try:
             response = self.get_response(request)
-            user = getattr(request, "user", None)
-            if user is not None and getattr(user, "is_authenticated", False):
-                user_id_var.set(str(getattr(user, "pk", "") or getattr(user, "id", "")))
         finally:
             request_id_var.reset(tokens[0])
-            user_id_var.reset(tokens[1])
+            request_var.reset(tokens[1])
         response["X-Request-ID"] = request_id
         return response
 

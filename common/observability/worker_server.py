@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from django.db import close_old_connections
 
-from common.health.checks import run_checks
+from common.health.checks import readiness
 from common.observability.metrics import render
 
 
@@ -23,13 +23,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, b'{"status": "alive"}', "application/json")
         elif self.path == "/ready":
             try:
-                results = run_checks()
+                code, body = readiness()
             finally:
                 close_old_connections()
-            down = [r.name for r in results if r.critical and not r.ok]
-            body = {"status": "unavailable" if down else "ready"}
-            body["checks"] = {r.name: r.as_dict() for r in results}
-            self._send(503 if down else 200, json.dumps(body).encode(), "application/json")
+            self._send(code, json.dumps(body).encode(), "application/json")
         elif self.path == "/metrics":
             payload, content_type = render()
             self._send(200, payload, content_type)

@@ -115,10 +115,7 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "identity.User"
-PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-]
+# PASSWORD_HASHERS (Argon2 with the platform's parameters) is in security.py.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -1,6 +1,7 @@
 """Settings of the passport part (every value from the environment, via config.env.read)."""
 
 from config.env import read
+from config.settings.learning import LRS_AUTHORITY_HOMEPAGE
 
 #: The issuer's Ed25519 private key as 64 hex digits (its seed). Empty: derived from
 #: SECRET_KEY (development only; credentials then stop verifying if SECRET_KEY changes).
@@ -16,9 +17,7 @@ PASSPORT_CREDENTIAL_DAYS = read("PASSPORT_CREDENTIAL_DAYS", "int", 365)
 #: xAPI ``account`` IFIs with this home page name platform members by id (the LRS's
 #: ``<LRS_AUTHORITY_HOMEPAGE>/members``): their passports belong to that member.
 PASSPORT_MEMBER_ACCOUNT_HOMEPAGE = read(
-    "PASSPORT_MEMBER_ACCOUNT_HOMEPAGE",
-    "str",
-    read("LRS_AUTHORITY_HOMEPAGE", "str", "https://learning-community.example/xapi") + "/members",
+    "PASSPORT_MEMBER_ACCOUNT_HOMEPAGE", "str", f"{LRS_AUTHORITY_HOMEPAGE}/members"
 )
 #: Seconds between catch-ups of passport re-aggregations deferred while degraded.
 PASSPORT_CATCH_UP_SECONDS = read("PASSPORT_CATCH_UP_SECONDS", "float", 30.0)

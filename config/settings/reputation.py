@@ -1,6 +1,7 @@
 """Settings of the reputation part (every value from the environment, via config.env.read)."""
 
 from config.env import read
+from config.settings.learning import LRS_AUTHORITY_HOMEPAGE
 from config.settings.tasks import CELERY_BEAT_SCHEDULE
 
 #: How often reputations whose ratings aged out are recomputed and published. Readers
@@ -10,9 +11,7 @@ REPUTATION_REFRESH_SECONDS = read("REPUTATION_REFRESH_SECONDS", "int", default=9
 #: xAPI ``account`` IFIs with this home page name platform members by id (the LRS's
 #: ``<LRS_AUTHORITY_HOMEPAGE>/members``): their completed activities verify ratings.
 REPUTATION_MEMBER_ACCOUNT_HOMEPAGE = read(
-    "REPUTATION_MEMBER_ACCOUNT_HOMEPAGE",
-    "str",
-    read("LRS_AUTHORITY_HOMEPAGE", "str", "https://learning-community.example/xapi") + "/members",
+    "REPUTATION_MEMBER_ACCOUNT_HOMEPAGE", "str", f"{LRS_AUTHORITY_HOMEPAGE}/members"
 )
 
 CELERY_BEAT_SCHEDULE["reputation-refresh-ageing"] = {

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 import pytest
 import redis
-from django.db import transaction
+from django.db import connections, transaction
 
 from contracts.identity.v1 import MemberRegistered
 from domains.governance.models import Member
@@ -155,3 +155,31 @@ def test_sigterm_finishes_the_batch_and_exits_zero(bus, tmp_path):
     finally:
         assert _stop(relay) == 0
     assert "stopped: applied=" in (tmp_path / "consumer.log").read_text()
+
+
+def test_the_relay_outlives_its_database_connection_being_dropped(bus, tmp_path):
+    """A PostgreSQL restart or failover ends the relay's connections; the relay must
+    carry on with new ones, not fail on the dead one."""
+    _publish(10)
+    relay = _worker(bus, tmp_path, "relay", "relay_events")
+    stream = event_stream("identity")
+    try:
+        wait_until(lambda: bus.client().xlen(stream) == 10, 60, "the first events to be relayed")
+        database = connections["identity"].settings_dict["NAME"]
+        with connections["identity"].cursor() as cursor:
+            cursor.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                [database],
+            )
+            assert cursor.fetchone()[0] >= 1, "the relay held no connection to terminate"
+        _publish(5)
+        wait_until(
+            lambda: relay.poll() is not None or bus.client().xlen(stream) == 15,
+            60,
+            "the later events to be relayed",
+        )
+        assert relay.poll() is None, (tmp_path / "relay.log").read_text()
+    finally:
+        assert _stop(relay) == 0
+    assert bus.client().xlen(stream) == 15

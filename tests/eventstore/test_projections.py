@@ -175,6 +175,44 @@ def test_the_runner_loop_exits_cleanly_on_sigterm(ledger_app):
     assert "reputation.ratings: applied 4 events" in stdout  # opened + 3 ratings
 
 
+@pytest.mark.django_db(databases=["reputation"], transaction=True)
+def test_the_runner_loop_outlives_its_database_connections_being_dropped(ledger_app):
+    """A PostgreSQL restart or failover ends the runner's connections; it must carry on."""
+    record_ratings(ledger_app, 3)
+    env = clean_environment(SERVICE="reputation", **database_urls_for("reputation"))
+    child = subprocess.Popen(
+        [sys.executable, "manage.py", "run_projections", "--loop", "--interval", "0.1"],
+        cwd=REPO,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+    def wait_for(ratings: int) -> None:
+        deadline = time.monotonic() + 60
+        while Rating.objects.using("reputation").count() < ratings:
+            assert child.poll() is None, child.communicate()[1]
+            assert time.monotonic() < deadline, f"fewer than {ratings} ratings projected"
+            time.sleep(0.1)
+
+    try:
+        wait_for(3)
+        with connections["reputation"].cursor() as cursor:
+            cursor.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                [connections["reputation"].settings_dict["NAME"]],
+            )
+        record_ratings(ledger_app, 2)
+        wait_for(5)
+        child.send_signal(signal.SIGTERM)
+        _, stderr = child.communicate(timeout=30)
+    finally:
+        child.kill()
+    assert child.returncode == 0, stderr
+
+
 @pytest.mark.parametrize("command", ["rebuild_projection", "run_projections"])
 def test_an_unknown_projection_is_refused_naming_the_known_ones(command):
     with pytest.raises(CommandError, match=r"reputation\.ratings"):

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from uuid import uuid4
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -81,6 +82,43 @@ def test_json_log_lines_carry_trace_and_request_ids():
     assert trace.get_current_span().get_span_context().is_valid is False
 
 
+def _record_in_context() -> logging.LogRecord:
+    record = logging.LogRecord("platform.test", logging.INFO, __file__, 1, "in view", (), None)
+    ContextFilter(service="learning").filter(record)
+    return record
+
+
+def test_log_lines_inside_a_request_carry_the_caller_once_authenticated():
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+    from django.utils.functional import SimpleLazyObject
+
+    from common.auth.principal import Principal
+    from common.observability.middleware import RequestContextMiddleware
+
+    member = uuid4()
+    seen: dict[str, object] = {}
+
+    def view(request):
+        seen["before"] = _record_in_context().user_id
+        request.user = Principal(id=member, kind="member")  # as DRF does once a token verifies
+        seen["after"] = _record_in_context().user_id
+        return HttpResponse()
+
+    RequestContextMiddleware(view)(RequestFactory().get("/api/v1/learning/activities"))
+    assert seen == {"before": None, "after": str(member)}
+    assert _record_in_context().user_id is None  # the request is over
+
+    def session_view(request):
+        # A session user nobody has read yet: logging must not load it (a query).
+        request.user = SimpleLazyObject(lambda: pytest.fail("logging loaded the user"))
+        seen["lazy"] = _record_in_context().user_id
+        return HttpResponse()
+
+    RequestContextMiddleware(session_view)(RequestFactory().get("/admin/"))
+    assert seen["lazy"] is None
+
+
 @pytest.mark.django_db(databases="__all__", transaction=True)
 def test_a_consumer_serves_health_readiness_and_bus_metrics(settings, tmp_path):
     port = free_port()
@@ -108,6 +146,11 @@ def test_a_consumer_serves_health_readiness_and_bus_metrics(settings, tmp_path):
         assert ready["checks"]["redis"]["status"] == "up"
         with urllib.request.urlopen(f"{base}/metrics", timeout=5) as response:  # noqa: S310
             samples = _samples(response.read().decode())
+        # The same readiness as the web processes: its checks are recorded as gauges.
+        up = {
+            s.labels["dependency"]: s.value for s in samples if s.name == "platform_dependency_up"
+        }
+        assert up["redis"] == 1.0
         lag = [s for s in samples if s.name == "eventbus_consumer_lag"]
         # One series per stream the group reads (identity's, reputation's, ...).
         assert ("governance", "events:identity") in {

@@ -4,8 +4,9 @@ The router lets each app migrate only on its own alias, so running ``migrate`` o
 per alias creates every domain's tables in its own database and nowhere else.
 """
 
-from django.conf import settings
 from django.core.management import BaseCommand, call_command
+
+from common.databases import served_aliases
 
 
 class Command(BaseCommand):
@@ -20,11 +21,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, aliases=None, verbosity=1, **options):
-        configured = [
-            alias
-            for alias, config in settings.DATABASES.items()
-            if config["ENGINE"] != "django.db.backends.dummy"
-        ]
+        configured = served_aliases()
         unknown = sorted(set(aliases or ()) - set(configured))
         if unknown:
             self.stderr.write(f"Unknown alias(es): {', '.join(unknown)}; configured: {configured}")

@@ -2,7 +2,8 @@
 
 One process can serve every domain of its ``SERVICE``; a SIGTERM lets the batch in
 hand finish. While Redis is unreachable the rows stay in the outbox and the relay
-retries with capped exponential backoff.
+retries with capped exponential backoff; a database connection the server dropped is
+replaced on the next round.
 """
 
 import logging
@@ -12,6 +13,7 @@ import threading
 import redis
 from django.conf import settings
 from django.core.management import BaseCommand
+from django.db import close_old_connections
 
 from common.observability.tracing import shutdown_tracing
 from common.observability.worker_server import start_worker_server
@@ -40,6 +42,9 @@ class Command(BaseCommand):
         self.stdout.write(f"relaying {', '.join(s.name for s in sources)}")
         total, delay = 0, 0.0
         while not stop.is_set():
+            # As the consumer does each round: drop connections a restarted or failed-over
+            # PostgreSQL broke (CONN_HEALTH_CHECKS), instead of failing on them forever.
+            close_old_connections()
             try:
                 published = relay_once(sources, client, batch_size)
                 delay = 0.0

@@ -9,6 +9,7 @@ import signal
 import threading
 
 from django.core.management import BaseCommand, CommandError
+from django.db import close_old_connections
 
 from eventing.projections import BATCH_SIZE, projection_run_batch, registered_projections
 
@@ -36,6 +37,9 @@ class Command(BaseCommand):
         self.stdout.write(f"projecting {', '.join(p.name for p in projections) or 'nothing'}")
         applied = {projection.name: 0 for projection in projections}
         while not stop.is_set():
+            # Drop connections a restarted or failed-over PostgreSQL broke (as the relay
+            # and the consumer do each round), instead of failing on them forever.
+            close_old_connections()
             progressed = False
             for projection in projections:
                 count = projection_run_batch(projection=projection, limit=batch_size)
