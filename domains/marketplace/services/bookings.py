@@ -47,13 +47,20 @@ def _release_lapsed_holds(*, space_id: UUID, now: datetime) -> None:
     ).update(status=BookingStatus.EXPIRED)
 
 
-def _overlaps(*, space_id: UUID, seat: int, starts_at: datetime, blocked_until: datetime) -> bool:
-    return (
+def _overlaps(
+    *, space_id: UUID, seat: int, starts_at: datetime, blocked_until: datetime,
+    other_than: UUID | None = None,
+) -> bool:  # fmt: skip
+    """Whether a blocking booking (other than ``other_than``) holds ``seat`` in the range:
+    the SQLite stand-in for the ``booking_no_overlap`` constraint."""
+    blocking = (
         Booking.objects.using(ALIAS)
         .filter(space_id=space_id, seat=seat, status__in=BLOCKING)
         .filter(starts_at__lt=blocked_until, blocked_until__gt=starts_at)
-        .exists()
     )
+    if other_than is not None:
+        blocking = blocking.exclude(pk=other_than)
+    return blocking.exists()
 
 
 def _is_exclusion_violation(exc: IntegrityError) -> bool:
@@ -168,7 +175,10 @@ def booking_import(
         booking.starts_at, booking.ends_at = starts_at, ends_at
         booking.blocked_until = ends_at + timedelta(minutes=space.buffer_minutes)
         for seat in range(1, space.seats + 1):
-            if sqlite and _overlaps_other(booking, seat=seat):
+            if sqlite and _overlaps(
+                space_id=space.pk, seat=seat, starts_at=starts_at,
+                blocked_until=booking.blocked_until, other_than=booking.pk,
+            ):  # fmt: skip
                 continue
             booking.seat = seat
             try:
@@ -187,16 +197,6 @@ def booking_import(
                 )
             return booking
     raise SlotTaken("This time is already booked (including the space's buffer).")
-
-
-def _overlaps_other(booking: Booking, *, seat: int) -> bool:
-    return (
-        Booking.objects.using(ALIAS)
-        .filter(space_id=booking.space_id, seat=seat, status__in=BLOCKING)
-        .filter(starts_at__lt=booking.blocked_until, blocked_until__gt=booking.starts_at)
-        .exclude(pk=booking.pk)
-        .exists()
-    )
 
 
 def _booking_event(booking: Booking, event_class, **extra):
