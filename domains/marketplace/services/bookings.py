@@ -189,18 +189,15 @@ def booking_import(
                     raise
                 continue
             if created:
-                outbox_publish(
-                    alias=ALIAS,
-                    producer=PRODUCER,
-                    aggregate_id=str(booking.pk),
-                    event=_booking_event(booking, BookingConfirmed),
-                )
+                _announce(booking, BookingConfirmed)
             return booking
     raise SlotTaken("This time is already booked (including the space's buffer).")
 
 
-def _booking_event(booking: Booking, event_class, **extra):
-    return event_class(
+def _announce(booking: Booking, event_class, **extra) -> None:
+    """Publish ``event_class`` about ``booking`` through the outbox, in the caller's
+    transaction (so the event leaves only if the change commits)."""
+    event = event_class(
         booking_id=booking.pk,
         space_id=booking.space_id,
         member_id=booking.member_id,
@@ -208,6 +205,7 @@ def _booking_event(booking: Booking, event_class, **extra):
         ends_at=booking.ends_at,
         **extra,
     )
+    outbox_publish(alias=ALIAS, producer=PRODUCER, aggregate_id=str(booking.pk), event=event)
 
 
 def _locked_own_booking(*, booking_id: UUID, member_id: UUID) -> Booking:
@@ -230,12 +228,7 @@ def booking_confirm(*, booking_id: UUID, member_id: UUID, now: datetime) -> Book
         booking.status = BookingStatus.CONFIRMED
         booking.confirmed_at = now
         booking.save(using=ALIAS, update_fields=["status", "confirmed_at"])
-        outbox_publish(
-            alias=ALIAS,
-            producer=PRODUCER,
-            aggregate_id=str(booking.pk),
-            event=_booking_event(booking, BookingConfirmed),
-        )
+        _announce(booking, BookingConfirmed)
         transaction.on_commit(BOOKINGS.labels(outcome="confirmed").inc, using=ALIAS)
     return booking
 
@@ -265,12 +258,7 @@ def booking_cancel(
             update_fields=["status", "cancelled_at", "cancellation", "cancellation_reason"],
         )
         if was_confirmed:
-            outbox_publish(
-                alias=ALIAS,
-                producer=PRODUCER,
-                aggregate_id=str(booking.pk),
-                event=_booking_event(booking, BookingCancelled, reason=reason),
-            )
+            _announce(booking, BookingCancelled, reason=reason)
         transaction.on_commit(BOOKINGS.labels(outcome="cancelled").inc, using=ALIAS)
     return booking
 
@@ -287,12 +275,7 @@ def bookings_complete_due(*, now: datetime, limit: int = 500) -> int:
         for booking in due:
             booking.status = BookingStatus.COMPLETED
             booking.save(using=ALIAS, update_fields=["status"])
-            outbox_publish(
-                alias=ALIAS,
-                producer=PRODUCER,
-                aggregate_id=str(booking.pk),
-                event=_booking_event(booking, BookingCompleted),
-            )
+            _announce(booking, BookingCompleted)
         if due:
             transaction.on_commit(
                 lambda: BOOKINGS.labels(outcome="completed").inc(len(due)), using=ALIAS
