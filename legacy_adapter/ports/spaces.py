@@ -53,6 +53,8 @@ class LegacySpaceCatalogue:
         response = self.client.request("GET", f"/api/spaces/{number}")
         if response.status == 404:
             return None
+        if response.status != 200:
+            raise SideFailed(f"legacy space {number} answered {response.status}")
         return _fields(space_from_legacy(response.json()))
 
     def space_list(self) -> list[dict]:
