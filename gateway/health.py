@@ -37,10 +37,14 @@ def new_side_breaker(route_key: str) -> CircuitBreaker:
 
 
 def unhealthy(route_key: str) -> frozenset[str]:
-    """``{route_key}`` when that route's new side is failing, else empty."""
-    return (
-        frozenset({route_key}) if new_side_breaker(route_key).state is State.OPEN else frozenset()
-    )
+    """``{route_key}`` when that route's new side is failing, else empty.
+
+    Asked on every routed request, so it only looks: a route whose new side was never
+    called has no breaker yet (it would start closed), and none is made for it here —
+    no breaker or gauge series for the routes legacy alone serves."""
+    with _lock:
+        breaker = _breakers.get((os.getpid(), route_key))
+    return frozenset({route_key}) if breaker and breaker.state is State.OPEN else frozenset()
 
 
 def reset() -> None:

@@ -21,7 +21,7 @@ from common.auth.authentication import principal_from_claims
 from common.auth.jwks import jwks_cache
 from common.auth.tokens import InvalidToken, access_token_verify
 from gateway import health, metrics, traffic
-from gateway.decision import Decision, GlobalFlags, RequestFacts, Target, decide
+from gateway.decision import READS, Decision, GlobalFlags, RequestFacts, Target, decide
 from gateway.limits import Saturated, concurrency_slot
 from gateway.modes import RouteMode
 from gateway.shadow_run import schedule_shadow
@@ -32,7 +32,6 @@ from legacy_adapter.resilience.breaker import BreakerOpen
 logger = logging.getLogger(__name__)
 
 _NOT_LEGACY = ("/api/v1/", "/api/schema/", "/api/docs/")
-READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def is_gateway_path(path: str) -> bool:

@@ -29,7 +29,7 @@ from common.api.problems import PROBLEM_CONTENT_TYPE, problem
 from gateway.table import CompiledRoute
 from legacy_adapter.acl.responses import to_legacy
 from legacy_adapter.acl.values import KINDS, uuid_for
-from legacy_adapter.client import ClientConfig, LegacyClient, LegacyUnavailable
+from legacy_adapter.client import ClientConfig, LegacyClient, LegacyResponse, LegacyUnavailable
 from legacy_adapter.resilience.breaker import CircuitBreaker
 from legacy_adapter.wiring import legacy_client
 
@@ -65,18 +65,24 @@ def problem_response(
     return response
 
 
-def serve_legacy(request: HttpRequest, route: CompiledRoute | None, params: dict) -> HttpResponse:
-    path = route.legacy_target.format(**params) if route else request.path_info
+def _forward(client: LegacyClient, request: HttpRequest, path: str) -> LegacyResponse:
+    """``request`` replayed to ``path`` over ``client``: the same method, query and body,
+    and only the ``_FORWARDED`` headers (the rest are this hop's, not the caller's)."""
     headers = {
         key.removeprefix("HTTP_").replace("_", "-").title(): request.META[key]
         for key in _FORWARDED
         if request.META.get(key)
     }
+    return client.request(
+        request.method, path, query=request.META.get("QUERY_STRING") or None,
+        body=request.body or None, headers=headers,
+    )  # fmt: skip
+
+
+def serve_legacy(request: HttpRequest, route: CompiledRoute | None, params: dict) -> HttpResponse:
+    path = route.legacy_target.format(**params) if route else request.path_info
     try:
-        answer = legacy_client().request(
-            request.method, path, query=request.META.get("QUERY_STRING") or None,
-            body=request.body or None, headers=headers,
-        )  # fmt: skip
+        answer = _forward(legacy_client(), request, path)
     except LegacyUnavailable as exc:
         if exc.reason == "breaker-open":
             detail = "The legacy system is failing; calls are paused. Try again shortly."
@@ -123,11 +129,6 @@ def _domain_client(domain: str, base_url: str) -> LegacyClient:
 
 
 def _call_new_over_http(request: HttpRequest, path: str) -> NewAnswer:
-    headers = {
-        key.removeprefix("HTTP_").replace("_", "-").title(): request.META[key]
-        for key in _FORWARDED
-        if request.META.get(key)
-    }
     match = _DOMAIN.match(path)
     domain = match["domain"] if match else None
     base_url = settings.GATEWAY_NEW_BASE_URLS.get(domain)
@@ -140,10 +141,7 @@ def _call_new_over_http(request: HttpRequest, path: str) -> NewAnswer:
         logger.error("cannot call the new side of %s: %s", request.path, detail)
         return NewAnswer(502, problem(502, detail=detail))
     try:
-        answer = _domain_client(domain, base_url).request(
-            request.method, path, query=request.META.get("QUERY_STRING") or None,
-            body=request.body or None, headers=headers,
-        )  # fmt: skip
+        answer = _forward(_domain_client(domain, base_url), request, path)
     except LegacyUnavailable as exc:
         detail = f"The {domain} domain is unavailable ({exc.reason})."
         return NewAnswer(503, problem(503, detail=detail))

@@ -127,12 +127,21 @@ class TableCache:
         self._checked = 0.0
         self._pid = 0
 
-    def get(self) -> Table:
-        now = self.clock()
+    def _fresh(self, now: float) -> Table | None:
         table = self._table
         if table is not None and self._pid == os.getpid() and now - self._checked < self.ttl:
             return table
+        return None
+
+    def get(self) -> Table:
+        now = self.clock()
+        if (table := self._fresh(now)) is not None:
+            return table
         with self._lock:
+            # Threads that queued here while another checked find its fresh table: one
+            # version query and one publish per TTL, not one per waiting request.
+            if (table := self._fresh(now)) is not None:
+                return table
             stale = self._table is None or self._pid != os.getpid()
             if stale or current_version() != self._table.version:
                 self._table = load_table()

@@ -16,7 +16,7 @@ from collections import Counter
 from datetime import datetime
 from uuid import UUID
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -61,10 +61,20 @@ def flush() -> None:
         for (route_id, hour, target), n in counts.items():
             if route_id not in existing:
                 continue  # the route was deleted meanwhile
-            updated = RouteTraffic.objects.filter(
-                route_id=route_id, hour=hour, target=target
-            ).update(count=F("count") + n)
-            if not updated:
-                RouteTraffic.objects.create(route_id=route_id, hour=hour, target=target, count=n)
+            _add(route_id, hour, target, n)
         for (route_id, target), at in seen.items():
             Route.objects.filter(pk=route_id).update(**{f"last_{target}_at": at})
+
+
+def _add(route_id: UUID, hour: datetime, target: str, n: int) -> None:
+    """Add ``n`` to one slot's row, creating it if need be. Another process may create
+    the same row between our update and our insert (both flushing a new hour): the
+    insert then fails in its savepoint and the count goes to the row that won."""
+    slot = RouteTraffic.objects.filter(route_id=route_id, hour=hour, target=target)
+    if slot.update(count=F("count") + n):
+        return
+    try:
+        with transaction.atomic(using="default"):
+            RouteTraffic.objects.create(route_id=route_id, hour=hour, target=target, count=n)
+    except IntegrityError:
+        slot.update(count=F("count") + n)

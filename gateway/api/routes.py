@@ -7,6 +7,7 @@ from rest_framework import exceptions, generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api.problems import Conflict
 from gateway.api.permissions import AdminRole
 from gateway.audit import audit_trail
 from gateway.models import Route
@@ -91,7 +92,10 @@ class GatewayFlagsApi(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        state = gateway_flags_change(actor=actor_of(request), **data.validated_data)
+        try:
+            state = gateway_flags_change(actor=actor_of(request), **data.validated_data)
+        except ChangeRefused as exc:  # past the input's checks: only a concurrent change
+            raise Conflict(str(exc)) from exc
         return Response(
             {"kill_all": state.kill_all, "degraded": state.degraded, "version": state.version}
         )

@@ -1,11 +1,11 @@
-"""Write commands in the legacy contract's shape, and legacy refusals in the new API's terms.
+"""Write commands in the legacy contract's shape.
 
 A port's legacy implementation takes a command in the new API's terms (UUIDs, ISO
 datetimes in UTC, the 1-5 score, lowercase choices) and sends it in the legacy shape
 (numbers, local wall-clock strings, 1-10 stars, uppercase choices). An id born on the
 new side has no legacy number: ``UnknownToLegacy`` names it, since the legacy contract
-cannot express the command at all. A legacy error body becomes a problem document
-(``values.legacy_error_to_problem``), which the port turns into its refusal.
+cannot express the command at all. (Legacy refusals come back the other way through
+``values.legacy_error_to_problem``.)
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from uuid import UUID
 
 from legacy_adapter.acl.values import (
     format_local,
-    legacy_error_to_problem,
     number_for,
     score_to_stars,
 )
@@ -61,8 +60,3 @@ def rating_give_to_legacy(*, rater_id: UUID, ratee_id: UUID, score: int, comment
         "stars": score_to_stars(score),
         "remark": comment,
     }
-
-
-def refusal_from_legacy(status: int, body: object) -> dict:
-    """A legacy error answer as the problem document the new side would have answered."""
-    return legacy_error_to_problem(status, body if isinstance(body, dict) else None)

@@ -65,6 +65,8 @@ def problem_to_legacy_error(status: int, problem: dict | None) -> dict:
     return {"error": {"code": f"E{status}", "message": str(message)}}
 
 
-def legacy_error_to_problem(status: int, body: dict | None) -> dict:
-    error = (body or {}).get("error") or {}
+def legacy_error_to_problem(status: int, body: object) -> dict:
+    """A legacy error answer as the problem document the new side would have answered
+    (a body that is not the legacy ``{"error": ...}`` shape gives an empty ``detail``)."""
+    error = (body.get("error") if isinstance(body, dict) else None) or {}
     return {"type": "about:blank", "status": status, "detail": error.get("message", "")}

@@ -23,7 +23,7 @@ from uuid import UUID
 from legacy_adapter.acl.resources import user_from_legacy
 from legacy_adapter.acl.values import number_for
 from legacy_adapter.client import LegacyClient
-from legacy_adapter.ports import new_side
+from legacy_adapter.ports import legacy_side, new_side
 from legacy_adapter.ports.choice import uses_new
 from legacy_adapter.ports.refusals import MemberRefused, SideFailed, refusal_for
 from legacy_adapter.wiring import legacy_client
@@ -53,13 +53,13 @@ class LegacyMemberDirectory:
         number = number_for("user", member_id)
         if number is None:
             return None  # born on the new side: legacy cannot know them
-        user = self.client.request("GET", f"/api/users/{number}")
-        if user.status == 404:
+        user = legacy_side.one(self.client, f"/api/users/{number}")
+        if user is None:
             return None
-        profile = self.client.request("GET", f"/api/users/{number}/profile")
-        if user.status != 200 or profile.status != 200:
-            raise SideFailed(f"legacy user {number} answered {user.status}/{profile.status}")
-        return _member(user_from_legacy({**user.json(), "bio": profile.json()["bio"]}))
+        profile = legacy_side.one(self.client, f"/api/users/{number}/profile")
+        if profile is None:
+            raise SideFailed(f"legacy user {number} has no profile")
+        return _member(user_from_legacy({**user, "bio": profile["bio"]}))
 
 
 class NewMemberDirectory:

@@ -97,12 +97,8 @@ class LegacyProposals:
         self.client = client or legacy_client()
 
     def _get(self, number: int) -> dict | None:
-        answer = self.client.request("GET", f"/api/proposals/{number}")
-        if answer.status == 404:
-            return None
-        if answer.status != 200:
-            raise SideFailed(f"legacy proposal {number} answered {answer.status}")
-        return _fields(proposal_from_legacy(answer.json()))
+        proposal = legacy_side.one(self.client, f"/api/proposals/{number}")
+        return None if proposal is None else _fields(proposal_from_legacy(proposal))
 
     def proposal_get(self, *, proposal_id: UUID) -> dict | None:
         number = number_for("proposal", proposal_id)

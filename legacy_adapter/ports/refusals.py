@@ -1,8 +1,8 @@
 """What a port raises when a side refuses: one exception per capability, same on both sides.
 
 A refusal reaches the caller the same way whichever implementation runs: the legacy
-side's ``{"error": {code, message}}`` goes through the ACL (``acl.commands.
-refusal_from_legacy``) to a problem document, the new side answers a problem document
+side's ``{"error": {code, message}}`` goes through the ACL (``acl.values.
+legacy_error_to_problem``) to a problem document, the new side answers a problem document
 itself, and either becomes the capability's ``PortRefused`` subclass with a ``kind``
 read from the status — so callers branch on ``kind``, never on which side answered.
 The ``detail`` is the side's own sentence, for people.
@@ -10,7 +10,7 @@ The ``detail`` is the side's own sentence, for people.
 
 from __future__ import annotations
 
-from legacy_adapter.acl.commands import refusal_from_legacy
+from legacy_adapter.acl.values import legacy_error_to_problem
 from legacy_adapter.client import LegacyResponse
 
 #: status -> kind of refusal, for statuses both sides use.
@@ -74,4 +74,4 @@ def legacy_refusal(refused: type[PortRefused], answer: LegacyResponse) -> Except
         body = answer.json()
     except ValueError:
         body = None
-    return refusal_for(refused, answer.status, refusal_from_legacy(answer.status, body))
+    return refusal_for(refused, answer.status, legacy_error_to_problem(answer.status, body))

@@ -50,10 +50,8 @@ class LegacySpaceCatalogue:
         number = number_for("space", space_id)
         if number is None:
             return None  # born on the new side: legacy cannot know it
-        response = self.client.request("GET", f"/api/spaces/{number}")
-        if response.status == 404:
-            return None
-        return _fields(space_from_legacy(response.json()))
+        space = legacy_side.one(self.client, f"/api/spaces/{number}")
+        return None if space is None else _fields(space_from_legacy(space))
 
     def space_list(self) -> list[dict]:
         spaces = [

@@ -110,18 +110,6 @@ class CircuitBreaker:
             if self._should_open():
                 self._trip()
 
-    def call(self, fn: Callable[[], object], *, is_failure: Callable[[object], bool]):
-        """Run ``fn`` through the breaker; exceptions count as failures and propagate."""
-        self.acquire()
-        started = self.clock()
-        try:
-            result = fn()
-        except Exception:
-            self.record(ok=False, seconds=self.clock() - started)
-            raise
-        self.record(ok=not is_failure(result), seconds=self.clock() - started)
-        return result
-
     def _should_open(self) -> bool:
         calls = len(self._window)
         if calls < self.policy.minimum_calls:

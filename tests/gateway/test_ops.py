@@ -10,8 +10,9 @@ from django.core.management import CommandError, call_command
 
 from domains.identity.models import User
 from domains.identity.services.tokens import access_token_issue
+from gateway import services
 from gateway.audit import GLOBAL_SUBJECT, audit_trail
-from gateway.models import Route
+from gateway.models import GatewayState, Route
 from gateway.table import TableCache
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -86,6 +87,23 @@ def test_rest_api_kill_all_and_degradation_flags_are_audited(client, route):
         content_type="application/json", **bearer("admin"),
     )  # fmt: skip
     assert unknown.status_code == 400
+
+
+def test_rest_api_flags_changed_meanwhile_is_a_conflict_not_a_500(client, route, monkeypatch):
+    """Another operator changes the flags between this change's read and its write."""
+    recorded = services.audit_record
+
+    def audit_then_someone_else_changes(**entry):
+        recorded(**entry)
+        GatewayState.objects.filter(pk=1).update(kill_all=True)
+
+    monkeypatch.setattr(services, "audit_record", audit_then_someone_else_changes)
+    raced = client.post(
+        "/ops/gateway/flags", {"degraded": {"search_ranking": True}, "reason": "load"},
+        content_type="application/json", **bearer("admin"),
+    )  # fmt: skip
+    assert raced.status_code == 409 and raced["Content-Type"] == "application/problem+json"
+    assert "changed while" in raced.json()["detail"]
 
 
 def test_the_admin_action_asks_why_then_applies_and_audits(client, route):

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from domains.marketplace.models import Space
 from legacy_adapter.acl.values import uuid_for
 from legacy_adapter.models import SyncState
+from legacy_adapter.ports.refusals import SideFailed
 from legacy_adapter.ports.spaces import LegacySpaceCatalogue, NewSpaceCatalogue
 from legacy_adapter.sync.runs import backfill, reconcile, sync_changes
 from legacy_adapter.sync.sinks import sink_for
@@ -104,3 +105,16 @@ def test_both_space_catalogues_keep_the_same_contract(synced, catalogue):
     assert set(one) == {"id", "owner_id", "name", "description", "is_online", "location",
                         "capacity", "status"}  # fmt: skip
     assert port.space_get(space_id=uuid4()) is None
+
+
+def test_a_failing_legacy_system_is_a_fault_not_a_space(calm_legacy, settings):
+    """Legacy answering 500 for one space: ``SideFailed``, never its error body read
+    as a space (the other legacy ports' rule)."""
+    settings.LEGACY_BASE_URL = calm_legacy.base_url
+    reset_legacy_client()
+    calm_legacy.control(fail_status=500)
+    try:
+        with pytest.raises(SideFailed):
+            LegacySpaceCatalogue().space_get(space_id=uuid_for("space", 2))
+    finally:
+        reset_legacy_client()

@@ -47,13 +47,20 @@ def _release_lapsed_holds(*, space_id: UUID, now: datetime) -> None:
     ).update(status=BookingStatus.EXPIRED)
 
 
-def _overlaps(*, space_id: UUID, seat: int, starts_at: datetime, blocked_until: datetime) -> bool:
-    return (
+def _overlaps(
+    *, space_id: UUID, seat: int, starts_at: datetime, blocked_until: datetime,
+    other_than: UUID | None = None,
+) -> bool:  # fmt: skip
+    """Whether a blocking booking (other than ``other_than``) holds ``seat`` in the range:
+    the SQLite stand-in for the ``booking_no_overlap`` constraint."""
+    blocking = (
         Booking.objects.using(ALIAS)
         .filter(space_id=space_id, seat=seat, status__in=BLOCKING)
         .filter(starts_at__lt=blocked_until, blocked_until__gt=starts_at)
-        .exists()
     )
+    if other_than is not None:
+        blocking = blocking.exclude(pk=other_than)
+    return blocking.exists()
 
 
 def _is_exclusion_violation(exc: IntegrityError) -> bool:
@@ -168,7 +175,10 @@ def booking_import(
         booking.starts_at, booking.ends_at = starts_at, ends_at
         booking.blocked_until = ends_at + timedelta(minutes=space.buffer_minutes)
         for seat in range(1, space.seats + 1):
-            if sqlite and _overlaps_other(booking, seat=seat):
+            if sqlite and _overlaps(
+                space_id=space.pk, seat=seat, starts_at=starts_at,
+                blocked_until=booking.blocked_until, other_than=booking.pk,
+            ):  # fmt: skip
                 continue
             booking.seat = seat
             try:
@@ -179,28 +189,15 @@ def booking_import(
                     raise
                 continue
             if created:
-                outbox_publish(
-                    alias=ALIAS,
-                    producer=PRODUCER,
-                    aggregate_id=str(booking.pk),
-                    event=_booking_event(booking, BookingConfirmed),
-                )
+                _announce(booking, BookingConfirmed)
             return booking
     raise SlotTaken("This time is already booked (including the space's buffer).")
 
 
-def _overlaps_other(booking: Booking, *, seat: int) -> bool:
-    return (
-        Booking.objects.using(ALIAS)
-        .filter(space_id=booking.space_id, seat=seat, status__in=BLOCKING)
-        .filter(starts_at__lt=booking.blocked_until, blocked_until__gt=booking.starts_at)
-        .exclude(pk=booking.pk)
-        .exists()
-    )
-
-
-def _booking_event(booking: Booking, event_class, **extra):
-    return event_class(
+def _announce(booking: Booking, event_class, **extra) -> None:
+    """Publish ``event_class`` about ``booking`` through the outbox, in the caller's
+    transaction (so the event leaves only if the change commits)."""
+    event = event_class(
         booking_id=booking.pk,
         space_id=booking.space_id,
         member_id=booking.member_id,
@@ -208,6 +205,7 @@ def _booking_event(booking: Booking, event_class, **extra):
         ends_at=booking.ends_at,
         **extra,
     )
+    outbox_publish(alias=ALIAS, producer=PRODUCER, aggregate_id=str(booking.pk), event=event)
 
 
 def _locked_own_booking(*, booking_id: UUID, member_id: UUID) -> Booking:
@@ -230,12 +228,7 @@ def booking_confirm(*, booking_id: UUID, member_id: UUID, now: datetime) -> Book
         booking.status = BookingStatus.CONFIRMED
         booking.confirmed_at = now
         booking.save(using=ALIAS, update_fields=["status", "confirmed_at"])
-        outbox_publish(
-            alias=ALIAS,
-            producer=PRODUCER,
-            aggregate_id=str(booking.pk),
-            event=_booking_event(booking, BookingConfirmed),
-        )
+        _announce(booking, BookingConfirmed)
         transaction.on_commit(BOOKINGS.labels(outcome="confirmed").inc, using=ALIAS)
     return booking
 
@@ -265,12 +258,7 @@ def booking_cancel(
             update_fields=["status", "cancelled_at", "cancellation", "cancellation_reason"],
         )
         if was_confirmed:
-            outbox_publish(
-                alias=ALIAS,
-                producer=PRODUCER,
-                aggregate_id=str(booking.pk),
-                event=_booking_event(booking, BookingCancelled, reason=reason),
-            )
+            _announce(booking, BookingCancelled, reason=reason)
         transaction.on_commit(BOOKINGS.labels(outcome="cancelled").inc, using=ALIAS)
     return booking
 
@@ -287,12 +275,7 @@ def bookings_complete_due(*, now: datetime, limit: int = 500) -> int:
         for booking in due:
             booking.status = BookingStatus.COMPLETED
             booking.save(using=ALIAS, update_fields=["status"])
-            outbox_publish(
-                alias=ALIAS,
-                producer=PRODUCER,
-                aggregate_id=str(booking.pk),
-                event=_booking_event(booking, BookingCompleted),
-            )
+            _announce(booking, BookingCompleted)
         if due:
             transaction.on_commit(
                 lambda: BOOKINGS.labels(outcome="completed").inc(len(due)), using=ALIAS
