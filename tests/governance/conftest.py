@@ -4,7 +4,7 @@ Members reach governance the way they do in production: ``identity.member_regist
 envelopes applied through the consumer's inbox path (``eventing.inbox.apply_envelope``).
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from uuid import uuid4
 
 import pytest
@@ -15,7 +15,7 @@ from domains.governance import services
 from domains.governance.application import GovernanceApplication
 from eventing.eventstore import get_application
 from eventing.inbox import apply_envelope
-from tests.eventstore.fixtures import empty
+from tests.eventstore.fixtures import Clock, empty
 
 
 @pytest.fixture
@@ -26,20 +26,9 @@ def governance_app() -> GovernanceApplication:
     empty(app)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta) -> None:
-        self.now += timedelta(**delta)
-
-
 @pytest.fixture
 def clock(monkeypatch) -> Clock:
-    fake = Clock()
+    fake = Clock(datetime(2026, 11, 1, 12, 0, tzinfo=UTC))
     monkeypatch.setattr(services, "clock", fake)
     return fake
 

@@ -2,11 +2,10 @@
 rules, and learning statements delivered the way the consumer delivers them
 (``eventing.inbox.apply_envelope`` for group ``passport``)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from uuid import NAMESPACE_URL, uuid4, uuid5
 
 import pytest
-from psycopg import sql
 
 from contracts.events import envelope_for
 from contracts.learning.v1 import StatementRecorded, StatementVoided
@@ -16,22 +15,13 @@ from domains.passport.domain.levels import Level
 from domains.passport.models import CompetencyFramework, MappingRule
 from eventing.eventstore import get_application
 from eventing.inbox import apply_envelope
+from tests.eventstore.fixtures import Clock, empty
 
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 PASSED = "http://adlnet.gov/expapi/verbs/passed"
 COURSE = "https://learn.example.org/courses/django"
 EXAM = "https://learn.example.org/exams/django"
 MODULE_TYPE = "http://adlnet.gov/expapi/activities/module"
-
-
-def empty(app: PassportApplication) -> None:
-    """Delete every credential event (the store commits outside the test transaction)."""
-    table = f"{app.name.lower()}_events"
-    with app.recorder.datastore.transaction(commit=True) as cursor:
-        cursor.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
-        cursor.execute(
-            "SELECT setval(pg_get_serial_sequence(%s, 'notification_id'), 1, false)", [table]
-        )
 
 
 @pytest.fixture
@@ -42,20 +32,9 @@ def passport_app() -> PassportApplication:
     empty(app)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC).replace(microsecond=0)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta) -> None:
-        self.now += timedelta(**delta)
-
-
 @pytest.fixture
 def clock(monkeypatch) -> Clock:
-    fake = Clock()
+    fake = Clock(datetime.now(UTC).replace(microsecond=0))
     monkeypatch.setattr(services, "clock", fake)
     return fake
 
