@@ -34,6 +34,22 @@ class StatementRecorded(Event):
     result_completion: bool | None = None
 
 
+def member_account_id(actor_ifi: str, *, home_page: str) -> UUID | None:
+    """The platform member an ``actor_ifi`` names, or None.
+
+    A member appears in statements as an xAPI account on the platform's member home page,
+    ``account:<home_page>|<member id>``; consumers pass the home page they are configured
+    with. Any other actor (an e-mail address, another system's account) names no member.
+    """
+    prefix = f"account:{home_page}|"
+    if not actor_ifi.startswith(prefix):
+        return None
+    try:
+        return UUID(actor_ifi.removeprefix(prefix))
+    except ValueError:
+        return None
+
+
 @REGISTRY.register
 @dataclass(frozen=True, kw_only=True)
 class StatementVoided(Event):

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from contracts.envelope import Envelope
-from contracts.learning.v1 import StatementRecorded, StatementVoided
+from contracts.learning.v1 import StatementRecorded, StatementVoided, member_account_id
 from domains.passport.aggregation import evidence_changed
 from domains.passport.models import Evidence
 from eventing.handlers import handles
@@ -27,13 +27,8 @@ def holder_id(actor_ifi: str) -> UUID:
     the member; any other actor gets a stable id of its own, UUIDv5 of the IFI (for
     ``mailto:`` IFIs, the id ``common.demo_ids`` gives that address).
     """
-    prefix = f"account:{settings.PASSPORT_MEMBER_ACCOUNT_HOMEPAGE}|"
-    if actor_ifi.startswith(prefix):
-        try:
-            return UUID(actor_ifi.removeprefix(prefix))
-        except ValueError:
-            pass
-    return uuid5(NAMESPACE_URL, actor_ifi)
+    member = member_account_id(actor_ifi, home_page=settings.PASSPORT_MEMBER_ACCOUNT_HOMEPAGE)
+    return member or uuid5(NAMESPACE_URL, actor_ifi)
 
 
 @handles(StatementRecorded, group="passport", batch=True)

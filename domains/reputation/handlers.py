@@ -19,7 +19,7 @@ from django.conf import settings
 
 from contracts.envelope import Envelope
 from contracts.identity.v1 import MemberRegistered
-from contracts.learning.v1 import StatementRecorded, StatementVoided
+from contracts.learning.v1 import StatementRecorded, StatementVoided, member_account_id
 from contracts.marketplace.v1 import BookingCompleted
 from domains.reputation.models import CompletedActivity, CompletedBooking, Member
 from eventing.handlers import handles
@@ -51,15 +51,8 @@ def booking_completed(event: BookingCompleted, envelope: Envelope) -> None:
     )
 
 
-def member_of(actor_ifi: str) -> UUID | None:
-    """The member an xAPI actor names (``account:<member home page>|<member id>``)."""
-    prefix = f"account:{settings.REPUTATION_MEMBER_ACCOUNT_HOMEPAGE}|"
-    if not actor_ifi.startswith(prefix):
-        return None
-    try:
-        return UUID(actor_ifi.removeprefix(prefix))
-    except ValueError:
-        return None
+def _member(actor_ifi: str) -> UUID | None:
+    return member_account_id(actor_ifi, home_page=settings.REPUTATION_MEMBER_ACCOUNT_HOMEPAGE)
 
 
 def _finished(event: StatementRecorded) -> bool:
@@ -80,7 +73,7 @@ def statements_recorded(items: list[tuple[StatementRecorded, Envelope]]) -> None
                 completed_at=event.timestamp,
             )
             for event, _ in items
-            if _finished(event) and (member := member_of(event.actor_ifi)) is not None
+            if _finished(event) and (member := _member(event.actor_ifi)) is not None
         ),
         ignore_conflicts=True,
     )
