@@ -6,6 +6,7 @@ proofs are at ``/api/v1/governance/register``.
 
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdmin
 from domains.governance.models import Member, Proposal, RegisterEntry, Vote
 
 
@@ -34,22 +35,11 @@ class MemberAdmin(admin.ModelAdmin):
         return False
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Vote)
-class VoteAdmin(_ReadOnly):
+class VoteAdmin(ReadOnlyAdmin):
     list_display = ("proposal_id", "member_id", "choice", "casts", "cast_at")
 
 
 @admin.register(RegisterEntry)
-class RegisterEntryAdmin(_ReadOnly):
+class RegisterEntryAdmin(ReadOnlyAdmin):
     list_display = ("index", "kind", "proposal_id", "root_hash", "timestamp_ms")

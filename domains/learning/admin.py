@@ -3,6 +3,7 @@ LRS clients are issued here too, their secret shown once on creation."""
 
 from django.contrib import admin, messages
 
+from common.admin import ReadOnlyAdmin
 from domains.learning.models import Activity, LrsClient, Statement
 from domains.learning.services.clients import lrs_client_credentials, secret_digest
 
@@ -15,20 +16,11 @@ class ActivityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(admin.ModelAdmin):
+class StatementAdmin(ReadOnlyAdmin):
     list_display = ("id", "actor_ifi", "verb_id", "object_id", "stored", "voided")
     list_filter = ("voided",)
     search_fields = ("=id", "actor_ifi", "object_id")
     ordering = ("-stored",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(LrsClient)

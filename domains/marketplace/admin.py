@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.utils import timezone
 
+from common.admin import ReadOnlyAdmin
 from domains.marketplace.domain.credentials import CredentialStatus
 from domains.marketplace.models import Booking, Space, SpaceCredential, SpaceRating
 
@@ -79,19 +80,8 @@ class SpaceCredentialAdmin(admin.ModelAdmin):
         self._review(request, queryset, CredentialStatus.REJECTED)
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Booking)
-class BookingAdmin(_ReadOnly):
+class BookingAdmin(ReadOnlyAdmin):
     list_display = ("space", "seat", "member_id", "starts_at", "ends_at", "status")
     list_filter = ("status",)
     search_fields = ("=member_id", "space__name")
@@ -99,6 +89,6 @@ class BookingAdmin(_ReadOnly):
 
 
 @admin.register(SpaceRating)
-class SpaceRatingAdmin(_ReadOnly):
+class SpaceRatingAdmin(ReadOnlyAdmin):
     list_display = ("space", "score", "member_id", "given_at", "replied_at")
     list_filter = ("score",)

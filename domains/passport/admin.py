@@ -3,6 +3,7 @@ evidence to competency levels."""
 
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdmin
 from domains.passport.models import (
     Competency,
     CompetencyFramework,
@@ -52,26 +53,13 @@ class MappingRuleAdmin(admin.ModelAdmin):
     search_fields = ("verb_id", "activity_id", "competency__code")
 
 
-class _ReadOnly(admin.ModelAdmin):
-    """Projections of events: changed only by the events they come from."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Evidence)
-class EvidenceAdmin(_ReadOnly):
+class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ("member_id", "verb_id", "object_id", "score_scaled", "timestamp", "voided_at")
     search_fields = ("=member_id", "object_id")
 
 
 @admin.register(CredentialRecord)
-class CredentialRecordAdmin(_ReadOnly):
+class CredentialRecordAdmin(ReadOnlyAdmin):
     list_display = ("id", "member_id", "kind", "issued_at", "expires_at", "revoked_at")
     search_fields = ("=id", "=member_id")

@@ -10,23 +10,13 @@ to review: overriding one (or upholding it again) goes through
 from django.contrib import admin
 from django.utils import timezone
 
+from common.admin import ReadOnlyAdmin
 from domains.reputation.models import FraudDecision, MemberReputation, Rating, ReputationRecord
 from domains.reputation.services import fraud_decision_review
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Rating)
-class RatingAdmin(_ReadOnly):
+class RatingAdmin(ReadOnlyAdmin):
     list_display = ("ratee_id", "rater_id", "score", "context_type", "given_at")
     list_filter = ("context_type", "score")
     search_fields = ("=rater_id", "=ratee_id", "context_id")
@@ -81,12 +71,12 @@ class FraudDecisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(MemberReputation)
-class MemberReputationAdmin(_ReadOnly):
+class MemberReputationAdmin(ReadOnlyAdmin):
     list_display = ("member_id", "score", "ratings_counted", "computed_at")
     search_fields = ("=member_id",)
 
 
 @admin.register(ReputationRecord)
-class ReputationRecordAdmin(_ReadOnly):
+class ReputationRecordAdmin(ReadOnlyAdmin):
     list_display = ("member_id", "score", "ratings_counted", "computed_at", "cause")
     search_fields = ("=member_id",)
