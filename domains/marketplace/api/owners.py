@@ -1,5 +1,6 @@
 """Space owners: describe a space, submit its credentials, list it for booking."""
 
+from functools import cache
 from zoneinfo import available_timezones
 
 from django.utils import timezone
@@ -17,6 +18,12 @@ from domains.marketplace.domain.spaces import ACCESSIBILITY_FEATURES
 from domains.marketplace.models import SpaceCredential
 from domains.marketplace.services.credentials import credential_submit
 from domains.marketplace.services.spaces import space_create, space_list_for_booking
+
+
+@cache
+def _time_zones() -> frozenset[str]:
+    """The IANA names this system knows (a scan of the zone files: done once)."""
+    return frozenset(available_timezones())
 
 
 class CredentialOutput(serializers.ModelSerializer):
@@ -57,7 +64,7 @@ class SpaceCreateApi(APIView):
             return value
 
         def validate_timezone(self, value):
-            if value not in available_timezones():
+            if value not in _time_zones():
                 raise serializers.ValidationError("Use an IANA time zone, e.g. Europe/Lisbon.")
             return value
 
