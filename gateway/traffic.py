@@ -4,11 +4,14 @@ Counting in the database on every request would cost a write per request, so eac
 process adds up in memory and flushes at most every ``FLUSH_SECONDS`` (inline, on the
 request that finds the interval passed). Counts live per process until flushed: a
 process that dies loses at most that many seconds of dashboard counts (Prometheus has
-the exact figures).
+the exact figures). For the same reason a flush the database refuses (an outage, a
+lock held too long) drops that batch and is logged: it never fails the request that
+happened to carry it.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -16,13 +19,15 @@ from collections import Counter
 from datetime import datetime
 from uuid import UUID
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from gateway.models import Route, RouteTraffic
 
 FLUSH_SECONDS = 5.0
+
+logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _counts: Counter[tuple[UUID, datetime, str]] = Counter()
@@ -43,7 +48,10 @@ def count(route_id: UUID, target: str) -> None:
             _last_seen[(route_id, target)] = now
         due = time.monotonic() - _state["flushed"] >= FLUSH_SECONDS
     if due:
-        flush()
+        try:
+            flush()
+        except DatabaseError:
+            logger.warning("gateway traffic counts not saved (dashboard only)", exc_info=True)
 
 
 def flush() -> None:
