@@ -7,6 +7,7 @@ once. SIGTERM lets a worker finish the batch in hand and exit 0.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -157,6 +158,19 @@ def test_sigterm_finishes_the_batch_and_exits_zero(bus, tmp_path):
     assert "stopped: applied=" in (tmp_path / "consumer.log").read_text()
 
 
+def _terminate_identity_backends() -> int:
+    """End every other connection to this test's identity database (what a PostgreSQL
+    restart or failover does to a worker); how many were ended."""
+    database = connections["identity"].settings_dict["NAME"]
+    with connections["identity"].cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            [database],
+        )
+        return cursor.fetchone()[0]
+
+
 def test_the_relay_outlives_its_database_connection_being_dropped(bus, tmp_path):
     """A PostgreSQL restart or failover ends the relay's connections; the relay must
     carry on with new ones, not fail on the dead one."""
@@ -165,14 +179,7 @@ def test_the_relay_outlives_its_database_connection_being_dropped(bus, tmp_path)
     stream = event_stream("identity")
     try:
         wait_until(lambda: bus.client().xlen(stream) == 10, 60, "the first events to be relayed")
-        database = connections["identity"].settings_dict["NAME"]
-        with connections["identity"].cursor() as cursor:
-            cursor.execute(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE datname = %s AND pid <> pg_backend_pid()",
-                [database],
-            )
-            assert cursor.fetchone()[0] >= 1, "the relay held no connection to terminate"
+        assert _terminate_identity_backends() >= 1, "the relay held no connection to terminate"
         _publish(5)
         wait_until(
             lambda: relay.poll() is not None or bus.client().xlen(stream) == 15,
@@ -183,3 +190,32 @@ def test_the_relay_outlives_its_database_connection_being_dropped(bus, tmp_path)
     finally:
         assert _stop(relay) == 0
     assert bus.client().xlen(stream) == 15
+
+
+def test_the_relay_outlives_connections_dropped_in_the_middle_of_its_rounds(bus, tmp_path):
+    """Connections ended while a backlog is being relayed (so mostly mid-round, between
+    reading rows and marking them published): the relay goes on, and no event is lost —
+    a row whose round failed is sent again, which the consumers' inboxes absorb."""
+    _publish(5000)
+    outbox = OutboxMessage.objects.using("identity")
+    published = {str(i) for i in outbox.values_list("event_id", flat=True)}
+    relay = _worker(bus, tmp_path, "relay", "relay_events")
+    stream = event_stream("identity")
+    try:
+        wait_until(lambda: bus.client().xlen(stream) > 0, 60, "relaying to start")
+        ended = 0
+        for _ in range(20):
+            ended += _terminate_identity_backends()
+            time.sleep(0.05)
+        assert ended >= 1, "the relay held no connection to terminate"
+        unpublished = outbox.filter(published_at__isnull=True)
+        wait_until(
+            lambda: relay.poll() is not None or not unpublished.exists(),
+            120,
+            "the backlog to be relayed",
+        )
+        assert relay.poll() is None, (tmp_path / "relay.log").read_text()
+    finally:
+        assert _stop(relay) == 0
+    relayed = {json.loads(f[b"envelope"])["id"] for _, f in bus.client().xrange(stream)}
+    assert relayed >= published

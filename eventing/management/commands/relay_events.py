@@ -2,8 +2,8 @@
 
 One process can serve every domain of its ``SERVICE``; a SIGTERM lets the batch in
 hand finish. While Redis is unreachable the rows stay in the outbox and the relay
-retries with capped exponential backoff; a database connection the server dropped is
-replaced on the next round.
+retries with capped exponential backoff; a database connection the server dropped,
+between rounds or in the middle of one, is replaced on the next round.
 """
 
 import logging
@@ -13,7 +13,8 @@ import threading
 import redis
 from django.conf import settings
 from django.core.management import BaseCommand
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
+from eventsourcing.persistence import PersistenceError
 
 from common.observability.tracing import shutdown_tracing
 from common.observability.worker_server import start_worker_server
@@ -51,6 +52,14 @@ class Command(BaseCommand):
             except (redis.ConnectionError, redis.TimeoutError) as exc:
                 delay = min(max(delay * 2, 0.1), 10.0)
                 logger.warning("relay: Redis unavailable (%s); retrying in %.1fs", exc, delay)
+                stop.wait(delay)
+                continue
+            except (DatabaseError, PersistenceError) as exc:
+                # The connection broke mid-round (a restart or failover): the rows not yet
+                # marked published are sent again next round, and consumers' inboxes drop
+                # what they already have. The next round starts on a new connection.
+                delay = min(max(delay * 2, 0.1), 10.0)
+                logger.warning("relay: database unavailable (%s); retrying in %.1fs", exc, delay)
                 stop.wait(delay)
                 continue
             total += published

@@ -1,17 +1,22 @@
 """``manage.py run_projections``: keep the read models up to date with their event stores.
 
 Without ``--loop``: apply everything recorded so far, then exit. With ``--loop``: keep
-polling; SIGTERM (or SIGINT) lets the batch in hand commit, then the command exits 0.
+polling; SIGTERM (or SIGINT) lets the batch in hand commit, then the command exits 0; a
+database connection that breaks (a restart, a failover) costs a round, not the process.
 Several runners may run at once: each batch locks its projection's position.
 """
 
+import logging
 import signal
 import threading
 
 from django.core.management import BaseCommand, CommandError
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
+from eventsourcing.persistence import PersistenceError
 
 from eventing.projections import BATCH_SIZE, projection_run_batch, registered_projections
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -42,7 +47,15 @@ class Command(BaseCommand):
             close_old_connections()
             progressed = False
             for projection in projections:
-                count = projection_run_batch(projection=projection, limit=batch_size)
+                try:
+                    count = projection_run_batch(projection=projection, limit=batch_size)
+                except (DatabaseError, PersistenceError) as exc:
+                    if not loop:
+                        raise
+                    # The connection broke mid-batch: the batch rolled back with its
+                    # position, so the next round applies it again, on a new connection.
+                    logger.warning("projections: database unavailable (%s); retrying", exc)
+                    break
                 applied[projection.name] += count
                 progressed = progressed or count > 0
                 if stop.is_set():
