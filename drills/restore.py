@@ -21,7 +21,9 @@ again and the same checks must pass.
 RPO is reported as what the restored database no longer has (events, rows, and the
 seconds of writes between backup and loss); RTO as the time from the loss to the first
 consistent state. ``--naive`` first restores without the rewind and records what the
-checks catch, then applies the runbook's rewind to the same damage. Run: ``python -m drills.restore [--domains passport,governance] [--members 12]``
+checks catch, then applies the runbook's rewind to the same damage.
+
+Run: ``python -m drills.restore [--domains passport,governance] [--members 12]``
 (``make restore-drill``). Exit status 1 when anything is left inconsistent.
 """
 
