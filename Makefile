@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 # child processes more than on the CPU.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test install install-dev migrate demo lint clean
+.PHONY: run test install install-dev migrate demo lint clean restore-drill
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,14 @@ test: install-dev
 	scripts/ensure-services.sh
 	scripts/install-validators.sh
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+## make restore-drill: lose a domain's database, then Redis, and recover by the runbook
+## (docs/runbooks/disaster-recovery.md); RPO and RTO printed. DRILL_ARGS="--domains learning".
+DRILL_ARGS ?= --naive
+restore-drill: export DATABASE_SERVER_URL ?= $(TEST_DATABASE_SERVER_URL)
+restore-drill: install
+	scripts/ensure-services.sh
+	$(BIN)/python -m drills.restore $(DRILL_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

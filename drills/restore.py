@@ -82,7 +82,7 @@ def _pg(tool: str, *args: str, timeout: float = 900) -> None:
 class Drill:
     def __init__(self, options: argparse.Namespace) -> None:
         self.options = options
-        self.workdir = REPO / "var" / "drill"
+        self.workdir = options.workdir
         self.backups = self.workdir / "backups"
         self.redis = RedisServer(self.workdir / "redis")
         self.platform: Platform | None = None
@@ -359,6 +359,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-redis", action="store_true", help="Leave out the Redis loss.")
     parser.add_argument("--keep", action="store_true", help="Keep the drill's databases.")
     parser.add_argument("--json", type=Path, help="Also write the report here.")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=REPO / "var" / "drill",
+        help="Backups, logs and the drill's Redis (emptied first).",
+    )
     options = parser.parse_args(argv)
     domains = [d for d in options.domains.split(",") if d]
     unknown = sorted(set(domains) - set(ALIASES) - {"default"})

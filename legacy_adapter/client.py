@@ -28,6 +28,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from common.tls import client_context
 from legacy_adapter.resilience.breaker import BreakerOpen, BreakerPolicy, CircuitBreaker
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -77,6 +78,7 @@ class LegacyClient:
             block=False,
             timeout=urllib3.Timeout(connect=config.connect_timeout, read=config.read_timeout),
             retries=False,
+            ssl_context=client_context(),
         )
         #: Attempts made, for tests and the benchmark (attempts per call stay within budget).
         self.attempts = 0

@@ -21,6 +21,8 @@ import jwt
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from common.tls import client_context
+
 Clock = Callable[[], float]
 
 
@@ -33,7 +35,9 @@ def http_fetcher(url: str, *, timeout: float) -> Callable[[], dict[str, Any]]:
         if not url.startswith(("http://", "https://")):
             raise JwksUnavailable(f"AUTH_JWKS_URL must be an http(s) URL, not {url!r}.")
         try:
-            with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310
+            with urllib.request.urlopen(  # noqa: S310 - the scheme is checked above
+                url, timeout=timeout, context=client_context()
+            ) as response:
                 return json.loads(response.read())
         except (OSError, ValueError) as exc:
             raise JwksUnavailable(f"Could not fetch the JWKS from {url}: {exc}") from exc

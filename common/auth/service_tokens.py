@@ -14,6 +14,8 @@ import time
 import urllib.request
 from collections.abc import Callable
 
+from common.tls import client_context
+
 
 class ServiceTokenUnavailable(Exception):
     """Identity refused the credentials or could not be reached."""
@@ -56,7 +58,9 @@ class ServiceTokenSource:
         )
         started = self._clock()
         try:
-            with urllib.request.urlopen(request, timeout=self._timeout) as response:  # noqa: S310
+            with urllib.request.urlopen(  # noqa: S310 - the scheme is checked above
+                request, timeout=self._timeout, context=client_context()
+            ) as response:
                 answer = json.loads(response.read())
         except (OSError, ValueError) as exc:
             raise ServiceTokenUnavailable(f"No service token from {self._url}: {exc}") from exc

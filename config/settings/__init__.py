@@ -17,3 +17,4 @@ from config.settings.passport import *  # noqa: F403
 from config.settings.reputation import *  # noqa: F403
 from config.settings.security import *  # noqa: F403
 from config.settings.tasks import *  # noqa: F403
+from config.settings.tls import *  # noqa: F403

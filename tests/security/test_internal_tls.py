@@ -1,0 +1,232 @@
+"""TLS between parts: a caller trusts the cluster's CA and refuses any other.
+
+Two certificate authorities are made here; a server (HTTPS, then a real redis-server
+over TLS) presents a certificate from one of them. Configured with the other, every
+kind of caller refuses the connection; configured with the right one, it goes through.
+A process told that TLS between parts is required refuses to start with a plain hop.
+"""
+
+from __future__ import annotations
+
+import datetime
+import http.server
+import ipaddress
+import json
+import shutil
+import ssl
+import subprocess
+import threading
+
+import pytest
+import redis
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from common.auth.jwks import JwksUnavailable, http_fetcher
+from legacy_adapter.client import ClientConfig, LegacyClient, LegacyUnavailable
+from tests.processes import clean_environment, free_port, run_django, wait_until
+
+JWKS = {"keys": [{"kty": "OKP", "crv": "Ed25519", "kid": "k1", "x": "AAAA"}]}
+
+
+def _name(common: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common)])
+
+
+def _write_key(path, key) -> None:
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+
+
+class Authority:
+    """A CA and, on demand, a server certificate for 127.0.0.1 / localhost."""
+
+    def __init__(self, directory, name: str) -> None:
+        self.directory = directory
+        self.name = name
+        self.key = ec.generate_private_key(ec.SECP256R1())
+        now = datetime.datetime.now(datetime.UTC)
+        self.cert = (
+            x509.CertificateBuilder()
+            .subject_name(_name(f"{name} internal CA"))
+            .issuer_name(_name(f"{name} internal CA"))
+            .public_key(self.key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(
+                x509.KeyUsage(False, False, False, False, False, True, True, False, False),
+                critical=True,
+            )
+            .sign(self.key, hashes.SHA256())
+        )
+        self.ca_file = directory / f"{name}-ca.pem"
+        self.ca_file.write_bytes(self.cert.public_bytes(serialization.Encoding.PEM))
+
+    def server_files(self):
+        key = ec.generate_private_key(ec.SECP256R1())
+        now = datetime.datetime.now(datetime.UTC)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(_name("localhost"))
+            .issuer_name(self.cert.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(hours=1))
+            .add_extension(
+                x509.SubjectAlternativeName(
+                    [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+                ),
+                critical=False,
+            )
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .sign(self.key, hashes.SHA256())
+        )
+        cert_file = self.directory / f"{self.name}-server.pem"
+        key_file = self.directory / f"{self.name}-server.key"
+        cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        _write_key(key_file, key)
+        return cert_file, key_file
+
+
+@pytest.fixture
+def authorities(tmp_path):
+    return Authority(tmp_path, "cluster"), Authority(tmp_path, "other")
+
+
+@pytest.fixture
+def https_server(authorities):
+    """An HTTPS server on 127.0.0.1 whose certificate the cluster's CA issued."""
+    cluster, _ = authorities
+    cert_file, key_file = cluster.server_files()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = json.dumps(JWKS).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"https://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_jwks_fetch_trusts_the_cluster_ca_and_refuses_another(
+    authorities, https_server, settings
+):
+    cluster, other = authorities
+    url = f"{https_server}/.well-known/jwks.json"
+    settings.INTERNAL_CA_FILE = str(other.ca_file)
+    with pytest.raises(JwksUnavailable, match="CERTIFICATE_VERIFY_FAILED"):
+        http_fetcher(url, timeout=5)()
+    settings.INTERNAL_CA_FILE = str(cluster.ca_file)
+    assert http_fetcher(url, timeout=5)() == JWKS
+
+
+def test_the_gateway_and_legacy_client_refuses_a_certificate_from_another_ca(
+    authorities, https_server, settings
+):
+    cluster, other = authorities
+    settings.INTERNAL_CA_FILE = str(other.ca_file)
+    refusing = LegacyClient(ClientConfig(base_url=https_server, retry_attempts=1))
+    with pytest.raises(LegacyUnavailable, match="CERTIFICATE_VERIFY_FAILED"):
+        refusing.request("GET", "/api/users")
+    settings.INTERNAL_CA_FILE = str(cluster.ca_file)
+    trusting = LegacyClient(ClientConfig(base_url=https_server, retry_attempts=1))
+    assert trusting.request("GET", "/api/users").json() == JWKS
+
+
+def test_redis_over_tls_is_refused_with_another_ca_and_accepted_with_the_cluster_ca(
+    authorities, tmp_path
+):
+    cluster, other = authorities
+    binary = shutil.which("redis-server")
+    assert binary, "redis-server is not installed (scripts/ensure-services.sh installs it)"
+    cert_file, key_file = cluster.server_files()
+    port = free_port()
+    server = subprocess.Popen(
+        [binary, "--port", "0", "--tls-port", str(port), "--bind", "127.0.0.1",
+         "--tls-cert-file", str(cert_file), "--tls-key-file", str(key_file),
+         "--tls-ca-cert-file", str(cluster.ca_file), "--tls-auth-clients", "no",
+         "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        trusting = redis.Redis.from_url(
+            f"rediss://127.0.0.1:{port}/0?ssl_cert_reqs=required&ssl_ca_certs={cluster.ca_file}"
+        )
+        assert wait_until(lambda: _answers(trusting), timeout=30, what="redis-server over TLS")
+        refusing = redis.Redis.from_url(
+            f"rediss://127.0.0.1:{port}/0?ssl_cert_reqs=required&ssl_ca_certs={other.ca_file}"
+        )
+        with pytest.raises(redis.ConnectionError, match="certificate verify failed"):
+            refusing.ping()
+    finally:
+        server.kill()
+        server.wait(10)
+
+
+def _answers(client: redis.Redis) -> bool:
+    try:
+        return client.ping()
+    except redis.ConnectionError as exc:
+        if "certificate" in str(exc):
+            raise
+        return False  # not listening yet
+
+
+def _start(**variables: str):
+    return run_django(
+        "from django.conf import settings\nprint('started', settings.INTERNAL_TLS_REQUIRED)",
+        clean_environment(**variables),
+    )
+
+
+def test_a_process_that_requires_tls_between_parts_refuses_a_plain_hop_and_names_it():
+    required = {
+        "INTERNAL_TLS_REQUIRED": "true",
+        "AUTH_JWKS_URL": "https://identity.platform.svc:8443/.well-known/jwks.json",
+        "LEGACY_BASE_URL": "https://legacy.internal",
+        "REDIS_URL": "rediss://redis.platform.svc:6380/0?ssl_cert_reqs=required",
+    }
+    assert "started True" in _start(**required).stdout
+
+    for variable, plain in [
+        ("AUTH_JWKS_URL", "http://identity.platform.svc:8000/.well-known/jwks.json"),
+        ("LEGACY_BASE_URL", "http://legacy.internal"),
+        ("REDIS_URL", "redis://redis.platform.svc:6379/0"),
+        ("REDIS_URL", "rediss://redis.platform.svc:6380/0?ssl_cert_reqs=none"),
+        ("GATEWAY_NEW_BASE_URLS", "learning=http://learning.platform.svc:8000"),
+    ]:
+        refused = _start(**{**required, variable: plain})
+        assert refused.returncode != 0, (variable, plain)
+        assert "INTERNAL_TLS_REQUIRED" in refused.stderr and variable in refused.stderr
+
+    database = _start(
+        **required,
+        DATABASE_SERVER_URL="postgres://postgres@127.0.0.1:5432",
+        DATABASE_SSLMODE="require",
+    )
+    assert database.returncode != 0
+    assert "DATABASE_SSLMODE" in database.stderr and "verify-full" in database.stderr
