@@ -10,6 +10,7 @@ from config.settings.data import *  # noqa: F403
 from config.settings.eventbus import *  # noqa: F403
 from config.settings.gateway import *  # noqa: F403
 from config.settings.governance import *  # noqa: F403
+from config.settings.identity import *  # noqa: F403
 from config.settings.learning import *  # noqa: F403
 from config.settings.marketplace import *  # noqa: F403
 from config.settings.observability import *  # noqa: F403

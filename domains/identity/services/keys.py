@@ -66,6 +66,20 @@ def signing_key_rotate(*, now: datetime | None = None) -> SigningKey:
         return _key_create(now=now, signs_from=hand_over)
 
 
+def signing_key_rotate_when_due(*, now: datetime | None = None) -> SigningKey | None:
+    """Rotate when the signing key is older than ``IDENTITY_SIGNING_KEY_MAX_AGE_DAYS``
+    (and prune the keys that verify nothing any more); the new key, or None when not due.
+    Celery beat runs it hourly (``identity.rotate_signing_key_when_due``)."""
+    now = now or timezone.now()
+    signing_keys_prune(now=now)
+    current = signing_key_active(now=now)
+    if now - current.created_at < timedelta(days=settings.IDENTITY_SIGNING_KEY_MAX_AGE_DAYS):
+        return None
+    if SigningKey.objects.filter(signs_from__gt=now).exists():
+        return None  # a rotation is already handing over
+    return signing_key_rotate(now=now)
+
+
 def signing_keys_prune(*, now: datetime | None = None) -> int:
     """Delete keys that no longer verify anything; how many went."""
     now = now or timezone.now()
