@@ -1,12 +1,12 @@
 """``manage.py eventbus_republish --since TIME [--alias A ...]``: after Redis lost its
 data, have the relay send again what it published since TIME
-(``eventing.recovery.outbox_republish``; docs/runbooks/disaster-recovery.md)."""
+(``eventing.rewind.outbox_republish``; docs/runbooks/disaster-recovery.md)."""
 
 from django.core.management import BaseCommand, CommandError
 
 from common.databases import served_aliases
 from eventing.management.commands.eventbus_rewind import parse_since
-from eventing.recovery import outbox_republish
+from eventing.rewind import outbox_republish
 
 
 class Command(BaseCommand):

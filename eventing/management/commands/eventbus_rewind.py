@@ -1,12 +1,12 @@
 """``manage.py eventbus_rewind --alias A --since TIME``: after restoring database ``A``
 from a backup taken at TIME, make the consumer groups that write into it read again
-from that time (``eventing.recovery.groups_rewind``; docs/runbooks/disaster-recovery.md)."""
+from that time (``eventing.rewind.groups_rewind``; docs/runbooks/disaster-recovery.md)."""
 
 from django.core.management import BaseCommand, CommandError
 from django.utils.dateparse import parse_datetime
 
 from common.databases import served_aliases
-from eventing.recovery import groups_rewind
+from eventing.rewind import groups_rewind
 from eventing.streams import redis_client
 
 

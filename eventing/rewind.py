@@ -1,4 +1,4 @@
-"""Putting the bus back in step with a database or a Redis that was restored or lost.
+"""Putting the bus back in step with a database or a Redis that was restored or lost, by hand.
 
 A domain database restored from a backup goes back in time, but Redis does not:
 
@@ -10,9 +10,12 @@ A domain database restored from a backup goes back in time, but Redis does not:
   absorb the repeats (same event ids). Nothing to do here.
 
 A Redis that lost its data (restarted without persistence, flushed, replaced) lost the
-streams and the groups' positions. ``outbox_republish`` marks what the relay published
-since a time as unpublished again, and moves the event stores' relay positions back to
-the first event at or after that time, so the relay sends it all again; consumers
+streams and the groups' positions. The relay notices that by itself and sends again
+what the outboxes retain (``eventing.recovery``); ``outbox_republish`` is the operator's
+way to do it for a chosen time, e.g. when the relay restarted as well. It marks what
+the relay published since a time as unpublished again, and moves the event stores'
+relay positions back to the first event at or after that time, so the relay sends it
+all again; consumers
 re-create their groups and the inboxes absorb what had already been applied. What the
 outbox had already pruned (``EVENTBUS_OUTBOX_RETENTION_DAYS``) cannot be sent again.
 
