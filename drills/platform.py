@@ -133,7 +133,9 @@ class Platform:
             "DEBUG": "false",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DATA_DIR": str(self.workdir / "data"),
-            "LOG_LEVEL": "WARNING",
+            "LOG_LEVEL": "INFO",
+            # Mails (verification and reset tokens) stay in memory: never in a log.
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "EVENTBUS_BLOCK_MS": "200",
             # The drill loads a burst through the API from one address.
             "RATELIMIT_ENABLE": "false",
@@ -208,6 +210,16 @@ class Platform:
                 process.wait(30)
                 print(f"  {name} did not stop within 60 s of SIGTERM: killed")
         self.processes.clear()
+
+    def secrets_in_logs(self, secrets: dict[str, str]) -> dict[str, list[str]]:
+        """Which of ``secrets`` (name -> value) appear in which process's log."""
+        found: dict[str, list[str]] = {}
+        for path in sorted(self.logs.glob("*.log")):
+            text = path.read_text(errors="replace")
+            for name, value in secrets.items():
+                if value and value in text:
+                    found.setdefault(name, []).append(path.stem)
+        return found
 
     def log_tail(self, name: str, lines: int = 30) -> str:
         path = self.logs / f"{name}.log"

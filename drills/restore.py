@@ -40,7 +40,15 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from drills.dataset import Client, Load, credential_round, load_round, vote_round
+from drills.dataset import (
+    MENTOR,
+    PASSWORD,
+    Client,
+    Load,
+    credential_round,
+    load_round,
+    vote_round,
+)
 from drills.platform import (
     ALIASES,
     REPO,
@@ -90,6 +98,7 @@ class Drill:
         self.everyone: list[dict] = []
         self.loaded = Load()
         self.rounds = 0
+        self.secrets: dict[str, str] = {}
 
     # --- set-up ----------------------------------------------------------------------
     def set_up(self) -> None:
@@ -118,11 +127,23 @@ class Drill:
         created = self.platform.manage("lrs_client", "create", "drill")
         key = re.search(r"key:\s*(\S+)", created).group(1)
         secret = re.search(r"secret:\s*(\S+)", created).group(1)
+        self.secrets = {"SECRET_KEY": self.platform.env["SECRET_KEY"], "LRS client secret": secret,
+                        "member password": PASSWORD, "mentor password": MENTOR[1]}  # fmt: skip
         self.platform.start()
         say(f"platform up on {self.platform.base_url} ({len(self.platform.processes)} processes)")
         self.client = Client(
             self.platform.base_url, f"{key}:{secret}", f"{settings.LRS_AUTHORITY_HOMEPAGE}/members"
         )
+
+    def leaked_secrets(self) -> dict[str, list[str]]:
+        """Secrets the drill knows (keys, passwords, every access token it was given)
+        found in any process's log; must be empty."""
+        known = dict(self.secrets)
+        known.update({f"access token {i}": m["token"] for i, m in enumerate(self.everyone)})
+        leaks = self.platform.secrets_in_logs(known) if self.platform else {}
+        return {
+            ("access token" if k.startswith("access token") else k): v for k, v in leaks.items()
+        }
 
     def tear_down(self) -> None:
         from eventing.eventstore import close_applications
@@ -390,12 +411,14 @@ def main(argv: list[str] | None = None) -> int:
             _print(results[-1])
     finally:
         drill.tear_down()
+    leaks = drill.leaked_secrets()
     report = {
         "machine": f"{host.node()}: {os.cpu_count()} cores, Python {host.python_version()}",
         "database_server": SERVER.rsplit("@", 1)[-1],
         "dataset": drill.loaded.summary(),
         "naive": options.naive,
         "results": results,
+        "secrets_in_logs": leaks,
         "seconds": round(time.monotonic() - started, 1),
         "command": "python -m drills.restore "
         + " ".join(argv if argv is not None else sys.argv[1:]),
@@ -403,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(report, indent=2))
     if options.json:
         options.json.write_text(json.dumps(report, indent=2))
-    return 0 if all(r["consistent"] for r in results) else 1
+    return 0 if all(r["consistent"] for r in results) and not leaks else 1
 
 
 if __name__ == "__main__":

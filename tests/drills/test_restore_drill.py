@@ -4,6 +4,7 @@ One run loses passport's database, then governance's, then Redis. Each database 
 restored naively (no consumer-group rewind): the drill must catch what that leaves
 behind. Then the runbook's rewind is applied and every view must match again, with the
 domain's own writes since the backup reported as lost (RPO) and not silently missing.
+The processes' logs, at INFO, carry none of the secrets the drill handled.
 """
 
 from __future__ import annotations
@@ -56,3 +57,5 @@ def test_restore_drill_recovers_each_loss_and_catches_a_naive_restore(tmp_path):
     assert governance["rpo"]["events"] > 0, governance["rpo"]
     assert passport["rpo"]["window_seconds"] > 0
     assert "0 event(s)" not in redis_loss["runbook_output"][0], redis_loss
+    # Nothing secret in any process's log: keys, passwords, the tokens members were given.
+    assert report["secrets_in_logs"] == {}
