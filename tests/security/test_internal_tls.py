@@ -12,10 +12,12 @@ import datetime
 import http.server
 import ipaddress
 import json
+import os
 import shutil
 import ssl
 import subprocess
 import threading
+import time
 
 import pytest
 import redis
@@ -230,3 +232,17 @@ def test_a_process_that_requires_tls_between_parts_refuses_a_plain_hop_and_names
     )
     assert database.returncode != 0
     assert "DATABASE_SSLMODE" in database.stderr and "verify-full" in database.stderr
+
+
+def test_a_rotated_ca_bundle_is_trusted_without_a_restart(authorities, https_server, settings):
+    """cert-manager rotates the CA; the kubelet rewrites the mounted bundle in place."""
+    cluster, other = authorities
+    bundle = cluster.ca_file.parent / "mounted-ca.pem"
+    bundle.write_bytes(other.ca_file.read_bytes())
+    settings.INTERNAL_CA_FILE = str(bundle)
+    url = f"{https_server}/.well-known/jwks.json"
+    with pytest.raises(JwksUnavailable, match="CERTIFICATE_VERIFY_FAILED"):
+        http_fetcher(url, timeout=5)()
+    bundle.write_bytes(other.ca_file.read_bytes() + cluster.ca_file.read_bytes())
+    os.utime(bundle, ns=(time.time_ns(), time.time_ns() + 1_000_000))
+    assert http_fetcher(url, timeout=5)() == JWKS
