@@ -1,4 +1,5 @@
-"""TLS between parts: a caller trusts the cluster's CA and refuses any other.
+"""TLS between parts: a caller trusts the cluster's CA and refuses any other, and
+certificates and CA bundles rotate in place without a restart.
 
 Two certificate authorities are made here; a server (HTTPS, then a real redis-server
 over TLS) presents a certificate from one of them. Configured with the other, every
@@ -14,8 +15,10 @@ import ipaddress
 import json
 import os
 import shutil
+import socket
 import ssl
 import subprocess
+import sys
 import threading
 import time
 
@@ -28,7 +31,14 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from common.auth.jwks import JwksUnavailable, http_fetcher
 from legacy_adapter.client import ClientConfig, LegacyClient, LegacyUnavailable
-from tests.processes import clean_environment, free_port, run_django, wait_until
+from tests.processes import (
+    REPO,
+    clean_environment,
+    database_urls_for,
+    free_port,
+    run_django,
+    wait_until,
+)
 
 JWKS = {"keys": [{"kty": "OKP", "crv": "Ed25519", "kid": "k1", "x": "AAAA"}]}
 
@@ -95,8 +105,10 @@ class Authority:
         )
         cert_file = self.directory / f"{self.name}-server.pem"
         key_file = self.directory / f"{self.name}-server.key"
-        cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        # Written in place, key first, as the kubelet updates a mounted Secret.
         _write_key(key_file, key)
+        cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        self.last_serial = cert.serial_number
         return cert_file, key_file
 
 
@@ -246,3 +258,47 @@ def test_a_rotated_ca_bundle_is_trusted_without_a_restart(authorities, https_ser
     bundle.write_bytes(other.ca_file.read_bytes() + cluster.ca_file.read_bytes())
     os.utime(bundle, ns=(time.time_ns(), time.time_ns() + 1_000_000))
     assert http_fetcher(url, timeout=5)() == JWKS
+
+
+def _served_serial(port: int, ca_file) -> int:
+    context = ssl.create_default_context(cafile=str(ca_file))
+    with (
+        socket.create_connection(("127.0.0.1", port), timeout=10) as raw,
+        context.wrap_socket(raw, server_hostname="127.0.0.1") as tls,
+    ):
+        served = x509.load_der_x509_certificate(tls.getpeercert(binary_form=True))
+    return served.serial_number
+
+
+@pytest.mark.django_db(databases=["default"])
+def test_gunicorn_serves_a_renewed_certificate_without_a_restart(authorities, tmp_path):
+    """cert-manager renews the certificate into the mounted files; gunicorn's workers
+    build their TLS context per connection, so the next connection gets the new one."""
+    cluster, _ = authorities
+    cert_file, key_file = cluster.server_files()
+    first = cluster.last_serial
+    port = free_port()
+    env = clean_environment(**database_urls_for("default"), SERVICE="gateway",
+                            ALLOWED_HOSTS="127.0.0.1")  # fmt: skip
+    log = (tmp_path / "gunicorn.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-c",
+         "python:config.gunicorn", "--bind", f"127.0.0.1:{port}",
+         "--certfile", str(cert_file), "--keyfile", str(key_file)],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        assert (
+            wait_until(
+                lambda: _served_serial(port, cluster.ca_file), timeout=60, what="gunicorn over TLS"
+            )
+            == first
+        )
+        cluster.server_files()  # renewed in place
+        assert cluster.last_serial != first
+        assert _served_serial(port, cluster.ca_file) == cluster.last_serial
+        assert server.poll() is None, "gunicorn restarted"
+    finally:
+        server.terminate()
+        server.wait(30)
+        log.close()
