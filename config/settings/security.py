@@ -114,4 +114,9 @@ CSP_PAGES = read(
     "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
 )
+#: Paths whose answers carry what callers stored (xAPI documents): never rendered.
+DOWNLOAD_ONLY_PATH_PREFIXES = ("/xapi/",)
+CSP_DOWNLOADS = (
+    "sandbox; default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
