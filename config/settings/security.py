@@ -61,6 +61,9 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
+#: The admin's sign-in through the API login's lock-out (domains/identity/admin_login.py).
+AUTHENTICATION_BACKENDS = ["domains.identity.admin_login.PlatformBackend"] if SERVES_ADMIN else []
+
 # --- E-mail (verification, password reset) ------------------------------------------
 EMAIL_BACKEND = read("EMAIL_BACKEND", "str", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = read("DEFAULT_FROM_EMAIL", "str", "no-reply@learning-community.local")
