@@ -22,3 +22,12 @@ def lrs_account(kind: str, name: str, display: str | None = None) -> dict[str, A
     if display:
         agent["name"] = display
     return agent
+
+
+def writes_only_about_self(authority: dict[str, Any]) -> bool:
+    """Whether this writer may record learning only about itself: a member (their own
+    token or API key). LRS clients (tools), services and the legacy import write for
+    anyone; their ``authority`` on every statement says who vouched for it, and
+    consumers decide which authorities count as evidence (docs/xapi.md)."""
+    home_page = (authority.get("account") or {}).get("homePage", "")
+    return home_page == f"{settings.LRS_AUTHORITY_HOMEPAGE}/members"

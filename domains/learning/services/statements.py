@@ -25,6 +25,7 @@ from django.db import IntegrityError, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from domains.learning.authority import writes_only_about_self
 from domains.learning.domain.xapi.agents import activities_in, agent_ifi, agents_in
 from domains.learning.domain.xapi.attachments import attachments_check
 from domains.learning.domain.xapi.compare import statement_fingerprint
@@ -122,6 +123,36 @@ def _activities(prepared: list[Prepared]) -> list[Activity]:
     ]
 
 
+def _own_learning_only(
+    validated: list[dict[str, Any]], *, authority: dict[str, Any], batch: bool
+) -> None:
+    """A member records statements about themselves only, and voids only statements
+    they recorded: a learner's token cannot make evidence for (or erase it from)
+    another member's timeline and passport."""
+    writer = agent_ifi(authority)
+    voided: dict[str, int] = {}
+    for i, item in enumerate(validated):
+        where = (i,) if batch else ()
+        if agent_ifi(item["actor"]) != writer:
+            raise XapiInvalid(
+                (*where, "actor"),
+                "must be the member who sends it: a member's token records only "
+                "that member's own learning (a learning tool's LRS client may write for others)",
+            )
+        if item["verb"]["id"] == VOIDED:
+            voided[item["object"]["id"].lower()] = i
+    if voided:
+        foreign = (
+            Statement.objects.filter(id__in=list(voided))
+            .exclude(authority_ifi=writer)
+            .values_list("id", flat=True)
+            .first()
+        )
+        if foreign is not None:
+            where = (voided[str(foreign)],) if batch else ()
+            raise XapiInvalid((*where, "object", "id"), "names a statement another writer recorded")
+
+
 def statements_store(
     *,
     statements: list[Any],
@@ -140,6 +171,8 @@ def statements_store(
     validated = [
         statement_validate(item, (i,) if batch else ()) for i, item in enumerate(statements)
     ]
+    if writes_only_about_self(authority):
+        _own_learning_only(validated, authority=authority, batch=batch)
     attachments = attachments or {}
     attachments_check(
         validated, {sha2: content for sha2, (_, content) in attachments.items()}, batch=batch
