@@ -123,6 +123,30 @@ def _activities(prepared: list[Prepared]) -> list[Activity]:
     ]
 
 
+#: Properties holding identifiers the LRS indexes (IRIs, IFIs): bounded in length, so
+#: every indexed column (2,048 characters, "account:<homePage>|<name>" included) fits.
+_IDENTIFIERS = {"id", "mbox", "mbox_sha1sum", "openid", "homePage", "type"}
+
+
+def _identifiers_fit(statement: Any, path: tuple) -> None:
+    """Refuse an over-long IRI, mbox or account (400 naming it) instead of failing
+    at the insert."""
+    limit = settings.LRS_MAX_IRI_LENGTH
+    stack = [(statement, path)]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, list):
+            stack.extend((item, (*where, i)) for i, item in enumerate(value))
+        elif isinstance(value, dict):
+            in_account = bool(where) and where[-1] == "account"
+            for key, item in value.items():
+                bounded = key in _IDENTIFIERS or (in_account and key == "name")
+                if bounded and isinstance(item, str) and len(item) > limit:
+                    raise XapiInvalid((*where, key), f"is longer than {limit} characters")
+                if key != "extensions":  # extension values are free JSON, not identifiers
+                    stack.append((item, (*where, key)))
+
+
 def _own_learning_only(
     validated: list[dict[str, Any]], *, authority: dict[str, Any], batch: bool
 ) -> None:
@@ -168,6 +192,8 @@ def statements_store(
     either way nothing is stored."""
     if len(statements) > settings.LRS_BATCH_MAX:
         raise XapiInvalid((), f"a batch holds at most {settings.LRS_BATCH_MAX} statements")
+    for i, item in enumerate(statements):
+        _identifiers_fit(item, (i,) if batch else ())
     validated = [
         statement_validate(item, (i,) if batch else ()) for i, item in enumerate(statements)
     ]

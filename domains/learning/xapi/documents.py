@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.utils.http import http_date
 from rest_framework.exceptions import APIException, NotFound
@@ -52,6 +53,17 @@ def _activity(params) -> str:
     return params["activityId"]
 
 
+def _params_fit(params) -> None:
+    """Identifiers the LRS indexes are bounded, and hold no NUL (400, not a 500 at the
+    insert); ``agent`` is a JSON object around one identifier, so twice the length."""
+    limit = settings.LRS_MAX_IRI_LENGTH
+    for name, value in params.items():
+        if "\x00" in value:
+            raise XapiInvalid((name,), "holds a NUL character")
+        if len(value) > (2 * limit if name == "agent" else limit):
+            raise XapiInvalid((name,), f"is longer than {limit} characters")
+
+
 class _DocumentApi(XapiView):
     kind = ""
     id_param = ""
@@ -67,6 +79,7 @@ class _DocumentApi(XapiView):
         unknown = set(params) - self.params - {self.id_param, "since"}
         if unknown:
             raise XapiInvalid((sorted(unknown)[0],), "is not a parameter of this resource")
+        _params_fit(params)
         return params
 
     def _write(self, request, *, merge: bool):
