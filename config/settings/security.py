@@ -8,9 +8,9 @@ safe default for the embedded run.
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import read
+from config.settings.core import DEBUG, SECRET_KEY, SERVES_ADMIN
 from config.settings.core import INSTALLED_APPS as _CORE_APPS
 from config.settings.core import MIDDLEWARE as _CORE_MIDDLEWARE
-from config.settings.core import SECRET_KEY, SERVES_ADMIN
 from config.settings.data import REDIS_URL
 
 INSTALLED_APPS = [*_CORE_APPS, "corsheaders", "django_ratelimit"]
@@ -65,7 +65,26 @@ PASSWORD_HASHERS = [
 AUTHENTICATION_BACKENDS = ["domains.identity.admin_login.PlatformBackend"] if SERVES_ADMIN else []
 
 # --- E-mail (verification, password reset) ------------------------------------------
-EMAIL_BACKEND = read("EMAIL_BACKEND", "str", "django.core.mail.backends.console.EmailBackend")
+_CONSOLE_MAIL = "django.core.mail.backends.console.EmailBackend"
+_FILE_MAIL = "django.core.mail.backends.filebased.EmailBackend"
+_SMTP_MAIL = "django.core.mail.backends.smtp.EmailBackend"
+#: Outside DEBUG, SMTP (EMAIL_HOST, EMAIL_PORT, ...: Django's settings, from the env).
+EMAIL_BACKEND = read("EMAIL_BACKEND", "str", "") or (_CONSOLE_MAIL if DEBUG else _SMTP_MAIL)
+#: The console and file backends write verification and reset links (account takeover
+#: tokens) where logs go: refused outside DEBUG unless this says it is on purpose.
+EMAIL_ALLOW_CONSOLE = read("EMAIL_ALLOW_CONSOLE", "bool", False)
+if not (DEBUG or EMAIL_ALLOW_CONSOLE) and EMAIL_BACKEND in (_CONSOLE_MAIL, _FILE_MAIL):
+    raise ImproperlyConfigured(
+        f"EMAIL_BACKEND={EMAIL_BACKEND} with DEBUG off would write password-reset and "
+        "verification tokens to the logs; configure SMTP (EMAIL_HOST, ...) or set "
+        "EMAIL_ALLOW_CONSOLE=true for a throw-away environment."
+    )
+EMAIL_HOST = read("EMAIL_HOST", "str", "localhost")
+EMAIL_PORT = read("EMAIL_PORT", "int", 25)
+EMAIL_HOST_USER = read("EMAIL_HOST_USER", "str", "")
+EMAIL_HOST_PASSWORD = read("EMAIL_HOST_PASSWORD", "str", "")
+EMAIL_USE_TLS = read("EMAIL_USE_TLS", "bool", False)
+EMAIL_TIMEOUT = read("EMAIL_TIMEOUT", "int", 10)
 DEFAULT_FROM_EMAIL = read("DEFAULT_FROM_EMAIL", "str", "no-reply@learning-community.local")
 #: Where the links in those e-mails point (the web client's pages).
 IDENTITY_FRONTEND_URL = read("IDENTITY_FRONTEND_URL", "str", "http://127.0.0.1:8000")
