@@ -5,7 +5,8 @@ Python's ``json`` recurses per nesting level: a body nested 100,000 deep raised
 walks it. PostgreSQL refuses NUL characters in text and ``jsonb`` (a ``DataError``,
 another 500, after part of the work). So a body is read up to a size limit (larger:
 413), parsed with the recursion caught, then walked once, iteratively: deeper than
-``JSON_MAX_DEPTH`` or a NUL in any string or key is refused with the JSON pointer of
+``max_depth`` (callers pass the ``JSON_MAX_DEPTH`` setting; plain Python here, so
+domain cores may use it) or a NUL in any string or key is refused with the JSON pointer of
 the place, before anything is stored.
 """
 
@@ -13,8 +14,6 @@ from __future__ import annotations
 
 import json
 from typing import Any
-
-from django.conf import settings
 
 
 class JsonRefused(ValueError):
@@ -37,21 +36,20 @@ def _refuse_constant(name: str) -> None:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def json_loads_limited(raw: bytes | str, *, max_depth: int | None = None) -> Any:
+def json_loads_limited(raw: bytes | str, *, max_depth: int) -> Any:
     """``raw`` parsed and checked; raises ``JsonRefused`` (or ``ValueError`` when it is
     not JSON at all)."""
     try:
         data = json.loads(raw, parse_constant=_refuse_constant)
     except RecursionError:
-        limit = max_depth or settings.JSON_MAX_DEPTH
-        raise JsonRefused((), f"The JSON body is nested deeper than {limit} levels.") from None
+        raise JsonRefused((), f"The JSON body is nested deeper than {max_depth} levels.") from None
     json_check(data, max_depth=max_depth)
     return data
 
 
-def json_check(data: Any, *, max_depth: int | None = None) -> None:
+def json_check(data: Any, *, max_depth: int) -> None:
     """Refuse nesting deeper than ``max_depth`` and NUL characters anywhere."""
-    limit = max_depth or settings.JSON_MAX_DEPTH
+    limit = max_depth
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
     while stack:
         value, path = stack.pop()

@@ -34,7 +34,9 @@ class LimitedJSONParser(JSONParser):
             raise PayloadTooLarge(f"The request body exceeds {limit} bytes.")
         raw = body_read_limited(stream, limit)
         try:
-            return json_loads_limited(raw.decode(self._encoding(parser_context)))
+            return json_loads_limited(
+                raw.decode(self._encoding(parser_context)), max_depth=settings.JSON_MAX_DEPTH
+            )
         except JsonRefused as exc:
             raise exceptions.ParseError(str(exc)) from exc
         except (ValueError, UnicodeDecodeError) as exc:

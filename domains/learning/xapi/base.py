@@ -151,7 +151,7 @@ class XapiView(APIView):
     def json_body(self, request) -> Any:
         raw = self.raw_body(request)
         try:
-            return json_loads_limited(raw)
+            return json_loads_limited(raw, max_depth=settings.JSON_MAX_DEPTH)
         except JsonRefused as exc:
             raise XapiInvalid(exc.path, exc.message) from exc
         except (ValueError, UnicodeDecodeError) as exc:

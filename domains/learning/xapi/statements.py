@@ -104,7 +104,7 @@ class StatementsApi(XapiView):
         else:
             raise ParseError("Send statements as application/json or multipart/mixed.")
         try:
-            return json_loads_limited(body), attachments
+            return json_loads_limited(body, max_depth=settings.JSON_MAX_DEPTH), attachments
         except JsonRefused as exc:
             raise XapiInvalid(exc.path, exc.message) from exc
         except (ValueError, UnicodeDecodeError) as exc:
