@@ -27,6 +27,17 @@ def caller_scopes(user) -> frozenset[str]:
     return frozenset(getattr(user, "scopes", ()))
 
 
+def is_admin(user) -> bool:
+    """The caller holds the ``admin`` role (a token's ``roles``) or is a superuser
+    (a session): for the few rules "the owner, or an admin" that no permission names."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    roles = getattr(user, "roles", None)
+    return getattr(user, "is_superuser", False) or (
+        isinstance(roles, frozenset | set | tuple | list) and "admin" in roles
+    )
+
+
 class _Requires(BasePermission):
     permission_name: str = ""
     owner_kwarg: str | None = None
