@@ -9,9 +9,10 @@ import json
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.utils.http import http_date
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 
 from common.api.problems import Conflict
+from domains.learning.authority import DocumentRefused, document_reach
 from domains.learning.domain.xapi.agents import IFI_PROPERTIES, agent_from_query, agent_ifi
 from domains.learning.domain.xapi.errors import XapiInvalid
 from domains.learning.domain.xapi.formats import is_iri, is_uuid, parse_timestamp
@@ -21,6 +22,7 @@ from domains.learning.services.documents import (
     DocumentConflict,
     DocumentKey,
     NotMergeable,
+    NotYours,
     PreconditionFailed,
     document_delete,
     document_get,
@@ -74,6 +76,18 @@ class _DocumentApi(XapiView):
     def key(self, params) -> DocumentKey:
         raise NotImplementedError
 
+    def _reach(self, request, key: DocumentKey, *, write: bool) -> str | None:
+        """The writer to scope to (None: every document); 403 beyond the caller's reach
+        (domains/learning/authority.py)."""
+        claims = request.user.claims
+        try:
+            return document_reach(
+                authority=claims["authority"], read_all=claims["read_all"],
+                agent_ifi=key.agent_ifi, kind=self.kind, write=write,
+            )  # fmt: skip
+        except DocumentRefused as exc:
+            raise PermissionDenied(str(exc)) from exc
+
     def _params(self, request):
         params = request.query_params
         unknown = set(params) - self.params - {self.id_param, "since"}
@@ -86,16 +100,22 @@ class _DocumentApi(XapiView):
         params = self._params(request)
         if not params.get(self.id_param):
             raise XapiInvalid((self.id_param,), "is required")
+        key = self.key(params)
+        own_of = self._reach(request, key, write=True)
         try:
             etag = document_write(
-                key=self.key(params),
+                key=key,
                 content=self.raw_body(request),
                 content_type=request.META.get("CONTENT_TYPE") or "application/octet-stream",
                 merge=merge,
                 if_match=request.headers.get("If-Match"),
                 if_none_match=request.headers.get("If-None-Match"),
                 require_precondition=self.require_precondition,
+                writer=agent_ifi(request.user.claims["authority"]),
+                own_only=own_of is not None,
             )
+        except NotYours as exc:
+            raise PermissionDenied(str(exc)) from exc
         except PreconditionFailed as exc:
             raise Precondition(str(exc)) from exc
         except DocumentConflict as exc:
@@ -115,10 +135,11 @@ class _DocumentApi(XapiView):
     def get(self, request):
         params = self._params(request)
         key = self.key(params)
+        own_of = self._reach(request, key, write=False)
         if params.get(self.id_param):
             if "since" in params:
                 raise XapiInvalid(("since",), f"cannot be combined with {self.id_param}")
-            document = document_get(key=key)
+            document = document_get(key=key, own_of=own_of)
             if document is None:
                 raise NotFound("No such document.")
             response = HttpResponse(bytes(document.content), content_type=document.content_type)
@@ -130,7 +151,7 @@ class _DocumentApi(XapiView):
             since = parse_timestamp(params["since"])
             if since is None:
                 raise XapiInvalid(("since",), "must be an ISO 8601 timestamp")
-        return JsonResponse(document_ids(key=key, since=since), safe=False)
+        return JsonResponse(document_ids(key=key, since=since, own_of=own_of), safe=False)
 
     def delete(self, request):
         params = self._params(request)
@@ -140,10 +161,12 @@ class _DocumentApi(XapiView):
         everything = not params.get(self.id_param)
         if everything and self.kind != "state":
             raise XapiInvalid((self.id_param,), "is required")
+        own_of = self._reach(request, key, write=True)
         try:
             document_delete(
-                key=key, everything=everything, if_match=request.headers.get("If-Match")
-            )
+                key=key, everything=everything, if_match=request.headers.get("If-Match"),
+                own_of=own_of,
+            )  # fmt: skip
         except PreconditionFailed as exc:
             raise Precondition(str(exc)) from exc
         return HttpResponse(status=204)
