@@ -32,6 +32,13 @@ AUTH_CLOCK_LEEWAY_SECONDS = read("AUTH_CLOCK_LEEWAY_SECONDS", "int", 30)
 AUTH_ACCESS_TOKEN_SECONDS = read("AUTH_ACCESS_TOKEN_SECONDS", "int", 300)
 AUTH_REFRESH_TOKEN_DAYS = read("AUTH_REFRESH_TOKEN_DAYS", "int", 30)
 AUTH_SERVICE_TOKEN_SECONDS = read("AUTH_SERVICE_TOKEN_SECONDS", "int", 300)
+#: Longest lifetime (exp - iat) a verified token may claim, whoever signed it: a token
+#: minted for a year is refused. At least every lifetime the platform issues.
+AUTH_MAX_TOKEN_SECONDS = read("AUTH_MAX_TOKEN_SECONDS", "int", 3600)
+if AUTH_MAX_TOKEN_SECONDS < max(AUTH_ACCESS_TOKEN_SECONDS, AUTH_SERVICE_TOKEN_SECONDS):
+    raise ImproperlyConfigured(
+        "AUTH_MAX_TOKEN_SECONDS must be at least the access and service token lifetimes."
+    )
 #: How long a replaced client secret keeps working, so services can roll out the new one.
 AUTH_SERVICE_SECRET_OVERLAP_HOURS = read("AUTH_SERVICE_SECRET_OVERLAP_HOURS", "int", 24)
 
