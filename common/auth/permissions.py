@@ -62,6 +62,17 @@ def Requires(permission: str, *, owner_kwarg: str | None = None) -> type[BasePer
     )
 
 
+class NoApiKeys(BasePermission):
+    """Not with an API key (nor a token exchanged for one): for what would let a leaked
+    key take the account over or lock its owner out (password, deactivation). Added
+    after ``Requires``, which stays the endpoint's declared permission."""
+
+    message = "API keys cannot do this; sign in with the account's password."
+
+    def has_permission(self, request, view) -> bool:
+        return getattr(request.user, "kind", None) != "api_key"
+
+
 def declared_permission(view_class) -> tuple[str, str | None]:
     """``("public", None)``, ``("requires", name)``, or ``("undeclared", None)``."""
     for permission in getattr(view_class, "permission_classes", ()):

@@ -35,7 +35,7 @@ AUTH_SERVICE_TOKEN_SECONDS = read("AUTH_SERVICE_TOKEN_SECONDS", "int", 300)
 #: Longest lifetime (exp - iat) a verified token may claim, whoever signed it: a token
 #: minted for a year is refused. At least every lifetime the platform issues.
 AUTH_MAX_TOKEN_SECONDS = read("AUTH_MAX_TOKEN_SECONDS", "int", 3600)
-if AUTH_MAX_TOKEN_SECONDS < max(AUTH_ACCESS_TOKEN_SECONDS, AUTH_SERVICE_TOKEN_SECONDS):
+if max(AUTH_ACCESS_TOKEN_SECONDS, AUTH_SERVICE_TOKEN_SECONDS) > AUTH_MAX_TOKEN_SECONDS:
     raise ImproperlyConfigured(
         "AUTH_MAX_TOKEN_SECONDS must be at least the access and service token lifetimes."
     )
@@ -120,6 +120,9 @@ RATELIMIT_DEFAULT_RATE = read("RATELIMIT_DEFAULT_RATE", "str", "300/m")
 #: Per endpoint, by route name: "identity:login=5/m,identity:register=3/m".
 RATELIMIT_ROUTE_RATES = read("RATELIMIT_ROUTE_RATES", "dict", {})
 LOGIN_RATE = read("LOGIN_RATE", "str", "10/m")
+#: Per address, on sign-up and on the reset/verification routes (mail spam, token guessing).
+REGISTRATION_RATE = read("REGISTRATION_RATE", "str", "20/h")
+PASSWORD_RESET_RATE = read("PASSWORD_RESET_RATE", "str", "10/h")
 LOGIN_LOCKOUT_THRESHOLD = read("LOGIN_LOCKOUT_THRESHOLD", "int", 5)
 LOGIN_LOCKOUT_SECONDS = read("LOGIN_LOCKOUT_SECONDS", "int", 900)
 # django-ratelimit's check knows django-redis by name, not Django's own RedisCache
