@@ -8,7 +8,13 @@ safe default for the embedded run.
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import read
-from config.settings.core import DEBUG, SECRET_KEY, SERVES_ADMIN
+from config.settings.core import (
+    DEBUG,
+    SECRET_KEY,
+    SECURE_SSL_REDIRECT,
+    SERVES_ADMIN,
+    TLS_REDIRECTED_AT_EDGE,
+)
 from config.settings.core import INSTALLED_APPS as _CORE_APPS
 from config.settings.core import MIDDLEWARE as _CORE_MIDDLEWARE
 from config.settings.data import REDIS_URL
@@ -131,6 +137,9 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 if not REDIS_URL:
     # The embedded run is one process: its own memory is a correct shared cache.
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003"]
+if TLS_REDIRECTED_AT_EDGE and not SECURE_SSL_REDIRECT:
+    # The Ingress redirects http to https before a request reaches Django.
+    SILENCED_SYSTEM_CHECKS += ["security.W008"]
 
 # --- CORS and headers ----------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = read("CORS_ALLOWED_ORIGINS", "list", [])
