@@ -141,6 +141,11 @@ if TLS_REDIRECTED_AT_EDGE and not SECURE_SSL_REDIRECT:
     # The Ingress redirects http to https before a request reaches Django.
     SILENCED_SYSTEM_CHECKS += ["security.W008"]
 
+# --- /metrics --------------------------------------------------------------------------
+#: Set in production: /metrics then answers only "Authorization: Bearer <this>" (the
+#: ServiceMonitor's bearerTokenSecret), 404 to anyone else (common/observability/views.py).
+METRICS_TOKEN = read("METRICS_TOKEN", "str", "")
+
 # --- CORS and headers ----------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = read("CORS_ALLOWED_ORIGINS", "list", [])
 CORS_URLS_REGEX = r"^/(api|\.well-known)/.*$"
