@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('learning', '0003_statement_refs_index'),
+        ("learning", "0003_statement_refs_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='document',
-            name='writer_ifi',
-            field=models.CharField(blank=True, default='', max_length=2048),
+            model_name="document",
+            name="writer_ifi",
+            field=models.CharField(blank=True, default="", max_length=2048),
         ),
     ]

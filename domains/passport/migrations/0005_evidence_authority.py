@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('passport', '0004_passport_snapshots'),
+        ("passport", "0004_passport_snapshots"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='evidence',
-            name='authority_ifi',
-            field=models.CharField(blank=True, default='', max_length=2048),
+            model_name="evidence",
+            name="authority_ifi",
+            field=models.CharField(blank=True, default="", max_length=2048),
         ),
         migrations.AddField(
-            model_name='evidence',
-            name='distrust',
-            field=models.CharField(blank=True, default='', max_length=500),
+            model_name="evidence",
+            name="distrust",
+            field=models.CharField(blank=True, default="", max_length=500),
         ),
     ]
