@@ -32,6 +32,20 @@ def _fresh_jwks_cache():
     _reset_jwks_cache()
 
 
+@pytest.fixture(autouse=True)
+def _no_governance_floor(request):
+    """Tests open votes at once with one or two voters; the tests of the floor itself
+    set it (GOVERNANCE_MIN_*: production defaults are 3 voters, 1 day, 2 days)."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        yield
+        return
+    settings = request.getfixturevalue("settings")
+    settings.GOVERNANCE_MIN_QUORUM = 1
+    settings.GOVERNANCE_MIN_DISCUSSION_SECONDS = 0
+    settings.GOVERNANCE_MIN_VOTING_SECONDS = 0
+    yield
+
+
 @pytest.fixture
 def api_client():
     # Imported here: DRF needs configured settings, and the infrastructure tests run

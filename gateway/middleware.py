@@ -24,6 +24,7 @@ from gateway import health, metrics, traffic
 from gateway.decision import READS, Decision, GlobalFlags, RequestFacts, Target, decide
 from gateway.limits import Saturated, concurrency_slot
 from gateway.modes import RouteMode
+from gateway.paths import PathRefused, normalised
 from gateway.shadow_run import schedule_shadow
 from gateway.sides import NewAnswer, call_new, legacy_shape, problem_response, serve_legacy
 from gateway.table import CompiledRoute, TableCache
@@ -70,6 +71,11 @@ class GatewayMiddleware:
         if not is_gateway_path(request.path_info):
             return self.get_response(request)
         started = time.perf_counter()
+        try:
+            # Matched and forwarded from here on: never the path as sent (gateway/paths.py).
+            request.path_info = normalised(request.path_info, prefix="/api/", excluded=_NOT_LEGACY)
+        except PathRefused as exc:
+            return problem_response(400, str(exc), request)
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > settings.GATEWAY_MAX_BODY_BYTES:
             return problem_response(413, "The request body is too large.", request)

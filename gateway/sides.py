@@ -26,6 +26,7 @@ from django.urls import Resolver404, resolve
 
 from common import degradation
 from common.api.problems import PROBLEM_CONTENT_TYPE, problem
+from gateway.paths import for_forwarding
 from gateway.table import CompiledRoute
 from legacy_adapter.acl.responses import to_legacy
 from legacy_adapter.acl.values import KINDS, uuid_for
@@ -74,7 +75,7 @@ def _forward(client: LegacyClient, request: HttpRequest, path: str) -> LegacyRes
         if request.META.get(key)
     }
     return client.request(
-        request.method, path, query=request.META.get("QUERY_STRING") or None,
+        request.method, for_forwarding(path), query=request.META.get("QUERY_STRING") or None,
         body=request.body or None, headers=headers,
     )  # fmt: skip
 

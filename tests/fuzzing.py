@@ -71,3 +71,41 @@ def fuzz_api(
             fuzz()
         except Exception as exc:
             raise AssertionError(f"{operation.label}: {exc}") from exc
+
+
+def _server_error_fuzzer(operation, *, examples: int, headers: dict, counts: dict, failing: list):
+    @given(case=operation.as_strategy())
+    @hypothesis_settings(
+        max_examples=examples, deadline=None, database=None, derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )  # fmt: skip
+    def fuzz(case):
+        counts["cases"] += 1
+        response = case.call(headers=headers)
+        if response.status_code >= 500:
+            counts["server_errors"] += 1
+            failing.append(f"{operation.label} -> {response.status_code}")
+
+    return fuzz
+
+
+def fuzz_server_errors(
+    *, path_regex: str, headers: dict[str, str], examples: int
+) -> dict[str, object]:
+    """Every matching operation, ``examples`` cases each, checked only for server
+    errors; the counts (operations, cases sent, 5xx) and the operations that gave a 5xx.
+    For the whole-schema run per role, where an answer outside the schema is another
+    test's business but a 5xx never is."""
+    schema = schemathesis.openapi.from_dict(
+        SchemaGenerator().get_schema(request=None, public=True)
+    ).include(path_regex=path_regex)
+    schema.app = get_wsgi_application()
+    operations = [result.ok() for result in schema.get_all_operations()]
+    counts: dict[str, object] = {"operations": len(operations), "cases": 0, "server_errors": 0}
+    failing: list[str] = []
+    for operation in operations:
+        _server_error_fuzzer(
+            operation, examples=examples, headers=headers, counts=counts, failing=failing
+        )()
+    counts["failing"] = sorted(set(failing))
+    return counts

@@ -31,6 +31,11 @@ _KEPT = ("DATABASE_POOL_MAX_SIZE", "DATABASE_POOL_MIN_SIZE")
 def clean_environment(**overrides: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(_CONFIG_PREFIXES) or k in _KEPT}
     env["SECRET_KEY"] = "child-process-secret-key-0123456789abcdef"
+    # No mail server here; the console backend is refused outside DEBUG (tokens in logs).
+    env.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+    # As in-process tests (conftest.py): votes open at once with one or two voters.
+    for name, value in (("QUORUM", "1"), ("DISCUSSION_SECONDS", "0"), ("VOTING_SECONDS", "0")):
+        env.setdefault(f"GOVERNANCE_MIN_{name}", value)
     env.update(overrides)
     return env
 

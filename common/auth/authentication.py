@@ -15,6 +15,7 @@ from django.conf import settings
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 
+from common.auth.denylist import UNSAFE, subject_denied
 from common.auth.jwks import jwks_cache
 from common.auth.principal import Principal
 from common.auth.tokens import InvalidToken, access_token_verify
@@ -67,6 +68,8 @@ class BearerTokenAuthentication(BaseAuthentication):
             )
         except InvalidToken as exc:
             raise AuthenticationFailed(str(exc)) from exc
+        if request.method in UNSAFE and subject_denied(str(claims["sub"])):
+            raise AuthenticationFailed("This account is deactivated.")
         return principal_from_claims(claims), claims
 
     def authenticate_header(self, request) -> str:

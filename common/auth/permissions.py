@@ -27,6 +27,17 @@ def caller_scopes(user) -> frozenset[str]:
     return frozenset(getattr(user, "scopes", ()))
 
 
+def is_admin(user) -> bool:
+    """The caller holds the ``admin`` role (a token's ``roles``) or is a superuser
+    (a session): for the few rules "the owner, or an admin" that no permission names."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    roles = getattr(user, "roles", None)
+    return getattr(user, "is_superuser", False) or (
+        isinstance(roles, frozenset | set | tuple | list) and "admin" in roles
+    )
+
+
 class _Requires(BasePermission):
     permission_name: str = ""
     owner_kwarg: str | None = None
@@ -49,6 +60,17 @@ def Requires(permission: str, *, owner_kwarg: str | None = None) -> type[BasePer
         (_Requires,),
         {"permission_name": permission, "owner_kwarg": owner_kwarg},
     )
+
+
+class NoApiKeys(BasePermission):
+    """Not with an API key (nor a token exchanged for one): for what would let a leaked
+    key take the account over or lock its owner out (password, deactivation). Added
+    after ``Requires``, which stays the endpoint's declared permission."""
+
+    message = "API keys cannot do this; sign in with the account's password."
+
+    def has_permission(self, request, view) -> bool:
+        return getattr(request.user, "kind", None) != "api_key"
 
 
 def declared_permission(view_class) -> tuple[str, str | None]:

@@ -42,6 +42,22 @@ def _caller(group: str, request) -> str:
         return "unknown"
 
 
+def over_limit(request, *, endpoint: str, view) -> tuple[bool, int]:
+    """Count ``request`` in ``endpoint``'s window, as if ``view`` served it (for a page
+    outside DRF that must share an API endpoint's limit, e.g. the admin's sign-in):
+    whether it is over the limit, and the seconds until the window resets."""
+    if not settings.RATELIMIT_ENABLE:
+        return False, 0
+    usage = get_usage(
+        request, group=endpoint, key=_caller, rate=rate_for(endpoint=endpoint, view=view),
+        increment=True,
+    )  # fmt: skip
+    limited = bool(usage and usage["should_limit"])
+    if limited:
+        RATELIMIT_REJECTIONS.labels(service=settings.SERVICE, endpoint=endpoint).inc()
+    return limited, usage["time_left"] if usage else 0
+
+
 class RateLimit(BaseThrottle):
     def allow_request(self, request, view) -> bool:
         if not settings.RATELIMIT_ENABLE:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Collection
 from typing import Any
+from uuid import UUID
 
 import jwt
 from django.conf import settings
@@ -69,6 +70,16 @@ def access_token_verify(
         raise InvalidToken("The token has expired.")
     if not isinstance(claims["iat"], int | float) or claims["iat"] > current + leeway:
         raise InvalidToken("The token was issued in the future.")
-    if claims.get("nbf", claims["iat"]) > current + leeway:
+    nbf = claims.get("nbf", claims["iat"])
+    if not isinstance(nbf, int | float) or isinstance(nbf, bool):
+        raise InvalidToken("The token's nbf is not a number.")
+    if nbf > current + leeway:
         raise InvalidToken("The token is not valid yet.")
+    # A key that signs never issues long-lived tokens; one that claims to is refused.
+    if claims["exp"] - claims["iat"] > settings.AUTH_MAX_TOKEN_SECONDS:
+        raise InvalidToken("The token's lifetime exceeds the platform's maximum.")
+    try:
+        UUID(claims["sub"])
+    except (TypeError, ValueError, AttributeError):
+        raise InvalidToken("The token's subject is not a platform id.") from None
     return claims

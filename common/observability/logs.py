@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import re
 from typing import TYPE_CHECKING
 
 from django.utils.functional import LazyObject, empty
@@ -68,6 +69,25 @@ class SecretsFilter(logging.Filter):
         for key in list(vars(record)):
             if any(word in key.lower() for word in _SECRET_KEYS):
                 setattr(record, key, "[redacted]")
+        return True
+
+
+_MBOX = re.compile(r"mailto:[^\s\"'<>,;)}\]]+", re.IGNORECASE)
+
+
+class RefusalsFilter(logging.Filter):
+    """Requests Django refuses for what the client sent (``django.security.*``: a bad
+    ``Host`` header, an oversized or malformed body) are the client's fault, not ours:
+    logged at WARNING, with no traceback. E-mail addresses (xAPI ``mbox``) in any
+    record's message are masked."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("django.security.") and record.levelno > logging.WARNING:
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info, record.exc_text, record.stack_info = None, None, None
+        message = record.getMessage()
+        if "mailto:" in message.lower():
+            record.msg, record.args = _MBOX.sub("mailto:[redacted]", message), None
         return True
 
 

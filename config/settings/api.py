@@ -1,11 +1,12 @@
 """REST conventions shared by every domain: errors, pagination, schema."""
 
+from config.env import read
 from config.settings.core import SERVES_ADMIN, SERVICE
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["common.api.parsers.LimitedJSONParser"],
     # Bearer tokens first: DRF answers 401 + WWW-Authenticate from the first class.
     # API keys and sessions exist only where the users live; elsewhere requests carry
     # tokens, verified locally.
@@ -28,6 +29,11 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "common.api.problems.problem_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser" if SERVES_ADMIN else None,
 }
+
+#: Limits of every public JSON parser (common/api/json_limits.py): nesting depth, and
+#: the largest API body (413 above). The LRS has its own body limit (LRS_MAX_BODY_BYTES).
+JSON_MAX_DEPTH = read("JSON_MAX_DEPTH", "int", 64)
+API_MAX_BODY_BYTES = read("API_MAX_BODY_BYTES", "int", 1024 * 1024)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Learning community platform API",

@@ -142,4 +142,12 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = read("SESSION_COOKIE_SECURE", "bool", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = read("SECURE_HSTS_SECONDS", "int", 0 if DEBUG else 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = read("SECURE_HSTS_INCLUDE_SUBDOMAINS", "bool", not DEBUG)
+SECURE_HSTS_PRELOAD = read("SECURE_HSTS_PRELOAD", "bool", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+#: Redirect http to https here. Off by default: the Ingress terminates TLS and redirects
+#: (``force-ssl-redirect``, deploy/k8s/base/common/ingress.yaml), while probes, scrapes
+#: and the gateway's calls to domain processes stay plain http inside the cluster.
+SECURE_SSL_REDIRECT = read("SECURE_SSL_REDIRECT", "bool", False)
+#: Says the edge redirects to https, so ``check --deploy`` need not warn (W008).
+TLS_REDIRECTED_AT_EDGE = read("TLS_REDIRECTED_AT_EDGE", "bool", False)

@@ -11,3 +11,9 @@ GOVERNANCE_VOTE_MIN_REPUTATION = read("GOVERNANCE_VOTE_MIN_REPUTATION", "float",
 #: Members holding one of these roles (from identity.role_granted) vote whatever their
 #: reputation.
 GOVERNANCE_VOTE_BYPASS_ROLES = read("GOVERNANCE_VOTE_BYPASS_ROLES", "list", ["moderator", "admin"])
+#: The floor under every proposal created here (imported ones keep what their system
+#: decided): fewest voters for a result, shortest discussion before the vote opens,
+#: shortest vote. A proposal asking for less is refused (400 naming the field).
+GOVERNANCE_MIN_QUORUM = read("GOVERNANCE_MIN_QUORUM", "int", 3)
+GOVERNANCE_MIN_DISCUSSION_SECONDS = read("GOVERNANCE_MIN_DISCUSSION_SECONDS", "int", 86_400)
+GOVERNANCE_MIN_VOTING_SECONDS = read("GOVERNANCE_MIN_VOTING_SECONDS", "int", 2 * 86_400)

@@ -26,6 +26,8 @@ LRS_RATE_LIMIT = read("LRS_RATE_LIMIT", "str", "6000/m")
 LRS_CORS_ALLOWED_ORIGINS = read("LRS_CORS_ALLOWED_ORIGINS", "list", ["*"])
 #: Largest request body (statements with attachments, documents), bytes.
 LRS_MAX_BODY_BYTES = read("LRS_MAX_BODY_BYTES", "int", 20 * 1024 * 1024)
+#: Longest IRI, mbox or account part in a statement or document request (400 above).
+LRS_MAX_IRI_LENGTH = read("LRS_MAX_IRI_LENGTH", "int", 1000)
 #: A verified LRS client credential is trusted this long without a database read
 #: (a revocation reaches other processes at most this late).
 LRS_CLIENT_CACHE_SECONDS = read("LRS_CLIENT_CACHE_SECONDS", "float", 30.0)

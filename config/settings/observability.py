@@ -13,6 +13,7 @@ LOGGING = {
     "filters": {
         "context": {"()": "common.observability.logs.ContextFilter", "service": SERVICE},
         "secrets": {"()": "common.observability.logs.SecretsFilter"},
+        "refusals": {"()": "common.observability.logs.RefusalsFilter"},
     },
     "formatters": {
         "json": {"()": "common.observability.logs.PlatformJsonFormatter"},
@@ -22,7 +23,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["context", "secrets"],
+            "filters": ["context", "secrets", "refusals"],
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},

@@ -19,6 +19,14 @@ PASSPORT_CREDENTIAL_DAYS = read("PASSPORT_CREDENTIAL_DAYS", "int", 365)
 PASSPORT_MEMBER_ACCOUNT_HOMEPAGE = read(
     "PASSPORT_MEMBER_ACCOUNT_HOMEPAGE", "str", f"{LRS_AUTHORITY_HOMEPAGE}/members"
 )
+#: Which writers' statements count as evidence for passports and reputation, beyond a
+#: member's own statements about themselves: "<authority> [<verb prefix> [<activity
+#: prefix>]]" per entry, authority ``clients/<key>`` or ``<kind>/*`` (kinds: clients,
+#: services, imports), ``*`` for any verb or activity. E.g. trust one tool only for its
+#: own courses: ``clients/lrs_0a1b * https://course.example/``.
+EVIDENCE_TRUSTED_AUTHORITIES = read(
+    "EVIDENCE_TRUSTED_AUTHORITIES", "list", ["clients/*", "services/*", "imports/*"]
+)
 #: Seconds between catch-ups of passport re-aggregations deferred while degraded.
 PASSPORT_CATCH_UP_SECONDS = read("PASSPORT_CATCH_UP_SECONDS", "float", 30.0)
 

@@ -8,9 +8,15 @@ safe default for the embedded run.
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import read
+from config.settings.core import (
+    DEBUG,
+    SECRET_KEY,
+    SECURE_SSL_REDIRECT,
+    SERVES_ADMIN,
+    TLS_REDIRECTED_AT_EDGE,
+)
 from config.settings.core import INSTALLED_APPS as _CORE_APPS
 from config.settings.core import MIDDLEWARE as _CORE_MIDDLEWARE
-from config.settings.core import SECRET_KEY, SERVES_ADMIN
 from config.settings.data import REDIS_URL
 
 INSTALLED_APPS = [*_CORE_APPS, "corsheaders", "django_ratelimit"]
@@ -32,6 +38,13 @@ AUTH_CLOCK_LEEWAY_SECONDS = read("AUTH_CLOCK_LEEWAY_SECONDS", "int", 30)
 AUTH_ACCESS_TOKEN_SECONDS = read("AUTH_ACCESS_TOKEN_SECONDS", "int", 300)
 AUTH_REFRESH_TOKEN_DAYS = read("AUTH_REFRESH_TOKEN_DAYS", "int", 30)
 AUTH_SERVICE_TOKEN_SECONDS = read("AUTH_SERVICE_TOKEN_SECONDS", "int", 300)
+#: Longest lifetime (exp - iat) a verified token may claim, whoever signed it: a token
+#: minted for a year is refused. At least every lifetime the platform issues.
+AUTH_MAX_TOKEN_SECONDS = read("AUTH_MAX_TOKEN_SECONDS", "int", 3600)
+if max(AUTH_ACCESS_TOKEN_SECONDS, AUTH_SERVICE_TOKEN_SECONDS) > AUTH_MAX_TOKEN_SECONDS:
+    raise ImproperlyConfigured(
+        "AUTH_MAX_TOKEN_SECONDS must be at least the access and service token lifetimes."
+    )
 #: How long a replaced client secret keeps working, so services can roll out the new one.
 AUTH_SERVICE_SECRET_OVERLAP_HOURS = read("AUTH_SERVICE_SECRET_OVERLAP_HOURS", "int", 24)
 
@@ -61,8 +74,30 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
+#: The admin's sign-in through the API login's lock-out (domains/identity/admin_login.py).
+AUTHENTICATION_BACKENDS = ["domains.identity.admin_login.PlatformBackend"] if SERVES_ADMIN else []
+
 # --- E-mail (verification, password reset) ------------------------------------------
-EMAIL_BACKEND = read("EMAIL_BACKEND", "str", "django.core.mail.backends.console.EmailBackend")
+_CONSOLE_MAIL = "django.core.mail.backends.console.EmailBackend"
+_FILE_MAIL = "django.core.mail.backends.filebased.EmailBackend"
+_SMTP_MAIL = "django.core.mail.backends.smtp.EmailBackend"
+#: Outside DEBUG, SMTP (EMAIL_HOST, EMAIL_PORT, ...: Django's settings, from the env).
+EMAIL_BACKEND = read("EMAIL_BACKEND", "str", "") or (_CONSOLE_MAIL if DEBUG else _SMTP_MAIL)
+#: The console and file backends write verification and reset links (account takeover
+#: tokens) where logs go: refused outside DEBUG unless this says it is on purpose.
+EMAIL_ALLOW_CONSOLE = read("EMAIL_ALLOW_CONSOLE", "bool", False)
+if not (DEBUG or EMAIL_ALLOW_CONSOLE) and EMAIL_BACKEND in (_CONSOLE_MAIL, _FILE_MAIL):
+    raise ImproperlyConfigured(
+        f"EMAIL_BACKEND={EMAIL_BACKEND} with DEBUG off would write password-reset and "
+        "verification tokens to the logs; configure SMTP (EMAIL_HOST, ...) or set "
+        "EMAIL_ALLOW_CONSOLE=true for a throw-away environment."
+    )
+EMAIL_HOST = read("EMAIL_HOST", "str", "localhost")
+EMAIL_PORT = read("EMAIL_PORT", "int", 25)
+EMAIL_HOST_USER = read("EMAIL_HOST_USER", "str", "")
+EMAIL_HOST_PASSWORD = read("EMAIL_HOST_PASSWORD", "str", "")
+EMAIL_USE_TLS = read("EMAIL_USE_TLS", "bool", False)
+EMAIL_TIMEOUT = read("EMAIL_TIMEOUT", "int", 10)
 DEFAULT_FROM_EMAIL = read("DEFAULT_FROM_EMAIL", "str", "no-reply@learning-community.local")
 #: Where the links in those e-mails point (the web client's pages).
 IDENTITY_FRONTEND_URL = read("IDENTITY_FRONTEND_URL", "str", "http://127.0.0.1:8000")
@@ -91,6 +126,9 @@ RATELIMIT_DEFAULT_RATE = read("RATELIMIT_DEFAULT_RATE", "str", "300/m")
 #: Per endpoint, by route name: "identity:login=5/m,identity:register=3/m".
 RATELIMIT_ROUTE_RATES = read("RATELIMIT_ROUTE_RATES", "dict", {})
 LOGIN_RATE = read("LOGIN_RATE", "str", "10/m")
+#: Per address, on sign-up and on the reset/verification routes (mail spam, token guessing).
+REGISTRATION_RATE = read("REGISTRATION_RATE", "str", "20/h")
+PASSWORD_RESET_RATE = read("PASSWORD_RESET_RATE", "str", "10/h")
 LOGIN_LOCKOUT_THRESHOLD = read("LOGIN_LOCKOUT_THRESHOLD", "int", 5)
 LOGIN_LOCKOUT_SECONDS = read("LOGIN_LOCKOUT_SECONDS", "int", 900)
 # django-ratelimit's check knows django-redis by name, not Django's own RedisCache
@@ -99,6 +137,14 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 if not REDIS_URL:
     # The embedded run is one process: its own memory is a correct shared cache.
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003"]
+if TLS_REDIRECTED_AT_EDGE and not SECURE_SSL_REDIRECT:
+    # The Ingress redirects http to https before a request reaches Django.
+    SILENCED_SYSTEM_CHECKS += ["security.W008"]
+
+# --- /metrics --------------------------------------------------------------------------
+#: Set in production: /metrics then answers only "Authorization: Bearer <this>" (the
+#: ServiceMonitor's bearerTokenSecret), 404 to anyone else (common/observability/views.py).
+METRICS_TOKEN = read("METRICS_TOKEN", "str", "")
 
 # --- CORS and headers ----------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = read("CORS_ALLOWED_ORIGINS", "list", [])
@@ -113,5 +159,10 @@ CSP_PAGES = read(
     "str",
     "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+)
+#: Paths whose answers carry what callers stored (xAPI documents): never rendered.
+DOWNLOAD_ONLY_PATH_PREFIXES = ("/xapi/",)
+CSP_DOWNLOADS = (
+    "sandbox; default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 )
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"

@@ -10,6 +10,7 @@ new: proposals are found by title. Votes need the members in governance's direct
 from contextlib import contextmanager
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from common.demo_ids import demo_member_id
@@ -61,7 +62,7 @@ def load(stdout) -> None:
         start = now - timedelta(days=10) if stage == "decided" else now - timedelta(days=1)
         with _clock_at(start):
             proposal = services.proposal_create(
-                author_id=author, title=title, summary=summary, method=method, quorum=2
+                author_id=author, title=title, summary=summary, method=method, quorum=3
             )
             services.proposal_transition(proposal_id=proposal.id, actor_id=author, action="discuss")
             services.proposal_comment(
@@ -71,7 +72,9 @@ def load(stdout) -> None:
             created += 1
             continue
         deadline = now - timedelta(days=2) if stage == "decided" else now + timedelta(days=7)
-        with _clock_at(start + timedelta(hours=1)):
+        # The discussion's configured minimum (GOVERNANCE_MIN_DISCUSSION_SECONDS) has run.
+        opens = start + timedelta(seconds=settings.GOVERNANCE_MIN_DISCUSSION_SECONDS)
+        with _clock_at(opens):
             services.proposal_transition(
                 proposal_id=proposal.id, actor_id=author, action="vote", deadline=deadline
             )

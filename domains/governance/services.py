@@ -10,15 +10,16 @@ outside ``transaction.atomic(using="governance")``: the event store commits on i
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
+from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
 from eventsourcing.application import AggregateNotFoundError
 
 from domains.governance.application import GovernanceApplication
-from domains.governance.domain.proposal import Proposal, ProposalRefused
+from domains.governance.domain.proposal import Policy, Proposal, ProposalRefused
 from domains.governance.eligibility import voting_refusal
 from domains.governance.metrics import VOTES_CAST
 from domains.governance.projections import ProposalsProjection, RegisterProjection
@@ -66,6 +67,15 @@ def _save(proposal: Proposal) -> Proposal:
     return proposal
 
 
+def policy() -> Policy:
+    """The configured floor (``GOVERNANCE_MIN_*``), enforced by the aggregate."""
+    return Policy(
+        min_quorum=settings.GOVERNANCE_MIN_QUORUM,
+        min_discussion=timedelta(seconds=settings.GOVERNANCE_MIN_DISCUSSION_SECONDS),
+        min_voting=timedelta(seconds=settings.GOVERNANCE_MIN_VOTING_SECONDS),
+    )
+
+
 def proposal_create(
     *, author_id: UUID, title: str, summary: str, method: str, quorum: int
 ) -> Proposal:
@@ -77,6 +87,7 @@ def proposal_create(
             method=method,
             quorum=quorum,
             now=clock(),
+            policy=policy(),
         )
     )
 
@@ -93,7 +104,7 @@ def proposal_transition(
     elif action == "vote":
         if deadline is None:
             raise ProposalRefused("Opening the vote needs a deadline.", field="deadline")
-        proposal.open_voting(deadline=deadline, now=clock())
+        proposal.open_voting(deadline=deadline, now=clock(), policy=policy())
     elif action == "withdraw":
         proposal.withdraw(now=clock())
     else:

@@ -69,6 +69,9 @@ def _demo_credentials(stdout) -> None:
     target = Path(settings.DATA_DIR) / "demo-credentials.txt"
     if lines:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("a") as out:
+        # Secrets: readable by the owner only, from the first byte (0600, not the umask's).
+        descriptor = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        os.fchmod(descriptor, 0o600)  # a file made earlier with a wider mode
+        with os.fdopen(descriptor, "a") as out:
             out.write("\n".join(lines) + "\n")
     stdout.write(f"identity: demo API key and service client secret in {target}")

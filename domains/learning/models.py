@@ -127,6 +127,9 @@ class Document(models.Model):
     content_type = models.CharField(max_length=255)
     etag = models.CharField(max_length=64)
     updated = models.DateTimeField()
+    #: The authority IFI that created it: a client without ``read_all`` reaches only
+    #: documents it wrote ("" for documents from before it was recorded).
+    writer_ifi = models.CharField(max_length=2048, blank=True, default="")
 
     class Meta:
         constraints = [

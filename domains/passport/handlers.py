@@ -14,7 +14,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from contracts.envelope import Envelope
-from contracts.learning.v1 import StatementRecorded, StatementVoided, member_account_id
+from contracts.learning.v1 import (
+    StatementRecorded,
+    StatementVoided,
+    TrustRule,
+    evidence_distrust,
+    member_account_id,
+)
 from domains.passport.aggregation import evidence_changed
 from domains.passport.models import Evidence
 from eventing.handlers import handles
@@ -29,6 +35,16 @@ def holder_id(actor_ifi: str) -> UUID:
     """
     member = member_account_id(actor_ifi, home_page=settings.PASSPORT_MEMBER_ACCOUNT_HOMEPAGE)
     return member or uuid5(NAMESPACE_URL, actor_ifi)
+
+
+def distrust(event: StatementRecorded) -> str:
+    """Why the statement is no evidence ("" when it is): the shared rule, this
+    platform's trusted authorities (``EVIDENCE_TRUSTED_AUTHORITIES``)."""
+    return evidence_distrust(
+        event,
+        authority_home_page=settings.LRS_AUTHORITY_HOMEPAGE,
+        rules=tuple(TrustRule.parse(r) for r in settings.EVIDENCE_TRUSTED_AUTHORITIES),
+    )
 
 
 @handles(StatementRecorded, group="passport", batch=True)
@@ -46,6 +62,8 @@ def statements_recorded(items: list[tuple[StatementRecorded, Envelope]]) -> None
                 score_scaled=e.result_score_scaled,
                 success=e.result_success,
                 timestamp=e.timestamp,
+                authority_ifi=e.authority_ifi or "",
+                distrust=distrust(e),
             )
             for e, _ in items
         ),

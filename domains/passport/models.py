@@ -106,6 +106,11 @@ class Evidence(models.Model):
     success = models.BooleanField(null=True, blank=True)
     timestamp = models.DateTimeField()
     voided_at = models.DateTimeField(null=True, blank=True)
+    #: Who vouched for the statement (its xAPI authority's IFI; "" before it was carried).
+    authority_ifi = models.CharField(max_length=2048, blank=True, default="")
+    #: Why this statement does not count (``contracts.learning.v1.evidence_distrust``);
+    #: "" when it counts. Kept, not dropped, so the explanation can say so.
+    distrust = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
         ordering = ["timestamp", "statement_id"]

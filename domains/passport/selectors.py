@@ -48,7 +48,10 @@ def _rules() -> list[Rule]:
 def competencies_aggregate(*, member_id: UUID) -> list[dict[str, Any]]:
     """The aggregation: the member's standing evidence against every mapping rule, giving
     each competency held with its level and the statements that show it (by code)."""
-    rows = list(Evidence.objects.using("passport").filter(member_id=member_id, voided_at=None))
+    # Only what counts: standing, and from an authority trusted for it (handlers.distrust).
+    rows = list(
+        Evidence.objects.using("passport").filter(member_id=member_id, voided_at=None, distrust="")
+    )
     statements = [
         Statement(
             str(e.statement_id), e.verb_id, e.object_id, e.object_type, e.score_scaled, e.success
@@ -80,6 +83,7 @@ def competencies_aggregate(*, member_id: UUID) -> list[dict[str, Any]]:
                         "verb_id": by_id[sid].verb_id,
                         "object_id": by_id[sid].object_id,
                         "timestamp": by_id[sid].timestamp.isoformat(),
+                        "authority": by_id[sid].authority_ifi,
                     }
                     for sid in h.evidence
                 ],

@@ -100,6 +100,7 @@ def credential_issue(
     kind: str,
     competency_id: UUID | None = None,
     valid_days: int | None = None,
+    issued_by: UUID | None = None,
 ) -> Credential:
     """Issue a ``competency`` credential (one competency) or a ``passport`` credential."""
     now = clock()
@@ -146,6 +147,7 @@ def credential_issue(
         status_index=index,
         issued_at=now,
         expires_at=expires,
+        issued_by=issued_by,
     )
     get_application(PassportApplication).save(credential)
     CREDENTIALS_ISSUED.inc()
@@ -153,13 +155,16 @@ def credential_issue(
     return credential
 
 
-def credential_revoke(*, credential_id: UUID, reason: str) -> Credential:
+def credential_revoke(
+    *, credential_id: UUID, reason: str, by: UUID, by_admin: bool = False
+) -> Credential:
+    """Raises ``NotIssuer`` unless ``by`` issued it or is an admin."""
     app = get_application(PassportApplication)
     try:
         credential = app.repository.get(credential_id)
     except AggregateNotFoundError as exc:
         raise CredentialNotFound(f"No credential {credential_id}.") from exc
-    credential.revoke(reason=reason, at=clock())
+    credential.revoke(reason=reason, at=clock(), by=by, by_admin=by_admin)
     app.save(credential)
     _catch_up()
     return credential

@@ -19,7 +19,13 @@ from django.conf import settings
 
 from contracts.envelope import Envelope
 from contracts.identity.v1 import MemberRegistered
-from contracts.learning.v1 import StatementRecorded, StatementVoided, member_account_id
+from contracts.learning.v1 import (
+    StatementRecorded,
+    StatementVoided,
+    TrustRule,
+    evidence_distrust,
+    member_account_id,
+)
 from contracts.marketplace.v1 import BookingCompleted
 from domains.reputation.models import CompletedActivity, CompletedBooking, Member
 from eventing.handlers import handles
@@ -55,9 +61,20 @@ def _member(actor_ifi: str) -> UUID | None:
     return member_account_id(actor_ifi, home_page=settings.REPUTATION_MEMBER_ACCOUNT_HOMEPAGE)
 
 
+def _trusted(event: StatementRecorded) -> bool:
+    """The shared rule of whose word counts (``EVIDENCE_TRUSTED_AUTHORITIES``)."""
+    rules = tuple(TrustRule.parse(r) for r in settings.EVIDENCE_TRUSTED_AUTHORITIES)
+    home_page = settings.LRS_AUTHORITY_HOMEPAGE
+    return not evidence_distrust(event, authority_home_page=home_page, rules=rules)
+
+
 def _finished(event: StatementRecorded) -> bool:
-    return event.object_type == "Activity" and bool(
-        event.verb_id in FINISHING_VERBS or event.result_completion or event.result_success
+    return (
+        _trusted(event)
+        and event.object_type == "Activity"
+        and bool(
+            event.verb_id in FINISHING_VERBS or event.result_completion or event.result_success
+        )
     )
 
 

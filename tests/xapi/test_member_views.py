@@ -31,7 +31,8 @@ def test_timeline_and_progress_of_a_member(lrs, api_client):
                   timestamp="2026-01-02T10:00:00Z"),
         statement(timestamp="2026-01-03T10:00:00Z"),  # somebody else's
     ])  # fmt: skip
-    Lrs(bearer(ana)).post(statement(timestamp="2026-01-04T10:00:00Z"))
+    # (a member's token records statements about that member only: issue 15)
+    Lrs(bearer(ana)).post(statement(actor={"account": account}, timestamp="2026-01-04T10:00:00Z"))
 
     timeline = api_client.get(
         f"/api/v1/learning/members/{ana.pk}/timeline", **as_member(ana)

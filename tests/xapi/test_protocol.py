@@ -5,6 +5,7 @@ import json
 from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 
@@ -60,7 +61,9 @@ def test_the_command_prints_working_credentials(capsys):
 def test_members_write_with_their_bearer_token_and_read_only_their_own(lrs):
     ana = member()
     as_ana = Lrs(bearer(ana))
-    [mine] = as_ana.post(statement()).json()
+    # A member records her own learning only: the actor is her platform account.
+    ana_account = {"homePage": f"{settings.LRS_AUTHORITY_HOMEPAGE}/members", "name": str(ana.pk)}
+    [mine] = as_ana.post(statement(actor={"account": ana_account})).json()
     [theirs] = lrs.post(statement()).json()
     document = as_ana.get("statements", {"statementId": mine}).json()
     assert document["authority"]["account"] == {

@@ -6,6 +6,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api.fields import StrictCharField
 from common.auth.permissions import Public, Requires
 from domains.governance.api.errors import as_problems
 from domains.governance.domain.lifecycle import ProposalStatus
@@ -66,8 +67,8 @@ class ProposalCreateApi(APIView):
     permission_classes = [Requires("proposal.create")]
 
     class ProposalCreateInputSerializer(serializers.Serializer):
-        title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
-        summary = serializers.CharField(max_length=10_000)
+        title = StrictCharField(max_length=TITLE_MAX_LENGTH)
+        summary = StrictCharField(max_length=10_000)
         method = serializers.ChoiceField(choices=[m.value for m in Method], default=Method.MAJORITY)
         quorum = serializers.IntegerField(min_value=1, max_value=100_000, default=3)
 

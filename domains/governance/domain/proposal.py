@@ -13,7 +13,8 @@ entries of the decision register (``register.py``).
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -34,6 +35,18 @@ class ProposalRefused(ValueError):
 
 class NotAllowedNow(ProposalRefused):
     """Right request, wrong moment: the proposal's status or its deadline forbids it."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The community's floor under every proposal: at least ``min_quorum`` voters, at
+    least ``min_discussion`` between opening the discussion and the vote, and a vote
+    open at least ``min_voting``. (A single member adopting a proposal in five seconds
+    is what it prevents.) The default floor is none: callers pass the configured one."""
+
+    min_quorum: int = 1
+    min_discussion: timedelta = timedelta(0)
+    min_voting: timedelta = timedelta(0)
 
 
 class Proposal(Aggregate):
@@ -59,6 +72,8 @@ class Proposal(Aggregate):
         #: Each member's current choice, by member id (str: a snapshot is JSON).
         self.votes: dict[str, str] = {}
         self.outcome = ""
+        #: When the discussion opened (the floor before a vote may open).
+        self.discussion_opened_at: datetime | None = None
 
     @classmethod
     def propose(
@@ -71,6 +86,7 @@ class Proposal(Aggregate):
         quorum: int,
         now: datetime,
         proposal_id: UUID | None = None,
+        policy: Policy = Policy(),
     ) -> Proposal:
         """A new draft; ``proposal_id`` is given when it was copied from another system
         that named it (the legacy system during the transition)."""
@@ -80,8 +96,10 @@ class Proposal(Aggregate):
             )
         if method not in Method.__members__.values():
             raise ProposalRefused(f"Unknown decision method {method!r}.", field="method")
-        if quorum < 1:
-            raise ProposalRefused("The quorum is at least one vote.", field="quorum")
+        if quorum < max(1, policy.min_quorum):
+            raise ProposalRefused(
+                f"The quorum is at least {max(1, policy.min_quorum)} votes.", field="quorum"
+            )
         return cls(
             author_id=author_id,
             title=title,
@@ -104,10 +122,20 @@ class Proposal(Aggregate):
         self._move(ProposalStatus.WITHDRAWN)
         self._status_changed(status=ProposalStatus.WITHDRAWN.value, at=now)
 
-    def open_voting(self, *, deadline: datetime, now: datetime) -> None:
+    def open_voting(self, *, deadline: datetime, now: datetime, policy: Policy = Policy()) -> None:
         self._move(ProposalStatus.VOTING)
         if deadline <= now:
             raise ProposalRefused("The voting deadline must be in the future.", field="deadline")
+        if deadline - now < policy.min_voting:
+            raise ProposalRefused(
+                f"The vote stays open at least {policy.min_voting}.", field="deadline"
+            )
+        opened = getattr(self, "discussion_opened_at", None)  # None: a snapshot from before
+        if opened is not None and now - opened < policy.min_discussion:
+            raise NotAllowedNow(
+                f"The discussion runs at least {policy.min_discussion} before the vote; "
+                f"it opened at {opened.isoformat()}."
+            )
         self._voting_opened(deadline=deadline, at=now)
 
     def open_voting_as_recorded(self, *, deadline: datetime, now: datetime) -> None:
@@ -169,6 +197,8 @@ class Proposal(Aggregate):
     @event("StatusChanged")
     def _status_changed(self, status: str, at: datetime) -> None:
         self.status = status
+        if status == ProposalStatus.DISCUSSION.value:
+            self.discussion_opened_at = at
 
     @event("VotingOpened")
     def _voting_opened(self, deadline: datetime, at: datetime) -> None:

@@ -10,7 +10,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.auth.permissions import Requires
+from common.auth.permissions import NoApiKeys, Requires
 from domains.identity.domain.accounts import LANGUAGE_TAG
 from domains.identity.models import ProfileVisibility, User
 from domains.identity.services.accounts import password_change, profile_update, user_deactivate
@@ -86,7 +86,7 @@ class ProfileUpdateApi(APIView):
 
 
 class PasswordChangeApi(APIView):
-    permission_classes = [Requires("account.manage_own")]
+    permission_classes = [Requires("account.manage_own"), NoApiKeys]
 
     class PasswordChangeInputSerializer(serializers.Serializer):
         current_password = serializers.CharField(max_length=200)
@@ -116,7 +116,7 @@ class PasswordChangeApi(APIView):
 
 
 class AccountDeactivateApi(APIView):
-    permission_classes = [Requires("account.manage_own")]
+    permission_classes = [Requires("account.manage_own"), NoApiKeys]
 
     @extend_schema(operation_id="identity_account_deactivate", request=None, responses={204: None})
     def post(self, request):

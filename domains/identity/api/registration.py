@@ -1,5 +1,6 @@
 """Registration, e-mail verification and password reset: public, by design."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from drf_spectacular.utils import extend_schema
@@ -23,6 +24,7 @@ from domains.identity.services.accounts import (
 
 class RegisterApi(APIView):
     permission_classes = [Public]
+    rate_limit = settings.REGISTRATION_RATE  # per address: sign-up spam
 
     class RegisterInputSerializer(serializers.Serializer):
         email = serializers.EmailField()
@@ -55,6 +57,7 @@ class RegisterApi(APIView):
 
 class EmailVerifyApi(APIView):
     permission_classes = [Public]
+    rate_limit = settings.PASSWORD_RESET_RATE  # tokens are guessed here
 
     class EmailVerifyInputSerializer(serializers.Serializer):
         token = serializers.CharField(max_length=500)
@@ -76,6 +79,7 @@ class EmailVerifyApi(APIView):
 
 class PasswordResetRequestApi(APIView):
     permission_classes = [Public]
+    rate_limit = settings.PASSWORD_RESET_RATE  # per address: mail-bombing a member
 
     class PasswordResetRequestInputSerializer(serializers.Serializer):
         email = serializers.EmailField()
@@ -95,6 +99,7 @@ class PasswordResetRequestApi(APIView):
 
 class PasswordResetConfirmApi(APIView):
     permission_classes = [Public]
+    rate_limit = settings.PASSWORD_RESET_RATE
 
     class PasswordResetConfirmInputSerializer(serializers.Serializer):
         uid = serializers.CharField(max_length=100)

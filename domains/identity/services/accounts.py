@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
+from common.auth.denylist import subject_allow, subject_deny
 from contracts.identity.v2 import MemberRegistered
 from domains.identity.domain.accounts import normalize_email
 from domains.identity.models import User
@@ -154,11 +155,13 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
 
 def user_deactivate(*, user: User, now: datetime | None = None) -> None:
     """The member can no longer sign in; every sign-in is revoked. Access tokens
-    already out expire within ``AUTH_ACCESS_TOKEN_SECONDS``."""
+    already out stop writing at once (``common.auth.denylist``) and expire within
+    ``AUTH_ACCESS_TOKEN_SECONDS``."""
     with transaction.atomic(using=ALIAS):
         user.is_active = False
         user.save(update_fields=["is_active"])
         member_families_revoke(user=user, reason="deactivated", now=now)
+        transaction.on_commit(lambda: subject_deny(str(user.pk)), using=ALIAS)
 
 
 def user_reactivate(*, user: User) -> None:
@@ -166,3 +169,4 @@ def user_reactivate(*, user: User) -> None:
     with transaction.atomic(using=ALIAS):
         user.is_active = True
         user.save(update_fields=["is_active"])
+        transaction.on_commit(lambda: subject_allow(str(user.pk)), using=ALIAS)

@@ -32,6 +32,11 @@ class NotMergeable(Exception):
     """400: POST merges JSON objects only."""
 
 
+class NotYours(Exception):
+    """403: the document exists but another writer wrote it, and this caller reaches
+    only its own (``own_only``)."""
+
+
 @dataclass(frozen=True)
 class DocumentKey:
     kind: str
@@ -80,8 +85,12 @@ def document_write(
     if_none_match: str | None,
     require_precondition: bool,
     now: datetime | None = None,
+    writer: str = "",
+    own_only: bool = False,
 ) -> str:
-    """PUT (replace) or POST (``merge``: top-level JSON merge); the new ETag."""
+    """PUT (replace) or POST (``merge``: top-level JSON merge); the new ETag.
+    ``writer``: the caller's authority IFI, recorded on a new document; with
+    ``own_only`` the caller may change only documents it created."""
     updated = now or timezone.now()
     try:
         with transaction.atomic(using="learning"):
@@ -90,6 +99,8 @@ def document_write(
                 .filter(**key.filters(), document_id=key.document_id)
                 .first()
             )
+            if own_only and current is not None and current.writer_ifi != writer:
+                raise NotYours("Another writer's document: this client reaches its own only.")
             _check(current, if_match=if_match, if_none_match=if_none_match)
             if (
                 current is not None and require_precondition and not merge
@@ -114,7 +125,7 @@ def document_write(
             if current is None:
                 Document.objects.create(
                     **key.filters(), document_id=key.document_id, content=content,
-                    content_type=content_type, etag=etag, updated=updated,
+                    content_type=content_type, etag=etag, updated=updated, writer_ifi=writer,
                 )  # fmt: skip
             else:
                 current.content, current.content_type = content, content_type
@@ -125,22 +136,32 @@ def document_write(
     return etag
 
 
-def document_get(*, key: DocumentKey) -> Document | None:
-    return Document.objects.filter(**key.filters(), document_id=key.document_id).first()
+def _reachable(rows, own_of: str | None):
+    """``own_of``: only the documents this writer created (a client without read_all)."""
+    return rows if own_of is None else rows.filter(writer_ifi=own_of)
 
 
-def document_ids(*, key: DocumentKey, since: datetime | None) -> list[str]:
-    rows = Document.objects.filter(**key.filters())
+def document_get(*, key: DocumentKey, own_of: str | None = None) -> Document | None:
+    rows = Document.objects.filter(**key.filters(), document_id=key.document_id)
+    return _reachable(rows, own_of).first()
+
+
+def document_ids(
+    *, key: DocumentKey, since: datetime | None, own_of: str | None = None
+) -> list[str]:
+    rows = _reachable(Document.objects.filter(**key.filters()), own_of)
     if since is not None:
         rows = rows.filter(updated__gt=since)
     return list(rows.order_by("document_id").values_list("document_id", flat=True))
 
 
-def document_delete(*, key: DocumentKey, everything: bool, if_match: str | None = None) -> None:
+def document_delete(
+    *, key: DocumentKey, everything: bool, if_match: str | None = None, own_of: str | None = None
+) -> None:
     """One document (``key.document_id``), or with ``everything`` all under the key
-    (the State resource's multiple delete)."""
+    (the State resource's multiple delete); with ``own_of``, only that writer's."""
     with transaction.atomic(using="learning"):
-        rows = Document.objects.select_for_update().filter(**key.filters())
+        rows = _reachable(Document.objects.select_for_update().filter(**key.filters()), own_of)
         if not everything:
             rows = rows.filter(document_id=key.document_id)
             if if_match is not None:

@@ -29,6 +29,7 @@ def _recorded(row: Statement) -> tuple[StatementRecorded, str]:
         result_score_scaled=(result.get("score") or {}).get("scaled"),
         result_success=result.get("success"),
         result_completion=result.get("completion"),
+        authority_ifi=row.authority_ifi,
     )
     return event, str(row.id)
 

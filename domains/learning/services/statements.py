@@ -25,6 +25,7 @@ from django.db import IntegrityError, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from domains.learning.authority import writes_only_about_self
 from domains.learning.domain.xapi.agents import activities_in, agent_ifi, agents_in
 from domains.learning.domain.xapi.attachments import attachments_check
 from domains.learning.domain.xapi.compare import statement_fingerprint
@@ -122,6 +123,60 @@ def _activities(prepared: list[Prepared]) -> list[Activity]:
     ]
 
 
+#: Properties holding identifiers the LRS indexes (IRIs, IFIs): bounded in length, so
+#: every indexed column (2,048 characters, "account:<homePage>|<name>" included) fits.
+_IDENTIFIERS = {"id", "mbox", "mbox_sha1sum", "openid", "homePage", "type"}
+
+
+def _identifiers_fit(statement: Any, path: tuple) -> None:
+    """Refuse an over-long IRI, mbox or account (400 naming it) instead of failing
+    at the insert."""
+    limit = settings.LRS_MAX_IRI_LENGTH
+    stack = [(statement, path)]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, list):
+            stack.extend((item, (*where, i)) for i, item in enumerate(value))
+        elif isinstance(value, dict):
+            in_account = bool(where) and where[-1] == "account"
+            for key, item in value.items():
+                bounded = key in _IDENTIFIERS or (in_account and key == "name")
+                if bounded and isinstance(item, str) and len(item) > limit:
+                    raise XapiInvalid((*where, key), f"is longer than {limit} characters")
+                if key != "extensions":  # extension values are free JSON, not identifiers
+                    stack.append((item, (*where, key)))
+
+
+def _own_learning_only(
+    validated: list[dict[str, Any]], *, authority: dict[str, Any], batch: bool
+) -> None:
+    """A member records statements about themselves only, and voids only statements
+    they recorded: a learner's token cannot make evidence for (or erase it from)
+    another member's timeline and passport."""
+    writer = agent_ifi(authority)
+    voided: dict[str, int] = {}
+    for i, item in enumerate(validated):
+        where = (i,) if batch else ()
+        if agent_ifi(item["actor"]) != writer:
+            raise XapiInvalid(
+                (*where, "actor"),
+                "must be the member who sends it: a member's token records only "
+                "that member's own learning (a learning tool's LRS client may write for others)",
+            )
+        if item["verb"]["id"] == VOIDED:
+            voided[item["object"]["id"].lower()] = i
+    if voided:
+        foreign = (
+            Statement.objects.filter(id__in=list(voided))
+            .exclude(authority_ifi=writer)
+            .values_list("id", flat=True)
+            .first()
+        )
+        if foreign is not None:
+            where = (voided[str(foreign)],) if batch else ()
+            raise XapiInvalid((*where, "object", "id"), "names a statement another writer recorded")
+
+
 def statements_store(
     *,
     statements: list[Any],
@@ -137,9 +192,13 @@ def statements_store(
     either way nothing is stored."""
     if len(statements) > settings.LRS_BATCH_MAX:
         raise XapiInvalid((), f"a batch holds at most {settings.LRS_BATCH_MAX} statements")
+    for i, item in enumerate(statements):
+        _identifiers_fit(item, (i,) if batch else ())
     validated = [
         statement_validate(item, (i,) if batch else ()) for i, item in enumerate(statements)
     ]
+    if writes_only_about_self(authority):
+        _own_learning_only(validated, authority=authority, batch=batch)
     attachments = attachments or {}
     attachments_check(
         validated, {sha2: content for sha2, (_, content) in attachments.items()}, batch=batch

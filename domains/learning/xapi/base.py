@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +20,7 @@ from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
+from common.api.json_limits import JsonRefused, json_loads_limited
 from common.api.problems import problem_response
 from common.auth.permissions import Requires
 from domains.learning.domain.xapi.errors import XapiInvalid
@@ -151,6 +151,8 @@ class XapiView(APIView):
     def json_body(self, request) -> Any:
         raw = self.raw_body(request)
         try:
-            return json.loads(raw)
+            return json_loads_limited(raw, max_depth=settings.JSON_MAX_DEPTH)
+        except JsonRefused as exc:
+            raise XapiInvalid(exc.path, exc.message) from exc
         except (ValueError, UnicodeDecodeError) as exc:
             raise ParseError(f"The body is not valid JSON: {exc}") from exc

@@ -6,11 +6,13 @@ from __future__ import annotations
 import hashlib
 import json
 
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.utils.http import http_date
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 
 from common.api.problems import Conflict
+from domains.learning.authority import DocumentRefused, document_reach
 from domains.learning.domain.xapi.agents import IFI_PROPERTIES, agent_from_query, agent_ifi
 from domains.learning.domain.xapi.errors import XapiInvalid
 from domains.learning.domain.xapi.formats import is_iri, is_uuid, parse_timestamp
@@ -20,6 +22,7 @@ from domains.learning.services.documents import (
     DocumentConflict,
     DocumentKey,
     NotMergeable,
+    NotYours,
     PreconditionFailed,
     document_delete,
     document_get,
@@ -52,6 +55,17 @@ def _activity(params) -> str:
     return params["activityId"]
 
 
+def _params_fit(params) -> None:
+    """Identifiers the LRS indexes are bounded, and hold no NUL (400, not a 500 at the
+    insert); ``agent`` is a JSON object around one identifier, so twice the length."""
+    limit = settings.LRS_MAX_IRI_LENGTH
+    for name, value in params.items():
+        if "\x00" in value:
+            raise XapiInvalid((name,), "holds a NUL character")
+        if len(value) > (2 * limit if name == "agent" else limit):
+            raise XapiInvalid((name,), f"is longer than {limit} characters")
+
+
 class _DocumentApi(XapiView):
     kind = ""
     id_param = ""
@@ -62,27 +76,46 @@ class _DocumentApi(XapiView):
     def key(self, params) -> DocumentKey:
         raise NotImplementedError
 
+    def _reach(self, request, key: DocumentKey, *, write: bool) -> str | None:
+        """The writer to scope to (None: every document); 403 beyond the caller's reach
+        (domains/learning/authority.py)."""
+        claims = request.user.claims
+        try:
+            return document_reach(
+                authority=claims["authority"], read_all=claims["read_all"],
+                agent_ifi=key.agent_ifi, kind=self.kind, write=write,
+            )  # fmt: skip
+        except DocumentRefused as exc:
+            raise PermissionDenied(str(exc)) from exc
+
     def _params(self, request):
         params = request.query_params
         unknown = set(params) - self.params - {self.id_param, "since"}
         if unknown:
             raise XapiInvalid((sorted(unknown)[0],), "is not a parameter of this resource")
+        _params_fit(params)
         return params
 
     def _write(self, request, *, merge: bool):
         params = self._params(request)
         if not params.get(self.id_param):
             raise XapiInvalid((self.id_param,), "is required")
+        key = self.key(params)
+        own_of = self._reach(request, key, write=True)
         try:
             etag = document_write(
-                key=self.key(params),
+                key=key,
                 content=self.raw_body(request),
                 content_type=request.META.get("CONTENT_TYPE") or "application/octet-stream",
                 merge=merge,
                 if_match=request.headers.get("If-Match"),
                 if_none_match=request.headers.get("If-None-Match"),
                 require_precondition=self.require_precondition,
+                writer=agent_ifi(request.user.claims["authority"]),
+                own_only=own_of is not None,
             )
+        except NotYours as exc:
+            raise PermissionDenied(str(exc)) from exc
         except PreconditionFailed as exc:
             raise Precondition(str(exc)) from exc
         except DocumentConflict as exc:
@@ -102,10 +135,11 @@ class _DocumentApi(XapiView):
     def get(self, request):
         params = self._params(request)
         key = self.key(params)
+        own_of = self._reach(request, key, write=False)
         if params.get(self.id_param):
             if "since" in params:
                 raise XapiInvalid(("since",), f"cannot be combined with {self.id_param}")
-            document = document_get(key=key)
+            document = document_get(key=key, own_of=own_of)
             if document is None:
                 raise NotFound("No such document.")
             response = HttpResponse(bytes(document.content), content_type=document.content_type)
@@ -117,7 +151,7 @@ class _DocumentApi(XapiView):
             since = parse_timestamp(params["since"])
             if since is None:
                 raise XapiInvalid(("since",), "must be an ISO 8601 timestamp")
-        return JsonResponse(document_ids(key=key, since=since), safe=False)
+        return JsonResponse(document_ids(key=key, since=since, own_of=own_of), safe=False)
 
     def delete(self, request):
         params = self._params(request)
@@ -127,10 +161,12 @@ class _DocumentApi(XapiView):
         everything = not params.get(self.id_param)
         if everything and self.kind != "state":
             raise XapiInvalid((self.id_param,), "is required")
+        own_of = self._reach(request, key, write=True)
         try:
             document_delete(
-                key=key, everything=everything, if_match=request.headers.get("If-Match")
-            )
+                key=key, everything=everything, if_match=request.headers.get("If-Match"),
+                own_of=own_of,
+            )  # fmt: skip
         except PreconditionFailed as exc:
             raise Precondition(str(exc)) from exc
         return HttpResponse(status=204)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 from rest_framework.exceptions import NotFound, ParseError
 
+from common.api.json_limits import JsonRefused, json_loads_limited
 from common.api.problems import Conflict
 from domains.learning.domain.xapi.agents import agent_from_query, agent_ifi
 from domains.learning.domain.xapi.errors import XapiInvalid
@@ -103,7 +104,9 @@ class StatementsApi(XapiView):
         else:
             raise ParseError("Send statements as application/json or multipart/mixed.")
         try:
-            return json.loads(body), attachments
+            return json_loads_limited(body, max_depth=settings.JSON_MAX_DEPTH), attachments
+        except JsonRefused as exc:
+            raise XapiInvalid(exc.path, exc.message) from exc
         except (ValueError, UnicodeDecodeError) as exc:
             raise ParseError(f"The statements are not valid JSON: {exc}") from exc
 

@@ -2,13 +2,13 @@
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api.problems import Conflict
-from common.auth.permissions import Public, Requires
-from domains.passport.domain.credential import AlreadyRevoked
+from common.auth.permissions import Public, Requires, is_admin
+from domains.passport.domain.credential import AlreadyRevoked, NotIssuer
 from domains.passport.models import Competency
 from domains.passport.services import (
     CredentialNotFound,
@@ -64,7 +64,7 @@ class CredentialIssueApi(APIView):
         given = self.CredentialIssueInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         try:
-            credential = credential_issue(**given.validated_data)
+            credential = credential_issue(**given.validated_data, issued_by=request.user.id)
         except NotHeld as exc:
             raise ValidationError({"member_id": [str(exc)]}) from exc
         return Response(PassportCredentialOutput(credential).data, status=status.HTTP_201_CREATED)
@@ -82,6 +82,7 @@ class CredentialRevokeApi(APIView):
         responses={
             200: PassportCredentialOutput,
             404: OpenApiResponse(description="No such credential."),
+            403: OpenApiResponse(description="Neither its issuer nor an admin."),
             409: OpenApiResponse(description="Already revoked."),
         },
     )
@@ -89,7 +90,12 @@ class CredentialRevokeApi(APIView):
         given = self.CredentialRevokeInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         try:
-            credential = credential_revoke(credential_id=credential_id, **given.validated_data)
+            credential = credential_revoke(
+                credential_id=credential_id, **given.validated_data, by=request.user.id,
+                by_admin=is_admin(request.user),
+            )  # fmt: skip
+        except NotIssuer as exc:
+            raise PermissionDenied(str(exc)) from exc
         except CredentialNotFound as exc:
             raise NotFound(str(exc)) from exc
         except AlreadyRevoked as exc:

@@ -18,6 +18,10 @@ class AlreadyRevoked(ValueError):
     pass
 
 
+class NotIssuer(PermissionError):
+    """Only the member who issued a credential, or an admin, revokes it."""
+
+
 class Credential(Aggregate):
     @staticmethod
     def create_id(credential_id: UUID) -> UUID:
@@ -33,6 +37,7 @@ class Credential(Aggregate):
         status_index: int,
         issued_at: datetime,
         expires_at: datetime | None,
+        issued_by: UUID | None = None,
     ) -> None:
         self.member_id = member_id
         self.kind = kind
@@ -40,15 +45,25 @@ class Credential(Aggregate):
         self.status_index = status_index
         self.issued_at = issued_at
         self.expires_at = expires_at
+        #: Who issued it (None for credentials issued before it was recorded).
+        self.issued_by = issued_by
         self.revoked_at: datetime | None = None
+        self.revoked_by: UUID | None = None
         self.reason = ""
 
-    def revoke(self, *, reason: str, at: datetime) -> None:
+    def revoke(self, *, reason: str, at: datetime, by: UUID, by_admin: bool = False) -> None:
+        """Revoke, as ``by``: the issuer, or an admin (``by_admin``); the event says who."""
+        issuer = getattr(self, "issued_by", None)  # absent from older snapshots
+        if not by_admin and (issuer is None or str(issuer) != str(by)):
+            raise NotIssuer("Only the member who issued this credential, or an admin, revokes it.")
         if self.revoked_at is not None:
             raise AlreadyRevoked(f"The credential was revoked at {self.revoked_at.isoformat()}.")
-        self._revoked(member_id=self.member_id, reason=reason, at=at)
+        self._revoked(member_id=self.member_id, reason=reason, at=at, revoked_by=by)
 
     @event("Revoked")
-    def _revoked(self, member_id: UUID, reason: str, at: datetime) -> None:
+    def _revoked(
+        self, member_id: UUID, reason: str, at: datetime, revoked_by: UUID | None = None
+    ) -> None:
         self.revoked_at = at
+        self.revoked_by = revoked_by
         self.reason = reason

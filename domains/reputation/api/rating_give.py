@@ -6,6 +6,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api.fields import StrictCharField, StrictUUIDField
 from common.api.problems import Conflict
 from common.auth.permissions import Requires
 from domains.reputation.domain.ledger import (
@@ -22,9 +23,9 @@ class RatingGiveApi(APIView):
     permission_classes = [Requires("rating.give")]
 
     class RatingGiveInputSerializer(serializers.Serializer):
-        ratee_id = serializers.UUIDField()
-        context_type = serializers.CharField(max_length=CONTEXT_TYPE_MAX_LENGTH)
-        context_id = serializers.CharField(max_length=CONTEXT_ID_MAX_LENGTH)
+        ratee_id = StrictUUIDField()
+        context_type = StrictCharField(max_length=CONTEXT_TYPE_MAX_LENGTH)
+        context_id = StrictCharField(max_length=CONTEXT_ID_MAX_LENGTH)
         score = serializers.IntegerField(min_value=MIN_SCORE, max_value=MAX_SCORE)
         comment = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 

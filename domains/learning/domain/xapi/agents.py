@@ -7,8 +7,9 @@ published ``StatementRecorded.actor_ifi`` carries: ``mailto:ana@example.com``,
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+from common.api.json_limits import json_loads_limited
 
 IFI_PROPERTIES = ("mbox", "mbox_sha1sum", "openid", "account")
 
@@ -35,9 +36,13 @@ def agent_identifier_only(agent: dict[str, Any]) -> dict[str, Any]:
     return reduced
 
 
+#: An agent (or a group of agents with accounts) is a few levels deep at most.
+AGENT_MAX_DEPTH = 8
+
+
 def agent_from_query(raw: str) -> dict[str, Any]:
     """The ``agent`` query parameter: a JSON agent object. Raises ValueError."""
-    value = json.loads(raw)
+    value = json_loads_limited(raw, max_depth=AGENT_MAX_DEPTH)
     if not isinstance(value, dict):
         raise ValueError("agent must be a JSON object")
     return value
