@@ -1,19 +1,18 @@
 """Writes of passport data: issuing and revoking credentials, share links, status lists.
 
 A credential is built from the member's passport as it stands, signed with the
-issuer key, and recorded as a ``Credential`` aggregate (event-sourced); its read
-model catches up before the call returns. Call these outside
-``transaction.atomic(using="passport")``: the event store commits on its own.
+issuer key, and recorded as a ``Credential`` aggregate (event-sourced). Its status
+slot, its events and its read model row are written in one passport transaction (the
+event store writes on Django's connection): all of them commit, or none.
 """
 
-import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from eventsourcing.application import AggregateNotFoundError
 
@@ -33,8 +32,6 @@ from domains.passport.projections import CredentialsProjection
 from domains.passport.selectors import SECTIONS, passport_read
 from eventing.eventstore import get_application
 from eventing.projections import projection_catch_up
-
-logger = logging.getLogger(__name__)
 
 clock: Callable[[], datetime] = timezone.now
 
@@ -102,6 +99,15 @@ def credential_issue(
     valid_days: int | None = None,
 ) -> Credential:
     """Issue a ``competency`` credential (one competency) or a ``passport`` credential."""
+    with transaction.atomic(using="passport"):
+        return _credential_issue(
+            member_id=member_id, kind=kind, competency_id=competency_id, valid_days=valid_days
+        )
+
+
+def _credential_issue(
+    *, member_id: UUID, kind: str, competency_id: UUID | None, valid_days: int | None
+) -> Credential:
     now = clock()
     days = settings.PASSPORT_CREDENTIAL_DAYS if valid_days is None else valid_days
     expires = now + timedelta(days=days) if days else None
@@ -155,21 +161,20 @@ def credential_issue(
 
 def credential_revoke(*, credential_id: UUID, reason: str) -> Credential:
     app = get_application(PassportApplication)
-    try:
-        credential = app.repository.get(credential_id)
-    except AggregateNotFoundError as exc:
-        raise CredentialNotFound(f"No credential {credential_id}.") from exc
-    credential.revoke(reason=reason, at=clock())
-    app.save(credential)
-    _catch_up()
+    with transaction.atomic(using="passport"):
+        try:
+            credential = app.repository.get(credential_id)
+        except AggregateNotFoundError as exc:
+            raise CredentialNotFound(f"No credential {credential_id}.") from exc
+        credential.revoke(reason=reason, at=clock())
+        app.save(credential)
+        _catch_up()
     return credential
 
 
 def _catch_up() -> None:
-    try:
-        projection_catch_up(projection=CredentialsProjection())
-    except DatabaseError:
-        logger.exception("Credential events are recorded; the read model will follow.")
+    """The read model follows, in the transaction that appended."""
+    projection_catch_up(projection=CredentialsProjection())
 
 
 def status_list_credential() -> dict[str, Any]:
