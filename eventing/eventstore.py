@@ -36,12 +36,13 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, Recording
 from eventsourcing.utils import Environment, EnvType
 
+from common.refusals import Conflict
 from eventing.eventstore_recorders import DjangoFactory
 
 _ENGINES = ("django.db.backends.postgresql", "django.db.backends.sqlite3")
 
 
-class ConcurrencyConflict(Exception):
+class ConcurrencyConflict(Conflict):
     """Another writer appended to an aggregate after it was read: read it again and retry."""
 
 

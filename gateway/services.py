@@ -23,6 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from common import degradation
+from common.refusals import Invalid
 from gateway.audit import GLOBAL_SUBJECT, audit_record
 from gateway.models import GatewayState, Route
 from gateway.modes import RouteMode
@@ -37,8 +38,16 @@ DEGRADATION_FLAGS = ("shadow_comparison", "reputation_weighting", "search_rankin
 CANARY_STEPS = (1, 5, 10, 25, 50)
 
 
-class ChangeRefused(ValueError):
+class ChangeRefused(Invalid):
     """A change the rules do not allow; the message says why."""
+
+    field = "action"
+
+
+class ChangedMeanwhile(ChangeRefused):
+    """Someone else changed it since it was read: read it again and retry."""
+
+    kind = "conflict"
 
 
 def route_flags(route: Route) -> dict[str, Any]:
@@ -77,7 +86,7 @@ def route_change(
     with transaction.atomic(using="default"):
         current = Route.objects.select_for_update().get(pk=route_id)
         if route_flags(current) != before:
-            raise ChangeRefused("The route changed while this change was made; try again.")
+            raise ChangedMeanwhile("The route changed while this change was made; try again.")
         route.save(update_fields=[*changes, "updated_at"])
         _bump_version()
         audit_record(
@@ -144,7 +153,7 @@ def gateway_flags_change(
     with transaction.atomic(using="default"):
         state = GatewayState.objects.select_for_update().get(pk=1)
         if {"kill_all": state.kill_all, "degraded": dict(state.degraded)} != before:
-            raise ChangeRefused("The flags changed while this change was made; try again.")
+            raise ChangedMeanwhile("The flags changed while this change was made; try again.")
         state.kill_all, state.degraded = after["kill_all"], after["degraded"]
         state.version = F("version") + 1
         state.save()

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from eventsourcing.application import AggregateNotFoundError
 
+from common.refusals import Forbidden, NotFound
 from domains.governance.application import GovernanceApplication
 from domains.governance.domain.proposal import Proposal, ProposalRefused
 from domains.governance.eligibility import voting_refusal
@@ -36,12 +37,16 @@ IMPORTED_METHOD = "majority"
 IMPORTED_QUORUM = 1
 
 
-class ProposalNotFound(LookupError):
+class ProposalNotFound(NotFound):
     pass
 
 
-class NotAuthor(PermissionError):
+class NotAuthor(Forbidden):
     pass
+
+
+class NotEligible(Forbidden):
+    """The member may not vote (see ``eligibility.voting_refusal``)."""
 
 
 def projections_catch_up() -> None:
@@ -117,7 +122,7 @@ def vote_cast(*, proposal_id: UUID, member_id: UUID, choice: str) -> Proposal:
         # Checked once the proposal is known to exist: 404 before 403, as for any read.
         refusal = voting_refusal(member_id=member_id)
         if refusal:
-            raise PermissionError(refusal)
+            raise NotEligible(refusal)
         proposal.cast_vote(member_id=member_id, choice=choice, now=clock())
 
     proposal = _change_retrying(proposal_id, cast)

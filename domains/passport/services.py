@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from eventsourcing.application import AggregateNotFoundError
 
+from common.refusals import Conflict, Invalid, NotFound
 from domains.passport import issuer
 from domains.passport.application import PassportApplication
 from domains.passport.domain import vc
@@ -36,12 +37,26 @@ from eventing.projections import projection_catch_up
 clock: Callable[[], datetime] = timezone.now
 
 
-class NotHeld(ValueError):
+class NotHeld(Invalid):
     """The member does not hold what the credential would claim."""
 
+    field = "member_id"
 
-class CredentialNotFound(LookupError):
+
+class CredentialNotFound(NotFound):
     pass
+
+
+class SectionsRefused(Invalid):
+    """A share link asked for a section the passport does not have."""
+
+    field = "sections"
+
+
+class SelfEndorsement(Invalid):
+    """A member may not endorse themselves."""
+
+    field = "member_id"
 
 
 def _status_index() -> int:
@@ -225,14 +240,14 @@ def credential_verify(
 def share_create(*, member_id: UUID, sections: list[str]) -> ShareLink:
     unknown = set(sections) - set(SECTIONS)
     if unknown or not sections:
-        raise ValueError(f"Choose sections among {', '.join(SECTIONS)}.")
+        raise SectionsRefused(f"Choose sections among {', '.join(SECTIONS)}.")
     with transaction.atomic(using="passport"):
         return ShareLink.objects.using("passport").create(
             member_id=member_id, sections=sorted(set(sections))
         )
 
 
-class AlreadyEndorsed(ValueError):
+class AlreadyEndorsed(Conflict):
     pass
 
 
@@ -241,7 +256,7 @@ def endorsement_create(
 ) -> Endorsement:
     """A mentor vouches for a member's competency; once per mentor and competency."""
     if str(member_id) == str(endorser_id):
-        raise ValueError("A member cannot endorse themselves.")
+        raise SelfEndorsement("A member cannot endorse themselves.")
     try:
         with transaction.atomic(using="passport"):
             return Endorsement.objects.using("passport").create(

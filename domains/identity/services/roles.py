@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from eventsourcing.application import AggregateNotFoundError
 
+from common.refusals import Invalid
 from contracts.events import Event
 from contracts.identity.v1 import RoleGranted, RoleRevoked
 from domains.identity.audit import IdentityAudit
@@ -28,8 +29,8 @@ from eventing.outbox import outbox_publish
 ALIAS = "identity"
 
 
-class UnknownRole(ValueError):
-    pass
+class UnknownRole(Invalid):
+    field = "role"
 
 
 def _member_roles(user: User) -> tuple[IdentityAudit, MemberRoles]:

@@ -2,17 +2,12 @@
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api.problems import Conflict
 from common.auth.permissions import Public, Requires
-from domains.passport.domain.credential import AlreadyRevoked
 from domains.passport.models import Competency
 from domains.passport.services import (
-    CredentialNotFound,
-    NotHeld,
     credential_issue,
     credential_revoke,
     credential_verify,
@@ -63,10 +58,7 @@ class CredentialIssueApi(APIView):
     def post(self, request):
         given = self.CredentialIssueInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            credential = credential_issue(**given.validated_data)
-        except NotHeld as exc:
-            raise ValidationError({"member_id": [str(exc)]}) from exc
+        credential = credential_issue(**given.validated_data)
         return Response(PassportCredentialOutput(credential).data, status=status.HTTP_201_CREATED)
 
 
@@ -88,12 +80,7 @@ class CredentialRevokeApi(APIView):
     def post(self, request, credential_id):
         given = self.CredentialRevokeInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            credential = credential_revoke(credential_id=credential_id, **given.validated_data)
-        except CredentialNotFound as exc:
-            raise NotFound(str(exc)) from exc
-        except AlreadyRevoked as exc:
-            raise Conflict(str(exc)) from exc
+        credential = credential_revoke(credential_id=credential_id, **given.validated_data)
         return Response(PassportCredentialOutput(credential).data)
 
 

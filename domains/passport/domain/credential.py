@@ -13,8 +13,10 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from common.refusals import Conflict
 
-class AlreadyRevoked(ValueError):
+
+class AlreadyRevoked(Conflict):
     pass
 
 
