@@ -1,18 +1,17 @@
 """Event-sourced applications whose events live in their own domain's database.
 
 Each domain that keeps an audit trail subclasses ``DomainApplication`` (the
-``eventsourcing`` library's ``Application``) and names its Django database alias. The
-persistence settings are derived from ``settings.DATABASES[alias]`` when the
-application is constructed, never at import: tests switch to their own databases
-(pytest-django renames every ``NAME`` to ``test_...``) after the modules are imported.
+``eventsourcing`` library's ``Application``) and names its Django database alias. Its
+recorders (``eventing.eventstore_recorders``) run on Django's own connection of that
+alias, so an append inside ``transaction.atomic(using=alias)`` commits or rolls back
+with everything else the change writes: one state change, one transaction. This holds
+for PostgreSQL and for the embedded SQLite default alike (on SQLite there is no second
+connection to wait for the first one's write lock).
 
-- PostgreSQL: the library's recorder, with its tables named after the application
-  (``<name>_events``, ``<name>_snapshots``) in that alias's database, and Django's
-  connection options (TLS, timeouts, pool size) applied to its own connection pool.
-- SQLite (the embedded default): the library's recorder in the alias's SQLite file,
-  with the same table names. Django's in-memory test database cannot be opened by a
-  second connection, so it is refused with an explanation instead of silently
-  becoming a separate, empty store.
+The alias is resolved on every statement (Django's connection of the current thread),
+so tests that switch to their own databases after import need nothing special;
+``get_application`` builds a new instance when the alias's database changed, so the
+tables are checked (and created when missing) in the new one.
 
 The process environment is not read here: Django's settings are the one place
 configuration comes from, so a stray variable such as ``CIPHER_KEY`` cannot change how
@@ -26,142 +25,43 @@ library's ``IntegrityError`` into ``ConcurrencyConflict``, which the API answers
 
 from __future__ import annotations
 
-import json
 import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
-import psycopg
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from eventsourcing import postgres, sqlite
 from eventsourcing.application import Application
-from eventsourcing.persistence import (
-    AggregateRecorder,
-    ApplicationRecorder,
-    IntegrityError,
-    Recording,
-)
+from eventsourcing.persistence import IntegrityError, Recording
 from eventsourcing.utils import Environment, EnvType
 
-#: libpq connection parameters of Django's ``OPTIONS`` that the event store's pool uses too.
-_LIBPQ_OPTIONS = ("sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout")
+from common.refusals import Conflict
+from eventing.eventstore_recorders import DjangoFactory
+
+_ENGINES = ("django.db.backends.postgresql", "django.db.backends.sqlite3")
 
 
-class ConcurrencyConflict(Exception):
+class ConcurrencyConflict(Conflict):
     """Another writer appended to an aggregate after it was read: read it again and retry."""
-
-
-class PostgresFactory(postgres.PostgresFactory):
-    """The library's PostgreSQL factory, plus Django's libpq options and safe table creation.
-
-    The library passes only name, host, port, user and password to libpq; TLS
-    (``sslmode``, ``sslrootcert``) and the connect timeout arrive as JSON in
-    ``POSTGRES_LIBPQ_OPTIONS`` and are added before the pool opens its first connection.
-
-    Each application creates its tables when constructed. PostgreSQL refuses concurrent
-    ``CREATE OR REPLACE FUNCTION`` (and ``CREATE ... IF NOT EXISTS``) of one object
-    ("tuple concurrently updated"), which is what several worker processes starting
-    together do; they take turns under an advisory lock instead.
-    """
-
-    POSTGRES_LIBPQ_OPTIONS = "POSTGRES_LIBPQ_OPTIONS"
-    #: pg_advisory_lock key held while tables are created (any fixed number would do).
-    CREATE_TABLES_LOCK = 0x65765F73746F7265  # "ev_store"
-
-    def __init__(self, env: Environment | EnvType | None):
-        super().__init__(env)
-        extra = json.loads(self.env.get(self.POSTGRES_LIBPQ_OPTIONS) or "{}")
-        self.datastore.pool.kwargs.update(extra)
-
-    @contextmanager
-    def _taking_turns(self) -> Iterator[None]:
-        if not self.env_create_table():
-            yield
-            return
-        # A connection of its own: the pool may have a single one, which creating uses.
-        with psycopg.connect(autocommit=True, **self.datastore.pool.kwargs) as conn:
-            conn.execute("SELECT pg_advisory_lock(%s)", [self.CREATE_TABLES_LOCK])
-            yield  # Closing the connection releases the lock.
-
-    def aggregate_recorder(self, purpose: str = "events") -> AggregateRecorder:
-        with self._taking_turns():
-            return super().aggregate_recorder(purpose)
-
-    def application_recorder(self) -> ApplicationRecorder:
-        with self._taking_turns():
-            return super().application_recorder()
-
-
-class SQLiteFactory(sqlite.SQLiteFactory):
-    """The library's SQLite factory, with tables named after the application as on PostgreSQL.
-
-    The library names them ``stored_events`` whatever the application; two
-    applications sharing an alias would then share one table.
-    """
-
-    def _table(self, purpose: str) -> str:
-        return f"{self.env.name.lower()}_{purpose}"
-
-    def aggregate_recorder(self, purpose: str = "events") -> AggregateRecorder:
-        recorder = self.aggregate_recorder_class(self.datastore, self._table(purpose))
-        if self.env_create_table():
-            recorder.create_table()
-        return recorder
-
-    def application_recorder(self) -> ApplicationRecorder:
-        recorder = self.application_recorder_class(self.datastore, self._table("events"))
-        if self.env_create_table():
-            recorder.create_table()
-        return recorder
 
 
 def persistence_env(alias: str) -> dict[str, str]:
     """The library's persistence settings for the Django database ``alias``, as read now."""
-    config = settings.DATABASES.get(alias)
-    engine = (config or {}).get("ENGINE", "")
-    options = (config or {}).get("OPTIONS", {})
-    if engine == "django.db.backends.postgresql":
-        pool = options.get("pool") or {}
-        min_size = max(1, int(pool.get("min_size", 1)))
-        max_size = max(min_size, int(pool.get("max_size", 10)))
-        return {
-            "PERSISTENCE_MODULE": f"{__name__}:PostgresFactory",
-            "POSTGRES_DBNAME": str(config["NAME"]),
-            "POSTGRES_HOST": str(config.get("HOST") or ""),
-            "POSTGRES_PORT": str(config.get("PORT") or 5432),
-            "POSTGRES_USER": str(config.get("USER") or ""),
-            "POSTGRES_PASSWORD": str(config.get("PASSWORD") or ""),
-            # The library's "connect timeout" is how long to wait for a pooled connection.
-            "POSTGRES_CONNECT_TIMEOUT": str(int(pool.get("timeout", 10))),
-            "POSTGRES_POOL_SIZE": str(min_size),
-            "POSTGRES_MAX_OVERFLOW": str(max_size - min_size),
-            # No pre-ping: the library retries statements that meet a broken connection,
-            # and checking each connection before use costs a round trip per write.
-            PostgresFactory.POSTGRES_LIBPQ_OPTIONS: json.dumps(
-                {key: options[key] for key in _LIBPQ_OPTIONS if key in options}
-            ),
-        }
-    if engine == "django.db.backends.sqlite3":
-        name = str(config["NAME"])
-        if name == ":memory:" or "mode=memory" in name:
-            raise ImproperlyConfigured(
-                f"The event store of the {alias!r} database needs a database its own "
-                f"connections can open, but {name!r} is an in-memory SQLite database "
-                "private to Django's connection. Run the tests on PostgreSQL "
-                "(DATABASE_SERVER_URL) or give the alias a TEST NAME that is a file."
-            )
-        return {
-            "PERSISTENCE_MODULE": f"{__name__}:SQLiteFactory",
-            "SQLITE_DBNAME": name,
-            "SQLITE_LOCK_TIMEOUT": str(int(options.get("timeout", 20))),
-        }
-    raise ImproperlyConfigured(
-        f"The event store needs the {alias!r} database, which this process has not "
-        f"configured as PostgreSQL or SQLite (engine {engine or 'none'!r})."
-    )
+    config = settings.DATABASES.get(alias) or {}
+    engine = config.get("ENGINE", "")
+    if engine not in _ENGINES:
+        raise ImproperlyConfigured(
+            f"The event store needs the {alias!r} database, which this process has not "
+            f"configured as PostgreSQL or SQLite (engine {engine or 'none'!r})."
+        )
+    return {
+        "PERSISTENCE_MODULE": f"{DjangoFactory.__module__}:{DjangoFactory.__name__}",
+        DjangoFactory.DJANGO_DATABASE_ALIAS: alias,
+        # Not read by the factory: a change of database (a test run switching to its
+        # test databases) makes ``get_application`` build a new instance.
+        "DJANGO_DATABASE_NAME": str(config.get("NAME", "")),
+    }
 
 
 class DomainApplication(Application[UUID]):
@@ -179,6 +79,10 @@ class DomainApplication(Application[UUID]):
 
     #: The Django database alias holding this application's events and snapshots.
     database_alias: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _classes.append(cls)
 
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         #: What the persistence was built from; ``get_application`` compares it.
@@ -215,6 +119,9 @@ class DomainApplication(Application[UUID]):
 
 TApp = TypeVar("TApp", bound=DomainApplication)
 
+#: Every subclass defined in this process (``event_store_tables_create`` reads it).
+_classes: list[type[DomainApplication]] = []
+
 _applications: dict[type[DomainApplication], DomainApplication] = {}
 _lock = threading.Lock()
 
@@ -233,6 +140,27 @@ def get_application(cls: type[TApp]) -> TApp:
                 app.close()
             app = _applications[cls] = cls()
         return app  # type: ignore[return-value]
+
+
+def event_store_tables_create(*, using: str, **_: Any) -> None:
+    """``post_migrate`` receiver: the tables of every application stored in ``using``.
+
+    ``migrate`` (and the test runner's database set-up) commits them before any request
+    or test transaction runs, so the write path never creates tables. The modules that
+    define applications (``<app>.application``, ``<app>.audit``) are imported first.
+    A class defined later (a benchmark's, a test's) gets its tables on first use.
+    """
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("application", "audit")
+    for cls in list(_classes):
+        if getattr(cls, "database_alias", None) != using:
+            continue
+        app = cls()
+        for store in (app.events, app.snapshots):
+            if store is not None:
+                store.recorder.create_table()
+        app.close()
 
 
 def close_applications() -> None:

@@ -9,11 +9,12 @@ from uuid import UUID
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from common.refusals import NotFound
 from gateway.models import GatewayState, Route, RouteTraffic, ShadowMismatch
 from gateway.modes import RouteMode
 
 
-class RouteNotFound(LookupError):
+class RouteNotFound(NotFound):
     pass
 
 

@@ -1,14 +1,11 @@
 """Changing the route table and the global flags: validated, versioned, audited.
 
-Every change names who made it and why; it is recorded with the flags before and after
-in the event store (``gateway.audit``) and then applied in a ``default`` transaction
-that also bumps ``GatewayState.version``, so every process reloads its table. The audit
-goes first: if it cannot be recorded nothing changes, so there is no unaudited change.
-The transaction re-reads the row under lock and refuses the change if someone else
-changed it since it was read (the audit then holds an entry for a change that did not
-happen — the safe side of the two). Audit before, not inside, the transaction because
-the event store writes on its own connection, and on the embedded SQLite default a
-second writer would wait for the first one's lock.
+Every change names who made it and why; it is applied in a ``default`` transaction
+that also bumps ``GatewayState.version`` (so every process reloads its table) and
+records it, with the flags before and after, in the event store (``gateway.audit``,
+which writes on the same connection): the change and its audit entry commit together
+or not at all. The transaction re-reads the row under lock and refuses the change if
+someone else changed it since it was read.
 
 The degradation flags are also published to the store the domains read
 (``common.degradation``) once the change commits; the table's periodic re-check
@@ -26,6 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from common import degradation
+from common.refusals import Invalid
 from gateway.audit import GLOBAL_SUBJECT, audit_record
 from gateway.models import GatewayState, Route
 from gateway.modes import RouteMode
@@ -40,8 +38,16 @@ DEGRADATION_FLAGS = ("shadow_comparison", "reputation_weighting", "search_rankin
 CANARY_STEPS = (1, 5, 10, 25, 50)
 
 
-class ChangeRefused(ValueError):
+class ChangeRefused(Invalid):
     """A change the rules do not allow; the message says why."""
+
+    field = "action"
+
+
+class ChangedMeanwhile(ChangeRefused):
+    """Someone else changed it since it was read: read it again and retry."""
+
+    kind = "conflict"
 
 
 def route_flags(route: Route) -> dict[str, Any]:
@@ -77,16 +83,16 @@ def route_change(
     before = route_flags(route)
     for name, value in changes.items():
         setattr(route, name, Decimal(str(value)) if name == "canary_percent" else value)
-    audit_record(
-        subject_id=route.id, actor=actor, reason=reason.strip(), action=action,
-        before=before, after=route_flags(route), at=timezone.now().isoformat(),
-    )  # fmt: skip
     with transaction.atomic(using="default"):
         current = Route.objects.select_for_update().get(pk=route_id)
         if route_flags(current) != before:
-            raise ChangeRefused("The route changed while this change was made; try again.")
+            raise ChangedMeanwhile("The route changed while this change was made; try again.")
         route.save(update_fields=[*changes, "updated_at"])
         _bump_version()
+        audit_record(
+            subject_id=route.id, actor=actor, reason=reason.strip(), action=action,
+            before=before, after=route_flags(route), at=timezone.now().isoformat(),
+        )  # fmt: skip
     return route
 
 
@@ -144,18 +150,18 @@ def gateway_flags_change(
         "kill_all": before["kill_all"] if kill_all is None else kill_all,
         "degraded": {**before["degraded"], **(degraded or {})},
     }
-    audit_record(
-        subject_id=GLOBAL_SUBJECT, actor=actor, reason=reason.strip(), action="flags",
-        before=before, after=after, at=timezone.now().isoformat(),
-    )  # fmt: skip
     with transaction.atomic(using="default"):
         state = GatewayState.objects.select_for_update().get(pk=1)
         if {"kill_all": state.kill_all, "degraded": dict(state.degraded)} != before:
-            raise ChangeRefused("The flags changed while this change was made; try again.")
+            raise ChangedMeanwhile("The flags changed while this change was made; try again.")
         state.kill_all, state.degraded = after["kill_all"], after["degraded"]
         state.version = F("version") + 1
         state.save()
         state.refresh_from_db()
+        audit_record(
+            subject_id=GLOBAL_SUBJECT, actor=actor, reason=reason.strip(), action="flags",
+            before=before, after=after, at=timezone.now().isoformat(),
+        )  # fmt: skip
         published = published_flags(state.degraded)
         transaction.on_commit(lambda: degradation.publish(published), using="default")
     return state

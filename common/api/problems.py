@@ -19,7 +19,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from eventing.eventstore import ConcurrencyConflict
+from common.refusals import Refused
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -87,10 +87,34 @@ def _code(detail: Any) -> str:
     return getattr(detail, "code", None) or "invalid"
 
 
+def _refusal_as_api_exception(exc: Refused, context: dict[str, Any]) -> exceptions.APIException:
+    """The one mapping of a service's refusal (``common.refusals``) to a DRF error."""
+    message = str(exc)
+    if exc.kind == "invalid":
+        return exceptions.ValidationError({exc.field or "non_field_errors": [message]})
+    if exc.kind == "unauthenticated":
+        failed = exceptions.AuthenticationFailed(message)
+        # As DRF does for one raised in the view: 401 with the challenge, or 403.
+        view, request = context.get("view"), context.get("request")
+        header = view.get_authenticate_header(request) if view and request else None
+        if header:
+            failed.auth_header = header
+        else:
+            failed.status_code = 403
+        return failed
+    if exc.kind == "forbidden":
+        return exceptions.PermissionDenied(message)
+    if exc.kind == "not_found":
+        return exceptions.NotFound(message)
+    if exc.kind == "rate_limited":
+        return exceptions.Throttled(wait=exc.retry_after, detail=message)
+    return Conflict(message)
+
+
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF ``EXCEPTION_HANDLER``: every API error as problem+json."""
-    if isinstance(exc, ConcurrencyConflict):
-        exc = Conflict(str(exc))
+    if isinstance(exc, Refused):
+        exc = _refusal_as_api_exception(exc, context)
     response = exception_handler(exc, context)
     if response is None:
         return None  # Unexpected: Django's handler500 answers, also as problem+json.

@@ -49,7 +49,7 @@ def _vote(proposal_id, votes) -> int:
         try:
             services.vote_cast(proposal_id=proposal_id, member_id=_member(name), choice=choice)
             cast += 1
-        except PermissionError:
+        except services.NotEligible:
             continue
     return cast
 

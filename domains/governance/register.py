@@ -20,6 +20,7 @@ from cryptography.exceptions import InvalidSignature
 from django.db import connections
 from django.db.models import Max, Q
 
+from common.refusals import NotFound
 from domains.governance.application import GovernanceApplication
 from domains.governance.domain import merkle
 from domains.governance.domain.entries import canonical, instant, millis, tree_head_message
@@ -31,7 +32,7 @@ from eventing.eventstore import get_application
 ALIAS = "governance"
 
 
-class NotInRegister(LookupError):
+class NotInRegister(NotFound):
     """The asked-for entry or tree size does not exist (yet)."""
 
 

@@ -1,23 +1,23 @@
 """Writes of governance data: every change is an event of the proposal's aggregate.
 
-After each save the read models and the decision register catch up before the call
-returns, so the caller sees the change at once; if that fails the event is still
-recorded and ``run_projections`` / ``governance_register sync`` apply it. Call these
-outside ``transaction.atomic(using="governance")``: the event store commits on its own.
+Each change is one governance transaction: the event appended, and the read models
+and the decision register caught up with it, commit together or not at all (the event
+store writes on Django's connection), so the caller sees the change at once and a
+proposal that was created is never answered 404.
 
 ``clock`` is the one source of "now" (tests replace it).
 """
 
-import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import transaction
 from django.utils import timezone
 from eventsourcing.application import AggregateNotFoundError
 
+from common.refusals import Forbidden, NotFound
 from domains.governance.application import GovernanceApplication
 from domains.governance.domain.proposal import Policy, Proposal, ProposalRefused
 from domains.governance.eligibility import voting_refusal
@@ -26,7 +26,7 @@ from domains.governance.projections import ProposalsProjection, RegisterProjecti
 from eventing.eventstore import ConcurrencyConflict, get_application
 from eventing.projections import projection_catch_up
 
-logger = logging.getLogger(__name__)
+ALIAS = "governance"
 
 clock: Callable[[], datetime] = timezone.now
 
@@ -38,20 +38,23 @@ IMPORTED_METHOD = "majority"
 IMPORTED_QUORUM = 1
 
 
-class ProposalNotFound(LookupError):
+class ProposalNotFound(NotFound):
     pass
 
 
-class NotAuthor(PermissionError):
+class NotAuthor(Forbidden):
     pass
+
+
+class NotEligible(Forbidden):
+    """The member may not vote (see ``eligibility.voting_refusal``)."""
 
 
 def projections_catch_up() -> None:
-    try:
-        projection_catch_up(projection=ProposalsProjection())
-        projection_catch_up(projection=RegisterProjection())
-    except DatabaseError:
-        logger.exception("Governance events are recorded; read models and register will follow.")
+    """Apply what the event store holds to the read models and the register (call it in
+    the transaction that appended, so they commit together)."""
+    projection_catch_up(projection=ProposalsProjection())
+    projection_catch_up(projection=RegisterProjection())
 
 
 def _load(proposal_id: UUID) -> Proposal:
@@ -62,8 +65,9 @@ def _load(proposal_id: UUID) -> Proposal:
 
 
 def _save(proposal: Proposal) -> Proposal:
-    get_application(GovernanceApplication).save(proposal)
-    projections_catch_up()
+    with transaction.atomic(using=ALIAS):
+        get_application(GovernanceApplication).save(proposal)
+        projections_catch_up()
     return proposal
 
 
@@ -129,7 +133,7 @@ def vote_cast(*, proposal_id: UUID, member_id: UUID, choice: str) -> Proposal:
         # Checked once the proposal is known to exist: 404 before 403, as for any read.
         refusal = voting_refusal(member_id=member_id)
         if refusal:
-            raise PermissionError(refusal)
+            raise NotEligible(refusal)
         proposal.cast_vote(member_id=member_id, choice=choice, now=clock())
 
     proposal = _change_retrying(proposal_id, cast)
@@ -140,17 +144,16 @@ def vote_cast(*, proposal_id: UUID, member_id: UUID, choice: str) -> Proposal:
 def _change_retrying(proposal_id: UUID, change) -> Proposal:
     """Load the proposal, ``change`` it and save it; on a concurrent write to the same
     proposal, start again from its new state (``VOTE_ATTEMPTS`` times at most)."""
-    for attempt in range(VOTE_ATTEMPTS):
+    attempt = 1
+    while True:
         proposal = _load(proposal_id)
         change(proposal)
         try:
-            get_application(GovernanceApplication).save(proposal)
-            break
+            return _save(proposal)
         except ConcurrencyConflict:
-            if attempt == VOTE_ATTEMPTS - 1:
+            if attempt == VOTE_ATTEMPTS:
                 raise
-    projections_catch_up()
-    return proposal
+            attempt += 1
 
 
 def proposal_close(*, proposal_id: UUID) -> Proposal:

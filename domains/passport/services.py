@@ -1,22 +1,22 @@
 """Writes of passport data: issuing and revoking credentials, share links, status lists.
 
 A credential is built from the member's passport as it stands, signed with the
-issuer key, and recorded as a ``Credential`` aggregate (event-sourced); its read
-model catches up before the call returns. Call these outside
-``transaction.atomic(using="passport")``: the event store commits on its own.
+issuer key, and recorded as a ``Credential`` aggregate (event-sourced). Its status
+slot, its events and its read model row are written in one passport transaction (the
+event store writes on Django's connection): all of them commit, or none.
 """
 
-import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from eventsourcing.application import AggregateNotFoundError
 
+from common.refusals import Conflict, Invalid, NotFound
 from domains.passport import issuer
 from domains.passport.application import PassportApplication
 from domains.passport.domain import vc
@@ -34,17 +34,29 @@ from domains.passport.selectors import SECTIONS, passport_read
 from eventing.eventstore import get_application
 from eventing.projections import projection_catch_up
 
-logger = logging.getLogger(__name__)
-
 clock: Callable[[], datetime] = timezone.now
 
 
-class NotHeld(ValueError):
+class NotHeld(Invalid):
     """The member does not hold what the credential would claim."""
 
+    field = "member_id"
 
-class CredentialNotFound(LookupError):
+
+class CredentialNotFound(NotFound):
     pass
+
+
+class SectionsRefused(Invalid):
+    """A share link asked for a section the passport does not have."""
+
+    field = "sections"
+
+
+class SelfEndorsement(Invalid):
+    """A member may not endorse themselves."""
+
+    field = "member_id"
 
 
 def _status_index() -> int:
@@ -103,6 +115,17 @@ def credential_issue(
     issued_by: UUID | None = None,
 ) -> Credential:
     """Issue a ``competency`` credential (one competency) or a ``passport`` credential."""
+    with transaction.atomic(using="passport"):
+        return _credential_issue(
+            member_id=member_id, kind=kind, competency_id=competency_id, valid_days=valid_days,
+            issued_by=issued_by,
+        )  # fmt: skip
+
+
+def _credential_issue(
+    *, member_id: UUID, kind: str, competency_id: UUID | None, valid_days: int | None,
+    issued_by: UUID | None,
+) -> Credential:  # fmt: skip
     now = clock()
     days = settings.PASSPORT_CREDENTIAL_DAYS if valid_days is None else valid_days
     expires = now + timedelta(days=days) if days else None
@@ -160,21 +183,20 @@ def credential_revoke(
 ) -> Credential:
     """Raises ``NotIssuer`` unless ``by`` issued it or is an admin."""
     app = get_application(PassportApplication)
-    try:
-        credential = app.repository.get(credential_id)
-    except AggregateNotFoundError as exc:
-        raise CredentialNotFound(f"No credential {credential_id}.") from exc
-    credential.revoke(reason=reason, at=clock(), by=by, by_admin=by_admin)
-    app.save(credential)
-    _catch_up()
+    with transaction.atomic(using="passport"):
+        try:
+            credential = app.repository.get(credential_id)
+        except AggregateNotFoundError as exc:
+            raise CredentialNotFound(f"No credential {credential_id}.") from exc
+        credential.revoke(reason=reason, at=clock(), by=by, by_admin=by_admin)
+        app.save(credential)
+        _catch_up()
     return credential
 
 
 def _catch_up() -> None:
-    try:
-        projection_catch_up(projection=CredentialsProjection())
-    except DatabaseError:
-        logger.exception("Credential events are recorded; the read model will follow.")
+    """The read model follows, in the transaction that appended."""
+    projection_catch_up(projection=CredentialsProjection())
 
 
 def status_list_credential() -> dict[str, Any]:
@@ -225,14 +247,14 @@ def credential_verify(
 def share_create(*, member_id: UUID, sections: list[str]) -> ShareLink:
     unknown = set(sections) - set(SECTIONS)
     if unknown or not sections:
-        raise ValueError(f"Choose sections among {', '.join(SECTIONS)}.")
+        raise SectionsRefused(f"Choose sections among {', '.join(SECTIONS)}.")
     with transaction.atomic(using="passport"):
         return ShareLink.objects.using("passport").create(
             member_id=member_id, sections=sorted(set(sections))
         )
 
 
-class AlreadyEndorsed(ValueError):
+class AlreadyEndorsed(Conflict):
     pass
 
 
@@ -241,7 +263,7 @@ def endorsement_create(
 ) -> Endorsement:
     """A mentor vouches for a member's competency; once per mentor and competency."""
     if str(member_id) == str(endorser_id):
-        raise ValueError("A member cannot endorse themselves.")
+        raise SelfEndorsement("A member cannot endorse themselves.")
     try:
         with transaction.atomic(using="passport"):
             return Endorsement.objects.using("passport").create(

@@ -2,18 +2,16 @@
 
 The ledger is event-sourced; the ``Rating`` read model follows it through
 ``RatingsProjection`` (which also records the anti-fraud decisions). ``rating_give``
-brings the read model up to date before it returns, so the rater sees their rating at
-once, then recomputes the reputations it touched (``reputation_refresh``); if either
-fails the rating is still recorded and ``run_projections`` / the next refresh catch
-up. Call it outside any ``transaction.atomic(using="reputation")``: the event store
-commits on its own.
+appends the rating, brings the read model up to date and recomputes the reputations it
+touched (``reputation_refresh``) in one reputation transaction (the event store writes
+on Django's connection): the rating, its read model row, the decisions and the
+reputations it changed commit together or not at all.
 """
 
-import logging
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from eventsourcing.application import AggregateNotFoundError
@@ -31,8 +29,6 @@ from eventing.outbox import outbox_publish
 from eventing.projections import projection_catch_up
 
 ALIAS = "reputation"
-
-logger = logging.getLogger(__name__)
 
 
 def _ledger(app: ReputationApplication, member_id: UUID) -> MemberLedger:
@@ -60,19 +56,20 @@ def rating_give(
     of the same member was recorded between reading and writing the ledger.
     """
     app = get_application(ReputationApplication)
-    ledger = _ledger(app, ratee_id)
-    ledger.give_rating(
-        rater_id=rater_id,
-        context_type=context_type,
-        context_id=context_id,
-        score=score,
-        comment=comment,
-        given_at=given_at or timezone.now(),
-    )
-    recorded = app.save(ledger)[-1].domain_event
-    _follow(
-        rater_id=rater_id, ratee_id=ratee_id, rating_id=recorded.rating_id, at=recorded.given_at
-    )
+    with transaction.atomic(using=ALIAS):
+        ledger = _ledger(app, ratee_id)
+        ledger.give_rating(
+            rater_id=rater_id,
+            context_type=context_type,
+            context_id=context_id,
+            score=score,
+            comment=comment,
+            given_at=given_at or timezone.now(),
+        )
+        recorded = app.save(ledger)[-1].domain_event
+        _follow(
+            rater_id=rater_id, ratee_id=ratee_id, rating_id=recorded.rating_id, at=recorded.given_at
+        )
     return recorded
 
 
@@ -90,12 +87,13 @@ def rating_edit(
     if ratee_id is None:
         raise RatingNotFound("You gave no rating with this id.", field="rating_id")
     app = get_application(ReputationApplication)
-    ledger = app.repository.get(MemberLedger.create_id(ratee_id))
-    ledger.edit_rating(
-        rating_id=rating_id, rater_id=rater_id, score=score, comment=comment, edited_at=now
-    )
-    recorded = app.save(ledger)[-1].domain_event
-    _follow(rater_id=rater_id, ratee_id=ratee_id, rating_id=rating_id, at=now)
+    with transaction.atomic(using=ALIAS):
+        ledger = app.repository.get(MemberLedger.create_id(ratee_id))
+        ledger.edit_rating(
+            rating_id=rating_id, rater_id=rater_id, score=score, comment=comment, edited_at=now
+        )
+        recorded = app.save(ledger)[-1].domain_event
+        _follow(rater_id=rater_id, ratee_id=ratee_id, rating_id=rating_id, at=now)
     return recorded
 
 
@@ -119,35 +117,35 @@ def rating_import(
     score off the scale) and ``ConcurrencyConflict`` as ``rating_give`` does.
     """
     app = get_application(ReputationApplication)
-    ledger = _ledger(app, ratee_id)
-    if str(rating_id) in ledger.given:
-        ledger.correct_rating(rating_id=rating_id, score=score, comment=comment, given_at=given_at)
-    else:
-        ledger.give_rating(
-            rater_id=rater_id, context_type=IMPORTED_CONTEXT, context_id=str(rating_id),
-            score=score, comment=comment, given_at=given_at, rating_id=rating_id,
-        )  # fmt: skip
-    recorded = app.save(ledger)[-1].domain_event
-    _follow(rater_id=rater_id, ratee_id=ratee_id, rating_id=rating_id, at=given_at)
+    with transaction.atomic(using=ALIAS):
+        ledger = _ledger(app, ratee_id)
+        if str(rating_id) in ledger.given:
+            ledger.correct_rating(
+                rating_id=rating_id, score=score, comment=comment, given_at=given_at
+            )
+        else:
+            ledger.give_rating(
+                rater_id=rater_id, context_type=IMPORTED_CONTEXT, context_id=str(rating_id),
+                score=score, comment=comment, given_at=given_at, rating_id=rating_id,
+            )  # fmt: skip
+        recorded = app.save(ledger)[-1].domain_event
+        _follow(rater_id=rater_id, ratee_id=ratee_id, rating_id=rating_id, at=given_at)
     return recorded
 
 
 def _follow(*, rater_id: UUID, ratee_id: UUID, rating_id: UUID, at: datetime) -> None:
     """Bring the read model and the reputations concerned up to date after a write at
-    ``at`` (the rating's time, or the edit's)."""
-    try:
-        projection_catch_up(projection=RatingsProjection())
-        # Decisions may have taken weight from ratings of others (the rater's burst,
-        # the other side of a ring): their ratees' reputations change too.
-        flagged = FraudDecision.objects.using(ALIAS).filter(
-            Q(rater_id__in=[rater_id, ratee_id]) | Q(ratee_id__in=[rater_id, ratee_id]),
-            rating_given_at__gt=at - RATING_LIFETIME,
-        )
-        affected = {ratee_id, rater_id, *flagged.values_list("ratee_id", flat=True)}
-        for member_id in sorted(affected, key=str):
-            reputation_refresh(member_id=member_id, now=max(timezone.now(), at), cause="rating")
-    except DatabaseError:
-        logger.exception("Rating %s is recorded; its read model will follow.", rating_id)
+    ``at`` (the rating's time, or the edit's), in the transaction that appended it."""
+    projection_catch_up(projection=RatingsProjection())
+    # Decisions may have taken weight from ratings of others (the rater's burst,
+    # the other side of a ring): their ratees' reputations change too.
+    flagged = FraudDecision.objects.using(ALIAS).filter(
+        Q(rater_id__in=[rater_id, ratee_id]) | Q(ratee_id__in=[rater_id, ratee_id]),
+        rating_given_at__gt=at - RATING_LIFETIME,
+    )
+    affected = {ratee_id, rater_id, *flagged.values_list("ratee_id", flat=True)}
+    for member_id in sorted(affected, key=str):
+        reputation_refresh(member_id=member_id, now=max(timezone.now(), at), cause="rating")
 
 
 def reputation_refresh(*, member_id: UUID, now: datetime, cause: str) -> MemberReputation:

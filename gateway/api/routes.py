@@ -3,18 +3,16 @@ and degradation flags. Every change takes a reason and is audited like the admin
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, generics, serializers
+from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api.problems import Conflict
 from gateway.api.permissions import AdminRole
 from gateway.audit import audit_trail
 from gateway.models import Route
 from gateway.services import (
     ACTIONS,
     DEGRADATION_FLAGS,
-    ChangeRefused,
     gateway_flags_change,
     route_action,
 )
@@ -67,10 +65,7 @@ class RouteActionApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         route = get_object_or_404(Route, pk=route_id)
-        try:
-            route = route_action(route_id=route.id, actor=actor_of(request), **data.validated_data)
-        except ChangeRefused as exc:
-            raise exceptions.ValidationError({"action": [str(exc)]}) from exc
+        route = route_action(route_id=route.id, actor=actor_of(request), **data.validated_data)
         return Response(RouteOutput(route).data)
 
 
@@ -92,10 +87,7 @@ class GatewayFlagsApi(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            state = gateway_flags_change(actor=actor_of(request), **data.validated_data)
-        except ChangeRefused as exc:  # past the input's checks: only a concurrent change
-            raise Conflict(str(exc)) from exc
+        state = gateway_flags_change(actor=actor_of(request), **data.validated_data)
         return Response(
             {"kill_all": state.kill_all, "degraded": state.degraded, "version": state.version}
         )

@@ -1,8 +1,9 @@
 """Fixtures for tests that record events: an empty store per test.
 
-The event store commits on its own connections, outside the test's transaction, so
-its tables are emptied before and after each test that asks for ``ledger_app``. (The
-root conftest closes the stores' pools before pytest-django drops the test databases.)
+The event store writes on Django's connection, so a test's events roll back with its
+transaction; tests that commit (``transaction=True``, child processes) leave events
+behind, so the tables are emptied before and after each test that asks for
+``ledger_app``, and notifications are numbered from 1 again.
 
 Imported by the conftest of each test package that records events.
 """
@@ -10,7 +11,7 @@ Imported by the conftest of each test package that records events.
 from datetime import datetime, timedelta
 
 import pytest
-from psycopg import sql
+from django.db import connections
 
 from domains.reputation.application import ReputationApplication
 from eventing.eventstore import DomainApplication, get_application
@@ -25,9 +26,9 @@ def empty(app: DomainApplication) -> None:
     """
     events = f"{app.name.lower()}_events"
     tables = [events] + ([f"{app.name.lower()}_snapshots"] if app.snapshots is not None else [])
-    with app.recorder.datastore.transaction(commit=True) as cursor:
+    with connections[app.database_alias].cursor() as cursor:
         for table in tables:
-            cursor.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table)))
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence(%s, 'notification_id'), 1, false)", [events]
         )

@@ -29,10 +29,11 @@ GIVEN_AT = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
 def test_the_store_follows_the_test_database_it_is_built_on():
     env = persistence_env("reputation")
-    assert env["PERSISTENCE_MODULE"] == "eventing.eventstore:PostgresFactory"
+    assert env["PERSISTENCE_MODULE"] == "eventing.eventstore_recorders:DjangoFactory"
+    assert env["DJANGO_DATABASE_ALIAS"] == "reputation"
     # pytest-django renamed the database after every module was imported.
-    assert env["POSTGRES_DBNAME"] == connections["reputation"].settings_dict["NAME"]
-    assert env["POSTGRES_DBNAME"].startswith("test_")
+    assert env["DJANGO_DATABASE_NAME"] == connections["reputation"].settings_dict["NAME"]
+    assert env["DJANGO_DATABASE_NAME"].startswith("test_")
     app = get_application(ReputationApplication)
     assert app.persistence == env
     assert get_application(ReputationApplication) is app
@@ -40,14 +41,7 @@ def test_the_store_follows_the_test_database_it_is_built_on():
 
 @pytest.mark.parametrize(
     ("config", "message"),
-    [
-        ({"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}, "in-memory"),
-        (
-            {"ENGINE": "django.db.backends.sqlite3", "NAME": "file:m?mode=memory&cache=shared"},
-            "in-memory",
-        ),
-        ({"ENGINE": "django.db.backends.dummy"}, "has not configured"),
-    ],
+    [({"ENGINE": "django.db.backends.dummy"}, "has not configured")],
 )
 def test_a_database_the_store_cannot_share_is_refused_with_a_reason(
     settings, monkeypatch, config, message
@@ -55,6 +49,38 @@ def test_a_database_the_store_cannot_share_is_refused_with_a_reason(
     monkeypatch.setitem(settings.DATABASES, "scratch", config)
     with pytest.raises(ImproperlyConfigured, match=message):
         persistence_env("scratch")
+
+
+def scratch_database(settings, monkeypatch, config: dict) -> None:
+    """Add the alias ``scratch`` for this test, with Django's defaults filled in."""
+    full = connections.configure_settings({"default": {}, "scratch": config})["scratch"]
+    monkeypatch.setitem(settings.DATABASES, "scratch", full)
+    monkeypatch.setitem(connections.settings, "scratch", full)
+
+
+def test_an_in_memory_sqlite_database_holds_the_store_on_djangos_own_connection(
+    settings, monkeypatch, django_db_blocker
+):
+    """Once refused (the store had a connection of its own, which cannot open Django's
+    private in-memory database); now the store writes on Django's connection."""
+    scratch_database(
+        settings, monkeypatch, {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+    )
+
+    class MemoryApplication(DomainApplication):
+        database_alias = "scratch"
+
+    with django_db_blocker.unblock():
+        try:
+            app = MemoryApplication()
+            counter = Counter()
+            counter.increment()
+            app.save(counter)
+            assert app.repository.get(counter.id).count == 1
+            assert app.recorder.max_notification_id() == 2
+        finally:
+            connections["scratch"].close()
+            del connections["scratch"]
 
 
 class Counter(Aggregate):
@@ -67,17 +93,17 @@ class Counter(Aggregate):
 
 
 def test_on_sqlite_the_store_uses_the_alias_file_and_refuses_stale_writes(
-    settings, monkeypatch, tmp_path
+    settings, monkeypatch, tmp_path, django_db_blocker
 ):
     path = tmp_path / "scratch.sqlite3"
-    monkeypatch.setitem(
-        settings.DATABASES, "scratch", {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}
+    scratch_database(
+        settings, monkeypatch, {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}
     )
 
     class ScratchApplication(DomainApplication):
         database_alias = "scratch"
 
-    with ScratchApplication() as app:
+    with django_db_blocker.unblock(), ScratchApplication() as app:
         counter = Counter()
         app.save(counter)
         first, second = app.repository.get(counter.id), app.repository.get(counter.id)
@@ -88,6 +114,8 @@ def test_on_sqlite_the_store_uses_the_alias_file_and_refuses_stale_writes(
             app.save(second)
         assert app.repository.get(counter.id).version == 2
         assert app.recorder.events_table_name == "scratchapplication_events"
+        connections["scratch"].close()
+        del connections["scratch"]
     assert path.stat().st_size > 0
 
 
@@ -139,8 +167,12 @@ from domains.reputation.application import ReputationApplication
 go = Path(sys.argv[1])
 while not go.exists():
     time.sleep(0.001)
-for _ in range(10):  # each start creates (or finds) the tables, types and functions
-    ReputationApplication().close()
+from django.db import connections
+for _ in range(10):  # each start finds (or creates) the tables
+    app = ReputationApplication()
+    app.recorder.max_notification_id()
+    app.close()
+    connections.close_all()
 """
 
 

@@ -71,6 +71,7 @@ def test_a_crash_mid_batch_leaves_nothing_and_a_second_run_applies_nothing(ledge
 def test_concurrent_runners_apply_each_event_once(ledger_app):
     for _ in range(4):
         record_ratings(ledger_app, 25)
+    connections.close_all()  # back to the pool: the runners' threads need connections
     errors = []
 
     def run() -> None:

@@ -10,7 +10,6 @@ from django.core.management import CommandError, call_command
 
 from domains.identity.models import User
 from domains.identity.services.tokens import access_token_issue
-from gateway import services
 from gateway.audit import GLOBAL_SUBJECT, audit_trail
 from gateway.models import GatewayState, Route
 from gateway.table import TableCache
@@ -91,19 +90,24 @@ def test_rest_api_kill_all_and_degradation_flags_are_audited(client, route):
 
 def test_rest_api_flags_changed_meanwhile_is_a_conflict_not_a_500(client, route, monkeypatch):
     """Another operator changes the flags between this change's read and its write."""
-    recorded = services.audit_record
+    locked = GatewayState.objects.select_for_update
 
-    def audit_then_someone_else_changes(**entry):
-        recorded(**entry)
+    def someone_else_changes_then_lock(*args, **kwargs):
         GatewayState.objects.filter(pk=1).update(kill_all=True)
+        return locked(*args, **kwargs)
 
-    monkeypatch.setattr(services, "audit_record", audit_then_someone_else_changes)
+    monkeypatch.setattr(GatewayState.objects, "select_for_update", someone_else_changes_then_lock)
     raced = client.post(
         "/ops/gateway/flags", {"degraded": {"search_ranking": True}, "reason": "load"},
         content_type="application/json", **bearer("admin"),
     )  # fmt: skip
     assert raced.status_code == 409 and raced["Content-Type"] == "application/problem+json"
     assert "changed while" in raced.json()["detail"]
+    # The refused change left no audit entry (it was recorded before the change once).
+    assert all(
+        not entry["after"]["degraded"].get("search_ranking")
+        for entry in audit_trail(subject_id=GLOBAL_SUBJECT)
+    )
 
 
 def test_the_admin_action_asks_why_then_applies_and_audits(client, route):

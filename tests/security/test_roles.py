@@ -58,24 +58,3 @@ def test_changes_that_change_nothing_are_refused_naming_the_field(client, audit)
 def test_only_admins_grant_roles(client, audit):
     moderator, ana = member("moderator"), member()
     assert change(client, moderator, ana, "grant", "admin").status_code == 403
-
-
-def test_granting_again_finishes_a_grant_interrupted_after_its_audit(audit):
-    from django.utils import timezone
-
-    from domains.identity.domain.roles import MemberRoles
-    from domains.identity.selectors import role_history
-    from domains.identity.services.roles import role_grant
-
-    admin, bruno = member("admin"), member()
-    # A crash after the audit was recorded, before the table and outbox were written:
-    aggregate = MemberRoles(member_id=bruno.id)
-    aggregate.grant(role="mentor", by=admin.id, at=timezone.now())
-    audit.save(aggregate)
-    assert not RoleAssignment.objects.filter(user=bruno).exists()
-
-    role_grant(user=bruno, role="mentor", granted_by=admin.id)
-    assert RoleAssignment.objects.get(user=bruno).role_id == "mentor"
-    assert [c["change"] for c in role_history(user=bruno)] == ["RoleGranted"]
-    published = OutboxMessage.objects.using("identity").get(aggregate_id=str(bruno.id))
-    assert published.envelope["payload"]["granted_by"] == str(admin.id)

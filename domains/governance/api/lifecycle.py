@@ -5,7 +5,6 @@ from rest_framework import serializers
 from rest_framework.views import APIView
 
 from common.auth.permissions import Requires
-from domains.governance.api.errors import as_problems
 from domains.governance.api.proposals import ProposalOutput, proposal_response
 from domains.governance.services import proposal_close, proposal_transition
 
@@ -34,10 +33,9 @@ class ProposalTransitionApi(APIView):
     def post(self, request, proposal_id):
         given = self.ProposalTransitionInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        with as_problems():
-            proposal_transition(
-                proposal_id=proposal_id, actor_id=request.user.pk, **given.validated_data
-            )
+        proposal_transition(
+            proposal_id=proposal_id, actor_id=request.user.pk, **given.validated_data
+        )
         return proposal_response(proposal_id)
 
 
@@ -49,6 +47,5 @@ class ProposalCloseApi(APIView):
 
     @extend_schema(operation_id="governance_proposal_close", request=None, responses=_RESPONSES)
     def post(self, request, proposal_id):
-        with as_problems():
-            proposal_close(proposal_id=proposal_id)
+        proposal_close(proposal_id=proposal_id)
         return proposal_response(proposal_id)

@@ -8,7 +8,6 @@ from rest_framework.views import APIView
 
 from common.api.fields import StrictCharField
 from common.auth.permissions import Public, Requires
-from domains.governance.api.errors import as_problems
 from domains.governance.domain.lifecycle import ProposalStatus
 from domains.governance.domain.proposal import TITLE_MAX_LENGTH
 from domains.governance.domain.tally import Method
@@ -80,6 +79,5 @@ class ProposalCreateApi(APIView):
     def post(self, request):
         given = self.ProposalCreateInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        with as_problems():
-            proposal = proposal_create(author_id=request.user.pk, **given.validated_data)
+        proposal = proposal_create(author_id=request.user.pk, **given.validated_data)
         return proposal_response(proposal.id, status.HTTP_201_CREATED)

@@ -8,7 +8,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth.permissions import Public
-from domains.governance.api.errors import as_problems
 from domains.governance.models import RegisterEntry
 from domains.governance.register import consistency_proof, inclusion_proof, public_key, tree_head
 
@@ -35,8 +34,7 @@ class TreeHeadApi(APIView):
     def get(self, request):
         query = self.TreeHeadQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        with as_problems():
-            return Response(tree_head(query.validated_data.get("tree_size")))
+        return Response(tree_head(query.validated_data.get("tree_size")))
 
 
 class PublicKeyApi(APIView):
@@ -80,8 +78,7 @@ class InclusionProofApi(APIView):
     def get(self, request):
         query = self.InclusionProofQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        with as_problems():
-            return Response(inclusion_proof(**query.validated_data))
+        return Response(inclusion_proof(**query.validated_data))
 
 
 class ConsistencyProofApi(APIView):
@@ -109,8 +106,7 @@ class ConsistencyProofApi(APIView):
     def get(self, request):
         query = self.ConsistencyProofQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        with as_problems():
-            return Response(consistency_proof(**query.validated_data))
+        return Response(consistency_proof(**query.validated_data))
 
 
 class EntryOutput(serializers.ModelSerializer):

@@ -5,7 +5,6 @@ from rest_framework import generics, serializers
 from rest_framework.views import APIView
 
 from common.auth.permissions import Public, Requires
-from domains.governance.api.errors import as_problems
 from domains.governance.api.proposals import ProposalOutput, proposal_response
 from domains.governance.models import Comment, Vote
 from domains.governance.services import proposal_comment, vote_cast
@@ -32,8 +31,7 @@ class VoteCastApi(APIView):
     def post(self, request, proposal_id):
         given = self.VoteCastInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        with as_problems():
-            vote_cast(proposal_id=proposal_id, member_id=request.user.pk, **given.validated_data)
+        vote_cast(proposal_id=proposal_id, member_id=request.user.pk, **given.validated_data)
         return proposal_response(proposal_id)
 
 
@@ -89,8 +87,5 @@ class CommentCreateApi(APIView):
     def post(self, request, proposal_id):
         given = self.CommentCreateInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        with as_problems():
-            proposal_comment(
-                proposal_id=proposal_id, member_id=request.user.pk, **given.validated_data
-            )
+        proposal_comment(proposal_id=proposal_id, member_id=request.user.pk, **given.validated_data)
         return proposal_response(proposal_id)

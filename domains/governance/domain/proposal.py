@@ -19,22 +19,21 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from common.refusals import Invalid
 from domains.governance.domain.lifecycle import ProposalStatus, can_transition
 from domains.governance.domain.tally import CHOICES, Method, tally
 
 TITLE_MAX_LENGTH = 200
 
 
-class ProposalRefused(ValueError):
+class ProposalRefused(Invalid):
     """What was asked breaks a rule; ``field`` names the input at fault, if any."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 class NotAllowedNow(ProposalRefused):
     """Right request, wrong moment: the proposal's status or its deadline forbids it."""
+
+    kind = "conflict"
 
 
 @dataclass(frozen=True)

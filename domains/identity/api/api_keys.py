@@ -3,14 +3,13 @@
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth.permissions import Requires
 from domains.identity.api.me import account_of
 from domains.identity.selectors import api_key_list
-from domains.identity.services.api_keys import ApiKeyInvalid, api_key_create, api_key_revoke
+from domains.identity.services.api_keys import api_key_create, api_key_revoke
 
 
 class ApiKeyOutput(serializers.Serializer):
@@ -58,15 +57,12 @@ class ApiKeyCreateApi(APIView):
         given = self.ApiKeyCreateInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
-        try:
-            key, plain = api_key_create(
-                user=account_of(request),
-                name=data["name"],
-                scopes=data["scopes"],
-                expires_at=data.get("expires_at"),
-            )
-        except ApiKeyInvalid as exc:
-            raise ValidationError({exc.field: [str(exc)]}) from exc
+        key, plain = api_key_create(
+            user=account_of(request),
+            name=data["name"],
+            scopes=data["scopes"],
+            expires_at=data.get("expires_at"),
+        )
         body = {**ApiKeyOutput(key).data, "key": plain}
         return Response(body, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
 

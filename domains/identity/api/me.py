@@ -110,8 +110,6 @@ class PasswordChangeApi(APIView):
             )
         except DjangoValidationError as exc:
             raise ValidationError({"new_password": exc.messages}) from exc
-        except ValueError as exc:
-            raise ValidationError({"current_password": [str(exc)]}) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -14,7 +14,6 @@ from common.auth.permissions import Public
 from domains.identity.api.me import AccountOutput
 from domains.identity.domain.accounts import LANGUAGE_TAG
 from domains.identity.services.accounts import (
-    TokenRefused,
     email_verify,
     password_reset_confirm,
     password_reset_request,
@@ -70,10 +69,7 @@ class EmailVerifyApi(APIView):
     def post(self, request):
         given = self.EmailVerifyInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            email_verify(token=given.validated_data["token"])
-        except TokenRefused as exc:
-            raise ValidationError({"token": [str(exc)]}) from exc
+        email_verify(token=given.validated_data["token"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -119,8 +115,6 @@ class PasswordResetConfirmApi(APIView):
             password_reset_confirm(
                 uid=data["uid"], token=data["token"], new_password=data["new_password"]
             )
-        except TokenRefused as exc:
-            raise ValidationError({"token": [str(exc)]}) from exc
         except DjangoValidationError as exc:
             raise ValidationError({"new_password": exc.messages}) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -6,20 +6,16 @@ All are public (the credentials are in the body) and answer ``Cache-Control: no-
 from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import AuthenticationFailed, Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth.permissions import Public
-from domains.identity.services.api_keys import ApiKeyRefused, api_key_token
+from domains.identity.services.api_keys import api_key_token
 from domains.identity.services.clients import (
-    AudienceRefused,
-    ClientRefused,
     client_credentials_token,
 )
-from domains.identity.services.login import LoginLocked, LoginRefused, login_authenticate
+from domains.identity.services.login import login_authenticate
 from domains.identity.services.tokens import (
-    RefreshRefused,
     TokenPair,
     token_logout,
     token_pair_issue,
@@ -59,12 +55,7 @@ class LoginApi(APIView):
     def post(self, request):
         given = self.LoginInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            user = login_authenticate(**given.validated_data)
-        except LoginLocked as exc:
-            raise Throttled(wait=exc.retry_after, detail=str(exc)) from exc
-        except LoginRefused as exc:
-            raise AuthenticationFailed(str(exc)) from exc
+        user = login_authenticate(**given.validated_data)
         return token_response(token_pair_issue(user=user))
 
 
@@ -79,10 +70,7 @@ class RefreshApi(APIView):
     def post(self, request):
         given = RefreshInput(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            pair = token_refresh(refresh_token=given.validated_data["refresh_token"])
-        except RefreshRefused as exc:
-            raise AuthenticationFailed(str(exc)) from exc
+        pair = token_refresh(refresh_token=given.validated_data["refresh_token"])
         return token_response(pair)
 
 
@@ -120,17 +108,12 @@ class ClientTokenApi(APIView):
         given = self.ClientTokenInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
-        try:
-            pair = client_credentials_token(
-                client_id=data["client_id"],
-                client_secret=data["client_secret"],
-                audience=data["audience"],
-                scopes=data.get("scopes"),
-            )
-        except ClientRefused as exc:
-            raise AuthenticationFailed(str(exc)) from exc
-        except AudienceRefused as exc:
-            raise ValidationError({"audience": [str(exc)]}) from exc
+        pair = client_credentials_token(
+            client_id=data["client_id"],
+            client_secret=data["client_secret"],
+            audience=data["audience"],
+            scopes=data.get("scopes"),
+        )
         return token_response(pair)
 
 
@@ -150,8 +133,5 @@ class ApiKeyTokenApi(APIView):
     def post(self, request):
         given = self.ApiKeyTokenInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            pair = api_key_token(plain=given.validated_data["api_key"])
-        except ApiKeyRefused as exc:
-            raise AuthenticationFailed(str(exc)) from exc
+        pair = api_key_token(plain=given.validated_data["api_key"])
         return token_response(pair)

@@ -6,17 +6,15 @@ from uuid import UUID
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth.permissions import Requires
 from domains.identity.api.me import AccountOutput
-from domains.identity.domain.roles import RoleChangeRefused
 from domains.identity.models import User
 from domains.identity.selectors import role_history, user_list
 from domains.identity.services.accounts import user_deactivate, user_reactivate
-from domains.identity.services.roles import UnknownRole, role_grant, role_revoke
+from domains.identity.services.roles import role_grant, role_revoke
 
 
 class UserListApi(generics.ListAPIView):
@@ -69,12 +67,9 @@ class RoleGrantApi(APIView):
         user = get_object_or_404(User, pk=user_id)
         given = RoleInput(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            role_grant(
-                user=user, role=given.validated_data["role"], granted_by=UUID(str(request.user.pk))
-            )
-        except (UnknownRole, RoleChangeRefused) as exc:
-            raise ValidationError({"role": [str(exc)]}) from exc
+        role_grant(
+            user=user, role=given.validated_data["role"], granted_by=UUID(str(request.user.pk))
+        )
         return Response(AccountOutput(User.objects.get(pk=user.pk)).data)
 
 
@@ -86,12 +81,9 @@ class RoleRevokeApi(APIView):
         user = get_object_or_404(User, pk=user_id)
         given = RoleInput(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            role_revoke(
-                user=user, role=given.validated_data["role"], revoked_by=UUID(str(request.user.pk))
-            )
-        except RoleChangeRefused as exc:
-            raise ValidationError({"role": [str(exc)]}) from exc
+        role_revoke(
+            user=user, role=given.validated_data["role"], revoked_by=UUID(str(request.user.pk))
+        )
         return Response(AccountOutput(User.objects.get(pk=user.pk)).data)
 
 

@@ -12,13 +12,16 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from common.refusals import Invalid
 from domains.identity.domain.catalogue import BASELINE_ROLE
 
 ROLES_NAMESPACE = UUID("0b6a3c3e-7d55-4d8e-9a0e-5c1f1b8a9d21")
 
 
-class RoleChangeRefused(ValueError):
+class RoleChangeRefused(Invalid):
     """The change would not change anything (already held, not held, baseline)."""
+
+    field = "role"
 
 
 class MemberRoles(Aggregate):

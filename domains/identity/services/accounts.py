@@ -24,6 +24,7 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from common.auth.denylist import subject_allow, subject_deny
+from common.refusals import Invalid
 from contracts.identity.v2 import MemberRegistered
 from domains.identity.domain.accounts import normalize_email
 from domains.identity.models import User
@@ -34,8 +35,16 @@ ALIAS = "identity"
 _VERIFY_SALT = "identity.email-verification"
 
 
-class TokenRefused(ValueError):
+class TokenRefused(Invalid):
     """A verification or reset token that is malformed, expired or already spent."""
+
+    field = "token"
+
+
+class WrongPassword(Invalid):
+    """The current password given to change it is not the member's."""
+
+    field = "current_password"
 
 
 def user_register(
@@ -113,7 +122,7 @@ def profile_update(*, user: User, changes: dict[str, Any]) -> User:
 def password_change(*, user: User, current: str, new: str) -> None:
     """Raises ``ValueError`` on a wrong current password, ``ValidationError`` on a weak one."""
     if not user.check_password(current):
-        raise ValueError("The current password is wrong.")
+        raise WrongPassword("The current password is wrong.")
     validate_password(new, user)
     with transaction.atomic(using=ALIAS):
         user.set_password(new)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from common.refusals import Invalid, Unauthenticated
 from domains.identity.models import ApiKey, User
 from domains.identity.selectors import member_roles, role_permissions
 from domains.identity.services.credentials import secret_digest, secret_new
@@ -23,16 +24,15 @@ ALIAS = "identity"
 KEY_PREFIX = "lcp_"
 
 
-class ApiKeyRefused(Exception):
+class ApiKeyRefused(Unauthenticated):
     pass
 
 
-class ApiKeyInvalid(ValueError):
+class ApiKeyInvalid(Invalid):
     """A key that may not be made as asked; ``field`` names the input at fault."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field=field)
 
 
 def api_key_create(

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from common.refusals import Invalid, Unauthenticated
 from domains.identity.models import ServiceClient, ServiceClientSecret
 from domains.identity.services.credentials import secret_digest, secret_new
 from domains.identity.services.tokens import TokenPair, access_token_issue
@@ -22,12 +23,14 @@ from domains.identity.services.tokens import TokenPair, access_token_issue
 ALIAS = "identity"
 
 
-class ClientRefused(Exception):
+class ClientRefused(Unauthenticated):
     """Unknown client, wrong secret, or an inactive client."""
 
 
-class AudienceRefused(ValueError):
+class AudienceRefused(Invalid):
     """The client may not obtain tokens for that service."""
+
+    field = "audience"
 
 
 def _secret_add(*, client: ServiceClient, now: datetime) -> str:

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.cache import caches
 
+from common.refusals import RateLimited, Unauthenticated
 from domains.identity.domain.accounts import normalize_email
 from domains.identity.models import User
 
@@ -26,14 +27,16 @@ def _dummy_hash() -> str:
     return make_password("no-such-member-password")
 
 
-class LoginRefused(Exception):
+class LoginRefused(Unauthenticated):
     """Wrong e-mail or password, or an inactive account (not said which)."""
 
 
-class LoginLocked(Exception):
+class LoginLocked(RateLimited):
     def __init__(self, retry_after: int) -> None:
-        super().__init__("Too many failed sign-ins; this account is locked for a while.")
-        self.retry_after = retry_after
+        super().__init__(
+            "Too many failed sign-ins; this account is locked for a while.",
+            retry_after=retry_after,
+        )
 
 
 def _keys(email: str) -> tuple[str, str]:

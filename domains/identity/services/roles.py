@@ -1,15 +1,11 @@
 """Granting and revoking roles: audited in identity's event store, published through
-the outbox, applied to the table tokens are built from.
+the outbox, applied to the table tokens are built from — in one identity transaction.
 
-Order matters: the change is first recorded in the member's ``MemberRoles`` aggregate
-(its rules refuse a change that changes nothing, its version refuses a concurrent
-writer), then the assignment table and the ``RoleGranted``/``RoleRevoked`` outbox row
-are written in one identity transaction. The event store commits on its own
-connection (on SQLite it could not write inside an open identity transaction), so a
-crash between the two leaves the audit ahead of the table; ``role_assignments_sync``
-brings the table back to the audited state and runs on every change, and granting
-the role again finishes the interrupted grant (table and outbox) without a second
-audit event.
+The change is recorded in the member's ``MemberRoles`` aggregate (its rules refuse a
+change that changes nothing, its version refuses a concurrent writer); the assignment
+table, the ``RoleGranted``/``RoleRevoked`` outbox row and the audit event are written
+in the same ``transaction.atomic(using="identity")`` (the event store writes on
+Django's connection), so a change is audited, applied and announced, or none of it.
 """
 
 from __future__ import annotations
@@ -21,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from eventsourcing.application import AggregateNotFoundError
 
+from common.refusals import Invalid
 from contracts.events import Event
 from contracts.identity.v1 import RoleGranted, RoleRevoked
 from domains.identity.audit import IdentityAudit
@@ -32,8 +29,8 @@ from eventing.outbox import outbox_publish
 ALIAS = "identity"
 
 
-class UnknownRole(ValueError):
-    pass
+class UnknownRole(Invalid):
+    field = "role"
 
 
 def _member_roles(user: User) -> tuple[IdentityAudit, MemberRoles]:
@@ -55,11 +52,17 @@ def role_assignments_sync(*, user: User, roles: list[str], by: UUID | None, at: 
     )
 
 
-def _apply(user: User, aggregate: MemberRoles, by: UUID | None, at: datetime, event: Event) -> None:
-    """After the audit: the table follows the aggregate and the event goes out, together."""
-    with transaction.atomic(using=ALIAS):
-        role_assignments_sync(user=user, roles=aggregate.roles, by=by, at=at)
-        outbox_publish(alias=ALIAS, producer="identity", aggregate_id=str(user.id), event=event)
+def _record(
+    app: IdentityAudit, user: User, aggregate: MemberRoles, by: UUID | None, at: datetime,
+    event: Event,
+) -> None:  # fmt: skip
+    """The table follows the aggregate, the event goes out, the audit is appended.
+
+    Appended last: on PostgreSQL the append holds the audit table's lock to the commit.
+    """
+    role_assignments_sync(user=user, roles=aggregate.roles, by=by, at=at)
+    outbox_publish(alias=ALIAS, producer="identity", aggregate_id=str(user.id), event=event)
+    app.save(aggregate)
 
 
 def role_grant(
@@ -67,17 +70,13 @@ def role_grant(
 ) -> None:
     """Raises ``UnknownRole`` or ``RoleChangeRefused`` (already held, baseline role)."""
     now = now or timezone.now()
-    if not Role.objects.filter(name=role).exists():
-        raise UnknownRole(f"There is no role {role!r}.")
-    app, aggregate = _member_roles(user)
-    if role in aggregate.roles and not user.role_assignments.filter(role_id=role).exists():
-        # Audited before a crash kept it from the table: finish that grant, no new event.
-        granted_by = aggregate.granted_by(role)
-    else:
+    with transaction.atomic(using=ALIAS):
+        if not Role.objects.filter(name=role).exists():
+            raise UnknownRole(f"There is no role {role!r}.")
+        app, aggregate = _member_roles(user)
         aggregate.grant(role=role, by=granted_by, at=now)
-        app.save(aggregate)
-    granted = RoleGranted(member_id=user.id, role=role, granted_by=granted_by, granted_at=now)
-    _apply(user, aggregate, granted_by, now, granted)
+        granted = RoleGranted(member_id=user.id, role=role, granted_by=granted_by, granted_at=now)
+        _record(app, user, aggregate, granted_by, now, granted)
 
 
 def role_revoke(
@@ -85,8 +84,8 @@ def role_revoke(
 ) -> None:
     """Raises ``RoleChangeRefused`` when the member does not hold the role."""
     now = now or timezone.now()
-    app, aggregate = _member_roles(user)
-    aggregate.revoke(role=role, by=revoked_by, at=now)
-    app.save(aggregate)
-    revoked = RoleRevoked(member_id=user.id, role=role, revoked_by=revoked_by, revoked_at=now)
-    _apply(user, aggregate, revoked_by, now, revoked)
+    with transaction.atomic(using=ALIAS):
+        app, aggregate = _member_roles(user)
+        aggregate.revoke(role=role, by=revoked_by, at=now)
+        revoked = RoleRevoked(member_id=user.id, role=role, revoked_by=revoked_by, revoked_at=now)
+        _record(app, user, aggregate, revoked_by, now, revoked)

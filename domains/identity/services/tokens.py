@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from common.refusals import Unauthenticated
 from domains.identity.keys import private_key_decrypt
 from domains.identity.models import RefreshFamily, RefreshToken, User
 from domains.identity.selectors import member_roles, role_permissions
@@ -27,7 +28,7 @@ from domains.identity.services.keys import signing_key_active
 ALIAS = "identity"
 
 
-class RefreshRefused(Exception):
+class RefreshRefused(Unauthenticated):
     """The refresh token is unknown, expired, revoked, or was already used."""
 
 

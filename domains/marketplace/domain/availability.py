@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from common.refusals import Invalid
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-class InvalidOpeningHours(ValueError):
+class InvalidOpeningHours(Invalid):
     """Opening hours that are not ``{weekday: [["HH:MM", "HH:MM"], ...]}``."""
 
 

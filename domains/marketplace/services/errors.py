@@ -1,24 +1,28 @@
-"""Why a marketplace write was refused; the API maps each to its problem status."""
+"""Why a marketplace write was refused: ``common.refusals`` kinds, mapped by the API."""
+
+from common.refusals import Refused
 
 
-class MarketplaceRefused(Exception):
+class MarketplaceRefused(Refused):
     """Base class: ``field`` names the input at fault, when one is."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 class InvalidRequest(MarketplaceRefused):
     """400: the request itself cannot be satisfied (outside opening hours, too many people)."""
 
+    kind = "invalid"
+
 
 class NotAllowed(MarketplaceRefused):
     """403: the caller may not act on this object (not its owner, not its booker)."""
 
+    kind = "forbidden"
+
 
 class StateConflict(MarketplaceRefused):
     """409: the object's current state forbids it (slot taken, hold lapsed, not bookable)."""
+
+    kind = "conflict"
 
 
 class SlotTaken(StateConflict):

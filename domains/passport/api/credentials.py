@@ -2,17 +2,12 @@
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api.problems import Conflict
 from common.auth.permissions import Public, Requires, is_admin
-from domains.passport.domain.credential import AlreadyRevoked, NotIssuer
 from domains.passport.models import Competency
 from domains.passport.services import (
-    CredentialNotFound,
-    NotHeld,
     credential_issue,
     credential_revoke,
     credential_verify,
@@ -63,10 +58,7 @@ class CredentialIssueApi(APIView):
     def post(self, request):
         given = self.CredentialIssueInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            credential = credential_issue(**given.validated_data, issued_by=request.user.id)
-        except NotHeld as exc:
-            raise ValidationError({"member_id": [str(exc)]}) from exc
+        credential = credential_issue(**given.validated_data, issued_by=request.user.id)
         return Response(PassportCredentialOutput(credential).data, status=status.HTTP_201_CREATED)
 
 
@@ -89,17 +81,10 @@ class CredentialRevokeApi(APIView):
     def post(self, request, credential_id):
         given = self.CredentialRevokeInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            credential = credential_revoke(
-                credential_id=credential_id, **given.validated_data, by=request.user.id,
-                by_admin=is_admin(request.user),
-            )  # fmt: skip
-        except NotIssuer as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except CredentialNotFound as exc:
-            raise NotFound(str(exc)) from exc
-        except AlreadyRevoked as exc:
-            raise Conflict(str(exc)) from exc
+        credential = credential_revoke(
+            credential_id=credential_id, **given.validated_data, by=request.user.id,
+            by_admin=is_admin(request.user),
+        )  # fmt: skip
         return Response(PassportCredentialOutput(credential).data)
 
 

@@ -6,18 +6,16 @@ member's last snapshot (``aggregation.py``), marked ``X-Degraded``.
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api.problems import Conflict
 from common.auth.permissions import Requires
 from common.degradation import degraded, mark_degraded
 from domains.passport.aggregation import FLAG
 from domains.passport.issuer import origin
 from domains.passport.models import Competency
 from domains.passport.selectors import SECTIONS, passport_read
-from domains.passport.services import AlreadyEndorsed, endorsement_create, share_create
+from domains.passport.services import endorsement_create, share_create
 
 
 class PassportDetailApi(APIView):
@@ -55,10 +53,7 @@ class ShareCreateApi(APIView):
     def post(self, request, member_id):
         given = self.ShareCreateInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            share = share_create(member_id=member_id, sections=given.validated_data["sections"])
-        except ValueError as exc:
-            raise ValidationError({"sections": [str(exc)]}) from exc
+        share = share_create(member_id=member_id, sections=given.validated_data["sections"])
         body = {"id": share.id, "sections": share.sections, "url": f"{origin()}/p/s/{share.id}"}
         return Response(self.ShareCreateOutputSerializer(body).data, status=status.HTTP_201_CREATED)
 
@@ -82,15 +77,10 @@ class EndorsementCreateApi(APIView):
     def post(self, request, member_id):
         given = self.EndorsementCreateInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            endorsement = endorsement_create(
-                member_id=member_id,
-                competency_id=given.validated_data["competency_id"].pk,
-                endorser_id=request.user.pk,
-                comment=given.validated_data.get("comment", ""),
-            )
-        except AlreadyEndorsed as exc:
-            raise Conflict(str(exc)) from exc
-        except ValueError as exc:
-            raise ValidationError({"member_id": [str(exc)]}) from exc
+        endorsement = endorsement_create(
+            member_id=member_id,
+            competency_id=given.validated_data["competency_id"].pk,
+            endorser_id=request.user.pk,
+            comment=given.validated_data.get("comment", ""),
+        )
         return Response({"id": str(endorsement.id)}, status=status.HTTP_201_CREATED)

@@ -13,12 +13,14 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from common.refusals import Conflict, Forbidden
 
-class AlreadyRevoked(ValueError):
+
+class AlreadyRevoked(Conflict):
     pass
 
 
-class NotIssuer(PermissionError):
+class NotIssuer(Forbidden):
     """Only the member who issued a credential, or an admin, revokes it."""
 
 

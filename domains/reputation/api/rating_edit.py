@@ -3,13 +3,10 @@
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api.problems import Conflict
 from common.auth.permissions import Requires
-from domains.reputation.domain.ledger import EditWindowClosed, RatingNotFound, RatingRefused
 from domains.reputation.domain.ratings import MAX_SCORE, MIN_SCORE
 from domains.reputation.services import rating_edit
 
@@ -37,15 +34,8 @@ class RatingEditApi(APIView):
     def post(self, request, rating_id):
         given = self.RatingEditInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            edited = rating_edit(
-                rating_id=rating_id, rater_id=request.user.pk, now=timezone.now(),
-                **given.validated_data,
-            )  # fmt: skip
-        except RatingNotFound as exc:
-            raise NotFound(str(exc)) from exc
-        except EditWindowClosed as exc:
-            raise Conflict(str(exc)) from exc
-        except RatingRefused as exc:
-            raise ValidationError({exc.field: [str(exc)]}) from exc
+        edited = rating_edit(
+            rating_id=rating_id, rater_id=request.user.pk, now=timezone.now(),
+            **given.validated_data,
+        )  # fmt: skip
         return Response(self.RatingEditOutputSerializer(edited).data)

@@ -2,18 +2,14 @@
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api.fields import StrictCharField, StrictUUIDField
-from common.api.problems import Conflict
 from common.auth.permissions import Requires
 from domains.reputation.domain.ledger import (
     CONTEXT_ID_MAX_LENGTH,
     CONTEXT_TYPE_MAX_LENGTH,
-    DuplicateRating,
-    RatingRefused,
 )
 from domains.reputation.domain.ratings import MAX_SCORE, MIN_SCORE
 from domains.reputation.services import rating_give
@@ -54,12 +50,7 @@ class RatingGiveApi(APIView):
     def post(self, request):
         given = self.RatingGiveInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        try:
-            rating = rating_give(rater_id=request.user.id, **given.validated_data)
-        except DuplicateRating as exc:
-            raise Conflict(str(exc)) from exc
-        except RatingRefused as exc:
-            raise ValidationError({exc.field: [str(exc)]}) from exc
+        rating = rating_give(rater_id=request.user.id, **given.validated_data)
         return Response(
             self.RatingGiveOutputSerializer(rating).data, status=status.HTTP_201_CREATED
         )

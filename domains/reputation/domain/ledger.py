@@ -25,6 +25,7 @@ from uuid import UUID, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from common.refusals import Invalid
 from domains.reputation.domain.ratings import EDIT_WINDOW, MAX_SCORE, MIN_SCORE
 
 #: Ledger ids are derived from member ids, so a ledger is found without an index.
@@ -33,24 +34,29 @@ CONTEXT_TYPE_MAX_LENGTH = 40
 CONTEXT_ID_MAX_LENGTH = 100
 
 
-class RatingRefused(ValueError):
+class RatingRefused(Invalid):
     """A rating the rules do not allow; ``field`` names the input at fault."""
 
     def __init__(self, message: str, *, field: str) -> None:
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field=field)
 
 
 class DuplicateRating(RatingRefused):
     """The rater already rated this member in this context."""
 
+    kind = "conflict"
+
 
 class RatingNotFound(RatingRefused):
     """No rating with this id by this rater in the ledger."""
 
+    kind = "not_found"
+
 
 class EditWindowClosed(RatingRefused):
     """The rating is older than ``EDIT_WINDOW``."""
+
+    kind = "conflict"
 
 
 def _received_key(rater_id: UUID, context_type: str, context_id: str) -> str:

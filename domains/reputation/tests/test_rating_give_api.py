@@ -100,6 +100,7 @@ def test_concurrent_ratings_of_one_member_one_wins_the_other_is_a_409(
     assert (
         first.post(URL, rating_for(ratee, context_id="earlier"), format="json").status_code == 201
     )
+    connections.close_all()  # back to the pool: each request's thread needs a connection
     # Both requests read the ledger at the same version before either writes.
     both_read = threading.Barrier(2, timeout=10)
     read = ledger_app.repository.get

@@ -1,0 +1,87 @@
+"""The one way a service refuses: ``Refused``, with a ``kind`` and an optional ``field``.
+
+Services and domain rules raise a subclass of ``Refused``; the API's exception handler
+(``common.api.problems``) maps it once to problem+json, by kind:
+
+=================  ======  ==========================  ============================
+kind               status  problem type                body
+=================  ======  ==========================  ============================
+``invalid``        400     ``/problems/validation-     ``errors`` names ``field``
+                           error``                     (``non_field_errors``
+                                                       without one)
+``unauthenticated`` 401    ``/problems/authentication- ``WWW-Authenticate`` when the
+                           failed``                    view authenticates (else 403)
+``forbidden``      403     ``/problems/permission-
+                           denied``
+``not_found``      404     ``/problems/not-found``
+``conflict``       409     ``/problems/conflict``
+``rate_limited``   429     ``/problems/rate-limited``  ``Retry-After`` from
+                                                       ``retry_after``
+=================  ======  ==========================  ============================
+
+A built-in exception (``ValueError``, ``LookupError``, ``PermissionError``) is never a
+refusal: one escaping a service is a bug and answers 500, not a misleading 400.
+
+Pure Python (no Django), so the framework-free domain cores raise these too.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+Kind = Literal["invalid", "unauthenticated", "forbidden", "not_found", "conflict", "rate_limited"]
+
+
+class Refused(Exception):
+    """A request the rules refuse. Subclasses set ``kind`` (and may set ``field``)."""
+
+    kind: ClassVar[Kind] = "invalid"
+    #: The input at fault, for ``invalid`` (a subclass may give a default).
+    field: str | None = None
+    #: Seconds before trying again, for ``rate_limited``.
+    retry_after: int | None = None
+
+    def __init__(
+        self, message: str, *, field: str | None = None, retry_after: int | None = None
+    ) -> None:
+        super().__init__(message)
+        if field is not None:
+            self.field = field
+        if retry_after is not None:
+            self.retry_after = retry_after
+
+
+class Invalid(Refused):
+    """400: the input cannot be accepted (``field`` names it)."""
+
+    kind = "invalid"
+
+
+class Unauthenticated(Refused):
+    """401: the credentials presented prove nothing."""
+
+    kind = "unauthenticated"
+
+
+class Forbidden(Refused):
+    """403: the caller may not do this."""
+
+    kind = "forbidden"
+
+
+class NotFound(Refused):
+    """404: there is no such thing (or the caller may not know it exists)."""
+
+    kind = "not_found"
+
+
+class Conflict(Refused):
+    """409: the current state forbids it (a duplicate, a stale write, too late)."""
+
+    kind = "conflict"
+
+
+class RateLimited(Refused):
+    """429: too many attempts; ``retry_after`` seconds until the next one may succeed."""
+
+    kind = "rate_limited"
