@@ -15,6 +15,7 @@ from domains.learning.domain.xapi.agents import IFI_PROPERTIES, agent_from_query
 from domains.learning.domain.xapi.errors import XapiInvalid
 from domains.learning.domain.xapi.formats import is_iri, is_uuid, parse_timestamp
 from domains.learning.domain.xapi.validation import agent as agent_validate
+from domains.learning.domain.xapi.versions import XAPI_2_0
 from domains.learning.models import Activity, Statement
 from domains.learning.services.documents import (
     DocumentConflict,
@@ -55,7 +56,8 @@ def _activity(params) -> str:
 class _DocumentApi(XapiView):
     kind = ""
     id_param = ""
-    #: Profile resources refuse an unconditional overwrite (409); State does not.
+    #: Profile resources refuse an unconditional overwrite (409); State does not in
+    #: 1.0.3 (Communication §3.1) but does in 2.0.
     require_precondition = True
     params: set[str] = set()
 
@@ -81,7 +83,8 @@ class _DocumentApi(XapiView):
                 merge=merge,
                 if_match=request.headers.get("If-Match"),
                 if_none_match=request.headers.get("If-None-Match"),
-                require_precondition=self.require_precondition,
+                # xAPI 2.0 extends the profile rule to State (IEEE 9274.1.1 §4.1.4).
+                require_precondition=self.require_precondition or self.xapi_version == XAPI_2_0,
             )
         except PreconditionFailed as exc:
             raise Precondition(str(exc)) from exc
@@ -105,10 +108,11 @@ class _DocumentApi(XapiView):
         if params.get(self.id_param):
             if "since" in params:
                 raise XapiInvalid(("since",), f"cannot be combined with {self.id_param}")
-            document = document_get(key=key)
+            document = document_get(key=key, with_content=not self.head_only)
             if document is None:
                 raise NotFound("No such document.")
-            response = HttpResponse(bytes(document.content), content_type=document.content_type)
+            content = b"" if self.head_only else bytes(document.content)
+            response = HttpResponse(content, content_type=document.content_type)
             response["ETag"] = f'"{document.etag}"'
             response["Last-Modified"] = http_date(document.updated.timestamp())
             return response
