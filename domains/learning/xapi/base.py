@@ -71,8 +71,10 @@ class XapiView(APIView):
         if request.method == "OPTIONS":
             return self._cors(request, HttpResponse(status=200), preflight=True)
         if request.method == "POST" and "method" in request.GET:
+            announced = self.xapi_version
             refused = self._alternate_syntax(request)
-            if refused is None and self.xapi_version == XAPI_2_0:
+            if refused is None and XAPI_2_0 in (announced, self.xapi_version):
+                self.xapi_version = XAPI_2_0
                 refused = problem_response(
                     request, 400, "xAPI 2.0 has no alternate request syntax (IEEE 9274.1.1)."
                 )
