@@ -272,3 +272,14 @@ def test_4_1_6_1_consistent_through_and_last_modified_in_2_0(lrs):
     query = urlencode({"activityId": COURSE, "profileId": "p"})
     lrs.request("PUT", "activities/profile", {"v": 1}, query=query, **V2)
     assert "Last-Modified" in lrs.request("GET", "activities/profile", query=query, **V2)
+
+
+# --- §4.1.6.4 Activities resource: an unknown activity is still an Activity Object ---
+
+
+def test_4_1_6_4_an_activity_the_lrs_never_saw_is_returned_with_its_id_in_2_0(lrs):
+    unknown = "https://learn.example.org/never-seen/" + new_id()
+    got = lrs.get("activities", {"activityId": unknown}, **V2)
+    assert got.status_code == 200
+    assert got.json() == {"objectType": "Activity", "id": unknown}
+    assert lrs.get("activities", {"activityId": unknown}).status_code == 404  # 1.0.3 as before

@@ -179,7 +179,10 @@ class AgentProfileApi(_DocumentApi):
 
 
 class ActivitiesApi(XapiView):
-    """The activity with the definition the LRS holds for it."""
+    """The activity with the definition the LRS holds for it. An activity the LRS never
+    saw is a 404 in 1.0.3 (its "SHOULD*" return an Activity anyway is left aside) and,
+    as xAPI 2.0 makes that a "shall" (IEEE 9274.1.1 §4.1.6.4), an Activity Object with
+    only its id and a 200 in 2.0."""
 
     def get(self, request):
         params = request.query_params
@@ -188,8 +191,10 @@ class ActivitiesApi(XapiView):
         activity_id = _activity(params)
         activity = Activity.objects.filter(iri=activity_id).first()
         body = {"objectType": "Activity", "id": activity_id}
-        if activity is None:
+        if activity is None and self.xapi_version != XAPI_2_0:
             raise NotFound("The LRS knows no activity with this id.")
+        if activity is None:
+            return JsonResponse(body)
         if activity.definition:
             body["definition"] = activity.definition
         return JsonResponse(body)
