@@ -362,7 +362,8 @@ def attachments(value: Any, path: Path) -> None:
 
 
 def _timestamp(value: Any, path: Path, *, v2: bool) -> None:
-    """ISO 8601 (1.0.3, Data §4.5); RFC 3339, so with a time zone (2.0, §4.2.7.4)."""
+    """ISO 8601 (1.0.3, Data §4.5); RFC 3339, so with a time zone (2.0: the "should*" of
+    1.0.3 became "shall")."""
     if parse_timestamp(value) is None:
         raise _fail(path, "must be an ISO 8601 timestamp")
     if v2 and not is_rfc3339(value):
