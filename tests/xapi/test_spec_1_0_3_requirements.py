@@ -12,7 +12,7 @@ import pytest
 from django.test import RequestFactory
 
 from domains.learning.models import Statement
-from domains.learning.xapi.documents import StateApi
+from domains.learning.xapi.documents import ActivitiesApi, AgentsApi, StateApi
 from domains.learning.xapi.statements import StatementsApi
 from tests.xapi.conftest import new_id, statement
 from tests.xapi.test_attachments import BOUNDARY, PDF, attachment_object
@@ -327,11 +327,15 @@ def test_communication_1_1_head_builds_no_body(lrs):
     state = {"activityId": COURSE, "agent": json.dumps(MEMBER_A), "stateId": "s"}
     lrs.request("PUT", "activities/state", {"page": 3}, query=urlencode(state))
     factory = RequestFactory()
+    ids = {k: v for k, v in state.items() if k != "stateId"}
     cases = [
         (StatementsApi, "/xapi/statements", {"statementId": stored}),
         (StatementsApi, "/xapi/statements", {}),
         (StatementsApi, "/xapi/statements", {"statementId": stored, "attachments": "true"}),
         (StateApi, "/xapi/activities/state", state),
+        (StateApi, "/xapi/activities/state", ids),
+        (ActivitiesApi, "/xapi/activities", {"activityId": QUIZ}),
+        (AgentsApi, "/xapi/agents", {"agent": json.dumps(MEMBER_A)}),
     ]
     for view, path, params in cases:
         get = view.as_view()(factory.get(path, params, **lrs.headers))
@@ -344,3 +348,18 @@ def test_communication_1_1_head_builds_no_body(lrs):
     missing = StatementsApi.as_view()(factory.head("/xapi/statements", {"statementId": new_id()},
                                                    **lrs.headers))  # fmt: skip
     assert missing.status_code == 404
+
+
+# --- Communication §3.2: a body over the LRS's limit is 413 ---
+
+
+def test_communication_3_2_a_body_over_the_limit_is_413(lrs, settings):
+    settings.LRS_MAX_BODY_BYTES = 2048
+    big = statement(result={"response": "x" * 4096})
+    response = lrs.post(big)
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"
+    assert CONSISTENT in response
+    state = urlencode({"activityId": COURSE, "agent": json.dumps(MEMBER_A), "stateId": "s"})
+    assert lrs.request("PUT", "activities/state", big, query=state).status_code == 413
+    assert not Statement.objects.exists()

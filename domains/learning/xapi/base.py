@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpResponse, QueryDict
-from rest_framework.exceptions import ParseError, ValidationError
+from rest_framework.exceptions import APIException, ParseError, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
@@ -44,6 +44,14 @@ _EXPOSED = (
     "ETag, Last-Modified, Content-Type, X-Experience-API-Version, "
     "X-Experience-API-Consistent-Through"
 )
+
+
+class TooLarge(APIException):
+    """413: a body over ``LRS_MAX_BODY_BYTES`` (Communication §3.2, both versions)."""
+
+    status_code = 413
+    default_detail = "The request body is too large."
+    default_code = "request_too_large"
 
 
 def invalid(exc: XapiInvalid) -> ValidationError:
@@ -117,8 +125,11 @@ class XapiView(APIView):
     def _read(self, request) -> bytes:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > settings.LRS_MAX_BODY_BYTES:
-            raise ParseError(f"The body exceeds {settings.LRS_MAX_BODY_BYTES} bytes.")
-        return request.read(settings.LRS_MAX_BODY_BYTES + 1)
+            raise TooLarge(f"The body exceeds {settings.LRS_MAX_BODY_BYTES} bytes.")
+        body = request.read(settings.LRS_MAX_BODY_BYTES + 1)
+        if len(body) > settings.LRS_MAX_BODY_BYTES:  # a Content-Length that understated it
+            raise TooLarge(f"The body exceeds {settings.LRS_MAX_BODY_BYTES} bytes.")
+        return body
 
     def raw_body(self, request) -> bytes:
         if self._raw_body is None:

@@ -121,7 +121,10 @@ class _DocumentApi(XapiView):
             since = parse_timestamp(params["since"])
             if since is None:
                 raise XapiInvalid(("since",), "must be an ISO 8601 timestamp")
-        return JsonResponse(document_ids(key=key, since=since), safe=False)
+        ids = document_ids(key=key, since=since)
+        if self.head_only:
+            return HttpResponse(content_type="application/json")
+        return JsonResponse(ids, safe=False)
 
     def delete(self, request):
         params = self._params(request)
@@ -193,6 +196,8 @@ class ActivitiesApi(XapiView):
         body = {"objectType": "Activity", "id": activity_id}
         if activity is None and self.xapi_version != XAPI_2_0:
             raise NotFound("The LRS knows no activity with this id.")
+        if self.head_only:
+            return HttpResponse(content_type="application/json")
         if activity is None:
             return JsonResponse(body)
         if activity.definition:
@@ -216,6 +221,8 @@ class AgentsApi(XapiView):
         if set(params) != {"agent"}:
             raise XapiInvalid(("agent",), "is required, and the only parameter")
         ifi = _agent(params)
+        if self.head_only:
+            return HttpResponse(content_type="application/json")
         agent = agent_from_query(params["agent"])
         person: dict = {"objectType": "Person"}
         for prop in IFI_PROPERTIES:
