@@ -125,10 +125,8 @@ def document_write(
     return etag
 
 
-def document_get(*, key: DocumentKey, with_content: bool = True) -> Document | None:
-    """The document; without its content for a HEAD (``with_content=False``)."""
-    rows = Document.objects.filter(**key.filters(), document_id=key.document_id)
-    return (rows if with_content else rows.defer("content")).first()
+def document_get(*, key: DocumentKey) -> Document | None:
+    return Document.objects.filter(**key.filters(), document_id=key.document_id).first()
 
 
 def document_ids(*, key: DocumentKey, since: datetime | None) -> list[str]:

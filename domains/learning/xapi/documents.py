@@ -61,6 +61,12 @@ class _DocumentApi(XapiView):
     require_precondition = True
     params: set[str] = set()
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self.xapi_version == XAPI_2_0:
+            # xAPI 2.0 extends the profile rule to State (IEEE 9274.1.1 §4.1.4).
+            self.require_precondition = True
+
     def key(self, params) -> DocumentKey:
         raise NotImplementedError
 
@@ -83,8 +89,7 @@ class _DocumentApi(XapiView):
                 merge=merge,
                 if_match=request.headers.get("If-Match"),
                 if_none_match=request.headers.get("If-None-Match"),
-                # xAPI 2.0 extends the profile rule to State (IEEE 9274.1.1 §4.1.4).
-                require_precondition=self.require_precondition or self.xapi_version == XAPI_2_0,
+                require_precondition=self.require_precondition,
             )
         except PreconditionFailed as exc:
             raise Precondition(str(exc)) from exc
@@ -108,7 +113,7 @@ class _DocumentApi(XapiView):
         if params.get(self.id_param):
             if "since" in params:
                 raise XapiInvalid(("since",), f"cannot be combined with {self.id_param}")
-            document = document_get(key=key, with_content=not self.head_only)
+            document = document_get(key=key)
             if document is None:
                 raise NotFound("No such document.")
             content = b"" if self.head_only else bytes(document.content)
