@@ -17,7 +17,11 @@ lags). Client processes speak HTTP/1.1 over loopback.
 Baseline in the same run: GET /xapi/about (no database, no auth) under the same
 server and clients, the HTTP floor every figure is compared with.
 
-Run: ``.venv/bin/python bench/xapi_ingest.py [--total 100000] [--workers 4]``
+Every request announces ``--xapi-version`` (default 1.0.3; 2.0.0 runs the same load
+through the LRS's xAPI 2.0 rules).
+
+Run: ``.venv/bin/python bench/xapi_ingest.py [--total 100000] [--workers 4]
+[--xapi-version 2.0.0]``
 (needs PostgreSQL at DATABASE_SERVER_URL and Redis; creates and drops
 ``bench_lrs_learning``).
 """
@@ -53,6 +57,8 @@ VERBS = [f"http://adlnet.gov/expapi/verbs/v{i}" for i in range(20)]
 CLIENTS = 4
 #: Share of statements whose object is a StatementRef (the filters follow them).
 REF_SHARE = 0.02
+#: The X-Experience-API-Version every request sends (``--xapi-version``).
+XAPI_VERSION = "1.0.3"
 
 
 def environment() -> dict[str, str]:
@@ -117,7 +123,7 @@ def statement(rng: random.Random, agents=AGENTS, activities=ACTIVITIES) -> dict:
 
 
 def _request(conn, method, path, auth, body=None):
-    headers = {"X-Experience-API-Version": "1.0.3", "Authorization": auth}
+    headers = {"X-Experience-API-Version": XAPI_VERSION, "Authorization": auth}
     if body is not None:
         headers["Content-Type"] = "application/json"
     conn.request(method, path, body=body, headers=headers)
@@ -223,7 +229,10 @@ def main() -> None:
     parser.add_argument("--total", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=300)
+    parser.add_argument("--xapi-version", default="1.0.3", choices=["1.0.3", "2.0.0"])
     options = parser.parse_args()
+    global XAPI_VERSION  # read by the forked client processes
+    XAPI_VERSION = options.xapi_version
     print(machine())
     fresh_database()
     auth = credentials()
@@ -253,7 +262,8 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    print(f"gunicorn --workers {options.workers} (sync), {CLIENTS} client processes")
+    print(f"gunicorn --workers {options.workers} (sync), {CLIENTS} client processes, "
+          f"X-Experience-API-Version: {XAPI_VERSION}")  # fmt: skip
     print(f"baseline GET /xapi/about: {about['per_s']:.0f} req/s")
     for name, result in (("single POSTs", single), ("batches of 50 (shared agents)", batches)):
         print(
@@ -270,7 +280,10 @@ def main() -> None:
     for title, plan in zip(("direct matches", "statements targeting a match"), plans, strict=True):
         print(f"EXPLAIN ANALYZE of the agent filter, {title}:")
         print(plan)
-    print(f"Command: .venv/bin/python bench/xapi_ingest.py --total {options.total}")
+    print(
+        f"Command: .venv/bin/python bench/xapi_ingest.py --total {options.total} "
+        f"--rounds {options.rounds} --xapi-version {XAPI_VERSION}"
+    )
 
 
 if __name__ == "__main__":

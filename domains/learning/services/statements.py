@@ -29,9 +29,11 @@ from domains.learning.authority import writes_only_about_self
 from domains.learning.domain.xapi.agents import activities_in, agent_ifi, agents_in
 from domains.learning.domain.xapi.attachments import attachments_check
 from domains.learning.domain.xapi.compare import statement_fingerprint
+from domains.learning.domain.xapi.definitions import definition_merge
 from domains.learning.domain.xapi.errors import XapiInvalid
 from domains.learning.domain.xapi.formats import format_timestamp, parse_timestamp
 from domains.learning.domain.xapi.validation import VOIDED, statement_validate
+from domains.learning.domain.xapi.versions import XAPI_1_0_3, XAPI_2_0
 from domains.learning.models import Activity, Attachment, Statement, StatementLink
 from domains.learning.services.events import (
     statement_voided_publish,
@@ -53,7 +55,9 @@ class Prepared:
     client_id: bool
 
 
-def _prepare(statement: dict[str, Any], *, stored: datetime, authority: dict[str, Any]) -> Prepared:
+def _prepare(
+    statement: dict[str, Any], *, stored: datetime, authority: dict[str, Any], version: str
+) -> Prepared:
     fingerprint = statement_fingerprint(statement)
     final = dict(statement)
     client_id = "id" in final
@@ -64,7 +68,8 @@ def _prepare(statement: dict[str, Any], *, stored: datetime, authority: dict[str
     timestamp = given.astimezone(UTC)
     final["timestamp"] = format_timestamp(timestamp)
     final["authority"] = authority
-    final["version"] = statement.get("version", "1.0.0")
+    # Data §2.4.10: kept as sent; when missing 1.0.0 (1.0.3) or 2.0.0 (2.0, §4.2.4.3).
+    final["version"] = statement.get("version", "2.0.0" if version == XAPI_2_0 else "1.0.0")
     obj = final["object"]
     kind = obj.get("objectType", "Activity")
     registration = (final.get("context") or {}).get("registration")
@@ -100,8 +105,8 @@ def _prepare(statement: dict[str, Any], *, stored: datetime, authority: dict[str
     return Prepared(final, fingerprint, row, links, client_id)
 
 
-def _activities(prepared: list[Prepared]) -> list[Activity]:
-    """New catalogue entries for every activity with a definition, in IRI order."""
+def _definitions(prepared: list[Prepared]) -> dict[str, dict[str, Any]]:
+    """Every activity the statements name, with their definitions merged in order."""
     found: dict[str, dict[str, Any]] = {}
     for item in prepared:
         obj = item.statement["object"]
@@ -111,16 +116,43 @@ def _activities(prepared: list[Prepared]) -> list[Activity]:
         ).values():
             candidates.extend(group)
         for activity in candidates:
-            found.setdefault(activity["id"], activity.get("definition") or {})
-    return [
-        Activity(
-            iri=iri,
-            name=definition.get("name", {}),
-            activity_type=definition.get("type", ""),
-            definition=definition,
+            definition = activity.get("definition") or {}
+            known = found.get(activity["id"])
+            found[activity["id"]] = definition_merge(known, definition) if known else definition
+    return found
+
+
+def _catalogue_write(definitions: dict[str, dict[str, Any]]) -> None:
+    """New activities inserted (IRI order, ``ON CONFLICT DO NOTHING``), and known ones
+    whose definition the statements extend updated under their row locks (IRI order:
+    one lock order for every writer). Definitions already known cost one read."""
+    iris = sorted(definitions)
+    known = dict(Activity.objects.filter(iri__in=iris).values_list("iri", "definition"))
+    missing = [iri for iri in iris if iri not in known]
+    if missing:
+        Activity.objects.bulk_create(
+            [
+                Activity(
+                    iri=iri,
+                    name=definitions[iri].get("name", {}),
+                    activity_type=definitions[iri].get("type", ""),
+                    definition=definitions[iri],
+                )
+                for iri in missing
+            ],
+            ignore_conflicts=True,
         )
-        for iri, definition in sorted(found.items())
-    ]
+        # A concurrent writer may have inserted one first: read what won.
+        known.update(Activity.objects.filter(iri__in=missing).values_list("iri", "definition"))
+    stale = [iri for iri in iris if definition_merge(known[iri], definitions[iri]) != known[iri]]
+    if not stale:
+        return
+    rows = list(Activity.objects.select_for_update().filter(iri__in=stale).order_by("iri"))
+    for row in rows:
+        row.definition = definition_merge(row.definition, definitions[row.iri])
+        row.name = row.definition.get("name", {})
+        row.activity_type = row.definition.get("type", "")
+    Activity.objects.bulk_update(rows, ["definition", "name", "activity_type"])
 
 
 #: Properties holding identifiers the LRS indexes (IRIs, IFIs): bounded in length, so
@@ -184,9 +216,10 @@ def statements_store(
     batch: bool,
     attachments: dict[str, tuple[str, bytes]] | None = None,
     now: Callable[[], datetime] = timezone.now,
+    version: str = XAPI_1_0_3,
 ) -> list[str]:
-    """Validate and store ``statements`` (with ``attachments``' content by SHA-2 hash);
-    their ids, in order.
+    """Validate and store ``statements`` (with ``attachments``' content by SHA-2 hash)
+    by the rules of xAPI ``version`` (the request's); their ids, in order.
 
     Raises ``XapiInvalid`` (400, naming the property) or ``StatementConflict`` (409);
     either way nothing is stored."""
@@ -195,7 +228,8 @@ def statements_store(
     for i, item in enumerate(statements):
         _identifiers_fit(item, (i,) if batch else ())
     validated = [
-        statement_validate(item, (i,) if batch else ()) for i, item in enumerate(statements)
+        statement_validate(item, (i,) if batch else (), v2=version == XAPI_2_0)
+        for i, item in enumerate(statements)
     ]
     if writes_only_about_self(authority):
         _own_learning_only(validated, authority=authority, batch=batch)
@@ -213,7 +247,7 @@ def statements_store(
         try:
             return _store(
                 validated, authority=authority, stored=now(), batch=batch,
-                attachments=attachments,
+                attachments=attachments, version=version,
             )  # fmt: skip
         except IntegrityError:
             # Another writer stored one of these ids first; the retry compares them.
@@ -229,8 +263,11 @@ def _store(
     stored: datetime,
     batch: bool,
     attachments: dict[str, tuple[str, bytes]],
+    version: str,
 ) -> list[str]:
-    prepared = [_prepare(item, stored=stored, authority=authority) for item in validated]
+    prepared = [
+        _prepare(item, stored=stored, authority=authority, version=version) for item in validated
+    ]
     ids = [item.row.id for item in prepared]
     with transaction.atomic(using="learning"):
         if connections["learning"].vendor == "postgresql":
@@ -264,7 +301,7 @@ def _store(
         _check_voiding(new, order=ids, batch=batch)
         Statement.objects.bulk_create([item.row for item in new])
         StatementLink.objects.bulk_create([link for item in new for link in item.links])
-        Activity.objects.bulk_create(_activities(new), ignore_conflicts=True)
+        _catalogue_write(_definitions(new))
         Attachment.objects.bulk_create(
             [
                 Attachment(sha2=sha2, content_type=content_type, content=content)

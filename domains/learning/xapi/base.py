@@ -1,10 +1,12 @@
 """What every xAPI resource shares (xAPI-Communication §1, §3, §6).
 
 - ``X-Experience-API-Version``: required on every request except ``/about`` (400
-  otherwise), and set on every response, errors included.
+  otherwise); ``1.0.x`` gets xAPI 1.0.3, ``2.0.x`` xAPI 2.0 (``self.xapi_version``),
+  and every response, errors included, carries the version applied.
 - Alternate request syntax (§1.3): ``POST ...?method=PUT`` with a form body carrying
   the headers, the parameters and ``content``; it is rewritten into the request it
-  stands for before authentication runs.
+  stands for before authentication runs. xAPI 2.0 removed it: a 2.0 request using it
+  is a 400.
 - CORS for browser content: preflights answered here, the allowed origins from
   ``LRS_CORS_ALLOWED_ORIGINS`` (credentials travel in Authorization, never cookies).
 - Errors are RFC 9457 problem+json like the rest of the platform (docs/xapi.md).
@@ -16,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpResponse, QueryDict
-from rest_framework.exceptions import ParseError, ValidationError
+from rest_framework.exceptions import APIException, ParseError, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
@@ -24,9 +26,10 @@ from common.api.json_limits import JsonRefused, json_loads_limited
 from common.api.problems import problem_response
 from common.auth.permissions import Requires
 from domains.learning.domain.xapi.errors import XapiInvalid
+from domains.learning.domain.xapi.versions import XAPI_1_0_3, XAPI_2_0, negotiate
 from domains.learning.xapi.auth import WRITE, LrsBasicAuthentication, XapiBearerAuthentication
 
-VERSION = "1.0.3"
+VERSION = XAPI_1_0_3
 VERSION_HEADER = "X-Experience-API-Version"
 #: Form fields of the alternate syntax that stand for request headers.
 _FORM_HEADERS = {
@@ -41,6 +44,14 @@ _EXPOSED = (
     "ETag, Last-Modified, Content-Type, X-Experience-API-Version, "
     "X-Experience-API-Consistent-Through"
 )
+
+
+class TooLarge(APIException):
+    """413: a body over ``LRS_MAX_BODY_BYTES`` (Communication §3.2, both versions)."""
+
+    status_code = 413
+    default_detail = "The request body is too large."
+    default_code = "request_too_large"
 
 
 def invalid(exc: XapiInvalid) -> ValidationError:
@@ -62,10 +73,19 @@ class XapiView(APIView):
 
     def dispatch(self, request, *args, **kwargs):
         self._raw_body: bytes | None = None
+        self.xapi_version = negotiate(request.headers.get(VERSION_HEADER)) or VERSION
+        #: HEAD answers the GET's status and headers; views build no body for it.
+        self.head_only = request.method == "HEAD"
         if request.method == "OPTIONS":
             return self._cors(request, HttpResponse(status=200), preflight=True)
         if request.method == "POST" and "method" in request.GET:
+            announced = self.xapi_version
             refused = self._alternate_syntax(request)
+            if refused is None and XAPI_2_0 in (announced, self.xapi_version):
+                self.xapi_version = XAPI_2_0
+                refused = problem_response(
+                    request, 400, "xAPI 2.0 has no alternate request syntax (IEEE 9274.1.1)."
+                )
             if refused is not None:
                 return self._cors(request, refused)
         return super().dispatch(request, *args, **kwargs)
@@ -83,6 +103,9 @@ class XapiView(APIView):
         form = [(name, value) for name, values in request.POST.lists() for value in values]
         query = QueryDict(mutable=True)
         content = b""
+        # A form without a Content-Type field sends JSON (what xAPI content is; the ADL
+        # reference LRS reads it so): the request's own type describes the form.
+        request.META["CONTENT_TYPE"] = "application/json"
         for name, value in form:
             meta = _FORM_HEADERS.get(name.lower())
             if meta:
@@ -91,6 +114,7 @@ class XapiView(APIView):
                 content = value.encode()
             else:
                 query.appendlist(name, value)
+        self.xapi_version = negotiate(request.META.get("HTTP_X_EXPERIENCE_API_VERSION")) or VERSION
         request.method = method
         request.GET = query
         request.__dict__.pop("headers", None)  # a cached view of META: rebuild it
@@ -101,8 +125,11 @@ class XapiView(APIView):
     def _read(self, request) -> bytes:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > settings.LRS_MAX_BODY_BYTES:
-            raise ParseError(f"The body exceeds {settings.LRS_MAX_BODY_BYTES} bytes.")
-        return request.read(settings.LRS_MAX_BODY_BYTES + 1)
+            raise TooLarge(f"The body exceeds {settings.LRS_MAX_BODY_BYTES} bytes.")
+        body = request.read(settings.LRS_MAX_BODY_BYTES + 1)
+        if len(body) > settings.LRS_MAX_BODY_BYTES:  # a Content-Length that understated it
+            raise TooLarge(f"The body exceeds {settings.LRS_MAX_BODY_BYTES} bytes.")
+        return body
 
     def raw_body(self, request) -> bytes:
         if self._raw_body is None:
@@ -116,12 +143,11 @@ class XapiView(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if self.version_required:
-            version = request.headers.get(VERSION_HEADER, "")
-            if not version.startswith("1.0"):
-                raise ParseError(
-                    f"Send the {VERSION_HEADER} header (1.0.x); this LRS speaks 1.0.3."
-                )
+        if self.version_required and negotiate(request.headers.get(VERSION_HEADER)) is None:
+            raise ParseError(
+                f"Send the {VERSION_HEADER} header (1.0.x or 2.0.x); this LRS speaks "
+                f"xAPI {XAPI_1_0_3} and {XAPI_2_0}."
+            )
 
     def handle_exception(self, exc):
         if isinstance(exc, XapiInvalid):
@@ -132,9 +158,13 @@ class XapiView(APIView):
         response = super().finalize_response(request, response, *args, **kwargs)
         return self._cors(request, response)
 
+    def response_headers(self, response) -> None:
+        """Headers a resource adds to every response it gives (errors included)."""
+
     def _cors(self, request, response, *, preflight: bool = False):
         """Every response leaves through here: the version header, then CORS."""
-        response[VERSION_HEADER] = VERSION
+        response[VERSION_HEADER] = self.xapi_version
+        self.response_headers(response)
         origin = request.headers.get("Origin")
         allowed = settings.LRS_CORS_ALLOWED_ORIGINS
         if origin and ("*" in allowed or origin in allowed):

@@ -17,6 +17,7 @@ from domains.learning.domain.xapi.agents import IFI_PROPERTIES, agent_from_query
 from domains.learning.domain.xapi.errors import XapiInvalid
 from domains.learning.domain.xapi.formats import is_iri, is_uuid, parse_timestamp
 from domains.learning.domain.xapi.validation import agent as agent_validate
+from domains.learning.domain.xapi.versions import XAPI_2_0
 from domains.learning.models import Activity, Statement
 from domains.learning.services.documents import (
     DocumentConflict,
@@ -69,9 +70,16 @@ def _params_fit(params) -> None:
 class _DocumentApi(XapiView):
     kind = ""
     id_param = ""
-    #: Profile resources refuse an unconditional overwrite (409); State does not.
+    #: Profile resources refuse an unconditional overwrite (409); State does not in
+    #: 1.0.3 (Communication §3.1) but does in 2.0.
     require_precondition = True
     params: set[str] = set()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self.xapi_version == XAPI_2_0:
+            # xAPI 2.0 extends the profile rule to State (IEEE 9274.1.1 §4.1.4).
+            self.require_precondition = True
 
     def key(self, params) -> DocumentKey:
         raise NotImplementedError
@@ -142,7 +150,8 @@ class _DocumentApi(XapiView):
             document = document_get(key=key, own_of=own_of)
             if document is None:
                 raise NotFound("No such document.")
-            response = HttpResponse(bytes(document.content), content_type=document.content_type)
+            content = b"" if self.head_only else bytes(document.content)
+            response = HttpResponse(content, content_type=document.content_type)
             response["ETag"] = f'"{document.etag}"'
             response["Last-Modified"] = http_date(document.updated.timestamp())
             return response
@@ -151,7 +160,10 @@ class _DocumentApi(XapiView):
             since = parse_timestamp(params["since"])
             if since is None:
                 raise XapiInvalid(("since",), "must be an ISO 8601 timestamp")
-        return JsonResponse(document_ids(key=key, since=since, own_of=own_of), safe=False)
+        ids = document_ids(key=key, since=since, own_of=own_of)
+        if self.head_only:
+            return HttpResponse(content_type="application/json")
+        return JsonResponse(ids, safe=False)
 
     def delete(self, request):
         params = self._params(request)
@@ -211,7 +223,10 @@ class AgentProfileApi(_DocumentApi):
 
 
 class ActivitiesApi(XapiView):
-    """The activity with the definition the LRS holds for it."""
+    """The activity with the definition the LRS holds for it. An activity the LRS never
+    saw is a 404 in 1.0.3 (its "SHOULD*" return an Activity anyway is left aside) and,
+    as xAPI 2.0 makes that a "shall" (IEEE 9274.1.1 §4.1.6.4), an Activity Object with
+    only its id and a 200 in 2.0."""
 
     def get(self, request):
         params = request.query_params
@@ -220,8 +235,12 @@ class ActivitiesApi(XapiView):
         activity_id = _activity(params)
         activity = Activity.objects.filter(iri=activity_id).first()
         body = {"objectType": "Activity", "id": activity_id}
-        if activity is None:
+        if activity is None and self.xapi_version != XAPI_2_0:
             raise NotFound("The LRS knows no activity with this id.")
+        if self.head_only:
+            return HttpResponse(content_type="application/json")
+        if activity is None:
+            return JsonResponse(body)
         if activity.definition:
             body["definition"] = activity.definition
         return JsonResponse(body)
@@ -243,6 +262,8 @@ class AgentsApi(XapiView):
         if set(params) != {"agent"}:
             raise XapiInvalid(("agent",), "is required, and the only parameter")
         ifi = _agent(params)
+        if self.head_only:
+            return HttpResponse(content_type="application/json")
         agent = agent_from_query(params["agent"])
         person: dict = {"objectType": "Person"}
         for prop in IFI_PROPERTIES:

@@ -1,4 +1,11 @@
-"""``/xapi/statements`` (xAPI-Communication §2.1): PUT, POST, GET (and HEAD)."""
+"""``/xapi/statements`` (xAPI-Communication §2.1): PUT, POST, GET (and HEAD).
+
+Every response, errors included, carries ``X-Experience-API-Consistent-Through``
+(§2.1.3: clients read it after any request). HEAD runs the GET's query and answers
+its status and headers without building a body. A 1.0.3 client reads statements a
+2.0 client stored without the properties 1.0.3 does not define (``contextAgents``,
+``contextGroups``); ``version`` is kept as stored (Data §2.4.10, both versions).
+"""
 
 from __future__ import annotations
 
@@ -22,6 +29,7 @@ from domains.learning.domain.xapi.formats import format_timestamp, is_uuid, pars
 from domains.learning.domain.xapi.formats_out import (
     accept_languages,
     statement_canonical_format,
+    statement_for_1_0_3,
     statement_ids_format,
 )
 from domains.learning.domain.xapi.multipart import (
@@ -30,6 +38,7 @@ from domains.learning.domain.xapi.multipart import (
     multipart_parse,
 )
 from domains.learning.domain.xapi.validation import agent as agent_validate
+from domains.learning.domain.xapi.versions import XAPI_2_0
 from domains.learning.models import Attachment
 from domains.learning.selectors import StatementQuery, statement_get, statement_list
 from domains.learning.services.statements import StatementConflict, statements_store
@@ -59,7 +68,15 @@ def _json(data: Any, status: int = 200, **headers: str) -> HttpResponse:
     return response
 
 
+def consistent_through() -> str:
+    """Statements stored before this instant are committed or rolled back (docs/xapi.md)."""
+    return format_timestamp(timezone.now() - timedelta(seconds=settings.LRS_WRITE_TIMEOUT_SECONDS))
+
+
 class StatementsApi(XapiView):
+    def response_headers(self, response) -> None:
+        response["X-Experience-API-Consistent-Through"] = consistent_through()
+
     def put(self, request):
         params = request.query_params
         if set(params) - {"statementId"}:
@@ -117,6 +134,7 @@ class StatementsApi(XapiView):
                 authority=request.user.claims["authority"],
                 batch=batch,
                 attachments=attachments,
+                version=self.xapi_version,
             )
         except StatementConflict as exc:
             raise Conflict(str(exc)) from exc
@@ -153,7 +171,7 @@ class StatementsApi(XapiView):
         statement = statement_get(statement_id=UUID(params[name]), voided=voided)
         if statement is None or not self._may_read(request, statement.authority_ifi):
             raise NotFound(f"No {'voided ' if voided else ''}statement with this id.")
-        document = self._format(request, params, statement.document)
+        document = None if self.head_only else self._format(request, params, statement.document)
         return self._respond(
             request,
             params,
@@ -199,7 +217,6 @@ class StatementsApi(XapiView):
         )
 
     def _list(self, request, params: dict[str, str], *, after):
-        consistent = timezone.now() - timedelta(seconds=settings.LRS_WRITE_TIMEOUT_SECONDS)
         query = self._query(request, params, after)
         try:
             limit = int(params.get("limit", "0"))
@@ -219,8 +236,10 @@ class StatementsApi(XapiView):
                 compress=True,
             )
             more = f"{request.path}?more={token}"
-        documents = [self._format(request, params, row.document) for row in rows]
-        headers = {"X_Experience_API_Consistent_Through": format_timestamp(consistent)}
+        documents = (
+            [] if self.head_only else [self._format(request, params, r.document) for r in rows]
+        )
+        headers = {}
         if rows:
             headers["Last_Modified"] = http_date(max(r.stored for r in rows).timestamp())
         return self._respond(
@@ -229,6 +248,8 @@ class StatementsApi(XapiView):
         )  # fmt: skip
 
     def _format(self, request, params, document: dict[str, Any]) -> dict[str, Any]:
+        if self.xapi_version != XAPI_2_0:
+            document = statement_for_1_0_3(document)
         kind = params.get("format", "exact")
         if kind == "exact":
             return document
@@ -240,7 +261,14 @@ class StatementsApi(XapiView):
         raise XapiInvalid(("format",), "must be ids, exact or canonical")
 
     def _respond(self, request, params, body: Any, stored: list[dict[str, Any]], **headers):
-        if not _bool(params, "attachments"):
+        attachments = _bool(params, "attachments")
+        if self.head_only:
+            content_type = "multipart/mixed" if attachments else "application/json"
+            response = HttpResponse(content_type=content_type)
+            for name, value in headers.items():
+                response[name.replace("_", "-")] = value
+            return response
+        if not attachments:
             return _json(body, **headers)
         hashes = sorted({a["sha2"].lower() for s in stored for a in s.get("attachments", [])})
         parts = [({"Content-Type": "application/json"}, json.dumps(body).encode())]

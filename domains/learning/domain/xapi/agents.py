@@ -53,8 +53,8 @@ def agents_in(statement: dict[str, Any]) -> tuple[set[str], set[str]]:
 
     Direct: the actor and an agent or group object (and an identified group's
     members), which the ``agent`` filter matches. Related adds authority, context
-    instructor and team, and the agents inside a sub-statement
-    (``related_agents=true``)."""
+    instructor and team, xAPI 2.0's context agents and groups, and the agents inside a
+    sub-statement (``related_agents=true``)."""
     direct: set[str] = set()
     related: set[str] = set()
 
@@ -75,6 +75,11 @@ def agents_in(statement: dict[str, Any]) -> tuple[set[str], set[str]]:
     context = statement.get("context") or {}
     add(related, context.get("instructor"))
     add(related, context.get("team"))
+    # xAPI 2.0 context agents and groups count among the related agents.
+    for item in context.get("contextAgents") or []:
+        add(related, item.get("agent"))
+    for item in context.get("contextGroups") or []:
+        add(related, item.get("group"))
     if obj.get("objectType") == "SubStatement":
         sub_direct, sub_related = agents_in(obj)
         related |= sub_direct | sub_related

@@ -16,8 +16,13 @@ _DURATION = re.compile(
     r"^P(?!$)(?:\d+(?:\.\d+)?Y)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?D)?"
     r"(?:T(?=\d)(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?$|^P\d+W$"
 )
+# The date and time are separated by "T" (ISO 8601) or a space (RFC 3339 §5.6 allows it).
 _TIMESTAMP = re.compile(
-    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$"
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?$"
+)
+#: RFC 3339 ``date-time``: seconds and a time zone (Z or ±hh:mm) are required.
+_RFC3339 = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$"
 )
 
 
@@ -66,7 +71,8 @@ def parse_timestamp(value: object) -> datetime | None:
     zone = _TIMESTAMP.match(value).group(1)
     if zone in ("-00:00", "-0000"):
         return None
-    text = value[:-1] + "+00:00" if zone == "Z" else value
+    text = value[:-1] + "+00:00" if zone in ("Z", "z") else value
+    text = text[:10] + "T" + text[11:]
     # Python before 3.12 parses at most 6 fractional digits: trim finer precision.
     text = re.sub(r"(\.\d{6})\d+", r"\1", text)
     try:
@@ -74,6 +80,15 @@ def parse_timestamp(value: object) -> datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def is_rfc3339(value: object) -> bool:
+    """A timestamp in RFC 3339's profile of ISO 8601 (xAPI 2.0 requires it)."""
+    return (
+        isinstance(value, str)
+        and bool(_RFC3339.match(value))
+        and parse_timestamp(value) is not None
+    )
 
 
 def format_timestamp(value: datetime) -> str:

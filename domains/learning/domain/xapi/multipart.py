@@ -55,6 +55,11 @@ def attachment_parts(parts: list[Part]) -> dict[str, Part]:
     """The attachment parts by hash, each checked against its content."""
     found: dict[str, Part] = {}
     for i, part in enumerate(parts[1:], start=1):
+        # Data §2.4.11 / Communication §1.5.2: attachment parts are sent as raw bytes.
+        if part.headers.get("content-transfer-encoding", "").lower() != "binary":
+            raise XapiInvalid(
+                ("body", i), "an attachment part needs Content-Transfer-Encoding: binary"
+            )
         claimed = part.headers.get("x-experience-api-hash", "").lower()
         if not claimed:
             raise XapiInvalid(("body", i), "an attachment part needs X-Experience-API-Hash")

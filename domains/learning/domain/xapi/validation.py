@@ -1,14 +1,19 @@
-"""Statement validation per xAPI 1.0.3, Part Two §2.4 (statement properties).
+"""Statement validation per xAPI 1.0.3, Part Two §2.4 (statement properties), and
+the rules xAPI 2.0 (IEEE 9274.1.1-2023) changes (``v2=True``).
 
 ``statement_validate`` raises ``XapiInvalid`` naming the first property that breaks a
 rule and returns the statement in the LRS's normalised form (single context
 activities become arrays, §2.4.6.2). Unknown properties are refused (§2.2: an LRS
 rejects a statement with properties it does not know). The LRS-assigned properties
 (``id`` when missing, ``stored``, ``authority``, ``version``) are set by the service.
+
+What 2.0 changes here: ``context.contextAgents`` and ``context.contextGroups`` exist;
+``version`` may be 1.0.x or 2.0.x; timestamps are RFC 3339 (a time zone is required).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from domains.learning.domain.xapi.agents import IFI_PROPERTIES
@@ -19,6 +24,7 @@ from domains.learning.domain.xapi.formats import (
     is_irl,
     is_language_tag,
     is_mailto,
+    is_rfc3339,
     is_sha1,
     is_uuid,
     parse_timestamp,
@@ -39,6 +45,20 @@ INTERACTION_TYPES = {
     "sequencing", "likert", "numeric", "other",
 }  # fmt: skip
 CONTEXT_ACTIVITY_KEYS = ("parent", "grouping", "category", "other")
+#: Context properties xAPI 2.0 adds (IEEE 9274.1.1 §4.2.2.5 Context).
+CONTEXT_KEYS_2_0 = {"contextAgents", "contextGroups"}
+#: Statement versions accepted: 1.0.3 takes 1.0.x (Data §2.4.10); 2.0 takes 1.0.x and
+#: 2.0.x (IEEE 9274.1.1 §4.2.4.3).
+_VERSIONS = {False: re.compile(r"^1\.0(\.\d+)?$"), True: re.compile(r"^[12]\.0(\.\d+)?$")}
+#: Activity definition properties that only make sense for an interaction activity.
+INTERACTION_PROPERTIES = (
+    "correctResponsesPattern",
+    "choices",
+    "scale",
+    "source",
+    "target",
+    "steps",
+)
 
 
 def _fail(path: Path, message: str) -> XapiInvalid:
@@ -161,16 +181,21 @@ def activity_definition(value: Any, path: Path) -> None:
         raise _fail((*path, "moreInfo"), "must be an IRL")
     if "extensions" in value:
         extensions(value["extensions"], (*path, "extensions"))
-    if "interactionType" in value and value["interactionType"] not in INTERACTION_TYPES:
-        raise _fail((*path, "interactionType"), "is not an xAPI interaction type")
+    if "interactionType" in value and (
+        not isinstance(value["interactionType"], str)
+        or value["interactionType"] not in INTERACTION_TYPES
+    ):
+        raise _fail((*path, "interactionType"), "is not an xAPI interaction type (a string)")
+    for key in INTERACTION_PROPERTIES:
+        # Data §2.4.4.1: interaction components belong to an interaction activity.
+        if key in value and "interactionType" not in value:
+            raise _fail((*path, key), "needs an interactionType")
     if "correctResponsesPattern" in value:
         pattern = value["correctResponsesPattern"]
         if not isinstance(pattern, list) or not all(isinstance(p, str) for p in pattern):
             raise _fail((*path, "correctResponsesPattern"), "must be an array of strings")
     for key in ("choices", "scale", "source", "target", "steps"):
         if key in value:
-            if "interactionType" not in value:
-                raise _fail((*path, key), "needs an interactionType")
             _interaction_components(value[key], (*path, key))
 
 
@@ -189,7 +214,9 @@ def statement_ref(value: Any, path: Path) -> None:
         raise _fail((*path, "id"), "must be a UUID")
 
 
-def statement_object(value: Any, path: Path, *, sub: bool = False) -> dict[str, Any]:
+def statement_object(
+    value: Any, path: Path, *, sub: bool = False, v2: bool = False
+) -> dict[str, Any]:
     """The object, validated; a sub-statement comes back normalised like a statement."""
     if not isinstance(value, dict):
         raise _fail(path, "must be a JSON object")
@@ -201,7 +228,7 @@ def statement_object(value: Any, path: Path, *, sub: bool = False) -> dict[str, 
     elif kind == "StatementRef":
         statement_ref(value, path)
     elif kind == "SubStatement" and not sub:
-        return _substatement(value, path)
+        return _substatement(value, path, v2=v2)
     elif kind == "SubStatement":
         raise _fail((*path, "objectType"), "a sub-statement cannot contain a sub-statement")
     else:
@@ -237,12 +264,45 @@ def result(value: Any, path: Path) -> None:
         extensions(value["extensions"], (*path, "extensions"))
 
 
-def context(value: Any, path: Path, *, object_is_activity: bool) -> dict[str, Any]:
+def _relevant_types(value: dict[str, Any], path: Path) -> None:
+    if "relevantTypes" in value:
+        types = value["relevantTypes"]
+        if not isinstance(types, list) or not types:
+            raise _fail((*path, "relevantTypes"), "must be a non-empty array of IRIs")
+        for i, item in enumerate(types):
+            _iri(item, (*path, "relevantTypes", i))
+
+
+def _context_agents(value: Any, path: Path, *, group: bool) -> None:
+    """xAPI 2.0 ``contextAgents`` / ``contextGroups`` (IEEE 9274.1.1 §4.2.2.5): arrays of
+    ``{"objectType": "contextAgent", "agent": Agent}`` / ``{"objectType":
+    "contextGroup", "group": Group}``, each with optional non-empty ``relevantTypes``."""
+    kind, member = ("contextGroup", "group") if group else ("contextAgent", "agent")
+    if not isinstance(value, list):
+        raise _fail(path, f"must be an array of {kind} objects")
+    for i, item in enumerate(value):
+        _object(item, (*path, i), {"objectType", member, "relevantTypes"})
+        if item.get("objectType") != kind:
+            raise _fail((*path, i, "objectType"), f"must be {kind!r}")
+        if member not in item:
+            raise _fail((*path, i, member), "is required")
+        target = item[member]
+        if group and (not isinstance(target, dict) or target.get("objectType") != "Group"):
+            raise _fail((*path, i, member, "objectType"), "must be 'Group'")
+        agent(target, (*path, i, member), group_allowed=group)
+        _relevant_types(item, (*path, i))
+
+
+def context(
+    value: Any, path: Path, *, object_is_activity: bool, v2: bool = False
+) -> dict[str, Any]:
     allowed = {
         "registration", "instructor", "team", "contextActivities", "revision", "platform",
         "language", "statement", "extensions",
     }  # fmt: skip
-    _object(value, path, allowed)
+    _object(value, path, allowed | CONTEXT_KEYS_2_0 if v2 else allowed)
+    for key in CONTEXT_KEYS_2_0 & set(value):
+        _context_agents(value[key], (*path, key), group=key == "contextGroups")
     if "registration" in value and not is_uuid(value["registration"]):
         raise _fail((*path, "registration"), "must be a UUID")
     if "instructor" in value:
@@ -301,23 +361,32 @@ def attachments(value: Any, path: Path) -> None:
             raise _fail((*path, i, "fileUrl"), "must be an IRL")
 
 
-def _core(value: dict[str, Any], path: Path, *, sub: bool) -> dict[str, Any]:
+def _timestamp(value: Any, path: Path, *, v2: bool) -> None:
+    """ISO 8601 (1.0.3, Data §4.5); RFC 3339, so with a time zone (2.0: the "should*" of
+    1.0.3 became "shall")."""
+    if parse_timestamp(value) is None:
+        raise _fail(path, "must be an ISO 8601 timestamp")
+    if v2 and not is_rfc3339(value):
+        raise _fail(path, "must be an RFC 3339 timestamp with a time zone (xAPI 2.0)")
+
+
+def _core(value: dict[str, Any], path: Path, *, sub: bool, v2: bool) -> dict[str, Any]:
     for key in ("actor", "verb", "object"):
         if key not in value:
             raise _fail((*path, key), "is required")
     agent(value["actor"], (*path, "actor"))
     verb(value["verb"], (*path, "verb"))
     normalised = dict(value)
-    normalised["object"] = statement_object(value["object"], (*path, "object"), sub=sub)
+    normalised["object"] = statement_object(value["object"], (*path, "object"), sub=sub, v2=v2)
     if "result" in value:
         result(value["result"], (*path, "result"))
     if "context" in value:
         is_activity = value["object"].get("objectType", "Activity") == "Activity"
         normalised["context"] = context(
-            value["context"], (*path, "context"), object_is_activity=is_activity
+            value["context"], (*path, "context"), object_is_activity=is_activity, v2=v2
         )
-    if "timestamp" in value and parse_timestamp(value["timestamp"]) is None:
-        raise _fail((*path, "timestamp"), "must be an ISO 8601 timestamp")
+    if "timestamp" in value:
+        _timestamp(value["timestamp"], (*path, "timestamp"), v2=v2)
     if "attachments" in value:
         attachments(value["attachments"], (*path, "attachments"))
     if value["verb"]["id"] == VOIDED and value["object"].get("objectType") != "StatementRef":
@@ -327,22 +396,37 @@ def _core(value: dict[str, Any], path: Path, *, sub: bool) -> dict[str, Any]:
     return normalised
 
 
-def _substatement(value: dict[str, Any], path: Path) -> dict[str, Any]:
+def _substatement(value: dict[str, Any], path: Path, *, v2: bool) -> dict[str, Any]:
     _object(value, path, SUBSTATEMENT_KEYS)
-    return _core(value, path, sub=True)
+    return _core(value, path, sub=True, v2=v2)
 
 
-def statement_validate(value: Any, path: Path = ()) -> dict[str, Any]:
-    """The statement, validated and normalised; raises ``XapiInvalid``."""
+def authority(value: Any, path: Path) -> None:
+    """A client-supplied authority (Data §2.4.9), validated although the LRS replaces
+    it: an Agent, or an anonymous Group of exactly two Agents (OAuth 3-legged)."""
+    agent(value, path)
+    if value.get("objectType") == "Group":
+        if any(k in value for k in IFI_PROPERTIES):
+            raise _fail((*path, "objectType"), "an authority group must be anonymous")
+        if len(value.get("member", [])) != 2:
+            raise _fail((*path, "member"), "an authority group has exactly two members")
+
+
+def statement_validate(value: Any, path: Path = (), *, v2: bool = False) -> dict[str, Any]:
+    """The statement, validated and normalised; raises ``XapiInvalid``. ``v2``: by the
+    rules of xAPI 2.0 (the request's X-Experience-API-Version), else 1.0.3."""
     _object(value, path, STATEMENT_KEYS)
     if "id" in value and not is_uuid(value["id"]):
         raise _fail((*path, "id"), "must be a UUID")
-    if "version" in value and (
-        not isinstance(value["version"], str) or not value["version"].startswith("1.0")
+    if "version" in value and not (
+        isinstance(value["version"], str) and _VERSIONS[v2].match(value["version"])
     ):
-        raise _fail((*path, "version"), "must be a 1.0.x version")
-    if "stored" in value and parse_timestamp(value["stored"]) is None:
-        raise _fail((*path, "stored"), "must be an ISO 8601 timestamp")
+        raise _fail(
+            (*path, "version"),
+            "must be a 1.0.x or 2.0.x version" if v2 else "must be a 1.0.x version",
+        )
+    if "stored" in value:
+        _timestamp(value["stored"], (*path, "stored"), v2=v2)
     if "authority" in value:
-        agent(value["authority"], (*path, "authority"))
-    return _core(value, path, sub=False)
+        authority(value["authority"], (*path, "authority"))
+    return _core(value, path, sub=False, v2=v2)
