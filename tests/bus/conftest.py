@@ -7,8 +7,10 @@ keeps the streams and the consumer groups.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -93,9 +95,19 @@ class PostgresServer:
 
     BIN = Path("/usr/lib/postgresql/15/bin")
 
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
+    def __init__(self) -> None:
+        # PostgreSQL refuses to run as root: then it runs as the postgres user, in a
+        # directory of that user's (pytest's own temporary directories are root's only).
+        self.directory = Path(tempfile.mkdtemp(prefix="private-postgres-"))
+        self.as_user: list[str] = []
+        if os.geteuid() == 0:
+            shutil.chown(self.directory, "postgres", "postgres")
+            self.as_user = ["runuser", "-u", "postgres", "--"]
         self.port = free_port()
+
+    def _run(self, *command, **options) -> subprocess.CompletedProcess:
+        return subprocess.run([*self.as_user, *map(str, command)], capture_output=True,
+                              **options)  # fmt: skip
 
     def url(self, database: str) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
@@ -103,26 +115,19 @@ class PostgresServer:
     def init(self) -> None:
         if not (self.BIN / "initdb").exists():
             pytest.skip("PostgreSQL 15 server binaries are not installed")
-        subprocess.run(
-            [self.BIN / "initdb", "-D", self.directory / "data", "-U", "postgres",
-             "--auth=trust", "--no-sync"],
-            check=True, capture_output=True, timeout=120,
-        )  # fmt: skip
+        self._run(self.BIN / "initdb", "-D", self.directory / "data", "-U", "postgres",
+                  "--auth=trust", "--no-sync", check=True, timeout=120)  # fmt: skip
 
     def start(self) -> None:
-        subprocess.run(
-            [self.BIN / "pg_ctl", "-D", self.directory / "data", "-w", "-t", "60",
-             "-l", self.directory / "server.log",
-             "-o", f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 "
-             "-c fsync=off -c max_connections=50"],
-            check=True, capture_output=True, timeout=90,
-        )  # fmt: skip
+        self._run(self.BIN / "pg_ctl", "-D", self.directory / "data", "-w", "-t", "60",
+                  "-l", self.directory / "server.log",
+                  "-o", f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 "
+                  "-c fsync=off -c max_connections=50",
+                  "start", check=True, timeout=90)  # fmt: skip
 
     def stop(self) -> None:
-        subprocess.run(
-            [self.BIN / "pg_ctl", "-D", self.directory / "data", "-m", "fast", "-w", "stop"],
-            capture_output=True, timeout=90,
-        )  # fmt: skip
+        self._run(self.BIN / "pg_ctl", "-D", self.directory / "data", "-m", "fast", "-w",
+                  "stop", timeout=90)  # fmt: skip
 
     def create_database(self, name: str) -> None:
         import psycopg
@@ -138,12 +143,15 @@ class PostgresServer:
 
 
 @pytest.fixture
-def postgres_server(tmp_path_factory):
-    server = PostgresServer(tmp_path_factory.mktemp("postgres"))
-    server.init()
-    server.start()
-    yield server
-    server.stop()
+def postgres_server():
+    server = PostgresServer()
+    try:
+        server.init()
+        server.start()
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(server.directory, ignore_errors=True)
 
 
 # The event-store fixture: an empty reputation store per test (the root conftest closes
