@@ -7,6 +7,10 @@ in ``FraudDecision``, every rater with a ``MemberReputation``): this measures th
 read, not the writes. Baseline in the same run: fetching the same 10,000 rows with
 one plain query and computing nothing; the ratio is what scoring costs on top.
 
+Then the current read as the API serves it (``reputation_current``: the stored
+aggregate ``reputation_refresh`` wrote, while no rating entered or left the window),
+p50 and p99 over 500 reads.
+
 Run: ``.venv/bin/python bench/reputation_read.py [--counted 10000] [--older 90000]``
 (needs PostgreSQL at DATABASE_SERVER_URL; creates and drops ``bench_reputation_read``).
 """
@@ -27,6 +31,7 @@ from bench._setup import drop_databases, machine, recreate_databases, service_dj
 
 DATABASE = "bench_reputation_read"
 ROUNDS = 25
+STORED_ROUNDS = 500
 
 
 def _insert(member, now, count: int, *, older: bool) -> None:
@@ -94,7 +99,12 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connections
 
-    from domains.reputation.selectors import rating_list_counting, reputation_compute
+    from domains.reputation.selectors import (
+        rating_list_counting,
+        reputation_compute,
+        reputation_current,
+    )
+    from domains.reputation.services import reputation_refresh
 
     try:
         call_command("migrate", database="reputation", verbosity=0)
@@ -126,6 +136,22 @@ def main() -> None:
                 )
             )
             print(f"  one read: {_parts_ms(member, now)}")
+            reputation_refresh(member_id=member, now=now, cause="bench")
+            stored = []
+            for _ in range(STORED_ROUNDS):
+                started = time.perf_counter()
+                current = reputation_current(member_id=member, now=now)
+                stored.append((time.perf_counter() - started) * 1000)
+            if not current.stored or current.ratings_counted != expected:
+                raise SystemExit(f"the stored read did not hold: {current}")
+            stored.sort()
+            p50, p99 = stored[len(stored) // 2], stored[int(len(stored) * 0.99) - 1]
+            print(
+                f"{label}: current read from the stored aggregate p50 {p50:.2f} ms, "
+                f"p99 {p99:.2f} ms ({STORED_ROUNDS} reads); computed read / stored p50: "
+                f"{read / p50:.0f}x",
+                flush=True,
+            )
             print(
                 f"{label}: reputation read {read:.1f} ms (median of {ROUNDS}); baseline plain "
                 f"fetch of the same rows {base:.1f} ms; ratio {read / base:.2f}",

@@ -75,6 +75,12 @@ def _postgres_options(service: str) -> dict[str, Any]:
             "min_size": min_size,
             "max_size": max_size,
             "timeout": read("DATABASE_POOL_TIMEOUT", "float", 10.0),
+            # psycopg_pool retries a failed connection with doubling delays until this
+            # many seconds have passed (default 300: a 35 s outage left it asleep for
+            # 16 s after the server was back). Kept short, a request that needs a
+            # connection starts a fresh attempt at once, so the pool recovers within
+            # about a second of the database coming back.
+            "reconnect_timeout": read("DATABASE_POOL_RECONNECT_TIMEOUT", "float", 2.0),
         }
     return options
 

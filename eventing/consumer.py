@@ -10,6 +10,17 @@ error. Entries left pending by a consumer that died are claimed (``XAUTOCLAIM``)
 once idle longer than ``claim_idle_ms``. ``stop()`` (SIGTERM) lets the batch in hand
 finish, then the loop returns.
 
+The loop never ends on its own: any failed round (Redis down or restarted, the
+database stopped or its pool exhausted, a connection killed mid-batch) is retried
+with capped backoff, and the next round first re-reads the entries this consumer
+still holds unacknowledged, so a batch that rolled back is applied as soon as the
+database is back, not after ``claim_idle_ms``. An outage is never counted as a
+failed attempt (it would dead-letter good events). A consumer group that Redis lost
+(flushed, restarted without persistence) is re-created at the last entry this
+consumer acknowledged on that stream, and the loss is logged and counted; what the
+relay re-publishes after such a loss arrives with later ids and the inbox drops the
+repeats.
+
 Redis consumer groups give exactly what the bus needs (pending lists, delivery
 counts, claiming); Celery is for tasks, not for ordered streams with per-group
 offsets, so this loop is ours.
@@ -27,17 +38,19 @@ from dataclasses import dataclass, field
 
 import redis
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connections, transaction
 from opentelemetry.trace import SpanKind
 
 from common.observability.metrics import DEAD_LETTERS, EVENTS_HANDLED
 from common.observability.tracing import extract_context, tracer
+from common.outages import is_database_outage
 from contracts.envelope import Envelope
 from contracts.errors import ContractError
 from eventing.deadletters import dead_letter
 from eventing.handlers import REGISTRY
 from eventing.inbox import Outcome, apply_batch, apply_envelope
-from eventing.streams import text
+from eventing.metrics import STREAM_LOSSES, WORKER_ERRORS
+from eventing.streams import stream_id, text
 
 logger = logging.getLogger(__name__)
 
@@ -49,13 +62,20 @@ def backoff_seconds(attempt: int, *, base: float, cap: float) -> float:
     return random.uniform(0, min(cap, base * 2**attempt))  # noqa: S311 - jitter, not crypto
 
 
-def ensure_group(client: redis.Redis, stream: str, group: str) -> None:
-    """Create the group at the start of the stream, so nothing published before is missed."""
+def ensure_group(client: redis.Redis, stream: str, group: str, start: str = "0") -> bool:
+    """Create the group at ``start`` (by default the start of the stream, so nothing
+    published before is missed); whether it had to be created."""
     try:
-        client.xgroup_create(stream, group, id="0", mkstream=True)
+        client.xgroup_create(stream, group, id=start, mkstream=True)
     except redis.ResponseError as exc:
         if "BUSYGROUP" not in str(exc):
             raise
+        return False
+    return True
+
+
+class Outage(Exception):
+    """The database is unreachable: the round is retried, no attempt is counted."""
 
 
 @dataclass
@@ -79,6 +99,9 @@ class Consumer:
     max_attempts: int = field(default_factory=lambda: settings.EVENTBUS_MAX_ATTEMPTS)
     retry_base: float = field(default_factory=lambda: settings.EVENTBUS_RETRY_BASE_SECONDS)
     retry_cap: float = field(default_factory=lambda: settings.EVENTBUS_RETRY_MAX_SECONDS)
+    #: Backoff after a failed round: doubling from ``error_base``, at most ``error_cap``.
+    error_base: float = 0.1
+    error_cap: float = field(default_factory=lambda: settings.EVENTBUS_WORKER_BACKOFF_MAX_SECONDS)
     stats: Stats = field(default_factory=Stats)
 
     def __post_init__(self) -> None:
@@ -87,6 +110,10 @@ class Consumer:
         self._stopping = threading.Event()
         self._retry_at: dict[tuple[str, str], float] = {}
         self._next_claim = 0.0
+        #: The highest id this consumer acknowledged per stream: where a lost group restarts.
+        self._acked: dict[str, str] = {}
+        #: Per stream, where the re-read of this consumer's own unacknowledged entries is.
+        self._own_from: dict[str, str] = dict.fromkeys(self.streams, "0")
         for stream in self.streams:
             ensure_group(self.client, stream, self.group)
             # Start every series at zero, so rate() and increase() see the first one.
@@ -97,21 +124,69 @@ class Consumer:
         self._stopping.set()
 
     def run(self) -> Stats:
+        """Rounds until ``stop()``; a failed round is retried, whatever failed."""
+        delay = 0.0
         while not self._stopping.is_set():
             try:
                 self.step()
-            except (redis.ConnectionError, redis.TimeoutError) as exc:
-                logger.warning("consumer %s: Redis unavailable (%s); retrying", self.name, exc)
-                self._stopping.wait(1.0)
+            except Exception as exc:  # noqa: BLE001 - a worker outlives every fault
+                delay = min(max(delay * 2, self.error_base), self.error_cap)
+                self.recover(exc, delay)
+                self._stopping.wait(delay)
+            else:
+                delay = 0.0
         return self.stats
 
     def step(self) -> int:
         """One round: reclaim, retry what is due, read new entries. Entries handled."""
         close_old_connections()
         handled = self._claim_stuck() + self._retry_due()
+        if self._own_from:
+            return handled + self._process(self._read_own_pending())
         block = 0 if handled else self._block_ms()
         handled += self._process(self._read_new(block))
         return handled
+
+    def recover(self, exc: Exception, delay: float) -> None:
+        """After a failed round: say what failed, drop broken connections, re-create lost
+        groups, and re-read this consumer's unacknowledged entries next round."""
+        if isinstance(exc, redis.RedisError):
+            kind = "redis"
+        elif isinstance(exc, Outage) or is_database_outage(exc):
+            kind = "database"
+        else:
+            kind = "other"
+        WORKER_ERRORS.labels(worker=f"consumer:{self.group}", kind=kind).inc()
+        log = logger.error if kind == "other" else logger.warning
+        log(
+            "consumer %s of %s: round failed (%s: %s); retrying in %.1fs",
+            self.name, self.group, type(exc).__name__, exc, delay,
+        )  # fmt: skip
+        # A connection the server dropped (or one left in a failed transaction) goes back
+        # to the pool, which discards it if broken; the next round gets a good one.
+        connections[self.alias].close()
+        self._own_from = dict.fromkeys(self.streams, "0")
+        if isinstance(exc, redis.ResponseError):
+            try:
+                self._recover_groups()
+            except redis.RedisError as again:
+                logger.warning("consumer %s: groups not checked yet (%s)", self.name, again)
+
+    def _recover_groups(self) -> None:
+        """Re-create a group Redis lost, at the last entry this consumer acknowledged."""
+        for stream in self.streams:
+            start = self._acked.get(stream, "0")
+            stream_existed = bool(self.client.exists(stream))
+            if ensure_group(self.client, stream, self.group, start=start):
+                STREAM_LOSSES.labels(stream=stream, seen_by=f"consumer:{self.group}").inc()
+                logger.error(
+                    "consumer group %s on %s was lost (%s); re-created after %s, the last "
+                    "entry this consumer acknowledged. The relay re-publishes what Redis lost.",
+                    self.group, stream,
+                    "the stream was gone" if not stream_existed else "the group was gone",
+                    start,
+                )  # fmt: skip
+                self._retry_at = {k: v for k, v in self._retry_at.items() if k[0] != stream}
 
     # -- reading -----------------------------------------------------------------------
     def _block_ms(self) -> int:
@@ -134,6 +209,28 @@ class Consumer:
             for entry_id, fields in entries
             if fields is not None
         ]
+
+    def _read_own_pending(self) -> list[Entry]:
+        """The next entries this consumer was given and has not acknowledged (a batch
+        that rolled back, or a restart under the same name), minus those waiting for
+        their retry; ``_own_from`` is empty once they are all read."""
+        response = self.client.xreadgroup(
+            self.group, self.name, dict(self._own_from), count=self.batch_size
+        )
+        entries: list[Entry] = []
+        gone: list[Entry] = []
+        cursors: dict[str, str] = {}
+        for stream, stream_entries in response or []:
+            for entry_id, fields in stream_entries:
+                entry = (text(stream), text(entry_id), fields)
+                cursors[entry[0]] = entry[1]
+                if fields is None:
+                    gone.append(entry)  # trimmed away: nothing left to apply
+                elif (entry[0], entry[1]) not in self._retry_at:
+                    entries.append(entry)
+        self._ack(gone)
+        self._own_from = cursors
+        return entries
 
     def _claim_stuck(self) -> int:
         now = time.monotonic()
@@ -179,7 +276,9 @@ class Consumer:
             started = time.time_ns()
             try:
                 outcomes = apply_batch(self.group, self.alias, [env for _, env in readable])
-            except Exception:  # noqa: BLE001 - isolate the failure entry by entry below
+            except Exception as exc:
+                if is_database_outage(exc):
+                    raise Outage(str(exc)) from exc
                 logger.info("%s: batch failed, applying entry by entry", self.group)
                 self._process_one_by_one(readable)
             else:
@@ -220,7 +319,9 @@ class Consumer:
                         entry, f"payload does not fit its contract: {exc}", attempts=1
                     )
                     continue
-                except Exception as exc:  # noqa: BLE001 - any handler error is retried
+                except Exception as exc:
+                    if is_database_outage(exc):
+                        raise Outage(str(exc)) from exc
                     logger.warning("%s: %s failed: %r", self.group, envelope.id, exc)
                     failed.append((entry, f"{type(exc).__name__}: {exc}"))
                     continue
@@ -245,6 +346,9 @@ class Consumer:
             by_stream.setdefault(stream, []).append(entry_id)
         for stream, ids in by_stream.items():
             self.client.xack(stream, self.group, *ids)
+            top = max(ids, key=stream_id)
+            if stream not in self._acked or stream_id(top) > stream_id(self._acked[stream]):
+                self._acked[stream] = top
 
     def _schedule_retry(self, entry: Entry, error: str) -> None:
         stream, entry_id, _ = entry

@@ -9,11 +9,26 @@ from __future__ import annotations
 import logging
 
 import redis
+from prometheus_client import Counter
 from prometheus_client.core import GaugeMetricFamily
 
 from eventing.lag import group_lag
 
 logger = logging.getLogger(__name__)
+
+#: A worker's round failed on Redis or the database and is being retried (with backoff).
+WORKER_ERRORS = Counter(
+    "eventbus_worker_errors_total",
+    "Rounds of a bus worker that failed and were retried.",
+    ["worker", "kind"],
+)
+#: Redis lost entries the bus had: a group re-created (consumer) or a stream found
+#: shorter than what was published (relay). Each one is an incident to look at.
+STREAM_LOSSES = Counter(
+    "eventbus_stream_losses_total",
+    "Streams or consumer groups found lost in Redis and recovered.",
+    ["stream", "seen_by"],
+)
 
 
 class BusLagCollector:

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import redis
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from common.observability.metrics import EVENTS_PUBLISHED
@@ -33,8 +33,9 @@ from eventing.streams import event_stream, stream_fields, stream_maxlen
 logger = logging.getLogger(__name__)
 
 
-def _xadd_all(client: redis.Redis, envelopes: Iterable[dict]) -> None:
-    """Append envelopes to their producers' streams atomically (MULTI/EXEC)."""
+def _xadd_all(client: redis.Redis, envelopes: Iterable[dict], watch=None) -> None:
+    """Append envelopes to their producers' streams atomically (MULTI/EXEC); ``watch``
+    (a ``eventing.recovery.LossWatch``) learns the ids Redis gave them."""
     pipe = client.pipeline(transaction=True)
     producers: list[str] = []
     for envelope in envelopes:
@@ -45,9 +46,12 @@ def _xadd_all(client: redis.Redis, envelopes: Iterable[dict]) -> None:
             maxlen=stream_maxlen(),
             approximate=True,
         )
-    pipe.execute()
+    ids = pipe.execute()
     for producer in producers:
         EVENTS_PUBLISHED.labels(producer=producer).inc()
+    if watch is not None:
+        for producer, entry_id in zip(producers, ids, strict=True):
+            watch.published(event_stream(producer), entry_id)
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,28 @@ class OutboxSource:
     def name(self) -> str:
         return f"outbox:{self.alias}"
 
-    def publish_batch(self, client: redis.Redis, batch_size: int) -> int:
+    @property
+    def stream(self) -> str:
+        """Where this outbox publishes: a domain's outbox carries its own events."""
+        return event_stream(self.alias)
+
+    def last_published_at(self):
+        """When the newest row still in the outbox was published (None: none was)."""
+        return (
+            OutboxMessage.objects.using(self.alias)
+            .filter(published_at__isnull=False)
+            .aggregate(last=models.Max("published_at"))["last"]
+        )
+
+    def republish(self, since=None) -> int:
+        """Mark the rows published at or after ``since`` (all: None) for publishing
+        again, because Redis lost them; how many. Only rows still retained can be."""
+        rows = OutboxMessage.objects.using(self.alias).filter(published_at__isnull=False)
+        if since is not None:
+            rows = rows.filter(published_at__gte=since)
+        return rows.update(published_at=None)
+
+    def publish_batch(self, client: redis.Redis, batch_size: int, watch=None) -> int:
         with transaction.atomic(using=self.alias):
             rows = list(
                 OutboxMessage.objects.using(self.alias)
@@ -71,7 +96,7 @@ class OutboxSource:
             )
             if not rows:
                 return 0
-            _xadd_all(client, (envelope for _, envelope in rows))
+            _xadd_all(client, (envelope for _, envelope in rows), watch)
             OutboxMessage.objects.using(self.alias).filter(id__in=[pk for pk, _ in rows]).update(
                 published_at=timezone.now()
             )
@@ -109,7 +134,35 @@ class EventStoreSource:
     def name(self) -> str:
         return f"relay:{self.application.name}"
 
-    def publish_batch(self, client: redis.Redis, batch_size: int) -> int:
+    @property
+    def stream(self) -> str:
+        return event_stream(self.producer)
+
+    def last_published_at(self):
+        """Unknown for a notification log: a loss is seen from the stream alone."""
+        return None
+
+    def has_published(self) -> bool:
+        position = ProjectionPosition.objects.using(self.alias).filter(name=self.name).first()
+        return bool(position and position.position)
+
+    def republish(self, since=None) -> int:
+        """Publish the whole notification log again (its ids are derived from aggregate
+        and version, so every repeat is recognised); how far back it goes."""
+        with transaction.atomic(using=self.alias):
+            position = (
+                ProjectionPosition.objects.using(self.alias)
+                .select_for_update()
+                .filter(name=self.name)
+                .first()
+            )
+            if position is None:
+                return 0
+            reached, position.position = position.position, 0
+            position.save(using=self.alias, update_fields=["position", "updated_at"])
+        return reached
+
+    def publish_batch(self, client: redis.Redis, batch_size: int, watch=None) -> int:
         app = self.application
         with transaction.atomic(using=self.alias):
             position, _ = (
@@ -140,12 +193,12 @@ class EventStoreSource:
                         ).to_dict()
                     )
             if envelopes:
-                _xadd_all(client, envelopes)
+                _xadd_all(client, envelopes, watch)
             position.position = notifications[-1].id
             position.save(using=self.alias, update_fields=["position", "updated_at"])
         return len(notifications)
 
 
-def relay_once(sources: Iterable, client: redis.Redis, batch_size: int) -> int:
+def relay_once(sources: Iterable, client: redis.Redis, batch_size: int, watch=None) -> int:
     """Publish one batch from every source; the number of entries handled."""
-    return sum(source.publish_batch(client, batch_size) for source in sources)
+    return sum(source.publish_batch(client, batch_size, watch) for source in sources)

@@ -36,6 +36,12 @@ def text(value) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
+def stream_id(value) -> tuple[int, int]:
+    """A stream entry id (``"<ms>-<seq>"``) as a tuple that orders like Redis does."""
+    ms, _, seq = text(value).partition("-")
+    return int(ms), int(seq or 0)
+
+
 def stream_maxlen() -> int:
     return settings.EVENTBUS_STREAM_MAXLEN
 

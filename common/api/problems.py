@@ -10,6 +10,7 @@ shows). Problem types are relative URIs under ``/problems/`` described in
 
 from __future__ import annotations
 
+import sys
 from http import HTTPStatus
 from typing import Any
 
@@ -153,7 +154,13 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonR
 
 
 def server_error(request: HttpRequest) -> JsonResponse:
-    """Django ``handler500``: the details are in the logs, never in the response."""
+    """Django ``handler500``: the details are in the logs, never in the response. A
+    database outage (raised outside a view) answers 503 with ``Retry-After`` instead."""
+    from common.outages import is_database_outage, outage_response
+
+    exc = sys.exc_info()[1]
+    if exc is not None and is_database_outage(exc):
+        return outage_response(request, exc)
     return problem_response(request, 500, "An unexpected error occurred; it has been logged.")
 
 

@@ -53,9 +53,16 @@ def _timed(name: str, critical: bool, probe) -> CheckResult:
 
 def _probe_database(alias: str) -> None:
     connection = connections[alias]
-    if connection.vendor == "postgresql":
-        # A fresh, short-lived connection: the pool would wait its whole timeout
-        # for a server that is gone, and readiness must answer within the probe's.
+    pool = getattr(connection, "pool", None) if connection.vendor == "postgresql" else None
+    if pool is not None:
+        # Through the pool the requests use, so /ready says what they will meet (a pool
+        # still reconnecting fails it even if the server answers), waiting no longer
+        # than the probe may.
+        pool.open()
+        with pool.connection(timeout=CHECK_TIMEOUT_SECONDS) as conn:
+            conn.execute("SELECT 1")
+    elif connection.vendor == "postgresql":
+        # A fresh, short-lived connection (no pool configured).
         params = connection.get_connection_params()
         params.pop("pool", None)
         params.pop("cursor_factory", None)

@@ -25,7 +25,7 @@ def ready(request: HttpRequest) -> JsonResponse:
     takes the process out of rotation while it still serves everything else.
     """
     if draining.is_draining():
-        return JsonResponse(
+        response = JsonResponse(
             {
                 "status": "unavailable",
                 "reason": "draining",
@@ -33,6 +33,10 @@ def ready(request: HttpRequest) -> JsonResponse:
             },
             status=503,
         )
+        # Expected during every shutdown: the access log has it, Django must not log
+        # each probe as a server error.
+        response._has_been_logged = True
+        return response
     code, body = readiness()
     response = JsonResponse(body, status=code)
     if code == 503:

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A view failing because its database is away answers 503 + Retry-After, not 500.
+    "common.outages.DatabaseOutageMiddleware",
     # The strangler gateway: legacy API paths (not /api/v1/) routed by the route table.
     *(["gateway.middleware.GatewayMiddleware"] if any(p.name == "gateway" for p in PARTS) else []),
 ]

@@ -15,10 +15,16 @@ EVENTBUS_MAX_ATTEMPTS = read("EVENTBUS_MAX_ATTEMPTS", "int", 5)
 #: Backoff between attempts: full jitter over base * 2**attempt, capped.
 EVENTBUS_RETRY_BASE_SECONDS = read("EVENTBUS_RETRY_BASE_SECONDS", "float", 0.5)
 EVENTBUS_RETRY_MAX_SECONDS = read("EVENTBUS_RETRY_MAX_SECONDS", "float", 60.0)
+#: Longest wait between two rounds of a worker (consumer, relay) that keep failing.
+EVENTBUS_WORKER_BACKOFF_MAX_SECONDS = read("EVENTBUS_WORKER_BACKOFF_MAX_SECONDS", "float", 5.0)
 #: A message pending this long on a consumer that stopped is claimed by another.
 EVENTBUS_CLAIM_IDLE_MS = read("EVENTBUS_CLAIM_IDLE_MS", "int", 60_000)
 #: How often an idle relay looks for new outbox rows.
 EVENTBUS_RELAY_POLL_SECONDS = read("EVENTBUS_RELAY_POLL_SECONDS", "float", 0.02)
+#: How far the relay's clock and Redis's may disagree when it checks for lost entries.
+EVENTBUS_RELAY_CLOCK_MARGIN_SECONDS = read("EVENTBUS_RELAY_CLOCK_MARGIN_SECONDS", "float", 2.0)
+#: How often the relay checks that Redis still holds what it published.
+EVENTBUS_RELAY_LOSS_CHECK_SECONDS = read("EVENTBUS_RELAY_LOSS_CHECK_SECONDS", "float", 1.0)
 #: Published outbox rows are kept this long (audit, replay), then pruned.
 EVENTBUS_OUTBOX_RETENTION_DAYS = read("EVENTBUS_OUTBOX_RETENTION_DAYS", "int", 7)
 #: Inbox rows must outlive any possible redelivery of their message.

@@ -4,8 +4,9 @@ Each statement becomes an ``Evidence`` row in the inbox transaction, so a redeli
 has no second effect and replaying the events rebuilds the same evidence; a voided
 statement is marked, and every level it alone supported falls back (levels are
 computed from the evidence that still stands, see ``selectors.passport_for``). Then
-the holders' passports are re-aggregated, or that is deferred while degraded
-(``aggregation.evidence_changed``), in the same transaction.
+the holders' passports are updated — incrementally for new evidence, once per batch
+(``aggregation.evidence_recorded``), in full for a voiding (``evidence_changed``) — or
+that is deferred while degraded, in the same transaction.
 """
 
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -21,7 +22,7 @@ from contracts.learning.v1 import (
     evidence_distrust,
     member_account_id,
 )
-from domains.passport.aggregation import evidence_changed
+from domains.passport.aggregation import evidence_changed, evidence_recorded
 from domains.passport.models import Evidence
 from eventing.handlers import handles
 
@@ -50,26 +51,25 @@ def distrust(event: StatementRecorded) -> str:
 @handles(StatementRecorded, group="passport", batch=True)
 def statements_recorded(items: list[tuple[StatementRecorded, Envelope]]) -> None:
     # The same statement id is the same statement (xAPI): a second copy adds nothing.
-    Evidence.objects.bulk_create(
-        (
-            Evidence(
-                statement_id=e.statement_id,
-                actor_ifi=e.actor_ifi,
-                member_id=holder_id(e.actor_ifi),
-                verb_id=e.verb_id,
-                object_id=e.object_id,
-                object_type=e.object_type or "",
-                score_scaled=e.result_score_scaled,
-                success=e.result_success,
-                timestamp=e.timestamp,
-                authority_ifi=e.authority_ifi or "",
-                distrust=distrust(e),
-            )
-            for e, _ in items
-        ),
-        ignore_conflicts=True,
-    )
-    evidence_changed(member_ids=[holder_id(e.actor_ifi) for e, _ in items], now=timezone.now())
+    evidence = [
+        Evidence(
+            statement_id=e.statement_id,
+            actor_ifi=e.actor_ifi,
+            member_id=holder_id(e.actor_ifi),
+            verb_id=e.verb_id,
+            object_id=e.object_id,
+            object_type=e.object_type or "",
+            score_scaled=e.result_score_scaled,
+            success=e.result_success,
+            timestamp=e.timestamp,
+            authority_ifi=e.authority_ifi or "",
+            distrust=distrust(e),
+        )
+        for e, _ in items
+    ]
+    Evidence.objects.bulk_create(evidence, ignore_conflicts=True)
+    # Kept but not counted: evidence from an authority not trusted for it (distrust).
+    evidence_recorded(evidence=[e for e in evidence if not e.distrust], now=timezone.now())
 
 
 @handles(StatementVoided, group="passport")

@@ -134,6 +134,10 @@ class PassportSnapshot(models.Model):
     #: None: never aggregated yet (deferred from its first evidence on).
     aggregated_at = models.DateTimeField(null=True, blank=True)
     pending_since = models.DateTimeField(null=True, blank=True, db_index=True)
+    #: Each mapping rule's matching statements ({rule id: [statement ids]}), so that new
+    #: evidence is matched on its own instead of re-aggregating the member's history.
+    #: None: not kept yet (the next change aggregates the member in full).
+    matches = models.JSONField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"passport snapshot of {self.member_id}"

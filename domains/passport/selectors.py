@@ -6,12 +6,19 @@ aggregates otherwise — or, while ops have switched ``passport_reaggregation`` 
 load, serves the last snapshot however far behind, and says so.
 """
 
+from datetime import UTC
 from typing import Any
 from uuid import UUID
 
 from django.db.models import QuerySet
 
-from domains.passport.domain.competencies import Rule, Statement, competencies_held
+from domains.passport.domain.competencies import (
+    Held,
+    Rule,
+    Statement,
+    held_from_matches,
+    rule_matches,
+)
 from domains.passport.domain.levels import Level
 from domains.passport.models import (
     Competency,
@@ -30,9 +37,10 @@ def framework_list() -> QuerySet[CompetencyFramework]:
     return CompetencyFramework.objects.prefetch_related("competencies")
 
 
-def _rules() -> list[Rule]:
-    return [
-        Rule(
+def rules_by_id() -> dict[str, Rule]:
+    """Every mapping rule, by its id (levels capped at their competency's maximum)."""
+    return {
+        str(r.id): Rule(
             competency=str(r.competency_id),
             level=min(r.level, r.competency.max_level),
             verb_id=r.verb_id,
@@ -42,30 +50,44 @@ def _rules() -> list[Rule]:
             min_count=r.min_count,
         )
         for r in MappingRule.objects.using("passport").select_related("competency")
-    ]
+    }
 
 
-def competencies_aggregate(*, member_id: UUID) -> list[dict[str, Any]]:
-    """The aggregation: the member's standing evidence against every mapping rule, giving
-    each competency held with its level and the statements that show it (by code)."""
-    # Only what counts: standing, and from an authority trusted for it (handlers.distrust).
-    rows = list(
-        Evidence.objects.using("passport").filter(member_id=member_id, voided_at=None, distrust="")
-    )
-    statements = [
-        Statement(
-            str(e.statement_id), e.verb_id, e.object_id, e.object_type, e.score_scaled, e.success
-        )
-        for e in rows
-    ]
-    held = competencies_held(_rules(), statements)
-    competencies = {
+def competency_table(ids) -> dict[str, Competency]:
+    return {
         str(c.id): c
         for c in Competency.objects.using("passport")
-        .filter(id__in=list(held))
+        .filter(id__in=list(ids))
         .select_related("framework")
     }
-    by_id = {str(e.statement_id): e for e in rows}
+
+
+def statement_of(evidence: Evidence) -> Statement:
+    return Statement(
+        str(evidence.statement_id),
+        evidence.verb_id,
+        evidence.object_id,
+        evidence.object_type,
+        evidence.score_scaled,
+        evidence.success,
+    )
+
+
+def evidence_detail(evidence: Evidence) -> dict[str, str]:
+    """How a competency lists one piece of its evidence."""
+    return {
+        "statement_id": str(evidence.statement_id),
+        "verb_id": evidence.verb_id,
+        "object_id": evidence.object_id,
+        "timestamp": evidence.timestamp.astimezone(UTC).isoformat(),
+        "authority": evidence.authority_ifi,
+    }
+
+
+def competencies_listed(
+    held: dict[str, Held], details: dict[str, dict], competencies: dict[str, Competency]
+) -> list[dict[str, Any]]:
+    """The competencies held, by code, each with its level and its evidence."""
     listed = []
     for competency_id, h in sorted(held.items(), key=lambda kv: competencies[kv[0]].code):
         c = competencies[competency_id]
@@ -77,19 +99,33 @@ def competencies_aggregate(*, member_id: UUID) -> list[dict[str, Any]]:
                 "name": c.name,
                 "level": h.level,
                 "level_name": Level(h.level).name.title(),
-                "evidence": [
-                    {
-                        "statement_id": sid,
-                        "verb_id": by_id[sid].verb_id,
-                        "object_id": by_id[sid].object_id,
-                        "timestamp": by_id[sid].timestamp.isoformat(),
-                        "authority": by_id[sid].authority_ifi,
-                    }
-                    for sid in h.evidence
-                ],
+                "evidence": [details[sid] for sid in h.evidence],
             }
         )
     return listed
+
+
+def member_aggregate(
+    *, member_id: UUID, rules: dict[str, Rule], competencies: dict[str, Competency] | None = None
+) -> tuple[list[dict[str, Any]], dict[str, set[str]]]:
+    """The full aggregation of one member (all its standing evidence against every rule):
+    the competencies held, and each rule's matching statements (to continue from)."""
+    # Only what counts: standing, and from an authority trusted for it (handlers.distrust).
+    rows = list(
+        Evidence.objects.using("passport").filter(member_id=member_id, voided_at=None, distrust="")
+    )
+    matches = rule_matches(rules, map(statement_of, rows))
+    held = held_from_matches(rules, matches)
+    if competencies is None:
+        competencies = competency_table(held)
+    details = {str(e.statement_id): evidence_detail(e) for e in rows}
+    return competencies_listed(held, details, competencies), matches
+
+
+def competencies_aggregate(*, member_id: UUID) -> list[dict[str, Any]]:
+    """The aggregation: the member's standing evidence against every mapping rule, giving
+    each competency held with its level and the statements that show it (by code)."""
+    return member_aggregate(member_id=member_id, rules=rules_by_id())[0]
 
 
 def passport_for(

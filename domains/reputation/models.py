@@ -100,12 +100,20 @@ class FraudDecision(models.Model):
 
 
 class MemberReputation(models.Model):
-    """A member's reputation as last computed (and published as ``reputation.changed``)."""
+    """A member's reputation as last computed (and published as ``reputation.changed``).
+
+    Also what the current read serves (``selectors.reputation_current``) while no rating
+    entered or left the window since ``computed_at``. ``raw_total`` and
+    ``ratings_discounted`` are empty on rows stored before they existed (such a row is
+    recomputed on read).
+    """
 
     member_id = models.UUIDField(primary_key=True)
     score = models.FloatField()
     ratings_counted = models.PositiveIntegerField()
     computed_at = models.DateTimeField()
+    raw_total = models.FloatField(null=True, blank=True)
+    ratings_discounted = models.PositiveIntegerField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.score}"

@@ -7,9 +7,10 @@ whole history.
 """
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from domains.reputation.domain.ledger import MemberLedger
 from domains.reputation.domain.ratings import window_start
@@ -76,6 +77,50 @@ def reputation_compute(*, member_id: uuid.UUID, now: datetime) -> Reputation:
     for rating_id, rule, factor, reason in decisions:
         discounts.setdefault(rating_id, []).append(Discount(rule, factor, reason))
     return reputation_at(ratings=facts, now=now, standing=standing, discounts=discounts)
+
+
+@dataclass(frozen=True)
+class CurrentReputation:
+    """The figures of the current read; ``stored`` when they come from the stored
+    aggregate (``MemberReputation``), not a computation."""
+
+    score: float
+    raw_total: float
+    ratings_counted: int
+    ratings_discounted: int
+    stored: bool
+
+
+def reputation_current(*, member_id: uuid.UUID, now: datetime) -> CurrentReputation:
+    """``member_id``'s reputation now, from the stored aggregate when it still holds.
+
+    The aggregate is rewritten with every rating, edit or moderation that concerns the
+    member (``services.reputation_refresh``), and stays right until a rating enters
+    the window after ``computed_at`` (one the write path has not followed yet) or
+    leaves it (ages out). The aggregate's primary key and one indexed existence check
+    of exactly that replace scoring every rating in the window. Otherwise it is
+    computed as ``reputation_compute`` does. The explanation (``reputation_compute``'s
+    contributions) traces the same figure to the events.
+    """
+    stored = MemberReputation.objects.filter(member_id=member_id).first()
+    if stored is not None and stored.raw_total is not None and stored.computed_at <= now:
+        # Two bounded ranges of the (ratee_id, given_at) index, with constants the
+        # planner can use (as a subquery correlated to the row it scanned every rating).
+        then = stored.computed_at
+        moved = Rating.objects.filter(ratee_id=member_id).filter(
+            Q(given_at__gt=then, given_at__lte=now)
+            | Q(given_at__gte=window_start(then), given_at__lt=window_start(now))
+        )
+        if not moved.exists():
+            return CurrentReputation(
+                stored.score, stored.raw_total, stored.ratings_counted,
+                stored.ratings_discounted or 0, stored=True,
+            )  # fmt: skip
+    computed = reputation_compute(member_id=member_id, now=now)
+    return CurrentReputation(
+        computed.score, computed.raw_total, computed.ratings_counted,
+        computed.ratings_discounted, stored=False,
+    )  # fmt: skip
 
 
 def reputation_unweighted(*, member_id: uuid.UUID, now: datetime) -> Reputation:

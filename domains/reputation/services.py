@@ -161,11 +161,20 @@ def reputation_refresh(*, member_id: UUID, now: datetime, cause: str) -> MemberR
         reputation = reputation_compute(member_id=member_id, now=now)
         transaction.on_commit(RECOMPUTATIONS.inc, using=ALIAS)
         counted = reputation.ratings_counted
-        if current and (current.score, current.ratings_counted) == (reputation.score, counted):
+        figures = {
+            "score": reputation.score,
+            "ratings_counted": counted,
+            "raw_total": reputation.raw_total,
+            "ratings_discounted": reputation.ratings_discounted,
+        }
+        if current and all(getattr(current, k) == v for k, v in figures.items()):
+            # Unchanged: nothing to publish, but the reads' copy is current as of now.
+            if now > current.computed_at:
+                current.computed_at = now
+                current.save(using=ALIAS, update_fields=["computed_at"])
             return current
         stored, _ = MemberReputation.objects.using(ALIAS).update_or_create(
-            member_id=member_id,
-            defaults={"score": reputation.score, "ratings_counted": counted, "computed_at": now},
+            member_id=member_id, defaults={**figures, "computed_at": now}
         )
         ReputationRecord.objects.using(ALIAS).create(
             member_id=member_id,

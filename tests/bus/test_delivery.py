@@ -208,3 +208,34 @@ def test_a_batch_announced_in_one_insert_is_relayed_in_order(bus):
     assert sorted(Member.objects.values_list("display_name", flat=True)) == [
         f"b{i}" for i in range(5)
     ]
+
+
+def test_dead_letter_replay_as_documented_and_a_failing_replay_exits_non_zero(bus):
+    from datetime import UTC, datetime
+
+    from django.core.management.base import CommandError
+
+    from eventing.deadletters import dead_letter
+
+    client = bus.client()
+    member = uuid.uuid4()
+    event = MemberRegistered(member_id=member, display_name="late", joined_at=datetime.now(UTC))
+    envelope = envelope_for(event, producer="identity")
+    dead_letter(
+        client, group="governance", stream=event_stream("identity"), entry_id="1-1",
+        envelope=json.dumps(envelope.to_dict()), error="fixed since", attempts=5,
+    )  # fmt: skip
+    dead_letter(
+        client, group="governance", stream=event_stream("identity"), entry_id="1-2",
+        envelope="garbage", error="unreadable", attempts=1,
+    )  # fmt: skip
+    good, bad = [letter.id for letter in dead_letter_list(client, group="governance")]
+    out = io.StringIO()
+    # As docs/eventing.md writes it: the options before the id.
+    call_command("eventbus_deadletters", "replay", "--group", "governance", good, stdout=out)
+    assert f"{good}: applied" in out.getvalue()
+    assert Member.objects.filter(member_id=member).exists()
+    with pytest.raises(CommandError, match="1 of 1 dead letter"):
+        call_command("eventbus_deadletters", "replay", "--group", "governance", bad,
+                     stdout=io.StringIO(), stderr=io.StringIO())  # fmt: skip
+    assert [letter.id for letter in dead_letter_list(client, group="governance")] == [bad]

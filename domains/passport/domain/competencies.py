@@ -10,7 +10,7 @@ statement supported falls back by itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 
@@ -53,11 +53,30 @@ class Held:
     evidence: list[str] = field(default_factory=list)
 
 
-def competencies_held(rules: Iterable[Rule], statements: list[Statement]) -> dict[str, Held]:
-    """The level and evidence of each competency the statements show."""
+def rule_matches(rules: Mapping[str, Rule], statements: Iterable[Statement]) -> dict[str, set[str]]:
+    """For each rule (by id), the statements it matches: the state an aggregation keeps
+    so that a new statement costs its own matching, not the member's whole history."""
+    matches: dict[str, set[str]] = {}
+    add_matches(matches, rules, statements)
+    return matches
+
+
+def add_matches(
+    matches: dict[str, set[str]], rules: Mapping[str, Rule], statements: Iterable[Statement]
+) -> None:
+    for statement in statements:
+        for rule_id, rule in rules.items():
+            if rule.matches(statement):
+                matches.setdefault(rule_id, set()).add(statement.statement_id)
+
+
+def held_from_matches(
+    rules: Mapping[str, Rule], matches: Mapping[str, Iterable[str]]
+) -> dict[str, Held]:
+    """The level and evidence of each competency, from each rule's matching statements."""
     held: dict[str, Held] = {}
-    for rule in rules:
-        evidence = sorted(s.statement_id for s in statements if rule.matches(s))
+    for rule_id, rule in rules.items():
+        evidence = sorted(matches.get(rule_id, ()))
         if len(evidence) < rule.min_count:
             continue
         current = held.get(rule.competency)
@@ -66,3 +85,9 @@ def competencies_held(rules: Iterable[Rule], statements: list[Statement]) -> dic
         elif rule.level == current.level:
             current.evidence = sorted(set(current.evidence) | set(evidence))
     return held
+
+
+def competencies_held(rules: Iterable[Rule], statements: list[Statement]) -> dict[str, Held]:
+    """The level and evidence of each competency the statements show."""
+    by_id = {str(i): rule for i, rule in enumerate(rules)}
+    return held_from_matches(by_id, rule_matches(by_id, statements))

@@ -25,6 +25,7 @@ from domains.reputation.selectors import (
     completed_activity_pairs,
     completed_booking_ids,
     reputation_compute,
+    reputation_current,
     reputation_history,
     reputation_unweighted,
 )
@@ -56,14 +57,20 @@ class MemberReputationApi(APIView):
     def get(self, request, member_id):
         now = timezone.now()
         weighted = not degraded(FLAG)
-        reputation = _reputation(member_id=member_id, now=now, weighted=weighted)
+        # The stored aggregate when it holds (milliseconds); the unweighted fallback
+        # while degraded.
+        reputation = (
+            reputation_current(member_id=member_id, now=now)
+            if weighted
+            else reputation_unweighted(member_id=member_id, now=now)
+        )
         body = {
             "member_id": member_id,
             "score": reputation.score,
             "raw_total": reputation.raw_total,
             "floor": FLOOR,
             "ratings_counted": reputation.ratings_counted,
-            "ratings_discounted": sum(1 for c in reputation.contributions if c.discounts),
+            "ratings_discounted": reputation.ratings_discounted,
             "window_days": RATING_LIFETIME.days,
             "computed_at": now,
         }

@@ -65,6 +65,10 @@ class Reputation:
     def ratings_counted(self) -> int:
         return sum(1 for c in self.contributions if c.weight > 0)
 
+    @property
+    def ratings_discounted(self) -> int:
+        return sum(1 for c in self.contributions if c.discounts)
+
 
 def standing_weight(standing: float | None) -> float:
     """1.0 for a rater with no standing, up to 2.0 for a well-regarded one."""

@@ -19,6 +19,14 @@ def _event_type(envelope: str) -> str:
 class Command(BaseCommand):
     help = "List, show or replay a consumer group's dead letters."
 
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        """Options may come before or after the ids (``replay --group g <id>``, as the
+        docs write it, and ``replay <id> --group g``): argparse's plain parse stops
+        taking positionals once an option has been read."""
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.parse_args = parser.parse_intermixed_args
+        return parser
+
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["list", "show", "replay"])
         parser.add_argument("--group", required=True)
@@ -40,6 +48,7 @@ class Command(BaseCommand):
             ids = [letter.id for letter in dead_letter_list(client, group=group, count=10_000)]
         if not ids:
             raise CommandError("Name dead-letter ids (or --all with replay).")
+        still_failing = 0
         for dead_letter_id in ids:
             if action == "show":
                 letter = dead_letter_get(client, group=group, dead_letter_id=dead_letter_id)
@@ -53,5 +62,9 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from None
             except Exception as exc:  # noqa: BLE001 - report and keep the dead letter
                 self.stderr.write(f"{dead_letter_id}: still failing ({exc!r}); kept")
+                still_failing += 1
                 continue
             self.stdout.write(f"{dead_letter_id}: {outcome.value}")
+        if still_failing:
+            # A non-zero exit, so a script or an operator cannot take it for a success.
+            raise CommandError(f"{still_failing} of {len(ids)} dead letter(s) still failing.")

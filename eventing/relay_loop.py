@@ -1,0 +1,88 @@
+"""The relay's loop: publish, check that Redis kept what was published, never give up.
+
+Each round publishes one batch from every source. Any failure (Redis down, the
+database stopped or a connection dropped mid-round) costs that round: nothing that
+failed was marked published, so it is sent again next round (the inboxes absorb a
+repeat), after a capped exponential backoff. Every
+``EVENTBUS_RELAY_LOSS_CHECK_SECONDS``, and after every Redis failure, the relay asks
+Redis whether its streams still hold what it published (``eventing.recovery``) and
+re-publishes what was lost. The loop ends only when ``stop`` is set (SIGTERM).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+import redis
+from django.conf import settings
+from django.db import close_old_connections, connections
+
+from common.outages import is_database_outage
+from eventing.metrics import WORKER_ERRORS
+from eventing.recovery import LossWatch
+from eventing.relay import relay_once
+
+logger = logging.getLogger(__name__)
+
+
+class RelayLoop:
+    def __init__(self, sources: list, client: redis.Redis, *, batch_size: int) -> None:
+        self.sources = sources
+        self.client = client
+        self.batch_size = batch_size
+        self.watch = LossWatch(client, sources)
+        self.total = 0
+        self._primed = False
+        self._next_check = 0.0
+
+    def round(self) -> int:
+        """Check for lost entries when due, then publish one batch per source."""
+        # Drop connections a restarted or failed-over PostgreSQL broke (CONN_HEALTH_CHECKS).
+        close_old_connections()
+        if not self._primed:
+            self.watch.prime()
+            self._primed = True
+        if time.monotonic() >= self._next_check:
+            for loss in self.watch.check():
+                self.watch.recover(loss)
+            self._next_check = time.monotonic() + settings.EVENTBUS_RELAY_LOSS_CHECK_SECONDS
+        published = relay_once(self.sources, self.client, self.batch_size, self.watch)
+        self.total += published
+        return published
+
+    def run(self, stop: threading.Event, *, once: bool = False) -> int:
+        delay = 0.0
+        while not stop.is_set():
+            try:
+                published = self.round()
+            except Exception as exc:  # noqa: BLE001 - the relay outlives every fault
+                delay = min(max(delay * 2, 0.1), settings.EVENTBUS_WORKER_BACKOFF_MAX_SECONDS)
+                self._failed(exc, delay)
+                stop.wait(delay)
+                continue
+            delay = 0.0
+            if once and not published:
+                break
+            if not published:
+                self.idle(stop)
+        return self.total
+
+    def idle(self, stop: threading.Event) -> None:
+        stop.wait(settings.EVENTBUS_RELAY_POLL_SECONDS)
+
+    def _failed(self, exc: Exception, delay: float) -> None:
+        if isinstance(exc, redis.RedisError):
+            kind = "redis"
+            self._next_check = 0.0  # Redis may have come back empty: look first thing.
+        elif is_database_outage(exc):
+            kind = "database"
+        else:
+            kind = "other"
+        WORKER_ERRORS.labels(worker="relay", kind=kind).inc()
+        log = logger.error if kind == "other" else logger.warning
+        log("relay: round failed (%s: %s); retrying in %.1fs", type(exc).__name__, exc, delay)
+        for connection in connections.all(initialized_only=True):
+            if not connection.in_atomic_block:
+                connection.close()
