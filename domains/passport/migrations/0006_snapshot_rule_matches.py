@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("passport", "0004_passport_snapshots"),
+        ("passport", "0005_evidence_authority"),
     ]
 
     operations = [
