@@ -136,8 +136,13 @@ class GatewayMiddleware:
             _fallback(label, "breaker_open", request)
             return None
         started = time.monotonic()
+        shaped = None
         try:
             answer = call_new(request, route, params)
+            if answer.status < 500:
+                # A translator that fails (or that an edit named wrongly before save-time
+                # checks existed) is a new-side failure like any other, never a bare 500.
+                shaped = legacy_shape(route, answer.status, answer.body)
         except Exception:
             logger.exception("new handler of %s failed", route.key)
             answer = NewAnswer(500, None)
@@ -150,7 +155,7 @@ class GatewayMiddleware:
             return None
         if status >= 500:
             return problem_response(502, "The new handler failed; nothing was retried.", request)
-        response = JsonResponse(legacy_shape(route, status, answer.body), status=status, safe=False)
+        response = JsonResponse(shaped, status=status, safe=False)
         for name, value in answer.headers:
             response[name] = value
         return response
