@@ -215,11 +215,22 @@ class GatewayFlagsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         degraded = self.instance.degraded or {}
         for name in DEGRADATION_FLAGS:
-            self.fields[f"degraded_{name}"] = forms.BooleanField(
-                required=False, initial=bool(degraded.get(name)),
-                label=f"Degraded: {name.replace('_', ' ')}",
-                help_text="On: this work is switched off, the domain answers its fallback.",
-            )  # fmt: skip
+            self.fields[f"degraded_{name}"].initial = bool(degraded.get(name))
+
+
+# One declared checkbox per flag (the admin's form factory keeps declared fields only).
+GatewayFlagsForm = type(
+    "GatewayFlagsForm",
+    (GatewayFlagsForm,),
+    {
+        f"degraded_{name}": forms.BooleanField(
+            required=False,
+            label=f"Degraded: {name.replace('_', ' ')}",
+            help_text="On: this work is switched off; the domains answer with their fallback.",
+        )
+        for name in DEGRADATION_FLAGS
+    },
+)
 
 
 @admin.register(GatewayState)
