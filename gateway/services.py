@@ -61,6 +61,11 @@ def _validate(route: Route, changes: dict[str, Any]) -> None:
     if problems:
         raise ChangeRefused(" ".join(problems))
     mode = changes.get("mode", route.mode)
+    if "mode" in changes and mode != RouteMode.RETIRED and _retired_capability_of(route):
+        raise ChangeRefused(
+            f"{route.key} belongs to the retired capability {_retired_capability_of(route)}: "
+            "its legacy side is gone."
+        )
     if mode not in RouteMode.__members__.values():
         raise ChangeRefused(f"Unknown mode {mode!r}.")
     if mode in (RouteMode.SHADOW, RouteMode.CANARY, RouteMode.NEW) and not route.new_target:
@@ -82,6 +87,15 @@ def validate_route_config(route: Route, changes: dict[str, Any]) -> list[str]:
         return []
     values = {name: changes.get(name, getattr(route, name)) for name in EDITABLE_FIELDS}
     return route_config_problems(route.path_pattern, values)
+
+
+def _retired_capability_of(route: Route) -> str | None:
+    from legacy_adapter.capabilities import CAPABILITIES
+    from legacy_adapter.models import RetiredCapability
+
+    names = [c.name for c in CAPABILITIES.values() if route.key in c.routes]
+    found = RetiredCapability.objects.filter(name__in=names).values_list("name", flat=True)
+    return next(iter(found), None)
 
 
 def route_change(

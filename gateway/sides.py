@@ -27,6 +27,7 @@ from django.urls import Resolver404, resolve
 from common import degradation
 from common.api.problems import PROBLEM_CONTENT_TYPE, problem
 from gateway.table import CompiledRoute
+from legacy_adapter import usage
 from legacy_adapter.acl.responses import to_legacy
 from legacy_adapter.acl.values import KINDS, uuid_for
 from legacy_adapter.client import ClientConfig, LegacyClient, LegacyResponse, LegacyUnavailable
@@ -82,7 +83,8 @@ def _forward(client: LegacyClient, request: HttpRequest, path: str) -> LegacyRes
 def serve_legacy(request: HttpRequest, route: CompiledRoute | None, params: dict) -> HttpResponse:
     path = route.legacy_target.format(**params) if route else request.path_info
     try:
-        answer = _forward(legacy_client(), request, path)
+        with usage.calling("gateway"):
+            answer = _forward(legacy_client(), request, path)
     except LegacyUnavailable as exc:
         if exc.reason == "breaker-open":
             detail = "The legacy system is failing; calls are paused. Try again shortly."

@@ -15,7 +15,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import urllib3
 from tenacity import (
@@ -28,6 +28,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from legacy_adapter import usage
 from legacy_adapter.resilience.breaker import BreakerOpen, BreakerPolicy, CircuitBreaker
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -124,6 +125,7 @@ class LegacyClient:
         except BreakerOpen as exc:
             raise LegacyUnavailable("breaker-open", str(exc), exc.retry_after) from None
         self.attempts += 1
+        usage.record(method, urlsplit(url).path)
         started = time.monotonic()
         try:
             raw = self._pool.request(method, url, body=body, headers=headers, preload_content=True)
