@@ -7,6 +7,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+LEGACY_PORT ?= 8090
+# The local demo's settings (git-ignored): manage.py reads them in any new terminal
+# whose environment has no SECRET_KEY (config/env.py, load_local_settings).
+LOCAL_ENV := var/local.env
 # `make test` runs against a real PostgreSQL (one database per alias) and Redis.
 TEST_DATABASE_SERVER_URL ?= postgres://postgres:postgres@127.0.0.1:5432
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
@@ -15,7 +19,7 @@ PYTEST_ARGS ?=
 # child processes more than on the CPU.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test install install-dev migrate demo lint clean restore-drill
+.PHONY: run setup local-settings test install install-dev lint clean restore-drill
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,18 +36,33 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.installed-runtime
 install-dev: $(VENV)/.installed-dev
 
-## make run: install, migrate every database, load demo data, serve on HOST:PORT.
-run: export DEBUG ?= true
-run: install
+## make local-settings: write var/local.env (DEBUG on, the legacy stand-in's URL),
+## which manage.py reads in a terminal with no configuration of its own.
+local-settings:
+	@mkdir -p var
+	@printf '%s\n' \
+	  '# Written by `make run` for the local demo; manage.py reads it when SECRET_KEY is' \
+	  '# not set in the environment (variables already set win). Delete it to start over.' \
+	  'DEBUG=true' \
+	  'LEGACY_BASE_URL=http://127.0.0.1:$(LEGACY_PORT)' > $(LOCAL_ENV)
+	@echo "Local settings in $(LOCAL_ENV)"
+
+## make setup: local settings, every database migrated, demo data loaded (what `run` serves).
+setup: export DEBUG ?= true
+setup: install local-settings
 	$(BIN)/python manage.py migrate_all
 	$(BIN)/python manage.py load_demo
+
+## make run: install, migrate every database, load demo data, serve on HOST:PORT.
+run: export DEBUG ?= true
+run: setup
 	@echo ""
 	@echo "Platform on http://$(HOST):$(PORT)/"
 	@echo "  API docs     http://$(HOST):$(PORT)/api/docs/"
 	@echo "  Admin        http://$(HOST):$(PORT)/admin/  (admin@example.com / $${DEMO_PASSWORD:-demo-password-2026})"
 	@echo "  Readiness    http://$(HOST):$(PORT)/ready"
 	@echo ""
-	$(BIN)/python -m legacy_adapter.reference_service --port 8090 --db var/legacy.sqlite3 & LEGACY=$$!; trap "kill $$LEGACY" EXIT INT TERM; $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python -m legacy_adapter.reference_service --port $(LEGACY_PORT) --db var/legacy.sqlite3 & LEGACY=$$!; trap "kill $$LEGACY" EXIT INT TERM; $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## make test: install dev tools, make sure PostgreSQL and Redis answer, run the suite.
 test: export DATABASE_SERVER_URL ?= $(TEST_DATABASE_SERVER_URL)

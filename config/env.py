@@ -8,6 +8,7 @@ a sentence an operator can act on.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,10 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+#: Written by ``make run`` (git-ignored, like everything under ``var/``): the settings of
+#: the local demo, so ``.venv/bin/python manage.py ...`` works in any new terminal.
+LOCAL_ENV_FILE = BASE_DIR / "var" / "local.env"
 
 env = environ.Env()
 
@@ -70,3 +75,20 @@ def choice(name: str, choices: tuple[str, ...], default: str) -> str:
             f"The {name} environment variable is {value!r}; expected one of: {', '.join(choices)}."
         )
     return value
+
+
+def load_local_settings(path: Path | None = None) -> Path | None:
+    """Fill the environment from ``make run``'s local settings file, if there is one.
+
+    Only a shell with no deployment configuration reads it: when ``SECRET_KEY`` is set
+    (a deployment, a container, the test suite) the file is ignored entirely, so a demo
+    left on a laptop never changes how a configured process starts. Variables already in
+    the environment win over the file's. Returns the file read, or None.
+    """
+    if os.environ.get("SECRET_KEY"):
+        return None
+    path = path or Path(os.environ.get("LOCAL_ENV_FILE", LOCAL_ENV_FILE))
+    if not path.is_file():
+        return None
+    environ.Env.read_env(str(path), overwrite=False)
+    return path

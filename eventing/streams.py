@@ -13,6 +13,7 @@ from functools import cache
 
 import redis
 from django.conf import settings
+from django.core.management import CommandError
 
 EVENT_STREAM_PREFIX = "events:"
 DEAD_LETTER_PREFIX = "deadletter:"
@@ -56,8 +57,15 @@ def _client(url: str) -> redis.Redis:
     )
 
 
+class BusNotConfigured(CommandError, RuntimeError):
+    """No ``REDIS_URL``: a command-line tool prints this one line, never a traceback."""
+
+
 def redis_client() -> redis.Redis:
     """The bus's Redis connection pool (one per process and URL)."""
     if not settings.REDIS_URL:
-        raise RuntimeError("REDIS_URL is not set: the bus runs in process (embedded mode).")
+        raise BusNotConfigured(
+            "REDIS_URL is not set: the bus runs in process (embedded mode); set REDIS_URL "
+            "(e.g. redis://127.0.0.1:6379/0) to run the relay, consumers and bus tools."
+        )
     return _client(settings.REDIS_URL)

@@ -2,8 +2,9 @@
 
 Routes by mode, the share of traffic on new code per hour, shadow mismatch rates per
 route with the latest diffs, the degradation and kill-all flags, and the legacy-usage
-report: routes whose legacy side had no traffic for N days (``?days=``), safe to delete
-from the legacy system.
+report: routes whose legacy side had no traffic for N days (``?days=``), and legacy
+calls per endpoint and caller (gateway, ports, sync) over 1/7/30 days with the
+"ready to delete" gate per capability (``gateway.legacy_elimination``).
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ from __future__ import annotations
 from django.template.response import TemplateResponse
 
 from gateway import selectors, traffic
+from gateway.legacy_elimination import readiness
 from gateway.models import Route
 from gateway.services import DEGRADATION_FLAGS
+from legacy_adapter.capabilities import CAPABILITIES
+from legacy_adapter.usage import usage_report
 
 
 def dashboard_view(admin_site):
@@ -35,6 +39,18 @@ def dashboard_view(admin_site):
             "days": days,
             "kill_all": state.kill_all,
             "degraded": [(name, bool(state.degraded.get(name))) for name in DEGRADATION_FLAGS],
+            "legacy_calls": [
+                {
+                    "capability": r.capability,
+                    "endpoint": r.endpoint,
+                    "caller": r.caller,
+                    "day1": r.calls[1],
+                    "day7": r.calls[7],
+                    "day30": r.calls[30],
+                }
+                for r in usage_report()
+            ],
+            "gates": [readiness(name) for name in CAPABILITIES],
         }
         return TemplateResponse(request, "admin/gateway/dashboard.html", context)
 

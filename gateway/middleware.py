@@ -62,6 +62,23 @@ def request_facts(request: HttpRequest, route: CompiledRoute | None) -> RequestF
     return RequestFacts(method=request.method, user_id=user_id, roles=roles, headers=headers)
 
 
+_FALLBACK_WHY = {
+    "breaker_open": "the new side's breaker is open (it failed recently)",
+    "new_error": "the new side failed",
+}
+
+
+def _fallback(label: str, reason: str, request: HttpRequest, status: int | None = None) -> None:
+    """Count a fallback to legacy and log it with the route and the reason, so the
+    operator reading the logs sees which route left new code and why, not only a rate."""
+    metrics.FALLBACKS.labels(label, reason).inc()
+    logger.warning(
+        "gateway fallback to legacy on %s: %s%s",
+        label, _FALLBACK_WHY[reason], f" (status {status})" if status else "",
+        extra={"route": label, "reason": reason, "path": request.path, "new_status": status},
+    )  # fmt: skip
+
+
 class GatewayMiddleware:
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -109,7 +126,7 @@ class GatewayMiddleware:
         if decision.target is Target.GONE:
             return problem_response(410, "This endpoint has been retired.", request), "gone"
         if decision.fallback:
-            metrics.FALLBACKS.labels(label, "breaker_open").inc()
+            _fallback(label, "breaker_open", request)
         if decision.target is Target.NEW:
             served = self._try_new(request, route, params, label)
             if served is not None:
@@ -122,11 +139,16 @@ class GatewayMiddleware:
         try:
             breaker.acquire()
         except BreakerOpen:
-            metrics.FALLBACKS.labels(label, "breaker_open").inc()
+            _fallback(label, "breaker_open", request)
             return None
         started = time.monotonic()
+        shaped = None
         try:
             answer = call_new(request, route, params)
+            if answer.status < 500:
+                # A translator that fails (or that an edit named wrongly before save-time
+                # checks existed) is a new-side failure like any other, never a bare 500.
+                shaped = legacy_shape(route, answer.status, answer.body)
         except Exception:
             logger.exception("new handler of %s failed", route.key)
             answer = NewAnswer(500, None)
@@ -135,11 +157,11 @@ class GatewayMiddleware:
         if status >= 500 and request.method in READS:
             # A failed read is safe to answer from legacy; a failed write is not
             # replayed there (it may have half-happened on the new side).
-            metrics.FALLBACKS.labels(label, "new_error").inc()
+            _fallback(label, "new_error", request, status=status)
             return None
         if status >= 500:
             return problem_response(502, "The new handler failed; nothing was retried.", request)
-        response = JsonResponse(legacy_shape(route, status, answer.body), status=status, safe=False)
+        response = JsonResponse(shaped, status=status, safe=False)
         for name, value in answer.headers:
             response[name] = value
         return response

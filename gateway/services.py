@@ -32,10 +32,12 @@ FLAG_FIELDS = (
     "mode", "canary_percent", "cohort_user_ids", "cohort_roles", "cohort_header", "killed",
     "ignore_fields", "ignore_order", "max_concurrency",
 )  # fmt: skip
+#: Where a route goes: editable like the flags (validated, audited, versioned).
+TARGET_FIELDS = ("legacy_target", "new_target", "translator")
+EDITABLE_FIELDS = (*FLAG_FIELDS, *TARGET_FIELDS)
 #: Degradation flags ops may switch on under stress (each with a fallback, see docs).
 DEGRADATION_FLAGS = ("shadow_comparison", "reputation_weighting", "search_ranking",
                      "passport_reaggregation")  # fmt: skip
-CANARY_STEPS = (1, 5, 10, 25, 50)
 
 
 class ChangeRefused(Invalid):
@@ -51,17 +53,25 @@ class ChangedMeanwhile(ChangeRefused):
 
 
 def route_flags(route: Route) -> dict[str, Any]:
-    """The route's flags as plain JSON values (for the audit's before/after)."""
-    values = {name: getattr(route, name) for name in FLAG_FIELDS}
+    """The route's flags and targets as plain JSON values (the audit's before/after)."""
+    values = {name: getattr(route, name) for name in EDITABLE_FIELDS}
     values["canary_percent"] = float(values["canary_percent"])
     return values
 
 
 def _validate(route: Route, changes: dict[str, Any]) -> None:
-    unknown = set(changes) - set(FLAG_FIELDS)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ChangeRefused(f"Not a route flag: {', '.join(sorted(unknown))}.")
+    problems = validate_route_config(route, changes)
+    if problems:
+        raise ChangeRefused(" ".join(problems))
     mode = changes.get("mode", route.mode)
+    if "mode" in changes and mode != RouteMode.RETIRED and _retired_capability_of(route):
+        raise ChangeRefused(
+            f"{route.key} belongs to the retired capability {_retired_capability_of(route)}: "
+            "its legacy side is gone."
+        )
     if mode not in RouteMode.__members__.values():
         raise ChangeRefused(f"Unknown mode {mode!r}.")
     if mode in (RouteMode.SHADOW, RouteMode.CANARY, RouteMode.NEW) and not route.new_target:
@@ -71,6 +81,27 @@ def _validate(route: Route, changes: dict[str, Any]) -> None:
     percent = Decimal(str(changes.get("canary_percent", route.canary_percent)))
     if not 0 <= percent <= 100:
         raise ChangeRefused("The canary percentage is between 0 and 100.")
+
+
+def validate_route_config(route: Route, changes: dict[str, Any]) -> list[str]:
+    """What is wrong with ``route`` once ``changes`` apply, resolved now, at save time:
+    the translator exists, targets use only the pattern's parameters, the new target is a
+    domain URL this deployment can reach, cohort rules are well formed. Empty when fine."""
+    from gateway.validation import CHECKED_FIELDS, route_config_problems
+
+    if not set(changes) & CHECKED_FIELDS:  # a mode or flag change: targets stay as they were
+        return []
+    values = {name: changes.get(name, getattr(route, name)) for name in EDITABLE_FIELDS}
+    return route_config_problems(route.path_pattern, values)
+
+
+def _retired_capability_of(route: Route) -> str | None:
+    from legacy_adapter.capabilities import CAPABILITIES
+    from legacy_adapter.models import RetiredCapability
+
+    names = [c.name for c in CAPABILITIES.values() if route.key in c.routes]
+    found = RetiredCapability.objects.filter(name__in=names).values_list("name", flat=True)
+    return next(iter(found), None)
 
 
 def route_change(
@@ -93,6 +124,23 @@ def route_change(
             subject_id=route.id, actor=actor, reason=reason.strip(), action=action,
             before=before, after=route_flags(route), at=timezone.now().isoformat(),
         )  # fmt: skip
+    return route
+
+
+def route_create(*, values: dict[str, Any], actor: str, reason: str) -> Route:
+    """A new route (in ``legacy`` mode unless ``values`` say otherwise), validated and
+    audited like a change; the table version moves so every process sees it."""
+    if not reason or not reason.strip():
+        raise ChangeRefused("Say why: every change needs a reason.")
+    route = Route(**values)
+    _validate(route, {k: v for k, v in values.items() if k in EDITABLE_FIELDS})
+    audit_record(
+        subject_id=route.id, actor=actor, reason=reason.strip(), action="create",
+        before={}, after=route_flags(route), at=timezone.now().isoformat(),
+    )  # fmt: skip
+    with transaction.atomic(using="default"):
+        route.save(force_insert=True)
+        _bump_version()
     return route
 
 

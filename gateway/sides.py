@@ -28,6 +28,7 @@ from common import degradation
 from common.api.problems import PROBLEM_CONTENT_TYPE, problem
 from gateway.paths import for_forwarding
 from gateway.table import CompiledRoute
+from legacy_adapter import usage
 from legacy_adapter.acl.responses import to_legacy
 from legacy_adapter.acl.values import KINDS, uuid_for
 from legacy_adapter.client import ClientConfig, LegacyClient, LegacyResponse, LegacyUnavailable
@@ -83,7 +84,8 @@ def _forward(client: LegacyClient, request: HttpRequest, path: str) -> LegacyRes
 def serve_legacy(request: HttpRequest, route: CompiledRoute | None, params: dict) -> HttpResponse:
     path = route.legacy_target.format(**params) if route else request.path_info
     try:
-        answer = _forward(legacy_client(), request, path)
+        with usage.calling("gateway"):
+            answer = _forward(legacy_client(), request, path)
     except LegacyUnavailable as exc:
         if exc.reason == "breaker-open":
             detail = "The legacy system is failing; calls are paused. Try again shortly."
@@ -97,12 +99,46 @@ def serve_legacy(request: HttpRequest, route: CompiledRoute | None, params: dict
     return response
 
 
-def _new_params(route: CompiledRoute, params: dict[str, str]) -> dict[str, str]:
-    """Legacy numbers in the path as the new side's ids (``{id}`` of a ``spaces.*`` route)."""
+def _param_kind(route: CompiledRoute, name: str) -> str | None:
+    """The legacy record kind a path parameter holds a number of.
+
+    Said by the parameter's name (``{user_no}``, ``{space_id}``, ``{proposal}``), else by
+    the collection segment before it in the legacy path (``/api/proposals/{id}/votes``:
+    a proposal), else by the route's translator (``spaces.detail``: a space) — so a
+    route without a translator, or whose id is not the translated resource's, still
+    reaches the new side with the new side's id.
+    """
+    base = name.removesuffix("_no").removesuffix("_id")
+    if base in KINDS:
+        return base
+    segments = route.legacy_target.split("/")
+    if "{" + name + "}" in segments:
+        index = segments.index("{" + name + "}")
+        if index > 0 and segments[index - 1].removesuffix("s") in KINDS:
+            return segments[index - 1].removesuffix("s")
     resource = route.translator.split(".")[0].removesuffix("s")
-    if resource not in KINDS:
-        return params
-    return {k: str(uuid_for(resource, int(v))) if v.isdigit() else v for k, v in params.items()}
+    return resource if resource in KINDS else None
+
+
+def _new_params(route: CompiledRoute, params: dict[str, str]) -> dict[str, str]:
+    """Legacy numbers in the path as the new side's ids, through the ACL's reversible ids."""
+    translated = {}
+    for name, value in params.items():
+        kind = _param_kind(route, name)
+        translated[name] = str(uuid_for(kind, int(value))) if kind and value.isdigit() else value
+    return translated
+
+
+def _public_links(value: Any, internal: str, public: str) -> Any:
+    """``value`` with every URL on the domain's internal base URL moved to the public
+    origin the caller used (pagination's ``next``/``previous``, links in documents)."""
+    if isinstance(value, str):
+        return public + value[len(internal) :] if value.startswith(internal + "/") else value
+    if isinstance(value, list):
+        return [_public_links(item, internal, public) for item in value]
+    if isinstance(value, dict):
+        return {key: _public_links(item, internal, public) for key, item in value.items()}
+    return value
 
 
 #: ``/api/v1/<domain>/...``: the domain whose process serves a new target in split mode.
@@ -147,10 +183,13 @@ def _call_new_over_http(request: HttpRequest, path: str) -> NewAnswer:
         detail = f"The {domain} domain is unavailable ({exc.reason})."
         return NewAnswer(503, problem(503, detail=detail))
     try:
-        return NewAnswer(answer.status, answer.json(), _carried(answer.headers))
+        body = answer.json()
     except ValueError:
         detail = "The new handler answered something other than JSON."
         return NewAnswer(502, problem(502, detail=detail))
+    public = request.build_absolute_uri("/").rstrip("/")
+    body = _public_links(body, base_url.rstrip("/"), public)
+    return NewAnswer(answer.status, body, _carried(answer.headers))
 
 
 def call_new(request: HttpRequest, route: CompiledRoute, params: dict) -> NewAnswer:

@@ -15,7 +15,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import urllib3
 from tenacity import (
@@ -29,6 +29,7 @@ from tenacity import (
 )
 
 from common.tls import client_context
+from legacy_adapter import usage
 from legacy_adapter.resilience.breaker import BreakerOpen, BreakerPolicy, CircuitBreaker
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -126,13 +127,13 @@ class LegacyClient:
         except BreakerOpen as exc:
             raise LegacyUnavailable("breaker-open", str(exc), exc.retry_after) from None
         self.attempts += 1
+        usage.record(method, urlsplit(url).path)
         started = time.monotonic()
         try:
             raw = self._pool.request(method, url, body=body, headers=headers, preload_content=True)
         except urllib3.exceptions.HTTPError as exc:
             self.breaker.record(ok=False, seconds=time.monotonic() - started)
-            timed_out = isinstance(exc, urllib3.exceptions.TimeoutError) or "timed out" in str(exc)
-            reason = "timeout" if timed_out else "unreachable"
+            reason = _failure_reason(exc)
             unavailable = LegacyUnavailable(reason, f"legacy {reason}: {exc}")
             if retryable:
                 raise _Retryable(unavailable) from exc
@@ -140,6 +141,20 @@ class LegacyClient:
         response = LegacyResponse(raw.status, dict(raw.headers), raw.data)
         self.breaker.record(ok=response.status < 500, seconds=time.monotonic() - started)
         return response
+
+
+def _failure_reason(exc: urllib3.exceptions.HTTPError) -> str:
+    """``unreachable`` (nothing listens, DNS, reset: 503) or ``timeout`` (504).
+
+    urllib3 2 makes ``NewConnectionError`` (connection refused) a subclass of
+    ``ConnectTimeoutError`` for compatibility, so a refusal must be told apart before
+    the timeout test, or a dead legacy host reads "did not answer in time".
+    """
+    if isinstance(exc, urllib3.exceptions.NewConnectionError):  # also NameResolutionError
+        return "unreachable"
+    if isinstance(exc, urllib3.exceptions.TimeoutError) or "timed out" in str(exc):
+        return "timeout"
+    return "unreachable"
 
 
 class _Retryable(Exception):

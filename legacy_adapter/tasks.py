@@ -4,7 +4,8 @@ from celery import shared_task
 from django.conf import settings
 
 from legacy_adapter.sync.runs import sync_changes
-from legacy_adapter.sync.sinks import sink_for
+from legacy_adapter.sync.sinks import retired_resources, sink_for
+from legacy_adapter.usage import calling
 from legacy_adapter.wiring import legacy_client
 
 
@@ -12,7 +13,13 @@ from legacy_adapter.wiring import legacy_client
 def sync_all_changes() -> dict[str, int]:
     """Records changed in legacy since each resource's watermark, copied over."""
     read = {}
+    retired = retired_resources()
     for resource in settings.LEGACY_SYNC_SINKS:
-        summary = sync_changes(resource=resource, client=legacy_client(), sink=sink_for(resource))
+        if resource in retired:
+            continue  # its legacy side is gone (legacy_retire)
+        with calling(f"sync:{resource}"):
+            summary = sync_changes(
+                resource=resource, client=legacy_client(), sink=sink_for(resource)
+            )
         read[resource] = summary.read
     return read

@@ -33,6 +33,10 @@ GATEWAY_NEW_BREAKER_OPEN_SECONDS = read("GATEWAY_NEW_BREAKER_OPEN_SECONDS", "flo
 #: Largest request body the gateway accepts (413 above).
 GATEWAY_MAX_BODY_BYTES = read("GATEWAY_MAX_BODY_BYTES", "int", 1_048_576)
 
+#: The "ready to delete" gate: a capability's routes on new code, and no legacy call
+#: to it, for this many days (``manage.py legacy_usage``, ``legacy_retire``).
+LEGACY_RETIRE_AFTER_DAYS = read("LEGACY_RETIRE_AFTER_DAYS", "int", 30)
+
 # --- data sync from legacy (legacy_adapter.sync) -----------------------------------------------
 #: resource -> (owning domain, the sink it provides): configuration, since the adapter may
 #: not import domains.

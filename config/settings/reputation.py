@@ -1,6 +1,9 @@
 """Settings of the reputation part (every value from the environment, via config.env.read)."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from config.env import read
+from config.settings.core import DEBUG
 from config.settings.learning import LRS_AUTHORITY_HOMEPAGE
 from config.settings.tasks import CELERY_BEAT_SCHEDULE
 
@@ -18,3 +21,13 @@ CELERY_BEAT_SCHEDULE["reputation-refresh-ageing"] = {
     "task": "reputation.refresh_ageing",
     "schedule": float(REPUTATION_REFRESH_SECONDS),
 }
+
+#: The demo clock: reputation reads compute this many days after the real time, so the
+#: 30-day window can be watched moving (``DEMO_CLOCK_SHIFT_DAYS=20 make run``: a rating
+#: given 15 days ago stops counting). Development only: refused unless DEBUG is on.
+DEMO_CLOCK_SHIFT_DAYS = read("DEMO_CLOCK_SHIFT_DAYS", "float", default=0.0)
+if DEMO_CLOCK_SHIFT_DAYS and not DEBUG:
+    raise ImproperlyConfigured(
+        "DEMO_CLOCK_SHIFT_DAYS is a demo clock override; it is refused with DEBUG off "
+        "(production always reads the real time)."
+    )

@@ -66,3 +66,18 @@ class SpaceListed(Event):
     owner_id: UUID
     name: str
     listed_at: datetime
+
+
+@REGISTRY.register
+@dataclass(frozen=True, kw_only=True)
+class SpaceUnlisted(Event):
+    """A listed space lost its last valid credential (lapsed or revoked) and is no longer
+    listed, searchable or bookable; ``SpaceListed`` follows when a renewal is verified."""
+
+    TYPE = "marketplace.space_unlisted"
+    VERSION = 1
+
+    space_id: UUID
+    owner_id: UUID
+    reason: str
+    unlisted_at: datetime

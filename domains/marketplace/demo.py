@@ -3,7 +3,8 @@
 - "Riverside study room" (Lyon): verified insurance, bookable; a confirmed booking
   tomorrow, a past stay of Ana's that she rated and Chidi answered.
 - "Online pairing room": verified, bookable, two seats.
-- "Maker lab": its safety certificate lapsed yesterday, so it cannot be booked.
+- "Maker lab": its safety certificate lapsed yesterday, so it is unlisted (absent from
+  lists and search, no free slots) until a renewed certificate is verified.
 - "Garden classroom": draft, its certificate waiting for a moderator.
 
 Loading twice adds nothing: every row is found by a fixed name or id first.
@@ -20,6 +21,7 @@ from domains.marketplace.domain.bookings import BookingStatus
 from domains.marketplace.domain.credentials import CredentialStatus
 from domains.marketplace.domain.spaces import SpaceStatus
 from domains.marketplace.models import Booking, Space, SpaceCredential, SpaceRating
+from domains.marketplace.services.spaces import spaces_unlist_lapsed
 
 ALIAS = "marketplace"
 DEMO = UUID("0b7f6f50-3c4e-4d39-9a43-7c1d5b2e8a10")
@@ -107,7 +109,9 @@ def load(stdout) -> None:
             Space.objects.using(ALIAS).filter(pk=riverside.pk).update(
                 rating_average=5.0, rating_count=1
             )
+    unlisted = spaces_unlist_lapsed(now=now)  # the Maker lab, as the beat task would
     stdout.write(
-        f"marketplace: {len(SPACES)} spaces (2 bookable, 1 with a lapsed certificate, 1 draft "
+        f"marketplace: {len(SPACES)} spaces (2 bookable, 1 with a lapsed certificate: "
+        f"{unlisted} newly unlisted, 1 draft "
         "waiting for a moderator), Ana's stay rated and answered, a booking tomorrow"
     )

@@ -8,6 +8,7 @@ from uuid import UUID
 from django.conf import settings
 from django.db.models import (
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -24,6 +25,19 @@ from domains.marketplace.domain.bookings import BookingStatus
 from domains.marketplace.domain.credentials import CredentialStatus
 from domains.marketplace.domain.spaces import SpaceStatus
 from domains.marketplace.models import Booking, Space, SpaceCredential, SpaceRating
+
+
+def credentials_lapsed(*, now: datetime) -> Q:
+    """Spaces whose credentials all lapsed or were revoked by ``now``: one was verified
+    once, none is valid now. A space that never had one (a legacy import, listed as
+    legacy had it) is not concerned: it was never listed on the strength of one."""
+    ever = SpaceCredential.objects.filter(
+        space=OuterRef("pk"), status__in=(CredentialStatus.VERIFIED, CredentialStatus.REVOKED)
+    )
+    valid = SpaceCredential.objects.filter(
+        space=OuterRef("pk"), status=CredentialStatus.VERIFIED, expires_at__gt=now
+    )
+    return Q(Exists(ever)) & ~Q(Exists(valid))
 
 
 def _live_bookings(*, now: datetime) -> QuerySet[Booking]:
@@ -54,7 +68,8 @@ def space_list(
     window. Accessibility is matched on the JSON list's text (features are a closed
     vocabulary of quoted names), which works on PostgreSQL and SQLite alike.
     """
-    queryset = Space.objects.filter(status=SpaceStatus.LISTED)
+    # A lapsed credential hides the space at once, before the beat task unlists it.
+    queryset = Space.objects.filter(status=SpaceStatus.LISTED).exclude(credentials_lapsed(now=now))
     if min_capacity is not None:
         queryset = queryset.filter(capacity__gte=min_capacity)
     if online is not None:
@@ -91,7 +106,10 @@ def space_get_listed(*, space_id: UUID) -> Space:
 def space_availability(
     *, space: Space, start: datetime, end: datetime, duration: timedelta, now: datetime
 ) -> list[Slot]:
-    """Free slots of ``duration`` in [start, end): opening hours minus live bookings."""
+    """Free slots of ``duration`` in [start, end): opening hours minus live bookings;
+    none once the space's credentials lapsed (it cannot be booked)."""
+    if Space.objects.filter(pk=space.pk).filter(credentials_lapsed(now=now)).exists():
+        return []
     blocked = list(
         _live_bookings(now=now)
         .filter(space=space, starts_at__lt=end + duration, blocked_until__gt=start)

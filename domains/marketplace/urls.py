@@ -34,6 +34,11 @@ urlpatterns = [
         moderation.CredentialReviewApi.as_view(),
         name="credential-review",
     ),
+    path(
+        "credentials/<uuid:credential_id>/revoke",
+        moderation.CredentialRevokeApi.as_view(),
+        name="credential-revoke",
+    ),
     path("bookings/hold", bookings.BookingHoldApi.as_view(), name="booking-hold"),
     path("bookings/mine", bookings.MyBookingListApi.as_view(), name="booking-mine-list"),
     path(

@@ -1,5 +1,6 @@
-"""``/ops/gateway/routes``: list, show, act on routes; ``/ops/gateway/flags``: kill-all
-and degradation flags. Every change takes a reason and is audited like the admin's."""
+"""``/ops/gateway/``: the index; ``routes``: list, show, act on and edit routes;
+``flags``: read and change kill-all and the degradation flags, with their audit trail.
+Every change takes a reason, is validated and audited like the admin's and the command's."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -8,13 +9,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gateway.api.permissions import AdminRole
-from gateway.audit import audit_trail
-from gateway.models import Route
+from gateway.audit import GLOBAL_SUBJECT, audit_trail
+from gateway.models import GatewayState, Route
 from gateway.services import (
     ACTIONS,
     DEGRADATION_FLAGS,
     gateway_flags_change,
     route_action,
+    route_change,
 )
 
 
@@ -43,13 +45,54 @@ class RouteListApi(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
+class OpsIndexApi(APIView):
+    """What ``/ops/gateway/`` offers, and the flags as they stand."""
+
+    permission_classes = [AdminRole]
+
+    @extend_schema(operation_id="gateway_ops_index", exclude=True)
+    def get(self, request):
+        return Response({"routes": "routes", "flags": "flags", **_flags_output()})
+
+
 class RouteDetailApi(APIView):
     permission_classes = [AdminRole]
+
+    class EditSerializer(serializers.Serializer):
+        """The configuration a route's change may set (mode moves through actions)."""
+
+        legacy_target = serializers.CharField(max_length=300, required=False)
+        new_target = serializers.CharField(max_length=300, required=False, allow_blank=True)
+        translator = serializers.CharField(max_length=40, required=False, allow_blank=True)
+        cohort_user_ids = serializers.ListField(child=serializers.UUIDField(), required=False)
+        cohort_roles = serializers.ListField(child=serializers.CharField(), required=False)
+        cohort_header = serializers.CharField(max_length=100, required=False, allow_blank=True)
+        ignore_fields = serializers.ListField(child=serializers.CharField(), required=False)
+        ignore_order = serializers.BooleanField(required=False)
+        max_concurrency = serializers.IntegerField(min_value=0, required=False)
+        reason = serializers.CharField(max_length=500)
 
     @extend_schema(operation_id="gateway_route_detail", exclude=True)
     def get(self, request, route_id):
         route = get_object_or_404(Route, pk=route_id)
         return Response({**RouteOutput(route).data, "audit": audit_trail(subject_id=route.id)})
+
+    @extend_schema(operation_id="gateway_route_edit", exclude=True)
+    def patch(self, request, route_id):
+        data = self.EditSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        route = get_object_or_404(Route, pk=route_id)
+        changes = dict(data.validated_data)
+        reason = changes.pop("reason")
+        if "cohort_user_ids" in changes:
+            changes["cohort_user_ids"] = [str(value) for value in changes["cohort_user_ids"]]
+        try:
+            route = route_change(
+                route_id=route.id, changes=changes, actor=actor_of(request), reason=reason
+            )
+        except ChangeRefused as exc:
+            raise exceptions.ValidationError({"route": [str(exc)]}) from exc
+        return Response(RouteOutput(route).data)
 
 
 class RouteActionApi(APIView):
@@ -83,6 +126,10 @@ class GatewayFlagsApi(APIView):
                 raise serializers.ValidationError(f"Unknown flags: {', '.join(sorted(unknown))}.")
             return value
 
+    @extend_schema(operation_id="gateway_flags_read", exclude=True)
+    def get(self, request):
+        return Response({**_flags_output(), "audit": audit_trail(subject_id=GLOBAL_SUBJECT)})
+
     @extend_schema(operation_id="gateway_flags_change", exclude=True)
     def post(self, request):
         data = self.InputSerializer(data=request.data)
@@ -91,3 +138,12 @@ class GatewayFlagsApi(APIView):
         return Response(
             {"kill_all": state.kill_all, "degraded": state.degraded, "version": state.version}
         )
+
+
+def _flags_output() -> dict:
+    state = GatewayState.objects.filter(pk=1).first() or GatewayState()
+    return {
+        "kill_all": state.kill_all,
+        "degraded": {name: bool(state.degraded.get(name)) for name in DEGRADATION_FLAGS},
+        "version": state.version,
+    }

@@ -2,9 +2,16 @@
 
 from django.urls import path
 
-from gateway.api.routes import GatewayFlagsApi, RouteActionApi, RouteDetailApi, RouteListApi
+from gateway.api.routes import (
+    GatewayFlagsApi,
+    OpsIndexApi,
+    RouteActionApi,
+    RouteDetailApi,
+    RouteListApi,
+)
 
 urlpatterns = [
+    path("", OpsIndexApi.as_view(), name="gateway-ops-index"),
     path("routes", RouteListApi.as_view(), name="gateway-route-list"),
     path("routes/<uuid:route_id>", RouteDetailApi.as_view(), name="gateway-route-detail"),
     path("routes/<uuid:route_id>/actions", RouteActionApi.as_view(), name="gateway-route-action"),

@@ -64,6 +64,7 @@ from legacy_adapter.client import LegacyClient
 from legacy_adapter.ports import legacy_side, new_side
 from legacy_adapter.ports.choice import uses_new
 from legacy_adapter.ports.refusals import BookingRefused, legacy_refusal, refusal_for
+from legacy_adapter.usage import AttributedClient
 from legacy_adapter.wiring import legacy_client
 
 BOOKING_FIELDS = ("id", "space_id", "member_id", "starts_at", "ends_at")
@@ -123,7 +124,7 @@ def _space_serialised(space_no: int) -> Iterator[None]:
 
 class LegacyBookings:
     def __init__(self, client: LegacyClient | None = None) -> None:
-        self.client = client or legacy_client()
+        self.client = AttributedClient(client or legacy_client(), "port:bookings")
 
     def _all(self, **filters) -> Iterator[dict]:
         return legacy_side.items(

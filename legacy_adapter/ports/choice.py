@@ -15,4 +15,20 @@ LEGACY, NEW = "legacy", "new"
 
 
 def uses_new(capability: str) -> bool:
-    return settings.LEGACY_PORTS.get(capability, LEGACY) == NEW
+    """``LEGACY_PORTS`` says so, or the capability is retired (``legacy_retire``): its
+    legacy side is gone whatever the setting says."""
+    if settings.LEGACY_PORTS.get(capability, LEGACY) == NEW:
+        return True
+    return is_retired(capability)
+
+
+def is_retired(capability: str) -> bool:
+    """Whether ``legacy_retire`` removed this capability's legacy side (read each call:
+    one indexed row in ``default``; a process without ``default`` has no legacy side)."""
+    from django.db import connections
+
+    if connections["default"].vendor == "dummy":
+        return False
+    from legacy_adapter.models import RetiredCapability
+
+    return RetiredCapability.objects.filter(name=capability).exists()

@@ -29,6 +29,7 @@ from legacy_adapter.client import LegacyClient
 from legacy_adapter.ports import legacy_side, new_side
 from legacy_adapter.ports.choice import uses_new
 from legacy_adapter.ports.refusals import LearningRecordRefused, refusal_for
+from legacy_adapter.usage import AttributedClient
 from legacy_adapter.wiring import legacy_client
 
 ACTIVITY_FIELDS = ("id", "timestamp", "verb", "object_id", "object_name", "result")
@@ -50,7 +51,7 @@ def _newest_first(entries: list[dict]) -> list[dict]:
 
 class LegacyLearningRecord:
     def __init__(self, client: LegacyClient | None = None) -> None:
-        self.client = client or legacy_client()
+        self.client = AttributedClient(client or legacy_client(), "port:learning")
 
     def activity_for_member(
         self, *, member_id: UUID, authorization: str | None = None

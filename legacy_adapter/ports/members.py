@@ -26,6 +26,7 @@ from legacy_adapter.client import LegacyClient
 from legacy_adapter.ports import legacy_side, new_side
 from legacy_adapter.ports.choice import uses_new
 from legacy_adapter.ports.refusals import MemberRefused, SideFailed, refusal_for
+from legacy_adapter.usage import AttributedClient
 from legacy_adapter.wiring import legacy_client
 
 MEMBER_FIELDS = ("id", "display_name", "bio", "date_joined")
@@ -47,7 +48,7 @@ def _member(user: dict) -> dict:
 
 class LegacyMemberDirectory:
     def __init__(self, client: LegacyClient | None = None) -> None:
-        self.client = client or legacy_client()
+        self.client = AttributedClient(client or legacy_client(), "port:members")
 
     def member_get(self, *, member_id: UUID, authorization: str | None = None) -> dict | None:
         number = number_for("user", member_id)

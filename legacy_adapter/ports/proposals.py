@@ -50,6 +50,7 @@ from legacy_adapter.client import LegacyClient
 from legacy_adapter.ports import legacy_side, new_side
 from legacy_adapter.ports.choice import uses_new
 from legacy_adapter.ports.refusals import SideFailed, VoteRefused, legacy_refusal, refusal_for
+from legacy_adapter.usage import AttributedClient
 from legacy_adapter.wiring import legacy_client
 
 PROPOSAL_FIELDS = ("id", "author_id", "title", "summary", "status", "voting_deadline")
@@ -94,7 +95,7 @@ def _fields(proposal: dict) -> dict:
 
 class LegacyProposals:
     def __init__(self, client: LegacyClient | None = None) -> None:
-        self.client = client or legacy_client()
+        self.client = AttributedClient(client or legacy_client(), "port:proposals")
 
     def _get(self, number: int) -> dict | None:
         proposal = legacy_side.one(self.client, f"/api/proposals/{number}")

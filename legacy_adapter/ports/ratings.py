@@ -47,6 +47,7 @@ from legacy_adapter.client import LegacyClient
 from legacy_adapter.ports import legacy_side, new_side
 from legacy_adapter.ports.choice import uses_new
 from legacy_adapter.ports.refusals import RatingRefused, legacy_refusal, refusal_for
+from legacy_adapter.usage import AttributedClient
 from legacy_adapter.wiring import legacy_client
 
 RATING_FIELDS = ("id", "rater_id", "ratee_id", "score", "comment", "given_at")
@@ -92,7 +93,7 @@ def _check(*, rater_id: UUID, ratee_id: UUID, score: int) -> None:
 
 class LegacyRatings:
     def __init__(self, client: LegacyClient | None = None) -> None:
-        self.client = client or legacy_client()
+        self.client = AttributedClient(client or legacy_client(), "port:ratings")
 
     def _of(self, number: int) -> Iterator[dict]:
         return legacy_side.items(

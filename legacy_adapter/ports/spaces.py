@@ -18,6 +18,7 @@ from legacy_adapter.client import LegacyClient
 from legacy_adapter.ports import legacy_side, new_side
 from legacy_adapter.ports.choice import uses_new
 from legacy_adapter.ports.refusals import SideFailed
+from legacy_adapter.usage import AttributedClient
 from legacy_adapter.wiring import legacy_client
 
 SPACE_FIELDS = (
@@ -44,7 +45,7 @@ def _fields(space: dict) -> dict:
 
 class LegacySpaceCatalogue:
     def __init__(self, client: LegacyClient | None = None) -> None:
-        self.client = client or legacy_client()
+        self.client = AttributedClient(client or legacy_client(), "port:spaces")
 
     def space_get(self, *, space_id: UUID) -> dict | None:
         number = number_for("space", space_id)

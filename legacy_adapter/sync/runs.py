@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from legacy_adapter.client import LegacyClient
 from legacy_adapter.models import SyncState
@@ -143,6 +144,13 @@ def reconcile(
     while True:
         page = _page(client, path, after=after, limit=page_size)
         if not page["items"]:
+            # Kept for the "ready to delete" gate (gateway.legacy_elimination).
+            SyncState.objects.update_or_create(
+                resource=resource,
+                defaults={"last_reconcile": {
+                    "at": timezone.now().isoformat(), "differences": len(differences),
+                }},
+            )  # fmt: skip
             return differences
         expected = {}
         for item in page["items"]:

@@ -44,7 +44,19 @@ class NoSink(LookupError):
 def sink_for(resource: str) -> Sink:
     if resource not in RESOURCES:
         raise NoSink(f"Unknown resource {resource!r}; one of {', '.join(RESOURCES)}.")
+    retired = retired_resources()
+    if resource in retired:
+        raise NoSink(f"{resource!r} belongs to the retired capability {retired[resource]!r}.")
     path = settings.LEGACY_SYNC_SINKS.get(resource)
     if not path:
         raise NoSink(f"No sink configured for {resource!r} (LEGACY_SYNC_SINKS).")
     return import_string(path)()
+
+
+def retired_resources() -> dict[str, str]:
+    """resource -> its retired capability (``legacy_retire``): no sync runs for them."""
+    from legacy_adapter.capabilities import CAPABILITIES
+    from legacy_adapter.models import RetiredCapability
+
+    names = set(RetiredCapability.objects.values_list("name", flat=True))
+    return {r: c.name for c in CAPABILITIES.values() if c.name in names for r in c.resources}

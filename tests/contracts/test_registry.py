@@ -115,6 +115,7 @@ EXPECTED = {
     ("marketplace.booking_cancelled", 1),
     ("marketplace.booking_completed", 1),
     ("marketplace.space_listed", 1),
+    ("marketplace.space_unlisted", 1),
 }
 
 

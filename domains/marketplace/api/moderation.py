@@ -10,7 +10,7 @@ from common.auth.permissions import Requires
 from domains.marketplace.api.errors import refusals_as_problems
 from domains.marketplace.api.owners import CredentialOutput
 from domains.marketplace.selectors import credential_list_pending
-from domains.marketplace.services.credentials import credential_review
+from domains.marketplace.services.credentials import credential_review, credential_revoke
 
 
 class CredentialPendingListApi(generics.ListAPIView):
@@ -47,4 +47,30 @@ class CredentialReviewApi(APIView):
                 now=timezone.now(),
                 **given.validated_data,
             )
+        return Response(CredentialOutput(credential).data)
+
+
+class CredentialRevokeApi(APIView):
+    """Withdraw a verified credential (found void); the space is unlisted if it has no
+    other valid one, and listed again when a renewal is verified."""
+
+    permission_classes = [Requires("content.moderate")]
+
+    class CredentialRevokeInputSerializer(serializers.Serializer):
+        note = serializers.CharField(max_length=2000, help_text="Why (kept on the credential).")
+
+    @extend_schema(
+        operation_id="marketplace_credential_revoke",
+        summary="Revoke a verified space credential",
+        request=CredentialRevokeInputSerializer,
+        responses={200: CredentialOutput},
+    )
+    def post(self, request, credential_id):
+        given = self.CredentialRevokeInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        with refusals_as_problems():
+            credential = credential_revoke(
+                credential_id=credential_id, moderator_id=request.user.pk,
+                note=given.validated_data["note"], now=timezone.now(),
+            )  # fmt: skip
         return Response(CredentialOutput(credential).data)

@@ -23,6 +23,8 @@ class CredentialStatus(StrEnum):
     PENDING = "pending"
     VERIFIED = "verified"
     REJECTED = "rejected"
+    #: Verified once, withdrawn by a moderator (a certificate found void).
+    REVOKED = "revoked"
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,11 @@ class SpaceStatus(StrEnum):
     DRAFT = "draft"
     #: Visible and, once its credentials are verified, bookable.
     LISTED = "listed"
-    #: Taken down by a moderator or by a lapsed credential.
+    #: Taken down by a moderator (only a moderator puts it back).
     SUSPENDED = "suspended"
+    #: Was listed; its last valid credential lapsed or was revoked. Not visible, not
+    #: bookable; listed again by itself once a renewed credential is verified.
+    UNLISTED = "unlisted"
 
 
 ACCESSIBILITY_FEATURES = frozenset(

@@ -11,6 +11,7 @@ from domains.marketplace.domain.credentials import CredentialStatus
 from domains.marketplace.models import Space, SpaceCredential
 from domains.marketplace.services import ALIAS
 from domains.marketplace.services.errors import InvalidRequest, NotAllowed, StateConflict
+from domains.marketplace.services.spaces import space_listing_follow_credentials
 
 
 def credential_submit(
@@ -55,4 +56,26 @@ def credential_review(
         credential.reviewed_at = now
         credential.review_note = note
         credential.save(using=ALIAS)
+        if verified:  # a renewal lists an unlisted space again, in this transaction
+            space_listing_follow_credentials(space_id=credential.space_id, now=now)
+    return credential
+
+
+def credential_revoke(
+    *, credential_id: UUID, moderator_id: UUID, note: str, now: datetime
+) -> SpaceCredential:
+    """Withdraw a verified credential; a space left without a valid one is unlisted."""
+    if not note.strip():
+        raise InvalidRequest("Say why the credential is revoked.", field="note")
+    with transaction.atomic(using=ALIAS):
+        credential = SpaceCredential.objects.using(ALIAS).select_for_update().get(pk=credential_id)
+        if credential.status != CredentialStatus.VERIFIED:
+            raise StateConflict(f"Only a verified credential can be revoked ({credential.status}).")
+        credential.status = CredentialStatus.REVOKED
+        credential.reviewed_by, credential.reviewed_at = moderator_id, now
+        credential.review_note = note
+        credential.save(using=ALIAS)
+        space_listing_follow_credentials(
+            space_id=credential.space_id, now=now, reason=f"its credential was revoked: {note}"
+        )
     return credential

@@ -1,4 +1,12 @@
-"""Owners describe spaces and put them up for booking once a credential is verified."""
+"""Owners describe spaces and put them up for booking once a credential is verified.
+
+A listed space follows its credentials: when the last valid one lapses or is revoked it
+becomes ``unlisted`` (``SpaceUnlisted``), and a renewed credential, once verified,
+lists it again (``SpaceListed``). Reads never wait for that: lists, search and
+availability check the credentials at the reader's clock; the status and the events
+follow within ``MARKETPLACE_CREDENTIAL_CHECK_SECONDS`` (beat task), or at once when a
+moderator verifies or revokes.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +16,11 @@ from uuid import UUID
 
 from django.db import transaction
 
-from contracts.marketplace.v1 import SpaceListed
+from contracts.marketplace.v1 import SpaceListed, SpaceUnlisted
 from domains.marketplace.domain.credentials import CredentialFact, credentials_allow_booking
 from domains.marketplace.domain.spaces import SpaceStatus
 from domains.marketplace.models import Space
+from domains.marketplace.selectors import credentials_lapsed
 from domains.marketplace.services import ALIAS, PRODUCER
 from domains.marketplace.services.errors import NotAllowed, StateConflict
 from eventing.outbox import outbox_publish
@@ -81,3 +90,44 @@ def space_import(*, space_id: UUID, now: datetime, **fields: Any) -> Space:
         if space.status == SpaceStatus.LISTED and not was_listed:
             _announce_listed(space, now)
     return space
+
+
+def space_listing_follow_credentials(*, space_id: UUID, now: datetime, reason: str = "") -> Space:
+    """Unlist a listed space with no valid credential at ``now``, or relist an unlisted
+    one that has one again; announce either. Row-locked: one change per transition."""
+    with transaction.atomic(using=ALIAS):
+        space = Space.objects.using(ALIAS).select_for_update().get(pk=space_id)
+        allowed = space_credentials_allow_booking(space=space, at=now)
+        lapsed = Space.objects.using(ALIAS).filter(pk=space.pk).filter(credentials_lapsed(now=now))
+        if space.status == SpaceStatus.LISTED and lapsed.exists():
+            space.status = SpaceStatus.UNLISTED
+            space.save(using=ALIAS, update_fields=["status"])
+            outbox_publish(
+                alias=ALIAS, producer=PRODUCER, aggregate_id=str(space.pk),
+                event=SpaceUnlisted(
+                    space_id=space.pk, owner_id=space.owner_id, unlisted_at=now,
+                    reason=reason or "no verified credential valid now (lapsed or revoked)",
+                ),
+            )  # fmt: skip
+        elif space.status == SpaceStatus.UNLISTED and allowed:
+            space.status = SpaceStatus.LISTED
+            space.save(using=ALIAS, update_fields=["status"])
+            _announce_listed(space, now)
+    return space
+
+
+def spaces_unlist_lapsed(*, now: datetime, limit: int = 500) -> int:
+    """Unlist listed spaces whose credentials all lapsed by ``now``; how many."""
+    lapsed = (
+        Space.objects.using(ALIAS)
+        .filter(status=SpaceStatus.LISTED)
+        .filter(credentials_lapsed(now=now))
+        .values_list("pk", flat=True)[:limit]
+    )
+    count = 0
+    for space_id in list(lapsed):
+        space = space_listing_follow_credentials(
+            space_id=space_id, now=now, reason="its credential lapsed"
+        )
+        count += space.status == SpaceStatus.UNLISTED
+    return count

@@ -8,11 +8,21 @@ While ops have switched ``reputation_weighting`` off under load (``common.degrad
 the score and the explanation are the unweighted fallback
 (``selectors.reputation_unweighted``: every rating at weight 1, no standing, no
 discounts), same fields and scale, marked ``X-Degraded: reputation_weighting``.
+
+Time travel, for support and the demo: ``?as_of=<ISO 8601>`` computes the score and
+the explanation at that moment from the ratings recorded (capped to now: the future is
+not predicted); without it "now" is the real time, shifted by the demo clock
+``DEMO_CLOCK_SHIFT_DAYS`` (refused outside DEBUG). Rater standing and fraud decisions
+are read as they are today.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -31,6 +41,28 @@ from domains.reputation.selectors import (
 )
 
 FLAG = "reputation_weighting"
+
+
+AS_OF = OpenApiParameter(
+    "as_of", str, description="Compute at this moment (ISO 8601 with offset); capped to now."
+)
+
+
+def moment(request):
+    """The moment a read computes at: ``as_of`` (capped to now) or now on the demo clock."""
+    now = timezone.now() + timedelta(days=settings.DEMO_CLOCK_SHIFT_DAYS)
+    raw = request.query_params.get("as_of")
+    if raw is None:
+        return now
+    try:
+        as_of = parse_datetime(raw.replace(" ", "+"))  # a "+" left unencoded in a query
+    except ValueError:
+        as_of = None
+    if as_of is None or as_of.tzinfo is None:
+        raise exceptions.ValidationError(
+            {"as_of": ["An ISO 8601 date and time with its offset, e.g. 2026-11-01T12:00Z."]}
+        )
+    return min(as_of, now)
 
 
 def _reputation(*, member_id, now, weighted: bool):
@@ -52,10 +84,12 @@ class MemberReputationApi(APIView):
         computed_at = serializers.DateTimeField()
 
     @extend_schema(
-        operation_id="reputation_member_reputation", responses=ReputationOutputSerializer
+        operation_id="reputation_member_reputation",
+        responses=ReputationOutputSerializer,
+        parameters=[AS_OF],
     )
     def get(self, request, member_id):
-        now = timezone.now()
+        now = moment(request)
         weighted = not degraded(FLAG)
         # The stored aggregate when it holds (milliseconds); the unweighted fallback
         # while degraded.
@@ -119,14 +153,14 @@ class MemberExplanationListApi(generics.ListAPIView):
     #: Decided once per request in ``get`` (False while weighting is degraded).
     weighted = True
 
-    @extend_schema(operation_id="reputation_member_explanation_list")
+    @extend_schema(operation_id="reputation_member_explanation_list", parameters=[AS_OF])
     def get(self, request, *args, **kwargs):
         self.weighted = not degraded(FLAG)
         response = super().get(request, *args, **kwargs)
         return response if self.weighted else mark_degraded(response, FLAG)
 
     def get_queryset(self):
-        member_id, now = self.kwargs["member_id"], timezone.now()
+        member_id, now = self.kwargs["member_id"], moment(self.request)
         return _reputation(member_id=member_id, now=now, weighted=self.weighted).contributions
 
     def paginate_queryset(self, queryset):

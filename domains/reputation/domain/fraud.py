@@ -39,4 +39,12 @@ def burst_around(times: list[datetime], at: datetime) -> list[datetime]:
 
 
 def is_new_account(*, joined_at: datetime | None, given_at: datetime) -> bool:
-    return joined_at is not None and given_at - joined_at < NEW_ACCOUNT_AGE
+    """The rater's account was younger than ``NEW_ACCOUNT_AGE`` when rating.
+
+    A rating older than the rater's membership here (a legacy import, a backfill: the
+    account was *recorded* after the rating) says nothing about the account's age, so
+    the rule does not judge it — it used to, with a negative age ("-2880 minutes old").
+    """
+    if joined_at is None or given_at < joined_at:
+        return False
+    return given_at - joined_at < NEW_ACCOUNT_AGE

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from legacy_adapter.sync.runs import backfill, reconcile, sync_changes
 from legacy_adapter.sync.sinks import RESOURCES, NoSink, sink_for
+from legacy_adapter.usage import calling
 from legacy_adapter.wiring import legacy_client
 
 BAR = 30
@@ -33,7 +34,10 @@ class Command(BaseCommand):
             sink = sink_for(resource)
         except NoSink as exc:
             raise CommandError(str(exc)) from exc
-        client = legacy_client()
+        with calling(f"sync:{resource}"):
+            self._run(verb, resource, sink, legacy_client(), options)
+
+    def _run(self, verb, resource, sink, client, options) -> None:
         if verb == "backfill":
             summary = backfill(
                 resource=resource, client=client, sink=sink, page_size=options["page_size"],
