@@ -123,7 +123,10 @@ def remote_refs(docs: list[dict]) -> set[tuple[str, str | None]]:
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_terraform_writes_every_value_the_external_secrets_read(overlays, secret_layouts, env):
     layout = secret_layouts[env]
-    for key, prop in sorted(remote_refs(overlays[env]), key=str):
+    argocd = documents(kustomize_build(REPO_ROOT / "deploy" / "argocd" / "apps" / env))
+    refs = remote_refs(overlays[env]) | remote_refs(argocd)
+    assert ("platform/argocd/repository", None) in refs
+    for key, prop in sorted(refs, key=str):
         assert key in layout, (
             f"{key} is read by an ExternalSecret but Terraform writes no such path"
         )

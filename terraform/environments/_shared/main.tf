@@ -106,4 +106,11 @@ module "argocd" {
   source = "../../modules/argocd"
 
   root_application = file("${path.root}/../../../deploy/argocd/root/${var.environment}.yaml")
+  root_project     = file("${path.root}/../../../deploy/argocd/root/project.yaml")
+  repository_credentials = {
+    url_prefix      = regex("^https://github.com/[^/]+", var.gitops_repository_url)
+    app_id          = var.argocd_github_app.id
+    installation_id = var.argocd_github_app.installation_id
+    private_key     = var.argocd_github_app.private_key
+  }
 }

@@ -53,3 +53,7 @@ output "ca_path" {
 output "argocd_root" {
   value = module.argocd.root_application
 }
+
+output "argocd_root_project" {
+  value = module.argocd.root_project
+}

@@ -114,8 +114,13 @@ run "plan" {
   }
 
   assert {
-    condition     = output.argocd_root == { name = "root", path = "deploy/argocd/apps/${var.expected_environment}" }
-    error_message = "Argo CD's root Application must sync this environment's app-of-apps."
+    condition     = output.argocd_root == { name = "root", path = "deploy/argocd/apps/${var.expected_environment}", project = "root" }
+    error_message = "Argo CD's root Application must sync this environment's app-of-apps, in its own project."
+  }
+
+  assert {
+    condition     = output.argocd_root_project.name == "root" && length(output.argocd_root_project.cluster_resources) == 0 && jsonencode(output.argocd_root_project.namespace_resource_kinds) == jsonencode(["AppProject", "Application", "ExternalSecret", "SecretStore"])
+    error_message = "The root project may create only the app-of-apps' objects, nothing cluster-wide."
   }
 
   assert {
