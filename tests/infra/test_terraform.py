@@ -356,9 +356,12 @@ def test_postgres_module_gives_each_service_backups_restrictions_and_a_user():
         assert resources[kind], kind
 
 
-def test_registry_module_sets_an_image_retention_policy():
+def test_registry_module_sets_immutable_tags_and_an_image_retention_policy():
     resources = blocks(TERRAFORM / "modules" / "ovh-registry", "resource")
     assert "ovh_cloud_project_containerregistry" in resources
+    immutable = resources["harbor_immutable_tag_rule"]["platform"]
+    assert immutable["project_id"] == "${harbor_project.platform.id}"
+    assert (immutable["repo_matching"], immutable["tag_matching"]) == ("**", "**")
     policy = resources["harbor_retention_policy"]["platform"]
     assert policy["scope"] == "${harbor_project.platform.id}"
     assert len(policy["rule"]) == 2
