@@ -86,7 +86,7 @@ def lint_on_scratch_databases(server: str, argv: list[str]) -> int:
     import psycopg
     from psycopg import sql
 
-    prefix = f"migration_lint_{uuid.uuid4().hex[:8]}_"
+    prefix = f"{os.environ.get('DATABASE_NAME_PREFIX', '')}migration_lint_{uuid.uuid4().hex[:8]}_"
     admin = f"{server.rstrip('/')}/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
         for alias in ALIASES:
