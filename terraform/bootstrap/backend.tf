@@ -1,18 +1,10 @@
-# The bootstrap's own state ends up in the bucket it creates: bootstrap-state-backend.sh
-# applies once with a local backend (a temporary backend_override.tf), then migrates the
-# state here. Locking: S3 conditional writes (use_lockfile).
+# State in PostgreSQL (the `pg` backend): the small managed PostgreSQL created by
+# terraform/bootstrap, one schema per root. Locking is a PostgreSQL advisory lock held for
+# the whole operation, which works on OVHcloud (the s3 backend's use_lockfile needs
+# conditional PUTs that OVHcloud Object Storage does not support). The connection string
+# comes from PG_CONN_STR (docs/runbooks/terraform-state.md), never from this file.
 terraform {
-  backend "s3" {
-    bucket       = "platform-terraform-state"
-    key          = "bootstrap/terraform.tfstate"
-    region       = "gra"
-    use_lockfile = true
-    endpoints = {
-      s3 = "https://s3.gra.io.cloud.ovh.net"
-    }
-    skip_credentials_validation = true
-    skip_region_validation      = true
-    skip_requesting_account_id  = true
-    skip_s3_checksum            = true
+  backend "pg" {
+    schema_name = "bootstrap"
   }
 }

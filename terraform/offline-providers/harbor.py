@@ -1,8 +1,9 @@
-"""goharbor/harbor 3.x resources for the registry's retention policy, mirrored from the
-real provider's schema as generated into PyPI pulumiverse-harbor 3.10.21
-(pulumiverse_harbor/project.py, retention_policy.py, provider.py; Pulumi's `rules` is
-Terraform's repeated `rule` block). OVHcloud's Managed Private Registry is Harbor, and the
-ovh provider has no retention resource, so retention goes through Harbor's own API.
+"""goharbor/harbor 3.x resources for the registry's retention and immutability, mirrored
+from the real provider's schema as generated into PyPI pulumiverse-harbor 3.10.21
+(pulumiverse_harbor/project.py, retention_policy.py, immutable_tag_rule.py, provider.py;
+Pulumi's `rules` is Terraform's repeated `rule` block). OVHcloud's Managed Private
+Registry is Harbor, and the ovh provider has no retention resource, so retention goes
+through Harbor's own API.
 """
 
 PROVIDER = {
@@ -29,6 +30,14 @@ RESOURCES = {
         "cve_allowlist": "list(string) optional",
         "registry_id": "number optional",
         "project_id": "number computed",
+    },
+    "harbor_immutable_tag_rule": {
+        "project_id": "string required",
+        "disabled": "bool optional",
+        "repo_matching": "string optional",
+        "repo_excluding": "string optional",
+        "tag_matching": "string optional",
+        "tag_excluding": "string optional",
     },
     "harbor_retention_policy": {
         "scope": "string required",

@@ -5,6 +5,12 @@ which is generated from the terraform-provider-ovh schema (pulumi_ovh/cloudproje
 pulumi_ovh/cloudprojectdatabase/*.py: the *Args classes give the arguments, the _*State
 classes the computed attributes; Pulumi pluralises repeated block names, Terraform does
 not). Only the resources and arguments below are known to the offline provider.
+
+Also from pulumi-ovh 2.22.0: cloud_project_database_valkey_user.py (the Valkey user),
+cloudprojectdatabase/get_certificates.py (data source: the cluster's CA), okms/okms.py,
+okms/credential.py and okms/secret.py (OVHcloud Secret Manager, provider 2.9+).
+Declared by hand, as a simplification: `ovh_okms_secret.version` is a nested attribute
+whose computed fields (created_at, state ...) are left out, and `metadata` is not declared.
 """
 
 KUBECONFIG_ATTRIBUTES = (
@@ -135,6 +141,49 @@ RESOURCES = {
         "status": "string computed",
         "created_at": "string computed",
     },
+    "ovh_cloud_project_database_valkey_user": {
+        "service_name": "string optional computed",
+        "cluster_id": "string required",
+        "name": "string optional computed",
+        "categories": "list(string) optional",
+        "channels": "list(string) optional",
+        "commands": "list(string) optional",
+        "keys": "list(string) optional",
+        "password_reset": "string optional",
+        "password": "string computed sensitive",
+        "status": "string computed",
+        "created_at": "string computed",
+    },
+    "ovh_okms": {
+        "ovh_subsidiary": "string required",
+        "region": "string required",
+        "display_name": "string optional computed",
+        "kmip_endpoint": "string computed",
+        "rest_endpoint": "string computed",
+        "swagger_endpoint": "string computed",
+        "public_ca": "string computed",
+    },
+    "ovh_okms_credential": {
+        "okms_id": "string required",
+        "name": "string optional computed",
+        "identity_urns": "list(string) required",
+        "description": "string optional computed",
+        "validity": "number optional computed",
+        "csr": "string optional",
+        "certificate_type": "string optional computed",
+        "certificate_pem": "string computed",
+        "private_key_pem": "string computed sensitive",
+        "status": "string computed",
+        "expired_at": "string computed",
+        "created_at": "string computed",
+        "from_csr": "bool computed",
+    },
+    "ovh_okms_secret": {
+        "okms_id": "string required",
+        "path": "string required",
+        "version": "object{data:string} required sensitive",
+        "cas": "number optional",
+    },
     "ovh_cloud_project_database_database": {
         "service_name": "string optional computed",
         "engine": "string required",
@@ -210,5 +259,14 @@ RESOURCES = {
         "service_name": "string optional computed",
         "registry_id": "string required",
         "ip_restrictions": "list(map(string)) required",
+    },
+}
+
+DATA_SOURCES = {
+    "ovh_cloud_project_database_certificates": {
+        "service_name": "string optional computed",
+        "engine": "string required",
+        "cluster_id": "string required",
+        "ca": "string computed",
     },
 }

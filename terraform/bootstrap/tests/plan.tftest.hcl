@@ -22,6 +22,25 @@ run "plan" {
   }
 }
 
+run "state_database" {
+  command = plan
+
+  assert {
+    condition     = output.state_database.engine == "postgresql" && output.state_database.database == "terraform_state" && toset(output.state_database.backup_regions) == toset(["GRA", "SBG"])
+    error_message = "State lives in a managed PostgreSQL (pg backend), backed up to two regions."
+  }
+
+  assert {
+    condition     = toset(output.state_database.allowed_cidrs) == toset(var.operator_cidrs) && !contains(output.state_database.allowed_cidrs, "0.0.0.0/0")
+    error_message = "Only the operators' and CI's networks reach the state database."
+  }
+
+  assert {
+    condition     = output.state_database.deletion_protection
+    error_message = "The state database refuses deletion."
+  }
+}
+
 run "rejects_a_bad_bucket_name" {
   command = plan
 

@@ -1,10 +1,14 @@
 # One environment: its Kubernetes cluster and private network, a managed PostgreSQL per
-# service, and Argo CD syncing deploy/argocd/apps/<environment> from Git.
+# service, a managed Valkey, the secret store every ExternalSecret reads (filled here),
+# and Argo CD syncing deploy/argocd/apps/<environment> from Git.
 
 locals {
   name = "platform-${var.environment}"
   # The platform's database aliases (config/services.py): default holds the gateway's tables.
   databases = ["default", "identity", "learning", "reputation", "passport", "governance", "marketplace"]
+  # Where every pod mounts the CA bundle (deploy/k8s/components/tls: Secret platform-tls,
+  # DATABASE_SSLROOTCERT in the platform-common ConfigMap).
+  ca_path = "/etc/platform/tls/ca.crt"
 }
 
 module "kubernetes" {
@@ -13,6 +17,7 @@ module "kubernetes" {
   service_name       = var.service_name
   name               = local.name
   region             = var.region
+  plan               = var.kubernetes_plan
   kubernetes_version = var.kubernetes_version
   vlan_id            = var.vlan_id
   subnet_cidr        = var.subnet_cidr
@@ -25,8 +30,8 @@ module "postgres" {
   source = "../../modules/ovh-postgres"
 
   service_name   = var.service_name
-  environment    = var.environment
-  region         = var.region
+  name_prefix    = local.name
+  region         = var.database_region
   databases      = toset(local.databases)
   plan           = var.database_plan
   flavor         = var.database_flavor
@@ -39,8 +44,73 @@ module "postgres" {
   deletion_protection = var.environment != "dev"
 }
 
+module "valkey" {
+  source = "../../modules/ovh-valkey"
+
+  service_name        = var.service_name
+  name_prefix         = local.name
+  region              = var.database_region
+  plan                = var.valkey_plan
+  flavor              = var.valkey_flavor
+  network_id          = module.kubernetes.private_network_openstack_id
+  subnet_id           = module.kubernetes.subnet_id
+  allowed_cidrs       = [module.kubernetes.subnet_cidr]
+  deletion_protection = var.environment != "dev"
+  ca_path             = local.ca_path
+}
+
+resource "random_password" "django_secret_key" {
+  length  = 64
+  special = false
+}
+
+locals {
+  # Every value an ExternalSecret of deploy/k8s or deploy/argocd reads (remoteRef key =>
+  # property), written by Terraform: no copy by hand. tests/infra/test_terraform_secrets.py
+  # checks this layout against the built overlays.
+  secrets = merge(
+    { for alias, url in module.postgres.connection_urls : "platform/databases/${alias}" => { url = url } },
+    {
+      "platform/databases/migrate" = {
+        for alias, url in module.postgres.migration_urls : "DATABASE_URL_${upper(alias)}" => url
+      }
+      "platform/redis"  = { url = module.valkey.url }
+      "platform/django" = { "secret-key" = random_password.django_secret_key.result }
+      # One bundle: each PostgreSQL cluster and the Valkey cluster have their own CA, and
+      # libpq/redis-py accept several CAs in one PEM file.
+      "platform/tls" = {
+        "ca.crt" = join("\n", distinct(concat(values(module.postgres.ca_certificates), [module.valkey.ca_certificate])))
+      }
+      "platform/argocd/repository" = {
+        type                    = "git"
+        url                     = var.gitops_repository_url
+        githubAppID             = var.argocd_github_app.id
+        githubAppInstallationID = var.argocd_github_app.installation_id
+        githubAppPrivateKey     = var.argocd_github_app.private_key
+      }
+    },
+  )
+}
+
+module "secrets" {
+  source = "../../modules/ovh-secrets"
+
+  name_prefix          = local.name
+  okms_region          = var.okms_region
+  paths                = toset(concat([for alias in local.databases : "platform/databases/${alias}"], ["platform/databases/migrate", "platform/redis", "platform/django", "platform/tls", "platform/argocd/repository"]))
+  values               = local.secrets
+  reader_identity_urns = var.secret_reader_identity_urns
+}
+
 module "argocd" {
   source = "../../modules/argocd"
 
   root_application = file("${path.root}/../../../deploy/argocd/root/${var.environment}.yaml")
+  root_project     = file("${path.root}/../../../deploy/argocd/root/project.yaml")
+  repository_credentials = {
+    url_prefix      = regex("^https://github.com/[^/]+", var.gitops_repository_url)
+    app_id          = var.argocd_github_app.id
+    installation_id = var.argocd_github_app.installation_id
+    private_key     = var.argocd_github_app.private_key
+  }
 }

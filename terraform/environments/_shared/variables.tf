@@ -80,5 +80,70 @@ variable "database_disk_size_gb" {
 }
 
 variable "database_backup_regions" {
-  type = list(string)
+  description = "At most two regions, one of them database_region (the Database API's rule)."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.database_backup_regions) <= 2 && contains(var.database_backup_regions, var.database_region)
+    error_message = "database_backup_regions: at most two regions, one of them database_region."
+  }
+}
+
+variable "kubernetes_plan" {
+  description = "MKS control plane plan: free or standard (production: standard, for the SLA and dedicated etcd)."
+  type        = string
+
+  validation {
+    condition     = contains(["free", "standard"], var.kubernetes_plan)
+    error_message = "kubernetes_plan must be free or standard."
+  }
+
+  validation {
+    condition     = var.environment != "production" || var.kubernetes_plan == "standard"
+    error_message = "Production runs on the standard MKS plan (SLA, dedicated etcd)."
+  }
+}
+
+variable "database_region" {
+  description = "Region of the managed databases, in the Database API's naming (GRA for a GRA9 cluster)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Z]+$", var.database_region))
+    error_message = "database_region is a GRA/SBG-style name, without the datacentre number (GRA, not GRA9)."
+  }
+}
+
+variable "valkey_plan" {
+  type = string
+}
+
+variable "valkey_flavor" {
+  type = string
+}
+
+variable "okms_region" {
+  description = "OVHcloud Secret Manager region (eu-west-gra ...)."
+  type        = string
+}
+
+variable "secret_reader_identity_urns" {
+  description = "IAM identity (service account) the External Secrets Operator reads the secret store as; created by hand (docs/runbooks/first-apply.md)."
+  type        = list(string)
+}
+
+variable "gitops_repository_url" {
+  description = "The repository Argo CD syncs (deploy/argocd)."
+  type        = string
+  default     = "https://github.com/example-org/learning-platform.git"
+}
+
+variable "argocd_github_app" {
+  description = "GitHub App Argo CD reads the repository with (read-only contents); created by hand on GitHub, passed as TF_VAR_argocd_github_app, stored in the secret store."
+  type = object({
+    id              = string
+    installation_id = string
+    private_key     = string
+  })
+  sensitive = true
 }

@@ -1,8 +1,10 @@
 # Non-secret settings of the staging environment. The project id is an identifier, not a
 # credential; API keys come from OVH_* environment variables.
-service_name       = "0123456789abcdef0123456789abcdef"
-environment        = "staging"
-region             = "GRA9"
+service_name = "0123456789abcdef0123456789abcdef"
+environment  = "staging"
+region       = "GRA9"
+# The MKS control plane: standard (SLA, dedicated etcd) where an outage costs users.
+kubernetes_plan    = "free"
 kubernetes_version = "1.31"
 vlan_id            = 20
 # Same block as deploy/k8s/overlays/staging/patches/network.yaml.
@@ -23,7 +25,18 @@ applications_pool = {
   max_nodes = 5
 }
 
-database_plan           = "business"
-database_flavor         = "db1-7"
-database_disk_size_gb   = 160
-database_backup_regions = ["SBG"]
+database_plan         = "business"
+database_flavor       = "db1-7"
+database_disk_size_gb = 160
+# The Database API names regions GRA/SBG (no datacentre number), and takes at most two
+# backup regions, one of them the nodes' own.
+database_region         = "GRA"
+database_backup_regions = ["GRA", "SBG"]
+
+valkey_plan   = "essential"
+valkey_flavor = "db1-4"
+
+# OVHcloud Secret Manager of this environment, and the read-only IAM service account the
+# External Secrets Operator reads it as (created by hand, docs/runbooks/first-apply.md).
+okms_region                 = "eu-west-rbx"
+secret_reader_identity_urns = ["urn:v1:eu:identity:credential:xx1111-ovh/oauth2-platform-staging-eso"]

@@ -2,7 +2,8 @@
 # from here on, everything on the cluster comes from Git.
 
 locals {
-  root = yamldecode(var.root_application)
+  root    = yamldecode(var.root_application)
+  project = yamldecode(var.root_project)
 }
 
 resource "helm_release" "argocd" {
@@ -37,6 +38,27 @@ resource "helm_release" "argocd" {
     }
     global = { nodeSelector = { "platform.example.org/pool" = "system" } }
   })]
+
+  # Bootstrap credential for the repository: a credential template for the organisation,
+  # so the first sync can read Git before External Secrets exists. Afterwards the
+  # repository Secret of deploy/argocd/apps/base/repository.yaml (from the secret store)
+  # takes precedence.
+  set_sensitive {
+    name  = "configs.credentialTemplates.github.url"
+    value = var.repository_credentials.url_prefix
+  }
+  set_sensitive {
+    name  = "configs.credentialTemplates.github.githubAppID"
+    value = var.repository_credentials.app_id
+  }
+  set_sensitive {
+    name  = "configs.credentialTemplates.github.githubAppInstallationID"
+    value = var.repository_credentials.installation_id
+  }
+  set_sensitive {
+    name  = "configs.credentialTemplates.github.githubAppPrivateKey"
+    value = var.repository_credentials.private_key
+  }
 }
 
 resource "helm_release" "root" {
@@ -47,6 +69,12 @@ resource "helm_release" "root" {
   namespace  = "argocd"
 
   values = [yamlencode({
+    # The root Application's own project (deploy/argocd/root/project.yaml), never default.
+    projects = {
+      (local.project.metadata.name) = merge(local.project.spec, {
+        namespace = local.project.metadata.namespace
+      })
+    }
     applications = {
       (local.root.metadata.name) = merge(local.root.spec, {
         namespace  = local.root.metadata.namespace

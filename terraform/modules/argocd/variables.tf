@@ -19,3 +19,24 @@ variable "root_application" {
     error_message = "root_application must be an Argo CD Application manifest."
   }
 }
+
+variable "root_project" {
+  description = "The root Application's AppProject (deploy/argocd/root/project.yaml), as YAML."
+  type        = string
+
+  validation {
+    condition     = yamldecode(var.root_project).kind == "AppProject" && yamldecode(var.root_project).metadata.name != "default"
+    error_message = "root_project must be an AppProject other than default."
+  }
+}
+
+variable "repository_credentials" {
+  description = "GitHub App Argo CD reads the repository with (bootstrap credential template)."
+  type = object({
+    url_prefix      = string
+    app_id          = string
+    installation_id = string
+    private_key     = string
+  })
+  sensitive = true
+}

@@ -1,5 +1,5 @@
 terraform {
-  required_version = ">= 1.10"
+  required_version = ">= 1.13"
   required_providers {
     helm = {
       source  = "hashicorp/helm"

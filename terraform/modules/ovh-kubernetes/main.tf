@@ -33,6 +33,7 @@ resource "ovh_cloud_project_kube" "this" {
   name               = var.name
   region             = var.region
   version            = var.kubernetes_version
+  plan               = var.plan
   update_policy      = "MINIMAL_DOWNTIME"
   private_network_id = ovh_cloud_project_network_private.this.regions_openstack_ids[var.region]
   nodes_subnet_id    = ovh_cloud_project_network_private_subnet.this.id

@@ -41,3 +41,7 @@ output "node_pools" {
 output "kubernetes_version" {
   value = ovh_cloud_project_kube.this.version
 }
+
+output "plan" {
+  value = ovh_cloud_project_kube.this.plan
+}

@@ -13,6 +13,16 @@ variable "region" {
   type        = string
 }
 
+variable "plan" {
+  description = "Control plane plan: free (best effort, shared etcd) or standard (SLA, dedicated etcd, larger clusters). The provider cannot migrate a cluster between plans: changing it replaces the cluster."
+  type        = string
+
+  validation {
+    condition     = contains(["free", "standard"], var.plan)
+    error_message = "plan must be free or standard (the MKS plans)."
+  }
+}
+
 variable "kubernetes_version" {
   description = "Kubernetes minor version (OVHcloud managed Kubernetes supports a few at a time)."
   type        = string

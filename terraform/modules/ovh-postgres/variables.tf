@@ -3,13 +3,19 @@ variable "service_name" {
   type        = string
 }
 
-variable "environment" {
-  type = string
+variable "name_prefix" {
+  description = "Prefix of the clusters' descriptions, e.g. platform-dev."
+  type        = string
 }
 
 variable "region" {
-  description = "Region of the database nodes (same as the cluster)."
+  description = "Region of the database nodes, as the Database API names it: GRA, SBG, BHS, DE, UK, WAW (the Kubernetes region GRA9 is in GRA)."
   type        = string
+
+  validation {
+    condition     = can(regex("^[A-Z]+$", var.region))
+    error_message = "Database regions are GRA/SBG-style names, without the datacentre number (GRA, not GRA9)."
+  }
 }
 
 variable "databases" {
@@ -42,12 +48,14 @@ variable "disk_size_gb" {
 }
 
 variable "network_id" {
-  description = "Private network (OpenStack id) the nodes attach to."
+  description = "Private network (OpenStack id) the nodes attach to; null for a public endpoint restricted by allowed_cidrs."
   type        = string
+  default     = null
 }
 
 variable "subnet_id" {
-  type = string
+  type    = string
+  default = null
 }
 
 variable "allowed_cidrs" {
@@ -61,8 +69,13 @@ variable "allowed_cidrs" {
 }
 
 variable "backup_regions" {
-  description = "Where OVHcloud keeps the daily backups; another region than the nodes survives a regional outage."
+  description = "Where OVHcloud pushes the daily backups. The API takes at most two regions, one of them the nodes' region: [region, another] survives a regional outage."
   type        = list(string)
+
+  validation {
+    condition     = length(var.backup_regions) <= 2 && length(distinct(var.backup_regions)) == length(var.backup_regions) && contains(var.backup_regions, var.region)
+    error_message = "backup_regions takes one or two distinct regions, one of them the nodes' region (Database API)."
+  }
 }
 
 variable "backup_time" {

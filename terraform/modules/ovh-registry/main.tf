@@ -32,6 +32,15 @@ resource "harbor_project" "platform" {
   deployment_security = "critical"
 }
 
+# A pushed tag is never overwritten: each commit SHA names one image, whatever workflow
+# pushes it (the image jobs also check before pushing, .github/workflows/_service.yml),
+# and signatures, SBOMs and provenance attached to its digest stay true.
+resource "harbor_immutable_tag_rule" "platform" {
+  project_id    = harbor_project.platform.id
+  repo_matching = "**"
+  tag_matching  = "**"
+}
+
 resource "harbor_retention_policy" "platform" {
   scope    = harbor_project.platform.id
   schedule = "Daily"

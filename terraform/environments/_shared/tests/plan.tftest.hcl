@@ -20,6 +20,19 @@ variable "expected_deletion_protection" {
   type = bool
 }
 
+variable "expected_kubernetes_plan" {
+  type = string
+}
+
+variable "expected_valkey_nodes" {
+  type = number
+}
+
+# Sensitive inputs an operator passes as TF_VAR_* (placeholders for the plan).
+variables {
+  argocd_github_app = { id = "1", installation_id = "2", private_key = "not-a-key" }
+}
+
 run "plan" {
   command = plan
 
@@ -57,8 +70,42 @@ run "plan" {
   }
 
   assert {
-    condition     = alltrue([for db in output.databases : length(db.backup_regions) > 0 && !contains(db.backup_regions, "GRA")])
-    error_message = "Backups go to another region than the nodes."
+    condition     = alltrue([for db in output.databases : toset(db.regions) == toset(["GRA"]) && toset(db.backup_regions) == toset(["GRA", "SBG"])])
+    error_message = "Databases run in GRA (Database API naming) and back up to GRA and SBG."
+  }
+
+  assert {
+    condition     = alltrue([for name, db in output.databases : db.migration_user == "${name}_migrator" && db.user == "${name}_app"])
+    error_message = "Each database has a schema-owning migration user and a DML-only application user."
+  }
+
+  assert {
+    condition     = output.kubernetes_plan == var.expected_kubernetes_plan
+    error_message = "The MKS plan differs from tests/expected.auto.tfvars."
+  }
+
+  assert {
+    condition     = output.valkey.engine == "valkey" && output.valkey.nodes == var.expected_valkey_nodes && toset(output.valkey.regions) == toset(["GRA"]) && output.valkey.user == "platform"
+    error_message = "One managed Valkey per environment, in the databases' region, with the platform user."
+  }
+
+  assert {
+    condition = jsonencode(output.secret_layout) == jsonencode(merge(
+      { for alias in ["default", "identity", "learning", "reputation", "passport", "governance", "marketplace"] : "platform/databases/${alias}" => ["url"] },
+      {
+        "platform/databases/migrate" = sort([for alias in ["default", "identity", "learning", "reputation", "passport", "governance", "marketplace"] : "DATABASE_URL_${upper(alias)}"])
+        "platform/redis"             = ["url"]
+        "platform/django"            = ["secret-key"]
+        "platform/tls"               = ["ca.crt"]
+        "platform/argocd/repository" = ["githubAppID", "githubAppInstallationID", "githubAppPrivateKey", "type", "url"]
+      },
+    ))
+    error_message = "The secret store holds every path and property the ExternalSecrets read."
+  }
+
+  assert {
+    condition     = output.ca_path == "/etc/platform/tls/ca.crt"
+    error_message = "The CA bundle path is where deploy/k8s mounts it (DATABASE_SSLROOTCERT)."
   }
 
   assert {
@@ -67,8 +114,13 @@ run "plan" {
   }
 
   assert {
-    condition     = output.argocd_root == { name = "root", path = "deploy/argocd/apps/${var.expected_environment}" }
-    error_message = "Argo CD's root Application must sync this environment's app-of-apps."
+    condition     = output.argocd_root == { name = "root", path = "deploy/argocd/apps/${var.expected_environment}", project = "root" }
+    error_message = "Argo CD's root Application must sync this environment's app-of-apps, in its own project."
+  }
+
+  assert {
+    condition     = output.argocd_root_project.name == "root" && length(output.argocd_root_project.cluster_resources) == 0 && jsonencode(output.argocd_root_project.namespace_resource_kinds) == jsonencode(["AppProject", "Application", "ExternalSecret", "SecretStore"])
+    error_message = "The root project may create only the app-of-apps' objects, nothing cluster-wide."
   }
 
   assert {
@@ -95,4 +147,36 @@ run "rejects_an_inverted_node_pool" {
   }
 
   expect_failures = [var.applications_pool]
+}
+
+run "rejects_the_free_plan_in_production" {
+  command = plan
+
+  variables {
+    environment     = "production"
+    kubernetes_plan = "free"
+  }
+
+  expect_failures = [var.kubernetes_plan]
+}
+
+run "rejects_backups_outside_the_node_region" {
+  command = plan
+
+  variables {
+    database_backup_regions = ["SBG"]
+  }
+
+  expect_failures = [var.database_backup_regions]
+}
+
+run "rejects_a_kubernetes_style_database_region" {
+  command = plan
+
+  variables {
+    database_region         = "GRA9"
+    database_backup_regions = ["GRA9", "SBG"]
+  }
+
+  expect_failures = [var.database_region]
 }

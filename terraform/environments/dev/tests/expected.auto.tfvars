@@ -5,3 +5,5 @@ expected_environment         = "dev"
 expected_applications_pool   = { min_nodes = 1, max_nodes = 3 }
 expected_database_nodes      = 1
 expected_deletion_protection = false
+expected_kubernetes_plan     = "free"
+expected_valkey_nodes        = 1

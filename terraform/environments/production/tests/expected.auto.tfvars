@@ -5,3 +5,5 @@ expected_environment         = "production"
 expected_applications_pool   = { min_nodes = 3, max_nodes = 10 }
 expected_database_nodes      = 2
 expected_deletion_protection = true
+expected_kubernetes_plan     = "standard"
+expected_valkey_nodes        = 2

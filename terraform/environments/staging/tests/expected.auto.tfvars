@@ -5,3 +5,5 @@ expected_environment         = "staging"
 expected_applications_pool   = { min_nodes = 2, max_nodes = 5 }
 expected_database_nodes      = 2
 expected_deletion_protection = true
+expected_kubernetes_plan     = "free"
+expected_valkey_nodes        = 1

@@ -1,0 +1,302 @@
+"""The databases' per-cluster CA, from Terraform to the platform's TLS settings.
+
+OVHcloud Managed PostgreSQL and Valkey present certificates signed by a CA of their own
+cluster: verify-full against the system bundle is refused. The chain checked here:
+Terraform reads each cluster's CA and writes one bundle into the secret store
+(platform/tls, ca.crt), the ExternalSecret of deploy/k8s/components/platform-tls makes
+it a Secret mounted by every Deployment and the migration Job, and DATABASE_SSLROOTCERT
+and REDIS_URL's ssl_ca_certs name the mounted file. Then, for real: a private TLS
+redis-server whose certificate comes from its own CA accepts the URL Terraform writes
+(rediss://, the platform user, the bundle) from redis-py and kombu (Celery), and refuses a
+client that trusts the system bundle instead. Every value an ExternalSecret reads is one
+Terraform writes (a real `terraform plan` of each environment, offline providers).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import posixpath
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import redis
+
+from tests.infra.test_terraform import (
+    ENVIRONMENTS,
+    TERRAFORM,
+    hcl,
+    make_workspace,
+    output,
+    terraform,
+)
+from tests.infra.tools import REPO_ROOT, documents, kustomize_build
+from tests.processes import free_port
+
+OVERLAYS = REPO_ROOT / "deploy" / "k8s" / "overlays"
+
+
+def ca_path() -> str:
+    [locals_] = hcl(TERRAFORM / "environments" / "_shared" / "main.tf")["locals"][:1]
+    return locals_["ca_path"]
+
+
+@pytest.fixture(scope="module")
+def overlays() -> dict[str, list[dict]]:
+    return {env: documents(kustomize_build(OVERLAYS / env)) for env in ENVIRONMENTS}
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_every_pod_mounts_the_ca_bundle_that_database_sslrootcert_names(overlays, env):
+    docs = overlays[env]
+    path = ca_path()
+    [common] = [
+        d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "platform-common"
+    ]
+    assert common["data"]["DATABASE_SSLROOTCERT"] == path
+    [tls] = [
+        d for d in docs if d["kind"] == "ExternalSecret" and d["metadata"]["name"] == "platform-tls"
+    ]
+    assert tls["spec"]["target"]["name"] == "platform-tls"
+    assert tls["spec"]["data"] == [
+        {"secretKey": "ca.crt", "remoteRef": {"key": "platform/tls", "property": "ca.crt"}}
+    ]
+    workloads = [d for d in docs if d["kind"] in ("Deployment", "Job")]
+    assert len(workloads) >= 17
+    for workload in workloads:
+        spec = workload["spec"]["template"]["spec"]
+        [volume] = [v for v in spec["volumes"] if v["name"] == "platform-tls"]
+        assert volume["secret"] == {
+            "secretName": "platform-tls",
+            "items": [{"key": "ca.crt", "path": posixpath.basename(path)}],
+        }
+        for container in spec["containers"]:
+            env_from = {e.get("configMapRef", {}).get("name") for e in container.get("envFrom", [])}
+            if "platform-common" not in env_from:
+                continue
+            [mount] = [m for m in container["volumeMounts"] if m["name"] == "platform-tls"]
+            assert mount == {
+                "name": "platform-tls",
+                "mountPath": posixpath.dirname(path),
+                "readOnly": True,
+            }, workload["metadata"]["name"]
+
+
+@pytest.fixture(scope="module")
+def secret_layouts(tmp_path_factory) -> dict[str, dict[str, list[str]]]:
+    """Each environment's secret_layout output, from a real plan (offline providers)."""
+    workspace = make_workspace(tmp_path_factory.mktemp("layout"))
+    layouts = {}
+    for env in ENVIRONMENTS:
+        directory = workspace["root"] / "environments" / env
+        # A local backend in the copy only: the plan needs a backend, not the pg one.
+        (directory / "backend_override.tf").write_text('terraform {\n  backend "local" {}\n}\n')
+        initialised = terraform(workspace, directory, "init", "-input=false")
+        assert initialised.returncode == 0, output(initialised)
+        app = 'argocd_github_app={id="1",installation_id="2",private_key="k"}'
+        plan = terraform(workspace, directory, "plan", "-input=false", "-out=plan", "-var", app)
+        assert plan.returncode == 0, output(plan)
+        shown = terraform(workspace, directory, "show", "-json", "plan")
+        assert shown.returncode == 0, output(shown)
+        values = json.loads(shown.stdout)["planned_values"]["outputs"]
+        layouts[env] = values["secret_layout"]["value"]
+    return layouts
+
+
+def remote_refs(docs: list[dict]) -> set[tuple[str, str | None]]:
+    """(key, property) of every ExternalSecret; (key, None) for a whole-secret extract."""
+    refs = set()
+    for doc in docs:
+        if doc["kind"] != "ExternalSecret":
+            continue
+        for item in doc["spec"].get("data", []):
+            refs.add((item["remoteRef"]["key"], item["remoteRef"].get("property")))
+        for item in doc["spec"].get("dataFrom", []):
+            refs.add((item["extract"]["key"], None))
+    return refs
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_terraform_writes_every_value_the_external_secrets_read(overlays, secret_layouts, env):
+    layout = secret_layouts[env]
+    argocd = documents(kustomize_build(REPO_ROOT / "deploy" / "argocd" / "apps" / env))
+    refs = remote_refs(overlays[env]) | remote_refs(argocd)
+    assert ("platform/argocd/repository", None) in refs
+    for key, prop in sorted(refs, key=str):
+        assert key in layout, (
+            f"{key} is read by an ExternalSecret but Terraform writes no such path"
+        )
+        if prop is not None:
+            assert prop in layout[key], f"{key}:{prop} is not written by Terraform"
+    aliases = (
+        "default",
+        "identity",
+        "learning",
+        "reputation",
+        "passport",
+        "governance",
+        "marketplace",
+    )
+    # The migration Job extracts the whole secret: one URL per alias, as settings expect.
+    assert layout["platform/databases/migrate"] == sorted(
+        f"DATABASE_URL_{a.upper()}" for a in aliases
+    )
+
+
+# --- the URL Terraform writes for Valkey, against a real TLS server ---------------------------
+
+
+def redis_url_format() -> str:
+    text = (TERRAFORM / "modules" / "ovh-valkey" / "outputs.tf").read_text()
+    match = re.search(r'format\(\s*"(rediss://[^"]+)"', text)
+    assert match, "the REDIS_URL format moved"
+    return match.group(1)
+
+
+def certificate(common_name: str, issuer=None, *, ca: bool):
+    """A key and certificate (self-signed CA, or a server certificate for 127.0.0.1)."""
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    signer_key, signer_name = (key, name) if issuer is None else (issuer[0], issuer[1].subject)
+    now = datetime.datetime.now(datetime.UTC)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(signer_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+    )
+    if not ca:
+        builder = builder.add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+    return key, builder.sign(signer_key, hashes.SHA256())
+
+
+def pem(obj) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    if hasattr(obj, "public_bytes"):
+        return obj.public_bytes(serialization.Encoding.PEM)
+    return obj.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+
+
+@pytest.fixture
+def tls_valkey(tmp_path):
+    """A private redis-server speaking TLS only, its certificate from a cluster CA, with a
+    `platform` ACL user as the Terraform module creates it (+@all -@admin, all keys)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("redis-server is required (scripts/ensure-services.sh installs it)")
+    cluster_ca = certificate("valkey-cluster-ca", ca=True)
+    server = certificate("127.0.0.1", cluster_ca, ca=False)
+    other_ca = certificate("postgresql-cluster-ca", ca=True)
+    (tmp_path / "server.crt").write_bytes(pem(server[1]))
+    (tmp_path / "server.key").write_bytes(pem(server[0]))
+    (tmp_path / "ca.crt").write_bytes(pem(cluster_ca[1]))
+    # The bundle Terraform writes: every cluster's CA in one file.
+    (tmp_path / "bundle.crt").write_bytes(pem(other_ca[1]) + b"\n" + pem(cluster_ca[1]))
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            binary,
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--tls-port",
+            str(port),
+            "--tls-cert-file",
+            str(tmp_path / "server.crt"),
+            "--tls-key-file",
+            str(tmp_path / "server.key"),
+            "--tls-ca-cert-file",
+            str(tmp_path / "ca.crt"),
+            "--tls-auth-clients",
+            "no",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+            "--user",
+            "default",
+            "off",
+            "--user",
+            "platform",
+            "on",
+            ">s3cret-pass",
+            "~*",
+            "&*",
+            "+@all",
+            "-@admin",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with __import__("socket").create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                assert process.poll() is None, "redis-server exited"
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.1)
+        yield {"port": port, "bundle": tmp_path / "bundle.crt"}
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_the_redis_url_terraform_writes_connects_over_verified_tls(tls_valkey):
+    url = redis_url_format() % (
+        "platform",
+        "s3cret-pass",
+        "127.0.0.1",
+        tls_valkey["port"],
+        tls_valkey["bundle"],
+    )
+    assert url.startswith("rediss://platform:")
+    client = redis.Redis.from_url(url, socket_timeout=10)
+    assert client.ping()
+    client.xadd("platform:test-stream", {"k": "v"})
+    with pytest.raises(redis.exceptions.NoPermissionError):
+        client.config_get("maxmemory")  # -@admin
+    client.close()
+
+    # Celery's broker connection (kombu) reads the same URL.
+    from kombu import Connection
+
+    with Connection(url, connect_timeout=10) as connection:
+        connection.ensure_connection(max_retries=1)
+        assert connection.connected
+
+
+def test_the_system_bundle_does_not_verify_a_cluster_ca(tls_valkey):
+    system = Path("/etc/ssl/certs/ca-certificates.crt")
+    url = redis_url_format() % ("platform", "s3cret-pass", "127.0.0.1", tls_valkey["port"], system)
+    client = redis.Redis.from_url(url, socket_timeout=10)
+    with pytest.raises(redis.exceptions.ConnectionError, match="certificate verify failed"):
+        client.ping()
