@@ -91,8 +91,8 @@ JWKS_URL = f"http://identity:{WEB_PORT}/.well-known/jwks.json"
 # certificates are verified: sslmode=verify-full, ssl_cert_reqs=required), from the
 # platform-ca Secret (base/common/certificate-authorities.yaml).
 CA_DIR = "/etc/platform/ca"
-# prometheus_client's multiprocess mode: gunicorn's workers (and Celery's) write their
-# samples here and /metrics sums them, so a scrape reports the whole pod.
+# prometheus_client's multiprocess mode: gunicorn's workers write their samples here and
+# /metrics sums them, so a scrape reports the whole pod (a memory-backed emptyDir).
 MULTIPROC_DIR = "/run/prometheus"
 
 
@@ -219,7 +219,9 @@ def container(proc: Process) -> dict:
         "protocol": "TCP",
     }
     env = [{"name": "METRICS_PORT", "value": str(METRICS_PORT)}] if proc.kind == "worker" else []
-    env.append({"name": "PROMETHEUS_MULTIPROC_DIR", "value": MULTIPROC_DIR})
+    if proc.kind == "web":
+        # gunicorn's master wipes it at start and hands it to its workers (config/gunicorn.py).
+        env.append({"name": "PROMETHEUS_MULTIPROC_DIR", "value": MULTIPROC_DIR})
     spec = {
         "name": "app",
         "image": IMAGE,
