@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 # child processes more than on the CPU.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test install install-dev migrate demo lint clean
+.PHONY: run test install install-dev migrate demo lint clean image compose-smoke deploy-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,24 @@ test: install-dev
 	scripts/ensure-services.sh
 	scripts/install-validators.sh
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+## make image: build the real Dockerfile with Podman (installs podman/runc/debootstrap with
+## apt-get when missing; where no image registry answers, builds the Debian stand-in base
+## images first: scripts/image/base-images.sh, for air-gapped builders). Never pushes.
+PLATFORM_IMAGE ?= localhost/platform:local
+image:
+	PLATFORM_IMAGE=$(PLATFORM_IMAGE) scripts/image/build.sh
+
+## make compose-smoke [PROFILE=default|split|both]: docker-compose.yml up with podman-compose,
+## every container healthy, every process checked in its container, the smoke journey
+## (scripts/smoke_journey.py) against it, then down. docs/deployment-local.md.
+PROFILE ?= both
+compose-smoke: install-dev image
+	PROFILE=$(PROFILE) PLATFORM_IMAGE=$(PLATFORM_IMAGE) scripts/compose_smoke.sh
+
+## make deploy-check: everything that runs the platform as it is deployed (the Kubernetes
+## rehearsal joins here).
+deploy-check: compose-smoke
 
 lint: install-dev
 	$(BIN)/ruff check .
