@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 # child processes more than on the CPU.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test install install-dev migrate demo lint clean image compose-smoke deploy-check
+.PHONY: run test install install-dev migrate demo lint clean image compose-smoke deploy-check rehearse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,9 +71,19 @@ PROFILE ?= both
 compose-smoke: install-dev image
 	PROFILE=$(PROFILE) PLATFORM_IMAGE=$(PLATFORM_IMAGE) scripts/compose_smoke.sh
 
-## make deploy-check: everything that runs the platform as it is deployed (the Kubernetes
-## rehearsal joins here).
-deploy-check: compose-smoke
+## make rehearse ENV=dev: the Kubernetes overlay rendered (kubectl kustomize) and run with
+## podman kube play: static checks first, stand-ins with TLS, the migration hook, every
+## workload probed as declared, the Gateway's routes through a generated nginx, the smoke
+## journey, every connection checked against the NetworkPolicies. docs/deployment.md.
+ENV ?= dev
+KUBECTL ?= $(shell [ -x tools/validators/bin/kubectl ] && echo tools/validators/bin/kubectl || echo kubectl)
+rehearse: install-dev image
+	scripts/image/service-images.sh >/dev/null
+	command -v tcpdump >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tcpdump
+	$(BIN)/python -m deploy.rehearsal --env $(ENV) --image $(PLATFORM_IMAGE) --kubectl $(KUBECTL)
+
+## make deploy-check: everything that runs the platform as it is deployed.
+deploy-check: compose-smoke rehearse
 
 lint: install-dev
 	$(BIN)/ruff check .

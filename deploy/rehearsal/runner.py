@@ -56,8 +56,9 @@ class Podman:
 
     def __call__(self, *args: str, check: bool = True, timeout: float = 600, **kw):
         env = {**os.environ, "CONTAINERS_CONF": str(self.conf)}
-        result = subprocess.run(  # noqa: S603 - podman with arguments built here
-            ["podman", "--runtime", "runc", *args],
+        # The machine's podman (scripts/image/lib.sh installs it), arguments built here.
+        result = subprocess.run(  # noqa: S603
+            ["podman", "--runtime", "runc", *args],  # noqa: S607
             capture_output=True,
             text=True,
             env=env,
@@ -99,16 +100,18 @@ def make_ca(directory: Path, servers: dict[str, list[str]]) -> None:
     """A CA for this rehearsal only, and a server certificate per name (SANs given)."""
     directory.mkdir(parents=True, exist_ok=True)
     ca_key, ca_crt = directory / "ca.key", directory / "ca.crt"
+    subject = "/CN=platform rehearsal CA"
     openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-            "-subj", "/CN=platform rehearsal CA", "-keyout", str(ca_key), "-out", str(ca_crt))  # fmt: skip
+            "-subj", subject, "-keyout", str(ca_key), "-out", str(ca_crt))  # fmt: skip
     for name, sans in servers.items():
         key, csr, crt = (directory / f"{name}.{ext}" for ext in ("key", "csr", "crt"))
         ext = directory / f"{name}.ext"
         ext.write_text("subjectAltName=" + ",".join(sans) + "\n")
         openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={name}",
                 "-keyout", str(key), "-out", str(csr))  # fmt: skip
-        openssl("x509", "-req", "-in", str(csr), "-CA", str(ca_crt), "-CAkey", str(ca_key),
-                "-CAcreateserial", "-days", "2", "-extfile", str(ext), "-out", str(crt))  # fmt: skip
+        openssl("x509", "-req", "-in", str(csr), "-CA", str(ca_crt),
+                "-CAkey", str(ca_key), "-CAcreateserial", "-days", "2",
+                "-extfile", str(ext), "-out", str(crt))  # fmt: skip
     for path in directory.iterdir():
         path.chmod(0o644)  # read by the servers' own users inside their containers
 
@@ -127,13 +130,15 @@ class ProbeState:
     done: threading.Event = field(default_factory=threading.Event)
 
 
+# The kubelet reaches pods directly, whatever proxy the machine's environment names.
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 def http_probe(ip: str, port: int, path: str, timeout: float) -> tuple[bool, str]:
     """What the kubelet does: GET http://<pod IP>:<port><path>, Host <pod IP>:<port>,
     success on 200-399."""
     try:
-        with urllib.request.urlopen(  # noqa: S310 - http to a pod of the rehearsal
-            f"http://{ip}:{port}{path}", timeout=timeout
-        ) as response:
+        with _DIRECT.open(f"http://{ip}:{port}{path}", timeout=timeout) as response:
             return 200 <= response.status < 400, str(response.status)
     except urllib.error.HTTPError as exc:
         return False, f"HTTP {exc.code}"
@@ -160,7 +165,7 @@ def run_probes(state: ProbeState, pod: dict, container: dict, stop: threading.Ev
 
     port, path, period, timeout, threshold, delay = spec("startupProbe")
     time.sleep(delay)
-    for attempt in range(threshold):
+    for _ in range(threshold):
         ok, detail = http_probe(state.ip, port, path, timeout)
         if ok:
             state.started = True
@@ -348,7 +353,7 @@ class Rehearsal:
         )  # fmt: skip
         self.container(
             "legacy", self.image, "python", "-m", "legacy_adapter.reference_service",
-            "--port", str(LEGACY_PORT), "--db", "/tmp/legacy.sqlite3",
+            "--port", str(LEGACY_PORT), "--db", "/tmp/legacy.sqlite3",  # noqa: S108 - in its container
             aliases=[LEGACY_HOST],
         )  # fmt: skip
         pg = self.podman.name("postgresql")
@@ -401,6 +406,11 @@ class Rehearsal:
             self.images[container["image"]] = self.image
             container["image"] = self.image
             container["imagePullPolicy"] = "Never"
+            # podman 4.3 publishes every containerPort on the host (a Kubernetes port is a
+            # declaration) and turns probes into healthchecks run with curl inside the
+            # image: the rehearsal runs the declared probes itself, from outside.
+            for key in ("ports", "startupProbe", "livenessProbe", "readinessProbe"):
+                container.pop(key, None)
         docs: list[dict] = []
         used_maps = set()
         for container in pod["containers"]:
@@ -489,7 +499,7 @@ class Rehearsal:
     def run_hooks(self) -> None:
         for hook in self.plan.hooks:
             started = time.monotonic()
-            pod, container = self.play(hook)
+            _, container = self.play(hook)
             deadline = hook.pod.get("activeDeadlineSeconds", 900)
             self.wait_for(
                 f"hook {hook.name}",
@@ -509,21 +519,24 @@ class Rehearsal:
     def state(self, container: str) -> str:
         return json.loads(self.podman("inspect", container).stdout)[0]["State"]["Status"]
 
-    def rollout(self) -> None:
-        """Every Deployment and StatefulSet, each probed exactly as declared."""
-        threads = []
+    def rollout(self, parallel: int = 3) -> None:
+        """Every Deployment and StatefulSet, each probed exactly as declared. A cluster
+        starts them on several nodes at once; on one small machine at most ``parallel``
+        pods are starting at a time, so a startup probe measures the pod, not the queue."""
         for workload in self.plan.workloads:
-            pod, container = self.play(workload)
-            ip = self.ip_of(container)
-            state = ProbeState(container, workload.part, ip)
+            while sum(1 for s in self.probes.values() if not s.started and not s.failures) >= (
+                parallel
+            ):
+                self.check_probes(final=False)
+                time.sleep(1)
+            _, container = self.play(workload)
+            state = ProbeState(container, workload.part, self.ip_of(container))
             self.probes[workload.part] = state
             spec = workload.pod["containers"][0]
-            thread = threading.Thread(
+            threading.Thread(
                 target=run_probes, args=(state, workload.pod, spec, self.stop), daemon=True
-            )
-            thread.start()
-            threads.append(thread)
-        log(f"{len(self.plan.workloads)} workloads started; probing as declared")
+            ).start()
+            log(f"started {workload.kind} {workload.name} ({state.ip})")
         deadline = time.monotonic() + 600
         for state in self.probes.values():
             state.done.wait(max(1.0, deadline - time.monotonic()))
@@ -540,10 +553,8 @@ class Rehearsal:
                 f"{s.part}: {', '.join(s.failures)}" for s in failed))  # fmt: skip
 
     def fail_probes(self, parts: list[str], what: str) -> None:
-        tails = "\n".join(
-            f"--- {self.probes[p].container} log tail ---\n{self.podman.tail(self.probes[p].container)}"
-            for p in parts
-        )
+        containers = [self.probes[p].container for p in parts]
+        tails = "\n".join(f"--- {c} log tail ---\n{self.podman.tail(c)}" for c in containers)
         raise RehearsalFailed(f"probe failure ({', '.join(parts)}): {what}\n{tails}")
 
     def start_proxy(self) -> None:
