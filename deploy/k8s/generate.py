@@ -87,10 +87,11 @@ ACME_SOLVER_PORT = 8089
 # Every part but identity (and the admin, which reads the keys from identity's database)
 # fetches identity's public keys here; the default (itself) answers 404 in a split part.
 JWKS_URL = f"http://identity:{WEB_PORT}/.well-known/jwks.json"
-# The certificate authorities of the managed PostgreSQL and Valkey services (their
-# certificates are verified: sslmode=verify-full, ssl_cert_reqs=required), from the
-# platform-ca Secret (base/common/certificate-authorities.yaml).
-CA_DIR = "/etc/platform/ca"
+# The certificate authorities of the managed PostgreSQL and Valkey services, one PEM bundle
+# (their certificates are verified: sslmode=verify-full, ssl_cert_reqs=required), from the
+# platform-tls Secret (base/common/certificate-authorities.yaml; Terraform writes the
+# bundle to platform/tls in the secret store).
+CA_DIR = "/etc/platform/tls"
 # prometheus_client's multiprocess mode: gunicorn's workers write their samples here and
 # /metrics sums them, so a scrape reports the whole pod (a memory-backed emptyDir).
 MULTIPROC_DIR = "/run/prometheus"
@@ -152,7 +153,10 @@ PROCESSES: tuple[Process, ...] = (
             (group,),
             group,
         )
-        for group in ("governance", "passport", "reputation", "marketplace")
+        # One per domain that subscribes to events (@handles in its handlers.py): the
+        # marketplace checks credentials when a space is booked and subscribes to none, so
+        # a consumer of its own would only fail ("No handlers for group 'marketplace'").
+        for group in ("governance", "passport", "reputation")
     ),
     _worker(
         "projections",
@@ -274,7 +278,7 @@ def volumes(var_size: str = "256Mi") -> list[dict]:
         {"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}},
         {"name": "var", "emptyDir": {"sizeLimit": var_size}},
         {"name": "metrics", "emptyDir": {"medium": "Memory", "sizeLimit": "32Mi"}},
-        {"name": "ca", "secret": {"secretName": "platform-ca", "defaultMode": 0o444}},
+        {"name": "ca", "secret": {"secretName": "platform-tls", "defaultMode": 0o444}},
     ]
 
 
@@ -514,7 +518,7 @@ COMMON_LABELS = {"app.kubernetes.io/part-of": "platform"}
 def gateway() -> dict:
     """The public entry point: a plain-HTTP listener (redirects, and cert-manager's
     HTTP-01 answers) and an HTTPS one whose certificate cert-manager issues from the
-    annotation (a ClusterIssuer of deploy/k8s/cluster) into platform-tls."""
+    annotation (a ClusterIssuer of deploy/k8s/cluster) into platform-gateway-tls."""
     listener = {"hostname": PUBLIC_HOST, "allowedRoutes": {"namespaces": {"from": "Same"}}}
     return {
         "apiVersion": "gateway.networking.k8s.io/v1",
@@ -535,7 +539,7 @@ def gateway() -> dict:
                     **listener,
                     "tls": {
                         "mode": "Terminate",
-                        "certificateRefs": [{"kind": "Secret", "name": "platform-tls"}],
+                        "certificateRefs": [{"kind": "Secret", "name": "platform-gateway-tls"}],
                     },
                 },
             ],

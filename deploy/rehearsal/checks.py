@@ -7,6 +7,8 @@ Each names the process and the cause, because a running pod would only show a sy
   identity's Service (``AUTH_JWKS_URL``), at the port and path identity serves;
 - ``probes``: every probe targets the port its process serves (gunicorn's bind for web
   parts, ``METRICS_PORT`` for workers);
+- ``consumers``: every ``consume_events --group G`` runs where some loaded domain
+  subscribes G (``@handles(..., group="G")``), or it exits at once;
 - ``otlp``: the OTLP endpoint's port is the Collector's receiver for the protocol the
   app's exporter speaks;
 - ``network``: every connection the configuration implies is allowed by the
@@ -184,6 +186,42 @@ def check_probes(manifests: Manifests, plan: Plan) -> list[Failure]:
     return failures
 
 
+# --- consumers ------------------------------------------------------------------------
+
+
+def subscribed_groups(service: str) -> set[str]:
+    """Consumer groups the domains a SERVICE loads subscribe (their @handles)."""
+    domains = DOMAINS if service == "all" else (service,)
+    groups = set()
+    for domain in domains:
+        handlers = REPO / "domains" / domain / "handlers.py"
+        if handlers.is_file():
+            groups |= set(re.findall(r'group="([\w-]+)"', handlers.read_text()))
+    return groups
+
+
+def check_consumers(manifests: Manifests, plan: Plan) -> list[Failure]:
+    failures = []
+    for workload in plan.workloads:
+        container = workload.pod["containers"][0]
+        command = container.get("command", [])
+        if "consume_events" not in command or "--group" not in command:
+            continue
+        group = command[command.index("--group") + 1]
+        service = manifests.config_env(container).get("SERVICE", "all")
+        known = subscribed_groups(service)
+        if group not in known:
+            failures.append(
+                Failure(
+                    "consumers",
+                    workload.part,
+                    f"consume_events --group {group} under SERVICE={service}, whose domains "
+                    f"subscribe {sorted(known) or 'nothing'}: it would exit at start",
+                )
+            )
+    return failures
+
+
 # --- otlp -------------------------------------------------------------------------------
 
 
@@ -353,6 +391,7 @@ def run_all(manifests: Manifests, plan: Plan, env_name: str) -> list[Failure]:
     return [
         *check_jwks(manifests, plan),
         *check_probes(manifests, plan),
+        *check_consumers(manifests, plan),
         *check_otlp(manifests, plan),
         *check_network(manifests, plan, env_name),
     ]

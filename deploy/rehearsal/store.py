@@ -29,18 +29,18 @@ MIGRATE_ROLE = "platform_migrate"
 class Store:
     """Remote key -> {property: value}, like a Vault KV v2 mount."""
 
-    def __init__(self, pg_host: str, redis_host: str, ca_files: dict[str, str]):
+    def __init__(self, pg_host: str, redis_host: str, ca_bundle: str):
         self.passwords = {role: random.token_urlsafe(18) for role in self.roles()}
         self.redis_password = random.token_urlsafe(18)
-        ca = "/etc/platform/ca"
+        ca = "/etc/platform/tls/ca.crt"
         self.data: dict[str, dict[str, str]] = {
             "platform/django": {"secret-key": random.token_urlsafe(48)},
             "platform/redis": {
                 "url": f"rediss://:{self.redis_password}@{redis_host}:6379/0"
-                f"?ssl_cert_reqs=required&ssl_ca_certs={ca}/redis-ca.crt"
+                f"?ssl_cert_reqs=required&ssl_ca_certs={ca}"
             },
             "platform/smtp": {"username": "platform", "password": random.token_urlsafe(12)},
-            "platform/tls": ca_files,
+            "platform/tls": {"ca.crt": ca_bundle},
             "platform/databases/migrate": {
                 f"DATABASE_URL_{alias.upper()}": self.url(pg_host, MIGRATE_ROLE, alias)
                 for alias in ALIASES

@@ -343,7 +343,7 @@ def test_overlay_values(built, env, replicas, host, issuer):
     }
     assert listeners["https"]["tls"] == {
         "mode": "Terminate",
-        "certificateRefs": [{"kind": "Secret", "name": "platform-tls"}],
+        "certificateRefs": [{"kind": "Secret", "name": "platform-gateway-tls"}],
     }
     assert {name: route["spec"]["hostnames"] for name, route in kinds["HTTPRoute"].items()} == {
         "platform": [host],
@@ -467,3 +467,28 @@ def test_migrations_run_before_the_rollout(built):
     for kind, name in (("ExternalSecret", "migrate-secrets"), ("SecretStore", "platform-secrets")):
         wave = kinds[kind][name]["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"]
         assert int(wave) < int(annotations["argocd.argoproj.io/sync-wave"])
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_every_pod_verifies_the_managed_services_against_their_ca_bundle(built, env):
+    """verify-full needs the CA the managed services sign with (not the public bundle):
+    Terraform writes it to platform/tls (ca.crt); every pod mounts it where
+    DATABASE_SSLROOTCERT points."""
+    kinds = by_kind(built[env])
+    common = kinds["ConfigMap"]["platform-common"]["data"]
+    assert common["DATABASE_SSLMODE"] == "verify-full"
+    rootcert = Path(common["DATABASE_SSLROOTCERT"])
+    [entry] = kinds["ExternalSecret"]["platform-tls"]["spec"]["data"]
+    assert entry == {
+        "secretKey": rootcert.name,
+        "remoteRef": {"key": "platform/tls", "property": "ca.crt"},
+    }
+    pods = [
+        d["spec"]["template"]["spec"]
+        for d in (*kinds["Deployment"].values(), kinds["Job"]["migrate"])
+    ]
+    for pod in pods:
+        [volume] = [v for v in pod["volumes"] if "secret" in v]
+        assert volume["secret"]["secretName"] == "platform-tls"
+        [mount] = [m for m in pod["containers"][0]["volumeMounts"] if m["name"] == volume["name"]]
+        assert (mount["mountPath"], mount["readOnly"]) == (str(rootcert.parent), True)

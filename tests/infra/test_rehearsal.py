@@ -42,7 +42,7 @@ def test_the_plan_runs_the_migration_hook_then_every_process(manifests):
     assert {w.part for w in built.workloads} == {
         "gateway", "admin", "identity", "learning", "reputation", "passport", "governance",
         "marketplace", "relay", "consumer-governance", "consumer-passport",
-        "consumer-reputation", "consumer-marketplace", "projections", "celery-worker",
+        "consumer-reputation", "projections", "celery-worker",
         "celery-beat",
     }  # fmt: skip
     # Named targetPorts are resolved against the selected pods' container ports.
@@ -99,6 +99,18 @@ def test_a_worker_serving_another_port_than_its_probes_is_named(manifests):
         "[probes] celery-beat: livenessProbe targets port 'http' (9300) but the process "
         "serves /health and /ready on port 9100" in found
     )
+
+
+def test_a_consumer_of_a_group_nobody_subscribes_is_named(manifests):
+    """The rehearsal's first run found it: consumer-marketplace exited at start."""
+    [app] = manifests.of("Deployment")["consumer-reputation"]["spec"]["template"]["spec"][
+        "containers"
+    ]
+    app["command"][-1] = "marketplace"
+    assert failures_of(manifests) == [
+        "[consumers] consumer-reputation: consume_events --group marketplace under "
+        "SERVICE=reputation, whose domains subscribe ['reputation']: it would exit at start"
+    ]
 
 
 def test_the_otlp_endpoint_on_the_grpc_port_is_named(manifests):
