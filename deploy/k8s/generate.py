@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Render the Kustomize base for every process of the platform from one table.
 
-Sixteen processes (eight web parts, eight workers) share one image and one shape: a
+Fifteen processes (eight web parts, seven workers) share one image and one shape: a
 ServiceAccount, Deployment, Service, HPA, PodDisruptionBudget, ConfigMap, ExternalSecret,
-NetworkPolicy and ServiceMonitor each. Writing 144 near-identical YAML documents by hand
+NetworkPolicy and ServiceMonitor each. Writing some 130 near-identical YAML documents by hand
 invites drift, so this table is the source and the YAML under base/ is its output
 (as is the PrometheusRule that carries deploy/observability/prometheus/rules),
 committed so that kubectl kustomize and Argo CD read plain files. The test suite fails
