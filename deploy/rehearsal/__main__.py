@@ -82,6 +82,12 @@ def parse_args(argv):
         help="stretch every probe's timeoutSeconds (only for a machine loaded far beyond its "
         "cores; printed in the summary; 1 = as declared)",
     )
+    parser.add_argument(
+        "--parallel",
+        type=int,
+        default=int(os.environ.get("REHEARSAL_PARALLEL", "2")),
+        help="pods starting at the same time (a cluster has more nodes than this machine)",
+    )
     parser.add_argument("--keep", action="store_true", help="leave everything running")
     parser.add_argument("--static-only", action="store_true")
     parser.add_argument("--no-journey", action="store_true")
@@ -211,7 +217,7 @@ def main(argv=None) -> int:
         runner.log(
             "images: " + ", ".join(f"{k} played as {v}" for k, v in rehearsal.images.items())
         )
-        rehearsal.rollout()
+        rehearsal.rollout(args.parallel)
         rehearsal.start_proxy()
         rehearsal.scrape()
         if not args.no_journey:

@@ -725,10 +725,11 @@ class Rehearsal:
         if self.keep:
             log(f"kept (--keep): {json.dumps(self.created)}")
             return
-        for pod in reversed(self.created["pod"]):
-            self.podman("pod", "rm", "-f", "-t", "5", pod, check=False)
-        for container in reversed(self.created["container"]):
-            self.podman("rm", "-f", "-t", "5", container, check=False)
+        # One call per kind, by name: only what this run created.
+        if self.created["pod"]:
+            self.podman("pod", "rm", "-f", "--ignore", "-t", "5", *self.created["pod"], check=False)
+        if self.created["container"]:
+            self.podman("rm", "-f", "--ignore", "-t", "5", *self.created["container"], check=False)
         for volume in self.created["volume"]:
             self.podman("volume", "rm", "-f", volume, check=False)
         for network in self.created["network"]:
