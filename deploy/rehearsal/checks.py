@@ -7,6 +7,8 @@ Each names the process and the cause, because a running pod would only show a sy
   identity's Service (``AUTH_JWKS_URL``), at the port and path identity serves;
 - ``probes``: every probe targets the port its process serves (gunicorn's bind for web
   parts, ``METRICS_PORT`` for workers);
+- ``writable``: on a read-only root, what the processes write lies on writable mounts
+  (``/tmp``, ``/app/var`` — data, Celery beat's schedule — and ``PROMETHEUS_MULTIPROC_DIR``);
 - ``consumers``: every ``consume_events --group G`` runs where some loaded domain
   subscribes G (``@handles(..., group="G")``), or it exits at once;
 - ``otlp``: the OTLP endpoint's port is the Collector's receiver for the protocol the
@@ -181,6 +183,35 @@ def check_probes(manifests: Manifests, plan: Plan) -> list[Failure]:
                             f"{kind} targets port {declared!r} ({port}) but the process "
                             f"serves /health and /ready on "
                             + (f"port {serves}" if serves else "no port (METRICS_PORT unset)"),
+                        )
+                    )
+    return failures
+
+
+# --- writable -------------------------------------------------------------------------
+
+# What the image's processes write: tempfile and gunicorn's heartbeats, the app's data folder
+# (config/settings: DATA_DIR, CELERY_BEAT_SCHEDULE_FILENAME under /app/var).
+WRITTEN = ("/tmp", "/app/var")  # noqa: S108 - paths inside the container
+
+
+def check_writable(manifests: Manifests, plan: Plan) -> list[Failure]:
+    failures = []
+    for workload in [*plan.hooks, *plan.workloads]:
+        for container in workload.pod["containers"]:
+            if not container.get("securityContext", {}).get("readOnlyRootFilesystem"):
+                continue
+            mounts = [m["mountPath"] for m in container.get("volumeMounts", [])
+                      if not m.get("readOnly")]  # fmt: skip
+            env = manifests.config_env(container)
+            wanted = [*WRITTEN, *filter(None, [env.get("PROMETHEUS_MULTIPROC_DIR")])]
+            for path in wanted:
+                if not any(path == m or path.startswith(m.rstrip("/") + "/") for m in mounts):
+                    failures.append(
+                        Failure(
+                            "writable",
+                            workload.part,
+                            f"{path} is on the read-only root filesystem (no writable mount)",
                         )
                     )
     return failures
@@ -392,6 +423,7 @@ def run_all(manifests: Manifests, plan: Plan, env_name: str) -> list[Failure]:
         *check_jwks(manifests, plan),
         *check_probes(manifests, plan),
         *check_consumers(manifests, plan),
+        *check_writable(manifests, plan),
         *check_otlp(manifests, plan),
         *check_network(manifests, plan, env_name),
     ]

@@ -113,6 +113,15 @@ def test_a_consumer_of_a_group_nobody_subscribes_is_named(manifests):
     ]
 
 
+def test_beat_without_its_writable_data_folder_is_named(manifests):
+    pod = manifests.of("Deployment")["celery-beat"]["spec"]["template"]["spec"]
+    [app] = pod["containers"]
+    app["volumeMounts"] = [m for m in app["volumeMounts"] if m["mountPath"] != "/app/var"]
+    assert failures_of(manifests) == [
+        "[writable] celery-beat: /app/var is on the read-only root filesystem (no writable mount)"
+    ]
+
+
 def test_the_otlp_endpoint_on_the_grpc_port_is_named(manifests):
     data = manifests.of("ConfigMap")["platform-common"]["data"]
     data["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://otel-collector.observability.svc:4317"
