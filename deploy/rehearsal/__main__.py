@@ -88,6 +88,12 @@ def parse_args(argv):
         default=int(os.environ.get("REHEARSAL_PARALLEL", "2")),
         help="pods starting at the same time (a cluster has more nodes than this machine)",
     )
+    parser.add_argument(
+        "--app-roles-may-create",
+        action="store_true",
+        help="let the app roles CREATE in their schema (production's grants do not; printed "
+        "in the summary): to see past the event store creating its tables at run time",
+    )
     parser.add_argument("--keep", action="store_true", help="leave everything running")
     parser.add_argument("--static-only", action="store_true")
     parser.add_argument("--no-journey", action="store_true")
@@ -205,7 +211,11 @@ def main(argv=None) -> int:
     )
     rehearsal.proxy_image = proxy_image
     rehearsal.timeout_scale = args.probe_timeout_scale
+    rehearsal.app_may_create = args.app_roles_may_create
     summary_scale = {"probe_timeout_scale": args.probe_timeout_scale}
+    if args.app_roles_may_create:
+        summary_scale["deviation"] = "app roles may CREATE (production's grants do not)"
+        runner.log("app roles may CREATE in their schema: NOT production's grants")
     if args.probe_timeout_scale != 1:
         runner.log(f"probe timeouts stretched x{args.probe_timeout_scale} (not as declared)")
     summary: dict = {"env": args.env, "ok": False, **summary_scale}

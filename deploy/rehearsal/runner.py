@@ -232,6 +232,7 @@ class Rehearsal:
     proxy_image: str = ""
     images: dict[str, str] = field(default_factory=dict)
     timeout_scale: float = 1.0
+    app_may_create: bool = False
 
     # -- infrastructure -----------------------------------------------------------------
 
@@ -320,7 +321,7 @@ class Rehearsal:
         self.store = Store(PG_HOST, REDIS_HOST, ca_text)
         init = self.workdir / "initdb"
         init.mkdir(exist_ok=True)
-        (init / "10-rehearsal-roles.sql").write_text(self.store.init_sql())
+        (init / "10-rehearsal-roles.sql").write_text(self.store.init_sql(self.app_may_create))
         (certs / "pg_hba.conf").write_text(
             "local all all trust\nhostssl all all all scram-sha-256\n"
         )

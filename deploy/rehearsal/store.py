@@ -58,10 +58,12 @@ class Store:
     def url(self, host: str, role: str, alias: str) -> str:
         return f"postgres://{role}:{self.passwords[role]}@{host}:5432/{database_name(alias)}"
 
-    def init_sql(self) -> str:
-        """Roles and databases as the managed service holds them: the migration role owns
-        every schema, each app role connects to its own database only and reads and
-        writes rows (default privileges on what the migration role creates)."""
+    def init_sql(self, app_may_create: bool = False) -> str:
+        """Roles and databases as the managed service holds them (Terraform's grants:
+        terraform/modules/ovh-postgres/sql): the migration role owns every schema, each
+        app role connects to its own database only and reads and writes rows (default
+        privileges on what the migration role creates). ``app_may_create`` also lets the
+        app roles create tables, which production does not: a run with it says so."""
         lines = []
         for role, password in self.passwords.items():
             lines.append(f"CREATE ROLE {role} LOGIN PASSWORD '{password}';")
@@ -73,7 +75,7 @@ class Store:
                 f"GRANT CONNECT ON DATABASE {db} TO {role}, {MIGRATE_ROLE};",
                 f"\\connect {db}",
                 f"ALTER SCHEMA public OWNER TO {MIGRATE_ROLE};",
-                f"GRANT USAGE ON SCHEMA public TO {role};",
+                f"GRANT USAGE{', CREATE' if app_may_create else ''} ON SCHEMA public TO {role};",
                 f"ALTER DEFAULT PRIVILEGES FOR ROLE {MIGRATE_ROLE} IN SCHEMA public "
                 f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role};",
                 f"ALTER DEFAULT PRIVILEGES FOR ROLE {MIGRATE_ROLE} IN SCHEMA public "
