@@ -6,6 +6,11 @@ embedded run exports nothing. When on: Django requests, psycopg queries, Redis c
 Celery tasks and outgoing urllib3 HTTP are instrumented, and spans leave over OTLP/HTTP
 in batches to the Collector.
 
+The exporter speaks OTLP/HTTP (``http/protobuf``), whose port is 4318; 4317 is OTLP/gRPC's.
+Pointed at the gRPC port, or told ``OTEL_EXPORTER_OTLP_PROTOCOL=grpc``, it would send every
+span where nothing understands it and no error would ever show, so such a configuration
+is refused at start with a message naming the variable (:func:`check_otlp_configuration`).
+
 ``inject_traceparent`` / ``extract_context`` carry the W3C trace context through the
 event envelope, so a trace follows a request through the outbox, the bus and the
 consumer.
@@ -15,7 +20,9 @@ from __future__ import annotations
 
 import os
 import threading
+from urllib.parse import urlsplit
 
+from django.core.exceptions import ImproperlyConfigured
 from opentelemetry import propagate, trace
 
 _configured = threading.Lock()
@@ -33,12 +40,44 @@ def tracing_enabled() -> bool:
     )
 
 
+#: The only protocol the installed exporter speaks, and the ports of both OTLP transports.
+OTLP_PROTOCOL = "http/protobuf"
+OTLP_HTTP_PORT, OTLP_GRPC_PORT = 4318, 4317
+
+
+def check_otlp_configuration(environ=os.environ) -> None:
+    """Refuse an OTLP configuration this process's exporter would silently lose spans to."""
+    for name in ("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"):
+        protocol = environ.get(name, "").strip()
+        if protocol and protocol != OTLP_PROTOCOL:
+            raise ImproperlyConfigured(
+                f"{name}={protocol!r}: the platform exports traces over OTLP/HTTP only; "
+                f"set it to {OTLP_PROTOCOL!r} (the Collector's port {OTLP_HTTP_PORT}) or unset it."
+            )
+    for name in ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"):
+        endpoint = environ.get(name, "").strip()
+        if not endpoint:
+            continue
+        try:
+            port = urlsplit(endpoint).port
+        except ValueError:
+            port = None
+        if urlsplit(endpoint).scheme not in ("http", "https"):
+            raise ImproperlyConfigured(f"{name}={endpoint!r} is not an http(s) URL.")
+        if port == OTLP_GRPC_PORT:
+            raise ImproperlyConfigured(
+                f"{name}={endpoint!r} names port {OTLP_GRPC_PORT}, OTLP/gRPC's; the platform "
+                f"exports OTLP/HTTP, which the Collector receives on port {OTLP_HTTP_PORT}."
+            )
+
+
 def configure_tracing(service: str) -> bool:
     """Install the tracer provider and instrumentations once; True when tracing is on."""
     global _done
     with _configured:
         if _done or not tracing_enabled():
             return _done
+        check_otlp_configuration()
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
         from opentelemetry.instrumentation.celery import CeleryInstrumentor
         from opentelemetry.instrumentation.django import DjangoInstrumentor

@@ -99,6 +99,13 @@ EMAIL_HOST_PASSWORD = read("EMAIL_HOST_PASSWORD", "str", "")
 EMAIL_USE_TLS = read("EMAIL_USE_TLS", "bool", False)
 EMAIL_TIMEOUT = read("EMAIL_TIMEOUT", "int", 10)
 DEFAULT_FROM_EMAIL = read("DEFAULT_FROM_EMAIL", "str", "no-reply@learning-community.local")
+#: The SMTP server of ``django.core.mail.backends.smtp.EmailBackend`` (compose: its sink).
+EMAIL_HOST = read("EMAIL_HOST", "str", "localhost")
+EMAIL_PORT = read("EMAIL_PORT", "int", 25)
+EMAIL_HOST_USER = read("EMAIL_HOST_USER", "str", "")
+EMAIL_HOST_PASSWORD = read("EMAIL_HOST_PASSWORD", "str", "")
+EMAIL_USE_TLS = read("EMAIL_USE_TLS", "bool", False)
+EMAIL_TIMEOUT = read("EMAIL_TIMEOUT", "int", 10)
 #: Where the links in those e-mails point (the web client's pages).
 IDENTITY_FRONTEND_URL = read("IDENTITY_FRONTEND_URL", "str", "http://127.0.0.1:8000")
 IDENTITY_EMAIL_TOKEN_HOURS = read("IDENTITY_EMAIL_TOKEN_HOURS", "int", 48)

@@ -1,5 +1,6 @@
 """Celery: Redis broker when ``REDIS_URL`` is set, eager in-process tasks otherwise."""
 
+from config.env import BASE_DIR, read
 from config.settings.data import REDIS_URL
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -15,3 +16,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "prune-outbox": {"task": "eventing.prune_outbox", "schedule": 3600.0},
     "prune-inbox": {"task": "eventing.prune_inbox", "schedule": 6 * 3600.0},
 }
+#: Beat keeps its last-run times in a file. Celery's default (``celerybeat-schedule`` in
+#: the working directory, /app) is on the image's read-only root filesystem; ``var/`` is
+#: the writable mount every manifest declares.
+CELERY_BEAT_SCHEDULE_FILENAME = read(
+    "CELERY_BEAT_SCHEDULE_FILENAME", "str", str(BASE_DIR / "var" / "celerybeat-schedule")
+)

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Render the Kustomize base for every process of the platform from one table.
 
-Sixteen processes (eight web parts, eight workers) share one image and one shape: a
+Fifteen processes (eight web parts, seven workers) share one image and one shape: a
 ServiceAccount, Deployment, Service, HPA, PodDisruptionBudget, ConfigMap, ExternalSecret,
-NetworkPolicy and ServiceMonitor each. Writing 144 near-identical YAML documents by hand
+NetworkPolicy and ServiceMonitor each. Writing some 130 near-identical YAML documents by hand
 invites drift, so this table is the source and the YAML under base/ is its output
 (as is the PrometheusRule that carries deploy/observability/prometheus/rules),
 committed so that kubectl kustomize and Argo CD read plain files. The test suite fails
@@ -71,9 +71,30 @@ PUBLIC_PATHS: dict[str, tuple[str, ...]] = {  # web process -> its public path p
     "governance": ("/api/v1/governance",),
     "marketplace": ("/api/v1/marketplace",),
 }
-# Base values of the Ingress (production's); each overlay patches them for its host.
+# Base values of the Gateway (production's); each overlay patches them for its host.
 PUBLIC_HOST = "platform.example.org"
 CLUSTER_ISSUER = "letsencrypt-production"
+# Public routing: the Gateway API (ingress-nginx was retired upstream in March 2026),
+# implemented by Envoy Gateway (deploy/argocd/apps/base/envoy-gateway.yaml), whose Envoy
+# proxies run in its own namespace; cert-manager's Gateway support issues the listener's
+# certificate and answers HTTP-01 on the plain-HTTP listener.
+GATEWAY_CLASS = "envoy"
+GATEWAY_NAMESPACE = "envoy-gateway-system"
+# cert-manager's HTTP-01 solver pods (created in this namespace for each challenge) carry
+# this label and listen on this port; the Envoy proxies must reach them.
+ACME_SOLVER_LABEL = {"acme.cert-manager.io/http01-solver": "true"}
+ACME_SOLVER_PORT = 8089
+# Every part but identity (and the admin, which reads the keys from identity's database)
+# fetches identity's public keys here; the default (itself) answers 404 in a split part.
+JWKS_URL = f"http://identity:{WEB_PORT}/.well-known/jwks.json"
+# The certificate authorities of the managed PostgreSQL and Valkey services, one PEM bundle
+# (their certificates are verified: sslmode=verify-full, ssl_cert_reqs=required), from the
+# platform-tls Secret (base/common/certificate-authorities.yaml; Terraform writes the
+# bundle to platform/tls in the secret store).
+CA_DIR = "/etc/platform/tls"
+# prometheus_client's multiprocess mode: gunicorn's workers write their samples here and
+# /metrics sums them, so a scrape reports the whole pod (a memory-backed emptyDir).
+MULTIPROC_DIR = "/run/prometheus"
 
 
 @dataclass(frozen=True)
@@ -88,13 +109,16 @@ class Process:
     # relay positions): fixed at one replica, no HPA, Recreate instead of a rolling update.
     singleton: bool = False
     grace_seconds: int = WEB_GRACE_SECONDS
-    # Which other processes of the platform may open connections to this one.
-    ingress_from: tuple[str, ...] = field(default=())
+    # The platform processes this one opens HTTP connections to (its Services): the
+    # NetworkPolicies (egress here, ingress there) are rendered from these edges.
+    calls: tuple[str, ...] = field(default=())
+    # Reached from outside through the public Gateway (PUBLIC_PATHS, "/" for the gateway).
+    public: bool = False
 
 
-def _web(name: str, team: str, ingress_from: tuple[str, ...] = ("gateway",)) -> Process:
+def _web(name: str, team: str, calls: tuple[str, ...] = ("identity",)) -> Process:
     alias = "default" if name == "gateway" else name
-    return Process(name, "web", name, (alias,), team, ingress_from=ingress_from)
+    return Process(name, "web", name, (alias,), team, calls=calls, public=True)
 
 
 def _worker(name: str, command: tuple[str, ...], service: str, aliases, team: str, **kw):
@@ -104,13 +128,16 @@ def _worker(name: str, command: tuple[str, ...], service: str, aliases, team: st
 
 MANAGE = ("python", "manage.py")
 PROCESSES: tuple[Process, ...] = (
-    # Every web part is reached from outside through the Ingress (PUBLIC_PATHS); the
-    # domains also from the gateway, which routes legacy contract paths to them.
-    _web("gateway", "platform", ingress_from=()),
+    # Every web part is reached from outside through the Gateway (PUBLIC_PATHS). The
+    # gateway routes legacy contract paths to each domain's Service; every part but
+    # identity verifies access tokens with the public keys it fetches from identity's
+    # JWKS (AUTH_JWKS_URL): those are the only connections between processes.
+    _web("gateway", "platform", calls=DOMAINS),
     # The admin needs the users (sessions, permissions) and every part's tables: it is
     # the one web process that loads them all (SERVICE=all), and only /admin reaches it.
-    Process("admin", "web", "all", ALL_ALIASES, "platform"),
-    _web("identity", "identity"),
+    # It reads signing keys from identity's database, like identity itself.
+    Process("admin", "web", "all", ALL_ALIASES, "platform", public=True),
+    _web("identity", "identity", calls=()),
     _web("learning", "learning"),
     _web("reputation", "reputation"),
     _web("passport", "passport"),
@@ -126,7 +153,10 @@ PROCESSES: tuple[Process, ...] = (
             (group,),
             group,
         )
-        for group in ("governance", "passport", "reputation", "marketplace")
+        # One per domain that subscribes to events (@handles in its handlers.py): the
+        # marketplace checks credentials when a space is booked and subscribes to none, so
+        # a consumer of its own would only fail ("No handlers for group 'marketplace'").
+        for group in ("governance", "passport", "reputation")
     ),
     _worker(
         "projections",
@@ -193,6 +223,9 @@ def container(proc: Process) -> dict:
         "protocol": "TCP",
     }
     env = [{"name": "METRICS_PORT", "value": str(METRICS_PORT)}] if proc.kind == "worker" else []
+    if proc.kind == "web":
+        # gunicorn's master wipes it at start and hands it to its workers (config/gunicorn.py).
+        env.append({"name": "PROMETHEUS_MULTIPROC_DIR", "value": MULTIPROC_DIR})
     spec = {
         "name": "app",
         "image": IMAGE,
@@ -228,13 +261,25 @@ def container(proc: Process) -> dict:
             "capabilities": {"drop": ["ALL"]},
         },
         # Writable scratch space on a read-only root: gunicorn's worker heartbeat files
-        # and Python's tempfile in /tmp, the app's data folder in /app/var.
+        # and Python's tempfile in /tmp, the app's data folder in /app/var (Celery beat's
+        # schedule file too), the metrics of every worker process in MULTIPROC_DIR.
         "volumeMounts": [
             {"name": "tmp", "mountPath": "/tmp"},  # noqa: S108 - an emptyDir, not the host's
             {"name": "var", "mountPath": "/app/var"},
+            {"name": "metrics", "mountPath": MULTIPROC_DIR},
+            {"name": "ca", "mountPath": CA_DIR, "readOnly": True},
         ],
     }
     return spec
+
+
+def volumes(var_size: str = "256Mi") -> list[dict]:
+    return [
+        {"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}},
+        {"name": "var", "emptyDir": {"sizeLimit": var_size}},
+        {"name": "metrics", "emptyDir": {"medium": "Memory", "sizeLimit": "32Mi"}},
+        {"name": "ca", "secret": {"secretName": "platform-tls", "defaultMode": 0o444}},
+    ]
 
 
 def deployment(proc: Process) -> dict:
@@ -271,10 +316,7 @@ def deployment(proc: Process) -> dict:
                 # Application pods belong on the applications node pool (Terraform).
                 "nodeSelector": {"platform.example.org/pool": "applications"},
                 "containers": [container(proc)],
-                "volumes": [
-                    {"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}},
-                    {"name": "var", "emptyDir": {"sizeLimit": "256Mi"}},
-                ],
+                "volumes": volumes(),
             },
         },
     }
@@ -346,6 +388,8 @@ def config_map(proc: Process) -> dict:
         "SERVICE": proc.service,
         "OTEL_SERVICE_NAME": f"platform-{proc.name}",
     }
+    if proc.kind == "web" and proc.service not in ("identity", "all"):
+        data["AUTH_JWKS_URL"] = JWKS_URL
     if proc.kind == "web":
         data["SHUTDOWN_DRAIN_SECONDS"] = str(SHUTDOWN_DRAIN_SECONDS)
     if proc.kind == "web" and proc.name in DOMAINS:
@@ -386,8 +430,13 @@ def external_secret(proc: Process) -> dict:
     data.append(
         {"secretKey": "REDIS_URL", "remoteRef": {"key": "platform/redis", "property": "url"}}
     )
+    if sends_mail(proc):
+        data += [
+            {"secretKey": key, "remoteRef": {"key": "platform/smtp", "property": prop}}
+            for key, prop in (("EMAIL_HOST_USER", "username"), ("EMAIL_HOST_PASSWORD", "password"))
+        ]
     return {
-        "apiVersion": "external-secrets.io/v1beta1",
+        "apiVersion": "external-secrets.io/v1",
         "kind": "ExternalSecret",
         "metadata": meta(proc, f"{proc.name}-secrets", annotations=SECRETS_WAVE),
         "spec": {
@@ -399,66 +448,142 @@ def external_secret(proc: Process) -> dict:
     }
 
 
+def sends_mail(proc: Process) -> bool:
+    """Identity's web part mails verification and reset links (synchronously); the admin
+    loads identity too."""
+    return proc.kind == "web" and proc.service in ("identity", "all")
+
+
+def _namespace(name: str) -> dict:
+    return {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": name}}}
+
+
+def _pods(name: str) -> dict:
+    return {"podSelector": {"matchLabels": {"app.kubernetes.io/name": name}}}
+
+
 def network_policy(proc: Process) -> dict:
-    """Ingress only from who needs this process; egress is granted by the shared
-    policies in common/ (DNS, databases, Redis, the OpenTelemetry Collector)."""
-    sources: list[dict] = [
-        # Prometheus scrapes /metrics from the monitoring namespace.
-        {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}
-    ]
-    if proc.kind == "web":
-        # The ingress controller: "/" to the gateway, PUBLIC_PATHS to the domains.
-        sources.append(
-            {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}}
-        )
-    for other in proc.ingress_from:
-        sources.append({"podSelector": {"matchLabels": {"app.kubernetes.io/name": other}}})
+    """Who may open connections to this process, and which processes it may call (both
+    rendered from ``calls``); egress to DNS, the data services, the Collector, SMTP and
+    the legacy system is granted by the shared policies in common/."""
+    sources: list[dict] = [_namespace("monitoring")]  # Prometheus scrapes /metrics
+    if proc.public:
+        # The Envoy proxies of the public Gateway: PUBLIC_PATHS to the domains, "/" to
+        # the gateway.
+        sources.append(_namespace(GATEWAY_NAMESPACE))
+    sources += [_pods(other.name) for other in PROCESSES if proc.name in other.calls]
+    spec: dict = {
+        "podSelector": {"matchLabels": selector(proc)},
+        "policyTypes": ["Ingress", "Egress"] if proc.calls else ["Ingress"],
+        "ingress": [{"from": sources, "ports": [{"port": port(proc), "protocol": "TCP"}]}],
+    }
+    if proc.calls:
+        spec["egress"] = [
+            {
+                "to": [_pods(name) for name in proc.calls],
+                "ports": [{"port": WEB_PORT, "protocol": "TCP"}],
+            }
+        ]
     return {
         "apiVersion": "networking.k8s.io/v1",
         "kind": "NetworkPolicy",
         "metadata": meta(proc),
-        "spec": {
-            "podSelector": {"matchLabels": selector(proc)},
-            "policyTypes": ["Ingress"],
-            "ingress": [{"from": sources, "ports": [{"port": port(proc), "protocol": "TCP"}]}],
-        },
+        "spec": spec,
     }
 
 
-def ingress_path(path: str, proc: Process) -> dict:
-    return {
-        "path": path,
-        "pathType": "Prefix",
-        "backend": {"service": {"name": proc.name, "port": {"name": "http"}}},
-    }
-
-
-def ingress() -> dict:
-    """The public entry point: each process's PUBLIC_PATHS to its Service, the rest to the
-    gateway. cert-manager issues the certificate named in tls (a ClusterIssuer of
-    deploy/k8s/cluster)."""
-    web = {proc.name: proc for proc in PROCESSES if proc.kind == "web"}
-    paths = [
-        ingress_path(path, web[name]) for name, paths in PUBLIC_PATHS.items() for path in paths
-    ]
-    paths.append(ingress_path("/", web["gateway"]))
+def acme_solver_policy() -> dict:
+    """cert-manager creates an HTTP-01 solver pod here for each challenge; the default
+    deny would keep the Envoy proxies from it, and no certificate would ever be issued."""
     return {
         "apiVersion": "networking.k8s.io/v1",
-        "kind": "Ingress",
-        "metadata": {
-            "name": "platform",
-            "labels": {"app.kubernetes.io/part-of": "platform"},
-            "annotations": {
-                "cert-manager.io/cluster-issuer": CLUSTER_ISSUER,
-                "nginx.ingress.kubernetes.io/force-ssl-redirect": "true",
-            },
-        },
+        "kind": "NetworkPolicy",
+        "metadata": {"name": "allow-acme-http01-solver", "labels": COMMON_LABELS},
         "spec": {
-            "ingressClassName": "nginx",
-            "tls": [{"hosts": [PUBLIC_HOST], "secretName": "platform-tls"}],
-            "rules": [{"host": PUBLIC_HOST, "http": {"paths": paths}}],
+            "podSelector": {"matchLabels": ACME_SOLVER_LABEL},
+            "policyTypes": ["Ingress"],
+            "ingress": [
+                {
+                    "from": [_namespace(GATEWAY_NAMESPACE)],
+                    "ports": [{"port": ACME_SOLVER_PORT, "protocol": "TCP"}],
+                }
+            ],
         },
     }
+
+
+COMMON_LABELS = {"app.kubernetes.io/part-of": "platform"}
+
+
+def gateway() -> dict:
+    """The public entry point: a plain-HTTP listener (redirects, and cert-manager's
+    HTTP-01 answers) and an HTTPS one whose certificate cert-manager issues from the
+    annotation (a ClusterIssuer of deploy/k8s/cluster) into platform-gateway-tls."""
+    listener = {"hostname": PUBLIC_HOST, "allowedRoutes": {"namespaces": {"from": "Same"}}}
+    return {
+        "apiVersion": "gateway.networking.k8s.io/v1",
+        "kind": "Gateway",
+        "metadata": {
+            "name": "platform",
+            "labels": COMMON_LABELS,
+            "annotations": {"cert-manager.io/cluster-issuer": CLUSTER_ISSUER},
+        },
+        "spec": {
+            "gatewayClassName": GATEWAY_CLASS,
+            "listeners": [
+                {"name": "http", "protocol": "HTTP", "port": 80, **listener},
+                {
+                    "name": "https",
+                    "protocol": "HTTPS",
+                    "port": 443,
+                    **listener,
+                    "tls": {
+                        "mode": "Terminate",
+                        "certificateRefs": [{"kind": "Secret", "name": "platform-gateway-tls"}],
+                    },
+                },
+            ],
+        },
+    }
+
+
+def _route_rule(path: str, proc: Process) -> dict:
+    return {
+        "matches": [{"path": {"type": "PathPrefix", "value": path}}],
+        "backendRefs": [{"name": proc.name, "port": WEB_PORT}],
+    }
+
+
+def http_routes() -> list[dict]:
+    """Each process's PUBLIC_PATHS to its Service over HTTPS, the rest to the gateway
+    (the longest matching prefix wins); plain HTTP is redirected, except the exact ACME
+    challenge paths cert-manager adds to the http listener, which win over a prefix."""
+    web = {proc.name: proc for proc in PROCESSES if proc.kind == "web"}
+    rules = [_route_rule(path, web[name]) for name, paths in PUBLIC_PATHS.items() for path in paths]
+    rules.append(_route_rule("/", web["gateway"]))
+    parent = {"name": "platform", "sectionName": "https"}
+    redirect = {
+        "type": "RequestRedirect",
+        "requestRedirect": {"scheme": "https", "statusCode": 301},
+    }
+    return [
+        {
+            "apiVersion": "gateway.networking.k8s.io/v1",
+            "kind": "HTTPRoute",
+            "metadata": {"name": "platform", "labels": COMMON_LABELS},
+            "spec": {"parentRefs": [parent], "hostnames": [PUBLIC_HOST], "rules": rules},
+        },
+        {
+            "apiVersion": "gateway.networking.k8s.io/v1",
+            "kind": "HTTPRoute",
+            "metadata": {"name": "platform-https-redirect", "labels": COMMON_LABELS},
+            "spec": {
+                "parentRefs": [{"name": "platform", "sectionName": "http"}],
+                "hostnames": [PUBLIC_HOST],
+                "rules": [{"filters": [redirect]}],
+            },
+        },
+    ]
 
 
 def service_monitor(proc: Process) -> dict:
@@ -517,7 +642,8 @@ def render() -> dict[Path, str]:
     files[BASE / "kustomization.yaml"] = dump(
         [kustomization(["common", *(proc.name for proc in PROCESSES)])]
     )
-    files[BASE / "common" / "ingress.yaml"] = dump([ingress()])
+    files[BASE / "common" / "gateway.yaml"] = dump([gateway(), *http_routes()])
+    files[BASE / "common" / "acme-solver-network-policy.yaml"] = dump([acme_solver_policy()])
     files[PROMETHEUS_RULE] = dump([prometheus_rule()])
     return files
 

@@ -111,6 +111,8 @@ def test_a_second_sigterm_ends_a_long_drain_at_once(tmp_path):
     env = clean_environment(
         **database_urls_for("default"), SERVICE="gateway", ALLOWED_HOSTS="127.0.0.1",
         SHUTDOWN_DRAIN_SECONDS="60",
+        # A split part refuses to start without it; no request here carries a token.
+        AUTH_JWKS_URL="http://127.0.0.1:9/.well-known/jwks.json",
     )  # fmt: skip
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi:application",

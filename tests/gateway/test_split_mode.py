@@ -47,7 +47,9 @@ def _start(service: str, log: Path, **env: str) -> tuple[subprocess.Popen, str]:
         cwd=REPO, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
         env=clean_environment(
             **database_urls_for(alias), SERVICE=service, ALLOWED_HOSTS="127.0.0.1",
-            RATELIMIT_ENABLE="false", SHUTDOWN_DRAIN_SECONDS="0", **env,
+            RATELIMIT_ENABLE="false", SHUTDOWN_DRAIN_SECONDS="0",
+            # A split part refuses to start without it; no request here carries a token.
+            AUTH_JWKS_URL="http://127.0.0.1:9/.well-known/jwks.json", **env,
         ),
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

@@ -41,7 +41,7 @@ WEB = ("gateway", "admin", *DOMAINS)
 SINGLETONS = {"relay", "projections", "celery-beat"}
 PROCESSES = (*WEB, *WORKER_COMMANDS)
 # The public paths each domain serves (config/urls.py, the domains' urls.py and
-# root_urls.py): the Ingress sends them to that domain's Service, the rest to the gateway.
+# root_urls.py): the HTTPRoute sends them to that domain's Service, the rest to the gateway.
 PUBLIC_ROUTES = {
     "/api/v1/identity": "identity",
     "/.well-known": "identity",  # the JWKS
@@ -161,12 +161,38 @@ def test_an_unknown_kind_fails_the_combined_check(tmp_path):
 
 def test_crd_schema_rejects_a_broken_external_secret(tmp_path):
     text = (
-        "apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\n"
+        "apiVersion: external-secrets.io/v1\nkind: ExternalSecret\n"
         "metadata:\n  name: x\nspec:\n  secretStoreRef: {kind: SecretStore, name: 7}\n"
         "  data: [{secretKey: A}]\n"
     )
     [result] = validate_custom_resources(text)
     assert result["status"] == "invalid", result
+
+
+def test_crd_schema_rejects_a_broken_http_route(tmp_path):
+    """The Gateway API schemas (npm @kubernetes-models/gateway-api) check the routes."""
+    text = (
+        "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: x}\n"
+        "spec:\n  rules: [{matches: [{path: {type: Prefix, value: /a}}]}]\n"
+    )
+    [result] = validate_custom_resources(text)
+    assert result["status"] == "invalid", result
+    assert "type" in result["error"]
+
+
+def test_the_operator_serves_the_external_secrets_api_version(built):
+    """External Secrets 0.16 serves external-secrets.io/v1 (v1beta1 is deprecated and no
+    longer served from 0.17): every store and secret uses v1, and the pin is >= 0.16."""
+    app = yaml.safe_load((REPO_ROOT / "deploy/argocd/apps/base/external-secrets.yaml").read_text())
+    [chart] = [s for s in app["spec"]["sources"] if s.get("chart") == "external-secrets"]
+    assert tuple(int(n) for n in chart["targetRevision"].split(".")[:2]) >= (0, 16)
+    versions = {
+        doc["apiVersion"]
+        for text in (*built.values(), kustomize_build(REPO_ROOT / "deploy/observability"))
+        for doc in documents(text)
+        if doc["apiVersion"].startswith("external-secrets.io/")
+    }
+    assert versions == {"external-secrets.io/v1"}
 
 
 # --- what the platform contract asks of every process ---------------------------------------
@@ -239,7 +265,7 @@ def test_the_gateway_reaches_each_domain_at_its_own_service(built):
         data = kinds["ConfigMap"][f"{domain}-config"]["data"]
         assert data["SERVICE"] == domain
         # The domain accepts the Host the gateway sends (its Service name) in addition
-        # to the public host of platform-common, which the Ingress sends: not instead.
+        # to the public host of platform-common, which the Gateway sends: not instead.
         assert data["INTERNAL_HOSTS"] == domain
         assert "ALLOWED_HOSTS" not in data
 
@@ -308,12 +334,25 @@ def test_overlay_values(built, env, replicas, host, issuer):
         (h["spec"]["minReplicas"], h["spec"]["maxReplicas"])
         for h in kinds["HorizontalPodAutoscaler"].values()
     } == {replicas}
-    [ingress] = kinds["Ingress"].values()
-    assert ingress["metadata"]["annotations"]["cert-manager.io/cluster-issuer"] == issuer
-    assert ingress["spec"]["tls"] == [{"hosts": [host], "secretName": "platform-tls"}]
-    assert [r["host"] for r in ingress["spec"]["rules"]] == [host]
+    gateway = kinds["Gateway"]["platform"]
+    assert gateway["metadata"]["annotations"]["cert-manager.io/cluster-issuer"] == issuer
+    listeners = {listener["name"]: listener for listener in gateway["spec"]["listeners"]}
+    assert {name: listener["hostname"] for name, listener in listeners.items()} == {
+        "http": host,
+        "https": host,
+    }
+    assert listeners["https"]["tls"] == {
+        "mode": "Terminate",
+        "certificateRefs": [{"kind": "Secret", "name": "platform-gateway-tls"}],
+    }
+    assert {name: route["spec"]["hostnames"] for name, route in kinds["HTTPRoute"].items()} == {
+        "platform": [host],
+        "platform-https-redirect": [host],
+    }
     common = kinds["ConfigMap"]["platform-common"]["data"]
     assert common["ALLOWED_HOSTS"] == host
+    # Links in e-mails and credentials name the public host, over HTTPS.
+    assert common["IDENTITY_FRONTEND_URL"] == common["PASSPORT_PUBLIC_ORIGIN"] == f"https://{host}"
     # Probes and scrapes address pods by IP (django-allow-cidr).
     assert common["ALLOWED_CIDR_NETS"] == POD_NETWORK
     assert kinds["SecretStore"]["platform-secrets"]["spec"]["provider"]["vault"]["path"] == (
@@ -326,24 +365,55 @@ def test_overlay_values(built, env, replicas, host, issuer):
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
-def test_the_ingress_sends_each_domains_paths_to_its_service(built, env):
+def test_the_http_route_sends_each_domains_paths_to_its_service(built, env):
     kinds = by_kind(built[env])
-    [ingress] = kinds["Ingress"].values()
-    [rule] = ingress["spec"]["rules"]
-    paths = rule["http"]["paths"]
-    routes = {p["path"]: p["backend"]["service"]["name"] for p in paths}
-    assert len(routes) == len(paths), "a path routed twice"
+    route = kinds["HTTPRoute"]["platform"]
+    assert route["spec"]["parentRefs"] == [{"name": "platform", "sectionName": "https"}]
+    rules = route["spec"]["rules"]
+    routes = {r["matches"][0]["path"]["value"]: r["backendRefs"][0]["name"] for r in rules}
+    assert len(routes) == len(rules), "a path routed twice"
     # Exactly these: each domain's prefixes to its own Service and no other, "/" (the
     # legacy contract paths, /ops/gateway/) to the gateway.
     assert routes == PUBLIC_ROUTES
     for domain in DOMAINS:
         assert f"/api/v1/{domain}" in routes
-    for path in paths:
+    for rule in rules:
         # Longest prefix by path element wins, so "/p" never takes /passport/...
-        assert path["pathType"] == "Prefix"
-        service = kinds["Service"][path["backend"]["service"]["name"]]
-        assert path["backend"]["service"]["port"] == {"name": "http"}
-        assert [p["name"] for p in service["spec"]["ports"]] == ["http"]
+        [match] = rule["matches"]
+        assert match["path"]["type"] == "PathPrefix"
+        [backend] = rule["backendRefs"]
+        service = kinds["Service"][backend["name"]]
+        assert backend["port"] in [p["port"] for p in service["spec"]["ports"]]
+    # Plain HTTP only redirects (cert-manager's exact ACME challenge routes win over it).
+    [redirect] = kinds["HTTPRoute"]["platform-https-redirect"]["spec"]["rules"]
+    assert redirect == {
+        "filters": [
+            {
+                "type": "RequestRedirect",
+                "requestRedirect": {"scheme": "https", "statusCode": 301},
+            }
+        ]
+    }
+
+
+def test_certificates_are_issued_through_the_gateway():
+    """cert-manager answers HTTP-01 through the Gateway's plain-HTTP listener, never
+    through an ingress controller (ingress-nginx is retired)."""
+    cluster = by_kind(kustomize_build(K8S / "cluster"))
+    assert cluster["GatewayClass"]["envoy"]["spec"]["controllerName"] == (
+        "gateway.envoyproxy.io/gatewayclass-controller"
+    )
+    for issuer in cluster["ClusterIssuer"].values():
+        [solver] = issuer["spec"]["acme"]["solvers"]
+        assert solver == {
+            "http01": {
+                "gatewayHTTPRoute": {
+                    "parentRefs": [{"kind": "Gateway", "name": "platform", "sectionName": "http"}]
+                }
+            }
+        }
+    values = yaml.safe_load((REPO_ROOT / "deploy/observability/helm/cert-manager.yaml").read_text())
+    assert values["config"]["enableGatewayAPI"] is True
 
 
 def test_the_pod_network_is_no_node_subnet():
@@ -371,8 +441,8 @@ def test_network_starts_from_default_deny(built):
     policies = by_kind(built["production"])["NetworkPolicy"]
     deny = policies["default-deny-all"]["spec"]
     assert deny == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
-    # Every web process accepts traffic from the ingress controller (it routes to each),
-    # no worker does.
+    # Every web process accepts traffic from the Gateway's Envoy proxies (they route to
+    # each), no worker does.
     from_ingress = [
         name
         for name, policy in policies.items()
@@ -381,9 +451,9 @@ def test_network_starts_from_default_deny(built):
         if source.get("namespaceSelector", {})
         .get("matchLabels", {})
         .get("kubernetes.io/metadata.name")
-        == "ingress-nginx"
+        == "envoy-gateway-system"
     ]
-    assert sorted(from_ingress) == sorted(WEB)
+    assert sorted(from_ingress) == sorted([*WEB, "allow-acme-http01-solver"])
 
 
 def test_migrations_run_before_the_rollout(built):
@@ -397,3 +467,28 @@ def test_migrations_run_before_the_rollout(built):
     for kind, name in (("ExternalSecret", "migrate-secrets"), ("SecretStore", "platform-secrets")):
         wave = kinds[kind][name]["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"]
         assert int(wave) < int(annotations["argocd.argoproj.io/sync-wave"])
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_every_pod_verifies_the_managed_services_against_their_ca_bundle(built, env):
+    """verify-full needs the CA the managed services sign with (not the public bundle):
+    Terraform writes it to platform/tls (ca.crt); every pod mounts it where
+    DATABASE_SSLROOTCERT points."""
+    kinds = by_kind(built[env])
+    common = kinds["ConfigMap"]["platform-common"]["data"]
+    assert common["DATABASE_SSLMODE"] == "verify-full"
+    rootcert = Path(common["DATABASE_SSLROOTCERT"])
+    [entry] = kinds["ExternalSecret"]["platform-tls"]["spec"]["data"]
+    assert entry == {
+        "secretKey": rootcert.name,
+        "remoteRef": {"key": "platform/tls", "property": "ca.crt"},
+    }
+    pods = [
+        d["spec"]["template"]["spec"]
+        for d in (*kinds["Deployment"].values(), kinds["Job"]["migrate"])
+    ]
+    for pod in pods:
+        [volume] = [v for v in pod["volumes"] if "secret" in v]
+        assert volume["secret"]["secretName"] == "platform-tls"
+        [mount] = [m for m in pod["containers"][0]["volumeMounts"] if m["name"] == volume["name"]]
+        assert (mount["mountPath"], mount["readOnly"]) == (str(rootcert.parent), True)

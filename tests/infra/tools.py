@@ -31,7 +31,8 @@ WORKER_COMMANDS = {
     "relay": ["python", "manage.py", "relay_events"],
     **{
         f"consumer-{group}": ["python", "manage.py", "consume_events", "--group", group]
-        for group in ("governance", "passport", "reputation", "marketplace")
+        # The subscribing domains (@handles in domains/<name>/handlers.py).
+        for group in ("governance", "passport", "reputation")
     },
     "projections": ["python", "manage.py", "run_projections", "--loop"],
     "celery-worker": ["celery", "-A", "config", "worker", "-l", "info"],

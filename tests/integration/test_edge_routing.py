@@ -5,8 +5,8 @@
   answered; an IP outside it and an unknown name still get 400, the public host keeps
   working. A domain process configured as its ConfigMaps configure it in Kubernetes
   also answers its Service name (``INTERNAL_HOSTS``, what the gateway sends).
-- The routing. Every URL the platform mounts reaches, through the Ingress rendered in
-  ``deploy/k8s/base/common/ingress.yaml``, the process that serves it: a domain's URLs
+- The routing. Every URL the platform mounts reaches, through the HTTPRoute rendered in
+  ``deploy/k8s/base/common/gateway.yaml``, the process that serves it: a domain's URLs
   its own Service, the rest the gateway.
 """
 
@@ -38,7 +38,7 @@ REFUSED_HOSTS = (
     "evil.example",
     "10.2.7.9.evil.example",
 )
-INGRESS = REPO / "deploy" / "k8s" / "base" / "common" / "ingress.yaml"
+GATEWAY = REPO / "deploy" / "k8s" / "base" / "common" / "gateway.yaml"
 
 
 @pytest.fixture
@@ -102,7 +102,7 @@ def test_a_domain_pod_answers_public_host_service_name_and_pod_ips():
         INTERNAL_HOSTS="learning",  # learning-config
     )
     checks = [
-        ("/api/v1/learning/activities", PUBLIC_HOST),  # through the Ingress
+        ("/api/v1/learning/activities", PUBLIC_HOST),  # through the Gateway
         ("/xapi/about", PUBLIC_HOST),
         ("/api/v1/learning/activities", "learning:8000"),  # from the gateway
         ("/ready", POD_IP_HOST),  # the kubelet
@@ -134,21 +134,36 @@ def test_a_malformed_pod_network_stops_start_up_with_its_name():
     assert "10.2.0.0/33" in result.stderr
 
 
-# --- the Ingress sends every mounted URL to the process that serves it -----------------------
+# --- the HTTPRoute sends every mounted URL to the process that serves it --------------------
+
+
+def route_paths() -> list[dict]:
+    """The public HTTPRoute's rules as (path prefix, Service) pairs."""
+    [route] = [
+        doc
+        for doc in yaml.safe_load_all(Path(GATEWAY).read_text())
+        if doc["kind"] == "HTTPRoute" and doc["metadata"]["name"] == "platform"
+    ]
+    paths = []
+    for rule in route["spec"]["rules"]:
+        [match] = rule["matches"]
+        [backend] = rule["backendRefs"]
+        paths.append({**match["path"], "service": backend["name"]})
+    return paths
 
 
 def ingress_backend(paths: list[dict], path: str) -> str:
-    """The Service an Ingress sends ``path`` to: of the Prefix paths matching it element
-    by element, the longest (the Kubernetes Ingress rule)."""
+    """The Service the route sends ``path`` to: of the PathPrefix matches (element by
+    element), the longest (the Gateway API's precedence rule)."""
     parts = path.split("/")
 
     def elements(prefix: str) -> list[str]:
         return prefix.rstrip("/").split("/")
 
-    matching = [p for p in paths if parts[: len(elements(p["path"]))] == elements(p["path"])]
-    assert all(p["pathType"] == "Prefix" for p in paths)
-    best = max(matching, key=lambda p: len(elements(p["path"])))
-    return best["backend"]["service"]["name"]
+    matching = [p for p in paths if parts[: len(elements(p["value"]))] == elements(p["value"])]
+    assert all(p["type"] == "PathPrefix" for p in paths)
+    best = max(matching, key=lambda p: len(elements(p["value"])))
+    return best["service"]
 
 
 def _literal(pattern) -> str:
@@ -194,9 +209,8 @@ def mounted_urls() -> list[tuple[str, str]]:
     return urls
 
 
-def test_every_mounted_url_reaches_its_process_through_the_ingress():
-    [rule] = yaml.safe_load(Path(INGRESS).read_text())["spec"]["rules"]
-    paths = rule["http"]["paths"]
+def test_every_mounted_url_reaches_its_process_through_the_gateway():
+    paths = route_paths()
     urls = mounted_urls()
     # The walk sees every domain's URLs, so a domain mounted nowhere cannot pass unseen.
     assert {owner for _, owner in urls} == {

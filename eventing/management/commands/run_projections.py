@@ -3,17 +3,21 @@
 Without ``--loop``: apply everything recorded so far, then exit. With ``--loop``: keep
 polling; SIGTERM (or SIGINT) lets the batch in hand commit, then the command exits 0; a
 database connection that breaks (a restart, a failover) costs a round, not the process.
-Several runners may run at once: each batch locks its projection's position.
+Several runners may run at once: each batch locks its projection's position. With
+``--loop`` and ``METRICS_PORT`` set it serves ``/health``, ``/ready`` and ``/metrics``
+there, like the relay and the consumers.
 """
 
 import logging
 import signal
 import threading
 
+from django.conf import settings
 from django.core.management import BaseCommand, CommandError
 from django.db import DatabaseError, close_old_connections
 from eventsourcing.persistence import PersistenceError
 
+from common.observability.worker_server import start_worker_server
 from eventing.projections import BATCH_SIZE, projection_run_batch, registered_projections
 
 logger = logging.getLogger(__name__)
@@ -39,6 +43,9 @@ class Command(BaseCommand):
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         signal.signal(signal.SIGINT, lambda *_: stop.set())
+        if loop and settings.METRICS_PORT:
+            # /health, /ready and /metrics, where the manifests probe the runner.
+            start_worker_server(settings.METRICS_PORT)
         self.stdout.write(f"projecting {', '.join(p.name for p in projections) or 'nothing'}")
         applied = {projection.name: 0 for projection in projections}
         while not stop.is_set():
