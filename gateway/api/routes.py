@@ -86,12 +86,9 @@ class RouteDetailApi(APIView):
         reason = changes.pop("reason")
         if "cohort_user_ids" in changes:
             changes["cohort_user_ids"] = [str(value) for value in changes["cohort_user_ids"]]
-        try:
-            route = route_change(
-                route_id=route.id, changes=changes, actor=actor_of(request), reason=reason
-            )
-        except ChangeRefused as exc:
-            raise exceptions.ValidationError({"route": [str(exc)]}) from exc
+        route = route_change(
+            route_id=route.id, changes=changes, actor=actor_of(request), reason=reason
+        )
         return Response(RouteOutput(route).data)
 
 
