@@ -37,10 +37,10 @@ if settings.SERVES_ADMIN:
 
     admin.site.site_header = "Learning community platform"
     admin.site.site_title = "Platform admin"
-    from domains.identity.admin_login import admin_login
+    from domains.identity.admin_login import limited_login
 
-    # Ahead of the admin's own URLs: its sign-in shares the API login's limits.
-    urlpatterns.append(path("admin/login/", admin_login, name="admin-login"))
+    # The admin's sign-in shares the API login's limits and lock-out.
+    admin.site.login = limited_login(admin.site.login)
     urlpatterns.append(path("admin/", admin.site.urls))
 
 handler400 = "common.api.problems.bad_request"

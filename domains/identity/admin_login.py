@@ -12,7 +12,6 @@ Both refusals answer 429 with ``Retry-After``, as the API login does.
 
 from __future__ import annotations
 
-from django.contrib import admin
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.views.decorators.cache import never_cache
@@ -50,19 +49,29 @@ def _too_many(request, retry_after: int, detail: str):
     return response
 
 
-@sensitive_post_parameters()
-@csrf_protect
-@never_cache
-def admin_login(request, extra_context=None):
-    """``admin.site.login`` behind the API login's per-address limit and lock-out."""
-    if request.method == "POST":
-        limited, retry_after = over_limit(request, endpoint=LOGIN_ENDPOINT, view=LoginApi)
-        if limited:
-            return _too_many(request, retry_after, "Too many sign-in attempts from here.")
-    response = admin.site.login(request, extra_context)
-    locked_for = getattr(request, "login_locked_for", None)
-    if locked_for is not None:
-        return _too_many(
-            request, locked_for, "Too many failed sign-ins; this account is locked for a while."
-        )
-    return response
+def limited_login(login):
+    """``login`` (the admin site's own view) behind the API login's per-address limit
+    and lock-out; ``config/urls.py`` installs it as ``admin.site.login``, so the
+    admin's URLs, names and templates stay the admin's. Wrapping twice (the URL conf
+    imported again) changes nothing: every attempt counts once."""
+    if getattr(login, "limited", False):
+        return login
+
+    @sensitive_post_parameters()
+    @csrf_protect
+    @never_cache
+    def admin_login(request, extra_context=None):
+        if request.method == "POST":
+            limited, retry_after = over_limit(request, endpoint=LOGIN_ENDPOINT, view=LoginApi)
+            if limited:
+                return _too_many(request, retry_after, "Too many sign-in attempts from here.")
+        response = login(request, extra_context)
+        locked_for = getattr(request, "login_locked_for", None)
+        if locked_for is not None:
+            return _too_many(
+                request, locked_for, "Too many failed sign-ins; this account is locked for a while."
+            )
+        return response
+
+    admin_login.limited = True
+    return admin_login
