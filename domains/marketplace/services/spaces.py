@@ -13,7 +13,7 @@ from domains.marketplace.domain.credentials import CredentialFact, credentials_a
 from domains.marketplace.domain.spaces import SpaceStatus
 from domains.marketplace.models import Space
 from domains.marketplace.services import ALIAS, PRODUCER
-from domains.marketplace.services.errors import NotAllowed, StateConflict
+from domains.marketplace.services.errors import NotAllowed, StateConflict, found
 from eventing.outbox import outbox_publish
 
 
@@ -39,7 +39,7 @@ def space_create(*, owner_id: UUID, **fields: Any) -> Space:
 def space_list_for_booking(*, space_id: UUID, owner_id: UUID, now: datetime) -> Space:
     """List a space for booking; it needs a verified, unexpired credential."""
     with transaction.atomic(using=ALIAS):
-        space = Space.objects.using(ALIAS).select_for_update().get(pk=space_id)
+        space = found(Space.objects.using(ALIAS).select_for_update(), pk=space_id)
         if space.owner_id != owner_id:
             raise NotAllowed("Only the space's owner can list it.")
         if space.status == SpaceStatus.LISTED:
