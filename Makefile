@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 # child processes more than on the CPU.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test install install-dev migrate demo lint clean
+.PHONY: run test test-fast install install-dev migrate demo lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,12 @@ test: install-dev
 	scripts/ensure-services.sh
 	scripts/install-validators.sh
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+## make test-fast: the unit tests only (no database, no child process), in seconds.
+FAST_PATHS = tests/unit tests/contracts tests/gateway/test_decision.py domains
+test-fast: export SECRET_KEY ?= test-only-secret-key-0123456789abcdef
+test-fast:
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not django_db and not slow" $(FAST_PATHS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -1,8 +1,39 @@
 """Fixtures shared by every test package (domains, gateway, cross-domain tests)."""
 
 import sys
+from pathlib import Path
 
 import pytest
+
+#: Process-level and fault tests (child processes, private servers, killed workers,
+#: external validators): marked ``slow`` here, in one place, so ``make test-fast``
+#: leaves them out. A path is a file or a directory, relative to the repository.
+SLOW = (
+    "tests/atomicity/test_embedded_sqlite_admin.py",
+    "tests/bus/test_crash_recovery.py",
+    "tests/bus/test_tasks_and_embedded.py",
+    "tests/eventstore/test_embedded_sqlite.py",
+    "tests/gateway/test_graceful_shutdown.py",
+    "tests/gateway/test_prefork.py",
+    "tests/gateway/test_split_mode.py",
+    "tests/governance/test_verifier_over_http.py",
+    "tests/infra",
+    "tests/integration",
+    "tests/legacy/test_domain_sinks_embedded.py",
+    "tests/legacy/test_ports_contract.py",
+    "tests/observability/test_alert_chain.py",
+    "tests/observability/test_trace_across_the_bus.py",
+    "tests/security/test_split_process.py",
+)
+_ROOT = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    slow = pytest.mark.slow
+    for item in items:
+        relative = Path(str(item.path)).resolve().relative_to(_ROOT).as_posix()
+        if any(relative == p or relative.startswith(p + "/") for p in SLOW):
+            item.add_marker(slow)
 
 
 @pytest.fixture(scope="session", autouse=True)
