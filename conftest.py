@@ -21,6 +21,7 @@ SLOW = (
     "tests/integration",
     "tests/legacy/test_domain_sinks_embedded.py",
     "tests/legacy/test_ports_contract.py",
+    "tests/marketplace/test_sqlite_booking_race.py",
     "tests/observability/test_alert_chain.py",
     "tests/observability/test_trace_across_the_bus.py",
     "tests/security/test_split_process.py",
