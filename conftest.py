@@ -37,18 +37,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(slow)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _event_stores_closed_before_test_databases_drop(request):
-    """Event stores keep connection pools of their own; a database with open
-    connections cannot be dropped, so close them before pytest-django drops the test
-    databases (this fixture is set up after, so torn down before, ``django_db_setup``)."""
-    if request.config.pluginmanager.hasplugin("django"):
-        request.getfixturevalue("django_db_setup")
-    yield
-    if "eventing.eventstore" in sys.modules:
-        sys.modules["eventing.eventstore"].close_applications()
-
-
 def _reset_jwks_cache() -> None:
     module = sys.modules.get("common.auth.jwks")
     if module is not None:  # never imported: nothing cached (and maybe no Django at all)
