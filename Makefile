@@ -19,8 +19,8 @@ PYTEST_ARGS ?=
 # child processes more than on the CPU.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run setup local-settings test install install-dev lint clean restore-drill \
-	image compose-smoke deploy-check rehearse
+.PHONY: run setup local-settings test test-fast install install-dev lint clean \
+	restore-drill image compose-smoke deploy-check rehearse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -112,6 +112,12 @@ rehearse: install-dev image
 
 ## make deploy-check: everything that runs the platform as it is deployed.
 deploy-check: compose-smoke rehearse
+
+## make test-fast: the unit tests only (no database, no child process), in seconds.
+FAST_PATHS = tests/unit tests/contracts tests/gateway/test_decision.py domains
+test-fast: export SECRET_KEY ?= test-only-secret-key-0123456789abcdef
+test-fast:
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not django_db and not slow" $(FAST_PATHS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -1,20 +1,40 @@
 """Fixtures shared by every test package (domains, gateway, cross-domain tests)."""
 
 import sys
+from pathlib import Path
 
 import pytest
 
+#: Process-level and fault tests (child processes, private servers, killed workers,
+#: external validators): marked ``slow`` here, in one place, so ``make test-fast``
+#: leaves them out. A path is a file or a directory, relative to the repository.
+SLOW = (
+    "tests/atomicity/test_embedded_sqlite_admin.py",
+    "tests/bus/test_crash_recovery.py",
+    "tests/bus/test_tasks_and_embedded.py",
+    "tests/eventstore/test_embedded_sqlite.py",
+    "tests/gateway/test_graceful_shutdown.py",
+    "tests/gateway/test_prefork.py",
+    "tests/gateway/test_split_mode.py",
+    "tests/governance/test_verifier_over_http.py",
+    "tests/infra",
+    "tests/integration",
+    "tests/legacy/test_domain_sinks_embedded.py",
+    "tests/legacy/test_ports_contract.py",
+    "tests/marketplace/test_sqlite_booking_race.py",
+    "tests/observability/test_alert_chain.py",
+    "tests/observability/test_trace_across_the_bus.py",
+    "tests/security/test_split_process.py",
+)
+_ROOT = Path(__file__).resolve().parent
 
-@pytest.fixture(scope="session", autouse=True)
-def _event_stores_closed_before_test_databases_drop(request):
-    """Event stores keep connection pools of their own; a database with open
-    connections cannot be dropped, so close them before pytest-django drops the test
-    databases (this fixture is set up after, so torn down before, ``django_db_setup``)."""
-    if request.config.pluginmanager.hasplugin("django"):
-        request.getfixturevalue("django_db_setup")
-    yield
-    if "eventing.eventstore" in sys.modules:
-        sys.modules["eventing.eventstore"].close_applications()
+
+def pytest_collection_modifyitems(config, items):
+    slow = pytest.mark.slow
+    for item in items:
+        relative = Path(str(item.path)).resolve().relative_to(_ROOT).as_posix()
+        if any(relative == p or relative.startswith(p + "/") for p in SLOW):
+            item.add_marker(slow)
 
 
 def _reset_jwks_cache() -> None:

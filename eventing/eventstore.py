@@ -129,8 +129,8 @@ _lock = threading.Lock()
 def get_application(cls: type[TApp]) -> TApp:
     """This process's instance of ``cls``, built on first use.
 
-    Rebuilt when the alias's settings changed since it was built (a test run switching
-    to its test databases), closing the old instance's connections.
+    Rebuilt when the alias's database changed since it was built (a test run switching
+    to its test databases), so its tables are checked in the new one.
     """
     env = persistence_env(cls.database_alias)
     with _lock:
@@ -164,7 +164,9 @@ def event_store_tables_create(*, using: str, **_: Any) -> None:
 
 
 def close_applications() -> None:
-    """Close every instance ``get_application`` built (before a test database is dropped)."""
+    """Forget every instance ``get_application`` built (a benchmark switching databases).
+
+    The instances hold no connection of their own (Django's are used)."""
     with _lock:
         for app in _applications.values():
             app.close()

@@ -9,3 +9,6 @@ class GatewayConfig(AppConfig):
     verbose_name = "Strangler gateway"
     database_alias = "default"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from gateway import checks  # noqa: F401 - registers the system checks

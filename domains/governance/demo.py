@@ -7,12 +7,12 @@ new: proposals are found by title. Votes need the members in governance's direct
 (identity's demo announces them); a member not there yet is skipped.
 """
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
+from common import clock
 from common.demo_ids import demo_member_id
 from domains.governance import services
 from domains.governance.models import Proposal
@@ -29,14 +29,8 @@ PROPOSALS = [
 ]  # fmt: skip
 
 
-@contextmanager
 def _clock_at(moment):
-    saved = services.clock
-    services.clock = lambda: moment
-    try:
-        yield
-    finally:
-        services.clock = saved
+    return clock.set_to(moment)
 
 
 def _member(name: str):

@@ -5,18 +5,17 @@ and the decision register caught up with it, commit together or not at all (the 
 store writes on Django's connection), so the caller sees the change at once and a
 proposal that was created is never answered 404.
 
-``clock`` is the one source of "now" (tests replace it).
+"Now" is ``common.clock.now()`` (tests and the demo set it).
 """
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from eventsourcing.application import AggregateNotFoundError
 
+from common import clock
 from common.refusals import Forbidden, NotFound
 from domains.governance.application import GovernanceApplication
 from domains.governance.domain.proposal import Policy, Proposal, ProposalRefused
@@ -27,8 +26,6 @@ from eventing.eventstore import ConcurrencyConflict, get_application
 from eventing.projections import projection_catch_up
 
 ALIAS = "governance"
-
-clock: Callable[[], datetime] = timezone.now
 
 #: A vote that meets a concurrent write is retried this many times on the new state.
 VOTE_ATTEMPTS = 5
@@ -90,7 +87,7 @@ def proposal_create(
             summary=summary,
             method=method,
             quorum=quorum,
-            now=clock(),
+            now=clock.now(),
             policy=policy(),
         )
     )
@@ -104,13 +101,13 @@ def proposal_transition(
     if str(proposal.author_id) != str(actor_id):
         raise NotAuthor("Only the proposal's author moves it along.")
     if action == "discuss":
-        proposal.open_discussion(now=clock())
+        proposal.open_discussion(now=clock.now())
     elif action == "vote":
         if deadline is None:
             raise ProposalRefused("Opening the vote needs a deadline.", field="deadline")
-        proposal.open_voting(deadline=deadline, now=clock(), policy=policy())
+        proposal.open_voting(deadline=deadline, now=clock.now(), policy=policy())
     elif action == "withdraw":
-        proposal.withdraw(now=clock())
+        proposal.withdraw(now=clock.now())
     else:
         raise ProposalRefused(f"Unknown action {action!r}.", field="action")
     return _save(proposal)
@@ -118,7 +115,7 @@ def proposal_transition(
 
 def proposal_comment(*, proposal_id: UUID, member_id: UUID, body: str) -> Proposal:
     proposal = _load(proposal_id)
-    proposal.comment(member_id=member_id, body=body, now=clock())
+    proposal.comment(member_id=member_id, body=body, now=clock.now())
     return _save(proposal)
 
 
@@ -134,7 +131,7 @@ def vote_cast(*, proposal_id: UUID, member_id: UUID, choice: str) -> Proposal:
         refusal = voting_refusal(member_id=member_id)
         if refusal:
             raise NotEligible(refusal)
-        proposal.cast_vote(member_id=member_id, choice=choice, now=clock())
+        proposal.cast_vote(member_id=member_id, choice=choice, now=clock.now())
 
     proposal = _change_retrying(proposal_id, cast)
     VOTES_CAST.inc()
@@ -159,7 +156,7 @@ def _change_retrying(proposal_id: UUID, change) -> Proposal:
 def proposal_close(*, proposal_id: UUID) -> Proposal:
     """Count the votes once the deadline has passed and record the decision."""
     proposal = _load(proposal_id)
-    proposal.close(now=clock())
+    proposal.close(now=clock.now())
     return _save(proposal)
 
 
@@ -173,17 +170,17 @@ def proposal_import(
     simple majority (``IMPORTED_METHOD``, ``IMPORTED_QUORUM``)."""
     proposal = Proposal.propose(
         author_id=author_id, title=title, summary=summary, method=IMPORTED_METHOD,
-        quorum=IMPORTED_QUORUM, now=clock(), proposal_id=proposal_id,
+        quorum=IMPORTED_QUORUM, now=clock.now(), proposal_id=proposal_id,
     )  # fmt: skip
     if voting_deadline is not None:
-        proposal.open_voting_as_recorded(deadline=voting_deadline, now=clock())
+        proposal.open_voting_as_recorded(deadline=voting_deadline, now=clock.now())
     return _save(proposal)
 
 
 def proposal_open_imported(*, proposal_id: UUID, voting_deadline: datetime) -> Proposal:
     """A copied draft that the other system opened for voting."""
     proposal = _load(proposal_id)
-    proposal.open_voting_as_recorded(deadline=voting_deadline, now=clock())
+    proposal.open_voting_as_recorded(deadline=voting_deadline, now=clock.now())
     return _save(proposal)
 
 
@@ -192,5 +189,7 @@ def vote_import(*, vote_id: UUID, proposal_id: UUID, member_id: UUID, choice: st
     concurrent write like ``vote_cast``. That system already judged the voter eligible."""
     return _change_retrying(
         proposal_id,
-        lambda p: p.record_vote(vote_id=vote_id, member_id=member_id, choice=choice, now=clock()),
+        lambda p: p.record_vote(
+            vote_id=vote_id, member_id=member_id, choice=choice, now=clock.now()
+        ),
     )

@@ -6,27 +6,20 @@ across restarts. The key id is the SHA-256 of the raw public key, in hex.
 """
 
 import hashlib
-from functools import lru_cache
 
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
-
-@lru_cache(maxsize=4)
-def _key(seed_hex: str, secret: str) -> Ed25519PrivateKey:
-    if seed_hex:
-        seed = bytes.fromhex(seed_hex)
-    else:
-        seed = HKDF(
-            algorithm=hashes.SHA256(), length=32, salt=None, info=b"governance-register-v1"
-        ).derive(secret.encode())
-    return Ed25519PrivateKey.from_private_bytes(seed)
+from common.ed25519 import ed25519_key
 
 
 def register_key() -> Ed25519PrivateKey:
-    return _key(settings.GOVERNANCE_REGISTER_KEY_SEED, settings.SECRET_KEY)
+    return ed25519_key(
+        seed_hex=settings.GOVERNANCE_REGISTER_KEY_SEED,
+        secret=settings.SECRET_KEY,
+        info=b"governance-register-v1",
+    )
 
 
 def public_key_raw() -> bytes:

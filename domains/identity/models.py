@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from domains.identity.domain.accounts import normalize_email
+from domains.identity.domain.catalogue import ADMIN_ROLE, BASELINE_ROLE
 
 
 class UserManager(BaseUserManager):
@@ -73,18 +74,22 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         ordering = ["date_joined"]
 
+    def roles_held(self) -> frozenset[str]:
+        """The baseline role, the granted ones, and admin for a superuser (read now)."""
+        granted = self.role_assignments.values_list("role_id", flat=True)
+        roles = {BASELINE_ROLE, *granted}
+        if self.is_superuser:
+            roles.add(ADMIN_ROLE)
+        return frozenset(roles)
+
     @cached_property
     def roles(self) -> frozenset[str]:
         """What a session member's token would say (``common.auth.permissions``)."""
-        from domains.identity.selectors import member_roles
-
-        return member_roles(user=self)
+        return self.roles_held()
 
     @cached_property
     def scopes(self) -> frozenset[str]:
-        from domains.identity.selectors import role_permissions
-
-        return role_permissions(roles=self.roles)
+        return Role.permissions_of(self.roles)
 
     def clean(self):
         super().clean()
@@ -113,6 +118,14 @@ class Role(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @staticmethod
+    def permissions_of(roles: frozenset[str]) -> frozenset[str]:
+        """Every permission the given roles grant, together."""
+        names = Role.permissions.through.objects.filter(role_id__in=roles).values_list(
+            "permission_id", flat=True
+        )
+        return frozenset(names)
 
 
 class RoleAssignment(models.Model):

@@ -9,7 +9,6 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from domains.identity.audit import IdentityAudit
-from domains.identity.domain.catalogue import ADMIN_ROLE, BASELINE_ROLE
 from domains.identity.domain.roles import MemberRoles
 from domains.identity.models import ApiKey, Role, SigningKey, User
 from eventing.eventstore import get_application
@@ -17,18 +16,11 @@ from eventing.eventstore import get_application
 
 def member_roles(*, user: User) -> frozenset[str]:
     """The baseline role, the granted ones, and admin for a superuser."""
-    granted = user.role_assignments.values_list("role_id", flat=True)
-    roles = {BASELINE_ROLE, *granted}
-    if user.is_superuser:
-        roles.add(ADMIN_ROLE)
-    return frozenset(roles)
+    return user.roles_held()
 
 
 def role_permissions(*, roles: frozenset[str]) -> frozenset[str]:
-    names = Role.permissions.through.objects.filter(role_id__in=roles).values_list(
-        "permission_id", flat=True
-    )
-    return frozenset(names)
+    return Role.permissions_of(roles)
 
 
 def signing_keys_verifying(*, now: datetime | None = None) -> QuerySet[SigningKey]:

@@ -25,6 +25,7 @@ from domains.marketplace.domain.bookings import BookingStatus
 from domains.marketplace.domain.credentials import CredentialStatus
 from domains.marketplace.domain.spaces import SpaceStatus
 from domains.marketplace.models import Booking, Space, SpaceCredential, SpaceRating
+from domains.marketplace.services.errors import found
 
 
 def credentials_lapsed(*, now: datetime) -> Q:
@@ -100,7 +101,8 @@ def space_list(
 
 
 def space_get_listed(*, space_id: UUID) -> Space:
-    return Space.objects.get(pk=space_id, status=SpaceStatus.LISTED)
+    """The listed space, or ``Missing`` (404): an unlisted one is not shown either."""
+    return found(Space.objects.filter(status=SpaceStatus.LISTED), pk=space_id)
 
 
 def space_availability(

@@ -21,7 +21,7 @@ from common.sync_sinks import Skip, upsert_each
 from domains.marketplace.models import Booking, Space
 from domains.marketplace.services import ALIAS
 from domains.marketplace.services.bookings import booking_import
-from domains.marketplace.services.errors import MarketplaceRefused
+from domains.marketplace.services.errors import MarketplaceRefused, Missing
 from domains.marketplace.services.spaces import space_import
 
 SPACE_FIELDS = ("name", "description", "is_online", "location", "capacity", "status")
@@ -69,7 +69,7 @@ def _write_booking(record: dict, before: dict | None) -> None:
             ends_at=datetime.fromisoformat(record["ends_at"]),
             now=timezone.now(),
         )
-    except Space.DoesNotExist as exc:
+    except Missing as exc:
         raise Skip(
             f"booking {record['id']}: space {record['space_id']} is not copied yet "
             "(sync spaces first)"

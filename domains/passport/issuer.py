@@ -6,31 +6,24 @@ The key comes from ``PASSPORT_ISSUER_KEY_SEED``, or is derived from ``SECRET_KEY
 Ed25519 multicodec prefix 0xed01 and the raw key).
 """
 
-from functools import lru_cache
 from typing import Any
 
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
+from common.ed25519 import ed25519_key
 from domains.passport.domain.vc import b58encode
 
 STATUS_LIST_NAME = "revocation"
 
 
-@lru_cache(maxsize=4)
-def _key(seed_hex: str, secret: str) -> Ed25519PrivateKey:
-    if seed_hex:
-        return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(seed_hex))
-    seed = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"passport-issuer-v1").derive(
-        secret.encode()
-    )
-    return Ed25519PrivateKey.from_private_bytes(seed)
-
-
 def issuer_key() -> Ed25519PrivateKey:
-    return _key(settings.PASSPORT_ISSUER_KEY_SEED, settings.SECRET_KEY)
+    return ed25519_key(
+        seed_hex=settings.PASSPORT_ISSUER_KEY_SEED,
+        secret=settings.SECRET_KEY,
+        info=b"passport-issuer-v1",
+    )
 
 
 def public_key() -> Ed25519PublicKey:

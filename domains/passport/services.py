@@ -6,16 +6,15 @@ slot, its events and its read model row are written in one passport transaction 
 event store writes on Django's connection): all of them commit, or none.
 """
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from eventsourcing.application import AggregateNotFoundError
 
+from common import clock
 from common.refusals import Conflict, Invalid, NotFound
 from domains.passport import issuer
 from domains.passport.application import PassportApplication
@@ -33,8 +32,6 @@ from domains.passport.projections import CredentialsProjection
 from domains.passport.selectors import SECTIONS, passport_read
 from eventing.eventstore import get_application
 from eventing.projections import projection_catch_up
-
-clock: Callable[[], datetime] = timezone.now
 
 
 class NotHeld(Invalid):
@@ -126,7 +123,7 @@ def _credential_issue(
     *, member_id: UUID, kind: str, competency_id: UUID | None, valid_days: int | None,
     issued_by: UUID | None,
 ) -> Credential:  # fmt: skip
-    now = clock()
+    now = clock.now()
     days = settings.PASSPORT_CREDENTIAL_DAYS if valid_days is None else valid_days
     expires = now + timedelta(days=days) if days else None
     name, subject = _subject(member_id=member_id, kind=kind, competency_id=competency_id)
@@ -188,7 +185,7 @@ def credential_revoke(
             credential = app.repository.get(credential_id)
         except AggregateNotFoundError as exc:
             raise CredentialNotFound(f"No credential {credential_id}.") from exc
-        credential.revoke(reason=reason, at=clock(), by=by, by_admin=by_admin)
+        credential.revoke(reason=reason, at=clock.now(), by=by, by_admin=by_admin)
         app.save(credential)
         _catch_up()
     return credential
@@ -201,7 +198,7 @@ def _catch_up() -> None:
 
 def status_list_credential() -> dict[str, Any]:
     """The signed revocation status list as it stands, valid for the configured TTL."""
-    now = clock()
+    now = clock.now()
     revoked = set(
         CredentialRecord.objects.using("passport")
         .filter(revoked_at__isnull=False)
@@ -239,7 +236,7 @@ def credential_verify(
     return vc.verify(
         document,
         public_key=issuer.public_key(),
-        now=clock(),
+        now=clock.now(),
         status_list=status_list if status_list is not None else status_list_credential(),
     )
 

@@ -13,9 +13,9 @@ from uuid import UUID
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from eventsourcing.application import AggregateNotFoundError
 
+from common import clock
 from contracts.reputation.v1 import ReputationChanged
 from domains.reputation.application import ReputationApplication
 from domains.reputation.domain.ledger import MemberLedger, RatingNotFound
@@ -64,7 +64,7 @@ def rating_give(
             context_id=context_id,
             score=score,
             comment=comment,
-            given_at=given_at or timezone.now(),
+            given_at=given_at or clock.now(),
         )
         recorded = app.save(ledger)[-1].domain_event
         _follow(
@@ -145,7 +145,7 @@ def _follow(*, rater_id: UUID, ratee_id: UUID, rating_id: UUID, at: datetime) ->
     )
     affected = {ratee_id, rater_id, *flagged.values_list("ratee_id", flat=True)}
     for member_id in sorted(affected, key=str):
-        reputation_refresh(member_id=member_id, now=max(timezone.now(), at), cause="rating")
+        reputation_refresh(member_id=member_id, now=max(clock.now(), at), cause="rating")
 
 
 def reputation_refresh(*, member_id: UUID, now: datetime, cause: str) -> MemberReputation:

@@ -8,11 +8,10 @@ behind, so the tables are emptied before and after each test that asks for
 Imported by the conftest of each test package that records events.
 """
 
-from datetime import datetime, timedelta
-
 import pytest
 from django.db import connections
 
+from common.clock import SettableClock
 from domains.reputation.application import ReputationApplication
 from eventing.eventstore import DomainApplication, get_application
 
@@ -34,17 +33,8 @@ def empty(app: DomainApplication) -> None:
         )
 
 
-class Clock:
-    """A settable clock for services that take their time from a module-level ``clock``."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta) -> None:
-        self.now += timedelta(**delta)
+#: The settable clock the ``clock`` fixtures put in force (``common.clock``).
+Clock = SettableClock
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from uuid import uuid4
 
 import pytest
 
+from common import clock as clock_module
 from contracts.events import envelope_for
 from contracts.identity.v1 import MemberRegistered
-from domains.governance import services
 from domains.governance.application import GovernanceApplication
 from eventing.eventstore import get_application
 from eventing.inbox import apply_envelope
@@ -29,7 +29,7 @@ def governance_app() -> GovernanceApplication:
 @pytest.fixture
 def clock(monkeypatch) -> Clock:
     fake = Clock(datetime(2026, 11, 1, 12, 0, tzinfo=UTC))
-    monkeypatch.setattr(services, "clock", fake)
+    monkeypatch.setattr(clock_module, "_source", fake)
     return fake
 
 

@@ -7,9 +7,9 @@ from uuid import NAMESPACE_URL, uuid4, uuid5
 
 import pytest
 
+from common import clock as clock_module
 from contracts.events import envelope_for
 from contracts.learning.v1 import StatementRecorded, StatementVoided
-from domains.passport import services
 from domains.passport.application import PassportApplication
 from domains.passport.domain.levels import Level
 from domains.passport.models import CompetencyFramework, MappingRule
@@ -35,7 +35,7 @@ def passport_app() -> PassportApplication:
 @pytest.fixture
 def clock(monkeypatch) -> Clock:
     fake = Clock(datetime.now(UTC).replace(microsecond=0))
-    monkeypatch.setattr(services, "clock", fake)
+    monkeypatch.setattr(clock_module, "_source", fake)
     return fake
 
 

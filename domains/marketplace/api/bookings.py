@@ -7,7 +7,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth.permissions import Requires
-from domains.marketplace.api.errors import refusals_as_problems
 from domains.marketplace.models import Booking
 from domains.marketplace.selectors import booking_list_for_member
 from domains.marketplace.services.bookings import booking_cancel, booking_confirm, booking_hold
@@ -45,10 +44,9 @@ class BookingHoldApi(APIView):
     def post(self, request):
         given = self.BookingHoldInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        with refusals_as_problems():
-            booking = booking_hold(
-                member_id=request.user.pk, now=timezone.now(), **given.validated_data
-            )
+        booking = booking_hold(
+            member_id=request.user.pk, now=timezone.now(), **given.validated_data
+        )
         return Response(BookingOutput(booking).data, status=status.HTTP_201_CREATED)
 
 
@@ -59,10 +57,9 @@ class BookingConfirmApi(APIView):
         operation_id="marketplace_booking_confirm", request=None, responses={200: BookingOutput}
     )
     def post(self, request, booking_id):
-        with refusals_as_problems():
-            booking = booking_confirm(
-                booking_id=booking_id, member_id=request.user.pk, now=timezone.now()
-            )
+        booking = booking_confirm(
+            booking_id=booking_id, member_id=request.user.pk, now=timezone.now()
+        )
         return Response(BookingOutput(booking).data)
 
 
@@ -80,13 +77,12 @@ class BookingCancelApi(APIView):
     def post(self, request, booking_id):
         given = self.BookingCancelInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        with refusals_as_problems():
-            booking = booking_cancel(
-                booking_id=booking_id,
-                member_id=request.user.pk,
-                now=timezone.now(),
-                **given.validated_data,
-            )
+        booking = booking_cancel(
+            booking_id=booking_id,
+            member_id=request.user.pk,
+            now=timezone.now(),
+            **given.validated_data,
+        )
         return Response(BookingOutput(booking).data)
 
 

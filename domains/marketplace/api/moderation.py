@@ -7,7 +7,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth.permissions import Requires
-from domains.marketplace.api.errors import refusals_as_problems
 from domains.marketplace.api.owners import CredentialOutput
 from domains.marketplace.selectors import credential_list_pending
 from domains.marketplace.services.credentials import credential_review, credential_revoke
@@ -40,13 +39,12 @@ class CredentialReviewApi(APIView):
     def post(self, request, credential_id):
         given = self.CredentialReviewInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        with refusals_as_problems():
-            credential = credential_review(
-                credential_id=credential_id,
-                moderator_id=request.user.pk,
-                now=timezone.now(),
-                **given.validated_data,
-            )
+        credential = credential_review(
+            credential_id=credential_id,
+            moderator_id=request.user.pk,
+            now=timezone.now(),
+            **given.validated_data,
+        )
         return Response(CredentialOutput(credential).data)
 
 
@@ -68,9 +66,8 @@ class CredentialRevokeApi(APIView):
     def post(self, request, credential_id):
         given = self.SpaceCredentialRevokeInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        with refusals_as_problems():
-            credential = credential_revoke(
-                credential_id=credential_id, moderator_id=request.user.pk,
-                note=given.validated_data["note"], now=timezone.now(),
-            )  # fmt: skip
+        credential = credential_revoke(
+            credential_id=credential_id, moderator_id=request.user.pk,
+            note=given.validated_data["note"], now=timezone.now(),
+        )  # fmt: skip
         return Response(CredentialOutput(credential).data)

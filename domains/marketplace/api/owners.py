@@ -10,7 +10,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth.permissions import Requires
-from domains.marketplace.api.errors import refusals_as_problems
 from domains.marketplace.api.spaces import SpaceOutput
 from domains.marketplace.domain.availability import InvalidOpeningHours, opening_hours_check
 from domains.marketplace.domain.credentials import CredentialKind
@@ -95,10 +94,9 @@ class SpacePublishApi(APIView):
         operation_id="marketplace_space_publish", request=None, responses={200: SpaceOutput}
     )
     def post(self, request, space_id):
-        with refusals_as_problems():
-            space = space_list_for_booking(
-                space_id=space_id, owner_id=request.user.pk, now=timezone.now()
-            )
+        space = space_list_for_booking(
+            space_id=space_id, owner_id=request.user.pk, now=timezone.now()
+        )
         return Response(SpaceOutput(space).data)
 
 
@@ -120,11 +118,10 @@ class CredentialSubmitApi(APIView):
     def post(self, request, space_id):
         given = self.CredentialSubmitInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        with refusals_as_problems():
-            credential = credential_submit(
-                space_id=space_id,
-                owner_id=request.user.pk,
-                now=timezone.now(),
-                **given.validated_data,
-            )
+        credential = credential_submit(
+            space_id=space_id,
+            owner_id=request.user.pk,
+            now=timezone.now(),
+            **given.validated_data,
+        )
         return Response(CredentialOutput(credential).data, status=status.HTTP_201_CREATED)

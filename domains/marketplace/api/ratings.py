@@ -7,7 +7,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.auth.permissions import Public, Requires
-from domains.marketplace.api.errors import refusals_as_problems
 from domains.marketplace.models import SpaceRating
 from domains.marketplace.selectors import space_rating_list
 from domains.marketplace.services.ratings import space_rate, space_rating_reply
@@ -39,13 +38,12 @@ class SpaceRateApi(APIView):
     def post(self, request, booking_id):
         given = self.SpaceRateInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        with refusals_as_problems():
-            rating = space_rate(
-                booking_id=booking_id,
-                member_id=request.user.pk,
-                now=timezone.now(),
-                **given.validated_data,
-            )
+        rating = space_rate(
+            booking_id=booking_id,
+            member_id=request.user.pk,
+            now=timezone.now(),
+            **given.validated_data,
+        )
         return Response(SpaceRatingOutput(rating).data, status=status.HTTP_201_CREATED)
 
 
@@ -75,11 +73,10 @@ class SpaceRatingReplyApi(APIView):
     def post(self, request, rating_id):
         given = self.SpaceRatingReplyInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        with refusals_as_problems():
-            rating = space_rating_reply(
-                rating_id=rating_id,
-                owner_id=request.user.pk,
-                reply=given.validated_data["reply"],
-                now=timezone.now(),
-            )
+        rating = space_rating_reply(
+            rating_id=rating_id,
+            owner_id=request.user.pk,
+            reply=given.validated_data["reply"],
+            now=timezone.now(),
+        )
         return Response(SpaceRatingOutput(rating).data)

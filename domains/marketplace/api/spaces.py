@@ -13,7 +13,6 @@ from rest_framework import generics, serializers
 
 from common.auth.permissions import Public
 from common.degradation import degraded, mark_degraded
-from domains.marketplace.api.errors import refusals_as_problems
 from domains.marketplace.domain.spaces import ACCESSIBILITY_FEATURES
 from domains.marketplace.models import Space
 from domains.marketplace.selectors import space_availability, space_get_listed, space_list
@@ -88,8 +87,7 @@ class SpaceDetailApi(generics.RetrieveAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_object(self):
-        with refusals_as_problems():
-            return space_get_listed(space_id=self.kwargs["space_id"])
+        return space_get_listed(space_id=self.kwargs["space_id"])
 
 
 class SpaceAvailabilityListApi(generics.ListAPIView):
@@ -126,8 +124,7 @@ class SpaceAvailabilityListApi(generics.ListAPIView):
     def get_queryset(self):
         filters = self.FilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        with refusals_as_problems():
-            space = space_get_listed(space_id=self.kwargs["space_id"])
+        space = space_get_listed(space_id=self.kwargs["space_id"])
         given = filters.validated_data
         return space_availability(
             space=space,

@@ -31,6 +31,7 @@ from domains.marketplace.services.errors import (
     NotAllowed,
     SlotTaken,
     StateConflict,
+    found,
 )
 from domains.marketplace.services.spaces import space_credentials_allow_booking
 from eventing.outbox import outbox_publish
@@ -106,14 +107,14 @@ def booking_hold(
 ) -> Booking:
     """Hold a seat of the space for [starts_at, ends_at) for the checkout window.
 
-    Raises ``Space.DoesNotExist``, ``InvalidRequest``, ``StateConflict`` (not bookable)
+    Raises ``Missing`` (no such space), ``InvalidRequest``, ``StateConflict`` (not bookable)
     or ``SlotTaken`` (every seat is blocked for an overlapping range).
     """
     sqlite = connections[ALIAS].vendor == "sqlite"
     with transaction.atomic(using=ALIAS):
         if sqlite:  # The write lock, taken before any read: see the module docstring.
             Space.objects.using(ALIAS).filter(pk=space_id).update(seats=F("seats"))
-        space = Space.objects.using(ALIAS).get(pk=space_id)
+        space = found(Space.objects.using(ALIAS), pk=space_id)
         _check_request(
             space=space, starts_at=starts_at, ends_at=ends_at, attendees=attendees, now=now
         )
@@ -154,7 +155,7 @@ def booking_import(
     PostgreSQL, the space lock on SQLite); a new booking is announced as
     ``BookingConfirmed``.
 
-    Raises ``Space.DoesNotExist``, ``InvalidRequest`` (ends before it starts) or
+    Raises ``Missing`` (no such space), ``InvalidRequest`` (ends before it starts) or
     ``SlotTaken`` (every seat is blocked for an overlapping range).
     """
     if ends_at <= starts_at:
@@ -163,7 +164,7 @@ def booking_import(
     with transaction.atomic(using=ALIAS):
         if sqlite:  # The write lock, taken before any read: see the module docstring.
             Space.objects.using(ALIAS).filter(pk=space_id).update(seats=F("seats"))
-        space = Space.objects.using(ALIAS).get(pk=space_id)
+        space = found(Space.objects.using(ALIAS), pk=space_id)
         booking = Booking.objects.using(ALIAS).select_for_update().filter(pk=booking_id).first()
         created = booking is None
         if created:
@@ -209,7 +210,7 @@ def _announce(booking: Booking, event_class, **extra) -> None:
 
 
 def _locked_own_booking(*, booking_id: UUID, member_id: UUID) -> Booking:
-    booking = Booking.objects.using(ALIAS).select_for_update().get(pk=booking_id)
+    booking = found(Booking.objects.using(ALIAS).select_for_update(), pk=booking_id)
     if booking.member_id != member_id:
         raise NotAllowed("This is someone else's booking.")
     return booking

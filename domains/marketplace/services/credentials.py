@@ -10,7 +10,7 @@ from django.db import transaction
 from domains.marketplace.domain.credentials import CredentialStatus
 from domains.marketplace.models import Space, SpaceCredential
 from domains.marketplace.services import ALIAS
-from domains.marketplace.services.errors import InvalidRequest, NotAllowed, StateConflict
+from domains.marketplace.services.errors import InvalidRequest, NotAllowed, StateConflict, found
 from domains.marketplace.services.spaces import space_listing_follow_credentials
 
 
@@ -29,7 +29,7 @@ def credential_submit(
     if expires_at <= now:
         raise InvalidRequest("This credential has already expired.", field="expires_at")
     with transaction.atomic(using=ALIAS):
-        space = Space.objects.using(ALIAS).get(pk=space_id)
+        space = found(Space.objects.using(ALIAS), pk=space_id)
         if space.owner_id != owner_id:
             raise NotAllowed("Only the space's owner can submit its credentials.")
         return SpaceCredential.objects.using(ALIAS).create(
@@ -48,7 +48,9 @@ def credential_review(
 ) -> SpaceCredential:
     """A moderator's verdict on a pending credential (row-locked: one verdict wins)."""
     with transaction.atomic(using=ALIAS):
-        credential = SpaceCredential.objects.using(ALIAS).select_for_update().get(pk=credential_id)
+        credential = found(
+            SpaceCredential.objects.using(ALIAS).select_for_update(), pk=credential_id
+        )
         if credential.status != CredentialStatus.PENDING:
             raise StateConflict(f"This credential was already {credential.status}.")
         credential.status = CredentialStatus.VERIFIED if verified else CredentialStatus.REJECTED
@@ -68,7 +70,7 @@ def credential_revoke(
     if not note.strip():
         raise InvalidRequest("Say why the credential is revoked.", field="note")
     with transaction.atomic(using=ALIAS):
-        credential = SpaceCredential.objects.using(ALIAS).select_for_update().get(pk=credential_id)
+        credential = found(SpaceCredential.objects.using(ALIAS).select_for_update(), pk=credential_id)
         if credential.status != CredentialStatus.VERIFIED:
             raise StateConflict(f"Only a verified credential can be revoked ({credential.status}).")
         credential.status = CredentialStatus.REVOKED

@@ -1,6 +1,13 @@
 """Why a marketplace write was refused: ``common.refusals`` kinds, mapped by the API."""
 
+from typing import TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model, QuerySet
+
 from common.refusals import Refused
+
+T = TypeVar("T", bound=Model)
 
 
 class MarketplaceRefused(Refused):
@@ -23,6 +30,20 @@ class StateConflict(MarketplaceRefused):
     """409: the object's current state forbids it (slot taken, hold lapsed, not bookable)."""
 
     kind = "conflict"
+
+
+class Missing(MarketplaceRefused):
+    """404: no such space, booking, credential or rating."""
+
+    kind = "not_found"
+
+
+def found(queryset: QuerySet[T], **lookup: object) -> T:
+    """``queryset.get(**lookup)``, or ``Missing`` when there is no such row."""
+    try:
+        return queryset.get(**lookup)
+    except ObjectDoesNotExist as exc:
+        raise Missing("No such space, booking, credential or rating.") from exc
 
 
 class SlotTaken(StateConflict):

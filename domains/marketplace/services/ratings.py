@@ -15,7 +15,7 @@ from django.db.models import Avg, Count
 from domains.marketplace.domain.bookings import BookingStatus
 from domains.marketplace.models import Booking, Space, SpaceRating
 from domains.marketplace.services import ALIAS
-from domains.marketplace.services.errors import NotAllowed, StateConflict
+from domains.marketplace.services.errors import NotAllowed, StateConflict, found
 
 
 def space_rate(
@@ -23,13 +23,13 @@ def space_rate(
 ) -> SpaceRating:
     """Rate the space of one's own booking, once, after the booking ended."""
     with transaction.atomic(using=ALIAS):
-        booking = Booking.objects.using(ALIAS).get(pk=booking_id)
+        booking = found(Booking.objects.using(ALIAS), pk=booking_id)
         if booking.member_id != member_id:
             raise NotAllowed("Only the member who booked can rate this stay.")
         ended = booking.status in (BookingStatus.CONFIRMED, BookingStatus.COMPLETED)
         if not ended or booking.ends_at > now:
             raise StateConflict("A space can be rated once a confirmed booking of it has ended.")
-        space = Space.objects.using(ALIAS).select_for_update().get(pk=booking.space_id)
+        space = found(Space.objects.using(ALIAS).select_for_update(), pk=booking.space_id)
         try:
             with transaction.atomic(using=ALIAS):
                 rating = SpaceRating.objects.using(ALIAS).create(
@@ -58,11 +58,9 @@ def space_rating_reply(
 ) -> SpaceRating:
     """The space's owner answers a rating (a later reply replaces the earlier one)."""
     with transaction.atomic(using=ALIAS):
-        rating = (
-            SpaceRating.objects.using(ALIAS)
-            .select_for_update()
-            .select_related("space")
-            .get(pk=rating_id)
+        rating = found(
+            SpaceRating.objects.using(ALIAS).select_for_update().select_related("space"),
+            pk=rating_id,
         )
         if rating.space.owner_id != owner_id:
             raise NotAllowed("Only the space's owner can reply.")

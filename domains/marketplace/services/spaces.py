@@ -22,7 +22,7 @@ from domains.marketplace.domain.spaces import SpaceStatus
 from domains.marketplace.models import Space
 from domains.marketplace.selectors import credentials_lapsed
 from domains.marketplace.services import ALIAS, PRODUCER
-from domains.marketplace.services.errors import NotAllowed, StateConflict
+from domains.marketplace.services.errors import NotAllowed, StateConflict, found
 from eventing.outbox import outbox_publish
 
 
@@ -48,7 +48,7 @@ def space_create(*, owner_id: UUID, **fields: Any) -> Space:
 def space_list_for_booking(*, space_id: UUID, owner_id: UUID, now: datetime) -> Space:
     """List a space for booking; it needs a verified, unexpired credential."""
     with transaction.atomic(using=ALIAS):
-        space = Space.objects.using(ALIAS).select_for_update().get(pk=space_id)
+        space = found(Space.objects.using(ALIAS).select_for_update(), pk=space_id)
         if space.owner_id != owner_id:
             raise NotAllowed("Only the space's owner can list it.")
         if space.status == SpaceStatus.LISTED:

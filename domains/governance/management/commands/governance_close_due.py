@@ -6,6 +6,7 @@ Kubernetes CronJob), so that results do not wait for someone to ask.
 
 from django.core.management.base import BaseCommand
 
+from common import clock
 from domains.governance import services
 from domains.governance.domain.lifecycle import ProposalStatus
 from domains.governance.domain.proposal import NotAllowedNow
@@ -18,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         due = Proposal.objects.using("governance").filter(
-            status=ProposalStatus.VOTING, voting_deadline__lte=services.clock()
+            status=ProposalStatus.VOTING, voting_deadline__lte=clock.now()
         )
         closed = 0
         for proposal_id in due.values_list("id", flat=True):
