@@ -56,17 +56,17 @@ class CredentialRevokeApi(APIView):
 
     permission_classes = [Requires("content.moderate")]
 
-    class CredentialRevokeInputSerializer(serializers.Serializer):
+    class SpaceCredentialRevokeInputSerializer(serializers.Serializer):
         note = serializers.CharField(max_length=2000, help_text="Why (kept on the credential).")
 
     @extend_schema(
         operation_id="marketplace_credential_revoke",
         summary="Revoke a verified space credential",
-        request=CredentialRevokeInputSerializer,
+        request=SpaceCredentialRevokeInputSerializer,
         responses={200: CredentialOutput},
     )
     def post(self, request, credential_id):
-        given = self.CredentialRevokeInputSerializer(data=request.data)
+        given = self.SpaceCredentialRevokeInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         with refusals_as_problems():
             credential = credential_revoke(
