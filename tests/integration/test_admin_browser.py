@@ -31,9 +31,14 @@ def _signed_in(browser, live_server, client) -> None:  # noqa: F811
 
 
 def _save(browser) -> None:  # noqa: F811
+    """Save the form and wait for the admin's redirect to the list (with its message)."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
 
+    form_url = browser.current_url
     browser.find_element(By.NAME, "_save").click()
+    WebDriverWait(browser, 30).until(ec.url_changes(form_url))
     assert "errornote" not in browser.page_source, browser.page_source[-3000:]
 
 
