@@ -19,7 +19,7 @@ PYTEST_ARGS ?=
 # child processes more than on the CPU.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run setup local-settings test test-fast install install-dev lint clean \
+.PHONY: run run-split setup local-settings test test-fast install install-dev lint clean \
 	restore-drill image compose-smoke deploy-check rehearse
 
 $(BIN)/python:
@@ -64,6 +64,12 @@ run: setup
 	@echo "  Readiness    http://$(HOST):$(PORT)/ready"
 	@echo ""
 	$(BIN)/python -m legacy_adapter.reference_service --port $(LEGACY_PORT) --db var/legacy.sqlite3 & LEGACY=$$!; trap "kill $$LEGACY" EXIT INT TERM; $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## make run-split: every part as its own local process (gateway, six domains, admin,
+## relay, one consumer per group, projections) with Redis, printing the ports.
+run-split: export DEBUG ?= true
+run-split: install local-settings
+	$(BIN)/python scripts/run_split.py
 
 ## make test: install dev tools, make sure PostgreSQL and Redis answer, run the suite.
 test: export DATABASE_SERVER_URL ?= $(TEST_DATABASE_SERVER_URL)

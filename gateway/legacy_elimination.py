@@ -30,7 +30,7 @@ from gateway.modes import RouteMode
 from gateway.services import ChangeRefused, route_change
 from legacy_adapter.capabilities import CAPABILITIES, capability_of_endpoint
 from legacy_adapter.models import LegacyCall, RetiredCapability, SyncState
-from legacy_adapter.ports.choice import uses_new
+from legacy_adapter.ports.choice import forget_retired, uses_new
 from legacy_adapter.usage import flush
 
 
@@ -121,9 +121,11 @@ def capability_retire(*, name: str, actor: str, reason: str) -> RetiredCapabilit
         after={"retired": True}, at=timezone.now().isoformat(),
     )  # fmt: skip
     with transaction.atomic(using="default"):
-        return RetiredCapability.objects.create(
+        retired = RetiredCapability.objects.create(
             name=name, retired_at=timezone.now(), actor=actor, reason=reason.strip()
         )
+    forget_retired()  # this process sees it at once; the others within their TTL
+    return retired
 
 
 def legacy_paths(name: str) -> list[str]:

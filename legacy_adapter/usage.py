@@ -24,7 +24,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db import DatabaseError, IntegrityError, connections, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
@@ -68,7 +68,7 @@ def record(method: str, path: str) -> None:
     if due:
         try:
             flush()
-        except DatabaseError:
+        except Exception:  # counting is best-effort: it never fails a call
             logger.warning("legacy usage counts not saved (report only)", exc_info=True)
 
 

@@ -52,3 +52,22 @@ def add_problem_responses(result, generator, request, public):
                 response = responses.setdefault(code, {"description": description})
                 response.setdefault("content", {})["application/problem+json"] = {"schema": ref}
     return result
+
+
+def add_summaries(result, generator, request, public):
+    """Every operation gets a summary (Swagger UI's one-line title): the first line of
+    its description (the view's docstring) when it has one, else its operation id in
+    words, without the domain prefix its path already shows (``reputation_member_
+    explanation_list`` → "Member explanation list"). A view's own ``summary`` wins."""
+    for path, operations in result.get("paths", {}).items():
+        domain = path.removeprefix("/api/v1/").split("/", 1)[0]
+        for operation in operations.values():
+            if not isinstance(operation, dict) or operation.get("summary"):
+                continue
+            description = (operation.get("description") or "").strip()
+            if description:
+                operation["summary"] = description.splitlines()[0].rstrip(".:")[:120]
+                continue
+            words = operation.get("operationId", "").removeprefix(f"{domain}_").split("_")
+            operation["summary"] = " ".join(words).capitalize() or f"{domain} operation"
+    return result

@@ -51,6 +51,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "common.api.schema.add_problem_responses",
+        "common.api.schema.add_summaries",
     ],
     "SERVERS": [{"url": "/", "description": f"this process (SERVICE={SERVICE})"}],
 }

@@ -58,9 +58,9 @@ ALL_ALIASES = ("default", *DOMAINS)
 # (the legacy contract paths, /ops/gateway/, the API docs) to the gateway. Ingress
 # matching is longest-prefix by path element, so "/p" takes /p/<id> but not /passport.
 PUBLIC_PATHS: dict[str, tuple[str, ...]] = {  # web process -> its public path prefixes
-    # The JWKS lives with the users; the ACME solver's exact
+    # The JWKS and the pages the mails link to live with the users; the ACME solver's exact
     # /.well-known/acme-challenge/<token> paths still win over this.
-    "identity": ("/api/v1/identity", "/.well-known"),
+    "identity": ("/api/v1/identity", "/.well-known", "/verify-email", "/reset-password"),
     # The back office: one admin over every part (the gateway's routes and migration
     # dashboard included), and the OpenAPI schema and docs of every part's endpoints,
     # which no single-part process can show.

@@ -20,6 +20,7 @@ from django.db.models.expressions import RawSQL
 
 from domains.learning.authority import lrs_account
 from domains.learning.domain.xapi.agents import agent_ifi
+from domains.learning.domain.xapi.validation import VOIDED
 from domains.learning.models import Activity, Statement, StatementLink
 
 
@@ -61,10 +62,14 @@ def member_ifi(*, member_id: UUID | str) -> str:
 
 
 def member_statement_list(*, member_id: UUID) -> QuerySet[Statement]:
-    """Unvoided statements about a member (actor) or recorded by them (authority)."""
+    """Unvoided statements about a member (actor) or recorded by them (authority).
+    Voiding statements are bookkeeping, not learning: they take their target off the
+    timeline and are not entries of it themselves."""
     ifi = member_ifi(member_id=member_id)
-    return Statement.objects.filter(Q(actor_ifi=ifi) | Q(authority_ifi=ifi), voided=False).order_by(
-        "-timestamp", "-id"
+    return (
+        Statement.objects.filter(Q(actor_ifi=ifi) | Q(authority_ifi=ifi), voided=False)
+        .exclude(verb_id=VOIDED)
+        .order_by("-timestamp", "-id")
     )
 
 

@@ -4,37 +4,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('legacy_adapter', '0001_sync_state'),
+        ("legacy_adapter", "0001_sync_state"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RetiredCapability',
+            name="RetiredCapability",
             fields=[
-                ('name', models.CharField(max_length=40, primary_key=True, serialize=False)),
-                ('retired_at', models.DateTimeField()),
-                ('actor', models.CharField(max_length=150)),
-                ('reason', models.TextField()),
+                ("name", models.CharField(max_length=40, primary_key=True, serialize=False)),
+                ("retired_at", models.DateTimeField()),
+                ("actor", models.CharField(max_length=150)),
+                ("reason", models.TextField()),
             ],
         ),
         migrations.AddField(
-            model_name='syncstate',
-            name='last_reconcile',
+            model_name="syncstate",
+            name="last_reconcile",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.CreateModel(
-            name='LegacyCall',
+            name="LegacyCall",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('day', models.DateField()),
-                ('caller', models.CharField(max_length=60)),
-                ('endpoint', models.CharField(max_length=200)),
-                ('count', models.PositiveBigIntegerField(default=0)),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("day", models.DateField()),
+                ("caller", models.CharField(max_length=60)),
+                ("endpoint", models.CharField(max_length=200)),
+                ("count", models.PositiveBigIntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('day', 'caller', 'endpoint'), name='legacy_call_slot')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("day", "caller", "endpoint"), name="legacy_call_slot"
+                    )
+                ],
             },
         ),
     ]

@@ -22,13 +22,34 @@ def uses_new(capability: str) -> bool:
     return is_retired(capability)
 
 
+_retired: dict[str, object] = {"names": frozenset(), "read": float("-inf")}
+
+
 def is_retired(capability: str) -> bool:
-    """Whether ``legacy_retire`` removed this capability's legacy side (read each call:
-    one indexed row in ``default``; a process without ``default`` has no legacy side)."""
+    """Whether ``legacy_retire`` removed this capability's legacy side. The table is
+    read at most every ``GATEWAY_FLAGS_TTL_SECONDS`` per process (as the route table);
+    a process without ``default`` has no legacy side to retire, and a failed read keeps
+    the last known set rather than failing the port call."""
+    import logging
+    import time
+
     from django.db import connections
 
-    if connections["default"].vendor == "dummy":
-        return False
-    from legacy_adapter.models import RetiredCapability
+    now = time.monotonic()
+    if now - _retired["read"] >= settings.GATEWAY_FLAGS_TTL_SECONDS:
+        _retired["read"] = now
+        if connections["default"].vendor != "dummy":
+            from legacy_adapter.models import RetiredCapability
 
-    return RetiredCapability.objects.filter(name=capability).exists()
+            try:
+                names = RetiredCapability.objects.values_list("name", flat=True)
+                _retired["names"] = frozenset(names)
+            except Exception:  # keep the last known set; say so
+                logging.getLogger(__name__).warning("retired capabilities unread", exc_info=True)
+    return capability in _retired["names"]
+
+
+def forget_retired() -> None:
+    """Read the retirement table again on the next call (tests, after a retirement)."""
+    _retired["read"] = float("-inf")
+    _retired["names"] = frozenset()

@@ -19,6 +19,7 @@ from gateway.services import ChangeRefused, route_change
 from legacy_adapter import usage
 from legacy_adapter.capabilities import CAPABILITIES
 from legacy_adapter.models import LegacyCall, RetiredCapability, SyncState
+from legacy_adapter.ports.choice import forget_retired
 from legacy_adapter.ports.ratings import NewRatings, rating_port
 from legacy_adapter.ports.spaces import LegacySpaceCatalogue
 from legacy_adapter.sync.sinks import NoSink, sink_for
@@ -31,6 +32,9 @@ pytestmark = pytest.mark.django_db(databases="__all__")
 def no_earlier_counts():
     usage.flush()  # counts other tests of this process left in memory
     LegacyCall.objects.all().delete()
+    forget_retired()
+    yield
+    forget_retired()  # the retirements of a test are rolled back with its database
 
 
 def test_legacy_calls_are_counted_per_endpoint_and_caller(client, gateway_env):

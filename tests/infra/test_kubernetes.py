@@ -45,6 +45,8 @@ PROCESSES = (*WEB, *WORKER_COMMANDS)
 PUBLIC_ROUTES = {
     "/api/v1/identity": "identity",
     "/.well-known": "identity",  # the JWKS
+    "/verify-email": "identity",  # the pages the mails link to
+    "/reset-password": "identity",
     "/admin": "admin",  # the back office over every part (SERVICE=all)
     "/api/schema": "admin",  # the OpenAPI schema of every part's endpoints
     "/api/docs": "admin",

@@ -27,6 +27,17 @@ pytestmark = [
 ]
 
 
+def _result(browser, expected: str) -> str:  # noqa: F811
+    """The page's ``#result`` once it says ``expected`` (the form's POST is a navigation
+    the click does not wait for)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 30).until(ec.text_to_be_present_in_element((By.ID, "result"), expected))
+    return browser.find_element(By.ID, "result").text
+
+
 def _link(message) -> str:
     return re.search(r"(http://\S+)", message.body).group(1)
 
@@ -44,13 +55,13 @@ def test_the_verification_link_confirms_the_address(browser, live_server, settin
     user.refresh_from_db()
     assert user.email_verified_at is None  # opening the link alone changes nothing
     browser.find_element(By.ID, "confirm").click()
-    assert "Confirmed" in browser.find_element(By.ID, "result").text
+    assert "Confirmed" in _result(browser, "Confirmed")
     user.refresh_from_db()
     assert user.email_verified_at is not None
 
     browser.get(link.replace("token=", "token=x"))
     browser.find_element(By.ID, "confirm").click()
-    assert "invalid or expired" in browser.find_element(By.ID, "result").text
+    assert "invalid or expired" in _result(browser, "invalid or expired")
 
 
 def test_the_reset_link_sets_a_new_password(browser, live_server, settings):  # noqa: F811
@@ -66,11 +77,17 @@ def test_the_reset_link_sets_a_new_password(browser, live_server, settings):  # 
     browser.find_element(By.NAME, "new_password").send_keys("short")
     browser.find_element(By.NAME, "repeat").send_keys("short")
     browser.find_element(By.ID, "save").click()
-    assert browser.find_element(By.ID, "password-errors").text  # the password rules apply
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    errors = WebDriverWait(browser, 30).until(
+        ec.presence_of_element_located((By.ID, "password-errors"))
+    )
+    assert errors.text  # the password rules apply
     browser.find_element(By.NAME, "new_password").send_keys("a-brand-new-pass-phrase-7")
     browser.find_element(By.NAME, "repeat").send_keys("a-brand-new-pass-phrase-7")
     browser.find_element(By.ID, "save").click()
-    assert "Done" in browser.find_element(By.ID, "result").text
+    assert "Done" in _result(browser, "Done")
     user.refresh_from_db()
     assert user.check_password("a-brand-new-pass-phrase-7")
 
@@ -78,4 +95,4 @@ def test_the_reset_link_sets_a_new_password(browser, live_server, settings):  # 
     browser.find_element(By.NAME, "new_password").send_keys("another-pass-phrase-99")
     browser.find_element(By.NAME, "repeat").send_keys("another-pass-phrase-99")
     browser.find_element(By.ID, "save").click()
-    assert "invalid or expired" in browser.find_element(By.ID, "result").text
+    assert "invalid or expired" in _result(browser, "invalid or expired")

@@ -31,7 +31,7 @@ def test_a_grant_and_a_revocation_are_audited_and_published(client, audit):
     assert not RoleAssignment.objects.filter(user=dana).exists()
     assert client.get(f"{API}/users", **bearer(dana)).status_code == 403
 
-    history = client.get(f"{API}/users/{dana.id}/roles/history", **bearer(admin)).json()
+    history = client.get(f"{API}/users/{dana.id}/roles/history", **bearer(admin)).json()["results"]
     assert [(h["change"], h["role"], h["by"]) for h in history] == [
         ("RoleGranted", "moderator", str(admin.id)),
         ("RoleRevoked", "moderator", str(admin.id)),

@@ -87,7 +87,9 @@ class RoleRevokeApi(APIView):
         return Response(AccountOutput(User.objects.get(pk=user.pk)).data)
 
 
-class RoleHistoryApi(APIView):
+class RoleHistoryApi(generics.ListAPIView):
+    """A member's role changes, oldest first, paginated like every list."""
+
     permission_classes = [Requires("role.grant")]
 
     class RoleHistoryOutputSerializer(serializers.Serializer):
@@ -96,9 +98,11 @@ class RoleHistoryApi(APIView):
         by = serializers.UUIDField(allow_null=True)
         at = serializers.DateTimeField()
 
-    @extend_schema(
-        operation_id="identity_role_history", responses=RoleHistoryOutputSerializer(many=True)
-    )
-    def get(self, request, user_id):
-        user = get_object_or_404(User, pk=user_id)
-        return Response(self.RoleHistoryOutputSerializer(role_history(user=user), many=True).data)
+    serializer_class = RoleHistoryOutputSerializer
+
+    @extend_schema(operation_id="identity_role_history")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return list(role_history(user=get_object_or_404(User, pk=self.kwargs["user_id"])))

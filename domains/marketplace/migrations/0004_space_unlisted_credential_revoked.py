@@ -6,20 +6,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('marketplace', '0003_booking_no_overlap'),
+        ("marketplace", "0003_booking_no_overlap"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='space',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('listed', 'Listed'), ('suspended', 'Suspended'), ('unlisted', 'Unlisted')], db_index=True, default=domains.marketplace.domain.spaces.SpaceStatus['DRAFT'], max_length=20),
+            model_name="space",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("listed", "Listed"),
+                    ("suspended", "Suspended"),
+                    ("unlisted", "Unlisted"),
+                ],
+                db_index=True,
+                default=domains.marketplace.domain.spaces.SpaceStatus["DRAFT"],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='spacecredential',
-            name='status',
-            field=models.CharField(choices=[('pending', 'Pending'), ('verified', 'Verified'), ('rejected', 'Rejected'), ('revoked', 'Revoked')], default=domains.marketplace.domain.credentials.CredentialStatus['PENDING'], max_length=20),
+            model_name="spacecredential",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Pending"),
+                    ("verified", "Verified"),
+                    ("rejected", "Rejected"),
+                    ("revoked", "Revoked"),
+                ],
+                default=domains.marketplace.domain.credentials.CredentialStatus["PENDING"],
+                max_length=20,
+            ),
         ),
     ]

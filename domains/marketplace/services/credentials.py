@@ -70,7 +70,8 @@ def credential_revoke(
     if not note.strip():
         raise InvalidRequest("Say why the credential is revoked.", field="note")
     with transaction.atomic(using=ALIAS):
-        credential = found(SpaceCredential.objects.using(ALIAS).select_for_update(), pk=credential_id)
+        credentials = SpaceCredential.objects.using(ALIAS).select_for_update()
+        credential = found(credentials, pk=credential_id)
         if credential.status != CredentialStatus.VERIFIED:
             raise StateConflict(f"Only a verified credential can be revoked ({credential.status}).")
         credential.status = CredentialStatus.REVOKED
