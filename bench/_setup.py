@@ -17,13 +17,15 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parent.parent
 ALIASES = ("default", "identity", "learning", "reputation", "passport", "governance", "marketplace")
 SERVER = os.environ.get("DATABASE_SERVER_URL", "postgres://postgres:postgres@127.0.0.1:5432")
+PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "bench_")
 
 
 def bench_environment(**extra: str) -> dict[str, str]:
     env = {
         **os.environ,
         "DATABASE_SERVER_URL": SERVER,
-        "DATABASE_NAME_PREFIX": "bench_",
+        # BENCH_DATABASE_PREFIX: another prefix, so two benchmarks can run at once.
+        "DATABASE_NAME_PREFIX": PREFIX,
         "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-0123456789abcdef"),
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "LOG_LEVEL": "WARNING",
@@ -67,7 +69,7 @@ def recreate_databases(*names: str) -> None:
 
 
 def fresh_databases() -> None:
-    recreate_databases(*(f"bench_{alias}" for alias in ALIASES))
+    recreate_databases(*(f"{PREFIX}{alias}" for alias in ALIASES))
     subprocess.run(
         [sys.executable, "manage.py", "migrate_all", "-v0"],
         cwd=REPO, env=bench_environment(), check=True,

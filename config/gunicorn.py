@@ -55,6 +55,10 @@ from config.services import SERVICE_CHOICES, selected_parts, serves_admin
 
 bind = "0.0.0.0:8000"
 workers = read("WEB_CONCURRENCY", "int", 2)
+#: Threads per worker, more than the requests a worker runs at once
+#: (WEB_MAX_CONCURRENT_REQUESTS, common.shedding): /health and /ready always find one.
+worker_class = "gthread"
+threads = read("WEB_THREADS", "int", 8)
 #: In-flight requests get this long to finish once the drain is over (then SIGKILL).
 graceful_timeout = 25
 accesslog = "-"

@@ -142,7 +142,10 @@ class Consumer:
         close_old_connections()
         handled = self._claim_stuck() + self._retry_due()
         if self._own_from:
-            return handled + self._process(self._read_own_pending())
+            own = self._read_own_pending()
+            if own or self._own_from:
+                return handled + self._process(own)
+            # Nothing of its own was left unacknowledged: read new entries this round.
         block = 0 if handled else self._block_ms()
         handled += self._process(self._read_new(block))
         return handled

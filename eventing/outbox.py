@@ -17,6 +17,7 @@ from common.observability.tracing import inject_traceparent, tracer
 from contracts.envelope import Envelope
 from contracts.events import Event, envelope_for
 from eventing.models import OutboxMessage
+from eventing.wakeup import notify_outbox
 
 
 class OutsideTransaction(RuntimeError):
@@ -84,6 +85,7 @@ def outbox_publish_many(
         )
         for envelope, (_, aggregate_id) in zip(envelopes, events, strict=True)
     )
+    notify_outbox(alias)  # wakes the relay at commit (eventing.wakeup)
     if not settings.REDIS_URL:
         # Embedded run: no relay process; deliver in process once the write is durable.
         from eventing.inprocess import deliver_outbox

@@ -1,6 +1,8 @@
 """The relay's loop: publish, check that Redis kept what was published, never give up.
 
-Each round publishes one batch from every source. Any failure (Redis down, the
+Each round publishes one batch from every source; an idle relay sleeps until an
+outbox write commits (``eventing.wakeup``: PostgreSQL ``LISTEN/NOTIFY``), polling only
+every ``EVENTBUS_RELAY_POLL_SECONDS`` as a fallback. Any failure (Redis down, the
 database stopped or a connection dropped mid-round) costs that round: nothing that
 failed was marked published, so it is sent again next round (the inboxes absorb a
 repeat), after a capped exponential backoff. Every
@@ -22,7 +24,8 @@ from django.db import close_old_connections, connections
 from common.outages import is_database_outage
 from eventing.metrics import WORKER_ERRORS
 from eventing.recovery import LossWatch
-from eventing.relay import relay_once
+from eventing.relay import OutboxSource, relay_once
+from eventing.wakeup import OutboxListener
 
 logger = logging.getLogger(__name__)
 
@@ -36,9 +39,13 @@ class RelayLoop:
         self.total = 0
         self._primed = False
         self._next_check = 0.0
+        self._wake = threading.Event()
+        self._listener: OutboxListener | None = None
 
     def round(self) -> int:
         """Check for lost entries when due, then publish one batch per source."""
+        # A commit notified from here on wakes the next idle wait (none is missed).
+        self._wake.clear()
         # Drop connections a restarted or failed-over PostgreSQL broke (CONN_HEALTH_CHECKS).
         close_old_connections()
         if not self._primed:
@@ -70,7 +77,17 @@ class RelayLoop:
         return self.total
 
     def idle(self, stop: threading.Event) -> None:
-        stop.wait(settings.EVENTBUS_RELAY_POLL_SECONDS)
+        """Until an outbox commits (``eventing.wakeup``), SIGTERM, or the fallback poll."""
+        if self._listener is None:
+            self._listener = OutboxListener(
+                sorted({s.alias for s in self.sources if isinstance(s, OutboxSource)}),
+                self._wake,
+                stop,
+            )
+            self._listener.start()
+        poll = settings.EVENTBUS_RELAY_POLL_SECONDS
+        # Without a listener (SQLite), the old quick polling.
+        self._wake.wait(poll if self._listener.listening else min(poll, 0.02))
 
     def _failed(self, exc: Exception, delay: float) -> None:
         if isinstance(exc, redis.RedisError):

@@ -5,6 +5,7 @@ Every value comes from the environment with a safe default for the embedded run
 """
 
 from config.settings.api import *  # noqa: F403
+from config.settings.capacity import *  # noqa: F403
 from config.settings.core import *  # noqa: F403
 from config.settings.data import *  # noqa: F403
 from config.settings.eventbus import *  # noqa: F403

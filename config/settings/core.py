@@ -75,6 +75,9 @@ MIDDLEWARE = [
     "allow_cidr.middleware.AllowCIDRMiddleware",
     "common.observability.middleware.RequestContextMiddleware",
     "common.observability.middleware.MetricsMiddleware",
+    # Beyond the process's capacity: 503 + Retry-After at once; probes bypass it. And
+    # each request's deadline (common.shedding).
+    "common.shedding.LoadSheddingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -19,8 +19,9 @@ EVENTBUS_RETRY_MAX_SECONDS = read("EVENTBUS_RETRY_MAX_SECONDS", "float", 60.0)
 EVENTBUS_WORKER_BACKOFF_MAX_SECONDS = read("EVENTBUS_WORKER_BACKOFF_MAX_SECONDS", "float", 5.0)
 #: A message pending this long on a consumer that stopped is claimed by another.
 EVENTBUS_CLAIM_IDLE_MS = read("EVENTBUS_CLAIM_IDLE_MS", "int", 60_000)
-#: How often an idle relay looks for new outbox rows.
-EVENTBUS_RELAY_POLL_SECONDS = read("EVENTBUS_RELAY_POLL_SECONDS", "float", 0.02)
+#: How often an idle relay looks for new rows when nothing woke it: an outbox commit
+#: wakes it at once (LISTEN/NOTIFY); event stores' new events wait for this poll.
+EVENTBUS_RELAY_POLL_SECONDS = read("EVENTBUS_RELAY_POLL_SECONDS", "float", 0.25)
 #: How far the relay's clock and Redis's may disagree when it checks for lost entries.
 EVENTBUS_RELAY_CLOCK_MARGIN_SECONDS = read("EVENTBUS_RELAY_CLOCK_MARGIN_SECONDS", "float", 2.0)
 #: How often the relay checks that Redis still holds what it published.

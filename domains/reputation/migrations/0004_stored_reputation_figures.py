@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reputation', '0003_completed_activities'),
+        ("reputation", "0003_completed_activities"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='memberreputation',
-            name='ratings_discounted',
+            model_name="memberreputation",
+            name="ratings_discounted",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='memberreputation',
-            name='raw_total',
+            model_name="memberreputation",
+            name="raw_total",
             field=models.FloatField(blank=True, null=True),
         ),
     ]

@@ -1,0 +1,43 @@
+"""The relay sleeps until an outbox write commits (PostgreSQL LISTEN/NOTIFY), instead of
+polling every 20 ms: a commit is relayed at once even with the fallback poll set to a
+minute, and an idle relay costs (almost) no CPU."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from eventing.streams import event_stream
+from tests.bus import test_crash_recovery as crash
+from tests.bus.test_faults import _stop, _worker
+from tests.processes import wait_until
+
+pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
+
+STREAM = event_stream("identity")
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()  # noqa: SIM115
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_a_commit_wakes_the_relay_and_an_idle_relay_costs_no_cpu(bus, tmp_path):
+    crash._publish(3)
+    relay = _worker(bus, tmp_path, "relay", "relay_events", EVENTBUS_RELAY_POLL_SECONDS="60")
+    try:
+        wait_until(lambda: bus.client().xlen(STREAM) == 3, 60, "the first events")
+        time.sleep(1)  # the relay is idle, waiting on its minute-long fallback poll
+        started = time.monotonic()
+        crash._publish(2)
+        wait_until(lambda: bus.client().xlen(STREAM) == 5, 10, "the commit to wake the relay")
+        assert time.monotonic() - started < 5
+
+        idle_from, cpu_from = time.monotonic(), _cpu_seconds(relay.pid)
+        time.sleep(10)
+        share = (_cpu_seconds(relay.pid) - cpu_from) / (time.monotonic() - idle_from)
+        assert share < 0.02, f"an idle relay used {share:.1%} of a core"
+    finally:
+        _stop(relay, tmp_path, "relay")
