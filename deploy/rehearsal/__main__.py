@@ -233,6 +233,7 @@ def main(argv=None) -> int:
         if not args.no_journey:
             summary["journey"] = rehearsal.run_journey()
         rehearsal.check_probes(final=True)
+        summary["readiness_flaps"] = rehearsal.readiness_report()
         failures = check_connections(rehearsal, manifests, built)
         for failure in failures:
             print(f"FAIL {failure}", flush=True)

@@ -126,6 +126,8 @@ class ProbeState:
     ip: str
     failures: list[str] = field(default_factory=list)
     ready: bool = False
+    was_ready: bool = False
+    unready_spells: int = 0  # times a ready pod left the endpoints (failureThreshold misses)
     started: bool = False
     done: threading.Event = field(default_factory=threading.Event)
 
@@ -195,9 +197,12 @@ def run_probes(
             ok, detail = http_probe(state.ip, port, path, timeout)
             misses[kind] = 0 if ok else misses[kind] + 1
             if kind == "readinessProbe":
-                state.ready = ok if ok else (state.ready and misses[kind] < threshold)
                 if ok:
+                    state.ready = state.was_ready = True
                     state.done.set()
+                elif state.ready and misses[kind] >= threshold:
+                    state.ready = False
+                    state.unready_spells += 1
             elif misses[kind] >= threshold:
                 state.failures.append(
                     f"livenessProbe GET :{port}{path} failed {threshold} times (last: {detail})"
@@ -549,10 +554,15 @@ class Rehearsal:
         for state in self.probes.values():
             state.done.wait(max(1.0, deadline - time.monotonic()))
         self.check_probes(final=False)
-        not_ready = [s.part for s in self.probes.values() if not s.ready]
+        not_ready = [s.part for s in self.probes.values() if not s.was_ready]
         if not_ready:
             self.fail_probes(not_ready, "never became ready")
         log("every pod started (startupProbe) and is ready (readinessProbe)")
+
+    def readiness_report(self) -> dict[str, int]:
+        """Pods that left the endpoints after being ready (readiness failed failureThreshold
+        times in a row), and how often: reported, as a cluster would route around them."""
+        return {s.part: s.unready_spells for s in self.probes.values() if s.unready_spells}
 
     def check_probes(self, final: bool) -> None:
         failed = [s for s in self.probes.values() if s.failures]
