@@ -264,14 +264,23 @@ class Rehearsal:
         log(f"network {name}: {subnet} on {self.bridge} (inside the pod network {pod_cidr})")
 
     def capture(self) -> None:
-        """Every TCP connection opened on the network, from its SYN (tcpdump)."""
+        """Every TCP connection opened on the network, from its SYN (tcpdump). The bridge
+        exists once a container has joined the network: called after the stand-ins."""
+        self.wait_for(
+            "the network's bridge", lambda: Path(f"/sys/class/net/{self.bridge}").exists()
+        )
         self.capture_file = self.workdir / "syn.log"
         self.tcpdump = subprocess.Popen(  # noqa: S603
             ["tcpdump", "-i", self.bridge, "-nn", "-l", "-q",  # noqa: S607
              "tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn"],
             stdout=self.capture_file.open("w"),
-            stderr=subprocess.DEVNULL,
+            stderr=(self.workdir / "tcpdump.err").open("w"),
         )  # fmt: skip
+        time.sleep(2)
+        if self.tcpdump.poll() is not None:
+            raise RehearsalFailed(
+                f"tcpdump on {self.bridge} stopped: {(self.workdir / 'tcpdump.err').read_text()}"
+            )
 
     def container(
         self, name: str, image: str, *args: str, aliases=(), publish=(), volumes=(), env=None
@@ -364,7 +373,8 @@ class Rehearsal:
         )  # fmt: skip
         self.container(
             "legacy", self.image, "python", "-m", "legacy_adapter.reference_service",
-            "--port", str(LEGACY_PORT), "--db", "/tmp/legacy.sqlite3",  # noqa: S108 - in its container
+            "--host", "0.0.0.0", "--port", str(LEGACY_PORT),  # noqa: S104 - in its container
+            "--db", "/tmp/legacy.sqlite3",  # noqa: S108 - in its container
             aliases=[LEGACY_HOST],
         )  # fmt: skip
         pg = self.podman.name("postgresql")
@@ -686,6 +696,20 @@ class Rehearsal:
         summary = json.loads(lines[-1]) if lines else {"ok": False, "error": result.stderr[-500:]}
         summary["ok"] = bool(summary.get("ok")) and result.returncode == 0
         return summary
+
+    def errors(self, lines: int = 400) -> str:
+        """The errors the pods logged (JSON log lines at ERROR, tracebacks), per pod."""
+        found = []
+        for state in self.probes.values():
+            text = self.podman.tail(state.container, lines)
+            picked = [
+                line
+                for line in text.splitlines()
+                if '"level": "ERROR"' in line or "Error" in line or "Traceback" in line
+            ][-12:]
+            if picked:
+                found.append(f"--- {state.container} ---\n" + "\n".join(picked))
+        return "\n".join(found)
 
     # -- connections ---------------------------------------------------------------------
 
