@@ -393,12 +393,15 @@ class Rehearsal:
             "EMAIL_HOST": SINK_HOST,
             "EMAIL_PORT": str(SINK_SMTP),
             "EMAIL_USE_TLS": "false",
+            # The stand-in relay takes mail without authentication (production's does).
+            "EMAIL_HOST_USER": "",
+            "EMAIL_HOST_PASSWORD": "",
             "LEGACY_BASE_URL": f"http://{LEGACY_HOST}:{LEGACY_PORT}",
         }
         log(
             "stand-ins up: PostgreSQL 15 (TLS, verify-full), Redis 7 (TLS only), SMTP and OTLP "
             "sink, legacy reference service; external endpoints replaced: "
-            + ", ".join(f"{k}={v}" for k, v in self.overrides.items())
+            + ", ".join(f"{k}={v or '(empty)'}" for k, v in self.overrides.items())
         )
 
     def otlp_host(self) -> str:
@@ -441,7 +444,9 @@ class Rehearsal:
                     if name not in secrets:
                         raise RehearsalFailed(f"{workload.part}: Secret {name} is not delivered")
                     source["configMapRef"] = {"name": self.podman.name(f"{name}")}
-                    docs.append(self._config_map(self.podman.name(name), secrets[name]))
+                    data = dict(secrets[name])
+                    data.update({k: v for k, v in self.overrides.items() if k in data})
+                    docs.append(self._config_map(self.podman.name(name), data))
                 elif "configMapRef" in source:
                     used_maps.add(source["configMapRef"]["name"])
         for name in used_maps:
