@@ -35,11 +35,14 @@ COPY . /app
 # The key exists only for this RUN line: settings must load for collectstatic, and they
 # refuse keys under 32 characters when DEBUG is off. Static files land in
 # STATIC_ROOT=/app/staticfiles (served by whitenoise). Settings may create var/db (the
-# embedded SQLite folder) while loading, so var/ is handed to the app user afterwards.
+# embedded SQLite folder) while loading: it is emptied, and var/ left writable by anyone
+# (sticky, like /tmp). Deployments mount a fresh volume there (Kubernetes emptyDir,
+# compose tmpfs) and Podman's tmpfs takes the image directory's mode, so the mode set
+# here is what lets uid 10001 write to a read-only image's var/.
 RUN SECRET_KEY=build-only-collectstatic-key-never-used-at-runtime DEBUG=false \
         python manage.py collectstatic --noinput \
-    && mkdir -p /app/var \
-    && chown -R 10001:10001 /app/var
+    && rm -rf /app/var \
+    && mkdir -m 1777 /app/var
 
 USER 10001:10001
 

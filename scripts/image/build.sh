@@ -3,6 +3,7 @@
 #
 #   scripts/image/build.sh                      # tag localhost/platform:local
 #   PLATFORM_IMAGE=localhost/x:y scripts/image/build.sh
+#   NO_CACHE=1 scripts/image/build.sh          # rebuild every layer (a cold build's time)
 #
 # Installs podman/runc/debootstrap with apt-get when missing, writes the containers.conf
 # this kind of host needs (lib.sh), makes sure the base images exist (pulled, or built
@@ -16,6 +17,7 @@ ensure_podman
 "$(dirname "$0")/base-images.sh"
 started=$(date +%s)
 mapfile -t args < <(build_args)
+[ -n "${NO_CACHE:-}" ] && args+=(--no-cache)
 log "building $PLATFORM_IMAGE from $REPO_ROOT/Dockerfile"
 pod build "${args[@]}" -t "$PLATFORM_IMAGE" "$REPO_ROOT"
 # The image must keep what the manifests and compose rely on.

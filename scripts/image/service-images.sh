@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stand-ins for the service images docker-compose.yml uses, for AIR-GAPPED BUILDERS ONLY
-# (no image registry reachable): PostgreSQL, Redis, Prometheus and Alertmanager from
+# (the official image is neither present nor pullable; FORCE_STANDIN=1 builds them anyway): PostgreSQL, Redis, Prometheus and Alertmanager from
 # Debian packages on the stand-in base (base-images.sh), each with the entrypoint
 # behaviour the compose file relies on (scripts/image/standins/*/Containerfile). Prints
 # the variables that point compose at them, e.g.
@@ -16,7 +16,17 @@ declare -A VARS=([postgres]=POSTGRES_IMAGE [redis]=REDIS_IMAGE [prometheus]=PROM
                  [alertmanager]=ALERTMANAGER_IMAGE)
 declare -A TAGS=([postgres]=15-bookworm [redis]=7.0-bookworm [prometheus]=2.42-bookworm
                  [alertmanager]=0.25-bookworm)
+# The images docker-compose.yml names: used as they are wherever they exist or can be pulled.
+declare -A OFFICIAL=([postgres]=docker.io/library/postgres:16-bookworm
+                     [redis]=docker.io/library/redis:7-bookworm
+                     [prometheus]=docker.io/prom/prometheus:v3.5.0
+                     [alertmanager]=docker.io/prom/alertmanager:v0.28.1)
 for name in postgres redis prometheus alertmanager; do
+  if [ -z "${FORCE_STANDIN:-}" ] && { image_exists "${OFFICIAL[$name]}" || \
+      timeout 60 env CONTAINERS_CONF="$PODMAN_CONF" podman pull -q "${OFFICIAL[$name]}" >/dev/null 2>&1; }; then
+    log "using ${OFFICIAL[$name]}"
+    continue
+  fi
   image="${IMAGE_PREFIX}${name}:${TAGS[$name]}"
   if ! image_exists "$image" || [ -n "${REBUILD:-}" ]; then
     log "building $image"
