@@ -109,12 +109,14 @@ compose-smoke: install-dev image
 ## podman kube play: static checks first, stand-ins with TLS, the migration hook, every
 ## workload probed as declared, the Gateway's routes through a generated nginx, the smoke
 ## journey, every connection checked against the NetworkPolicies. docs/deployment.md.
+## REHEARSAL_ARGS: more options (python -m deploy.rehearsal --help).
 ENV ?= dev
+REHEARSAL_ARGS ?=
 KUBECTL ?= $(shell [ -x tools/validators/bin/kubectl ] && echo tools/validators/bin/kubectl || echo kubectl)
 rehearse: install-dev image
 	scripts/image/service-images.sh >/dev/null
 	command -v tcpdump >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tcpdump
-	$(BIN)/python -m deploy.rehearsal --env $(ENV) --image $(PLATFORM_IMAGE) --kubectl $(KUBECTL)
+	$(BIN)/python -m deploy.rehearsal --env $(ENV) --image $(PLATFORM_IMAGE) --kubectl $(KUBECTL) $(REHEARSAL_ARGS)
 
 ## make deploy-check: everything that runs the platform as it is deployed.
 deploy-check: compose-smoke rehearse

@@ -93,8 +93,9 @@ JWKS_URL = f"http://identity:{WEB_PORT}/.well-known/jwks.json"
 # bundle to platform/tls in the secret store).
 CA_DIR = "/etc/platform/tls"
 # prometheus_client's multiprocess mode: gunicorn's workers write their samples here and
-# /metrics sums them, so a scrape reports the whole pod (a memory-backed emptyDir).
-MULTIPROC_DIR = "/run/prometheus"
+# /metrics sums them, so a scrape reports the whole pod (on the /tmp emptyDir; the
+# master empties it at start: config/gunicorn.py).
+MULTIPROC_DIR = "/tmp/prometheus-multiproc"  # noqa: S108 - an emptyDir of the pod
 
 
 @dataclass(frozen=True)
@@ -262,11 +263,10 @@ def container(proc: Process) -> dict:
         },
         # Writable scratch space on a read-only root: gunicorn's worker heartbeat files
         # and Python's tempfile in /tmp, the app's data folder in /app/var (Celery beat's
-        # schedule file too), the metrics of every worker process in MULTIPROC_DIR.
+        # schedule file too); gunicorn's workers' metrics in MULTIPROC_DIR, under /tmp.
         "volumeMounts": [
             {"name": "tmp", "mountPath": "/tmp"},  # noqa: S108 - an emptyDir, not the host's
             {"name": "var", "mountPath": "/app/var"},
-            {"name": "metrics", "mountPath": MULTIPROC_DIR},
             {"name": "ca", "mountPath": CA_DIR, "readOnly": True},
         ],
     }
@@ -277,7 +277,6 @@ def volumes(var_size: str = "256Mi") -> list[dict]:
     return [
         {"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}},
         {"name": "var", "emptyDir": {"sizeLimit": var_size}},
-        {"name": "metrics", "emptyDir": {"medium": "Memory", "sizeLimit": "32Mi"}},
         {"name": "ca", "secret": {"secretName": "platform-tls", "defaultMode": 0o444}},
     ]
 

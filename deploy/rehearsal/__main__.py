@@ -221,8 +221,8 @@ def main(argv=None) -> int:
     summary: dict = {"env": args.env, "ok": False, **summary_scale}
     try:
         rehearsal.network()
-        rehearsal.capture()
         rehearsal.standins()
+        rehearsal.capture()
         rehearsal.run_hooks()
         runner.log(
             "images: " + ", ".join(f"{k} played as {v}" for k, v in rehearsal.images.items())
@@ -232,7 +232,10 @@ def main(argv=None) -> int:
         rehearsal.scrape()
         if not args.no_journey:
             summary["journey"] = rehearsal.run_journey()
+            if not summary["journey"].get("ok"):
+                print("errors the pods logged:\n" + rehearsal.errors(), flush=True)
         rehearsal.check_probes(final=True)
+        summary["readiness_flaps"] = rehearsal.readiness_report()
         failures = check_connections(rehearsal, manifests, built)
         for failure in failures:
             print(f"FAIL {failure}", flush=True)

@@ -126,6 +126,8 @@ class ProbeState:
     ip: str
     failures: list[str] = field(default_factory=list)
     ready: bool = False
+    was_ready: bool = False
+    unready_spells: int = 0  # times a ready pod left the endpoints (failureThreshold misses)
     started: bool = False
     done: threading.Event = field(default_factory=threading.Event)
 
@@ -195,9 +197,12 @@ def run_probes(
             ok, detail = http_probe(state.ip, port, path, timeout)
             misses[kind] = 0 if ok else misses[kind] + 1
             if kind == "readinessProbe":
-                state.ready = ok if ok else (state.ready and misses[kind] < threshold)
                 if ok:
+                    state.ready = state.was_ready = True
                     state.done.set()
+                elif state.ready and misses[kind] >= threshold:
+                    state.ready = False
+                    state.unready_spells += 1
             elif misses[kind] >= threshold:
                 state.failures.append(
                     f"livenessProbe GET :{port}{path} failed {threshold} times (last: {detail})"
@@ -259,14 +264,23 @@ class Rehearsal:
         log(f"network {name}: {subnet} on {self.bridge} (inside the pod network {pod_cidr})")
 
     def capture(self) -> None:
-        """Every TCP connection opened on the network, from its SYN (tcpdump)."""
+        """Every TCP connection opened on the network, from its SYN (tcpdump). The bridge
+        exists once a container has joined the network: called after the stand-ins."""
+        self.wait_for(
+            "the network's bridge", lambda: Path(f"/sys/class/net/{self.bridge}").exists()
+        )
         self.capture_file = self.workdir / "syn.log"
         self.tcpdump = subprocess.Popen(  # noqa: S603
             ["tcpdump", "-i", self.bridge, "-nn", "-l", "-q",  # noqa: S607
              "tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn"],
             stdout=self.capture_file.open("w"),
-            stderr=subprocess.DEVNULL,
+            stderr=(self.workdir / "tcpdump.err").open("w"),
         )  # fmt: skip
+        time.sleep(2)
+        if self.tcpdump.poll() is not None:
+            raise RehearsalFailed(
+                f"tcpdump on {self.bridge} stopped: {(self.workdir / 'tcpdump.err').read_text()}"
+            )
 
     def container(
         self, name: str, image: str, *args: str, aliases=(), publish=(), volumes=(), env=None
@@ -359,7 +373,8 @@ class Rehearsal:
         )  # fmt: skip
         self.container(
             "legacy", self.image, "python", "-m", "legacy_adapter.reference_service",
-            "--port", str(LEGACY_PORT), "--db", "/tmp/legacy.sqlite3",  # noqa: S108 - in its container
+            "--host", "0.0.0.0", "--port", str(LEGACY_PORT),  # noqa: S104 - in its container
+            "--db", "/tmp/legacy.sqlite3",  # noqa: S108 - in its container
             aliases=[LEGACY_HOST],
         )  # fmt: skip
         pg = self.podman.name("postgresql")
@@ -378,12 +393,15 @@ class Rehearsal:
             "EMAIL_HOST": SINK_HOST,
             "EMAIL_PORT": str(SINK_SMTP),
             "EMAIL_USE_TLS": "false",
+            # The stand-in relay takes mail without authentication (production's does).
+            "EMAIL_HOST_USER": "",
+            "EMAIL_HOST_PASSWORD": "",
             "LEGACY_BASE_URL": f"http://{LEGACY_HOST}:{LEGACY_PORT}",
         }
         log(
             "stand-ins up: PostgreSQL 15 (TLS, verify-full), Redis 7 (TLS only), SMTP and OTLP "
             "sink, legacy reference service; external endpoints replaced: "
-            + ", ".join(f"{k}={v}" for k, v in self.overrides.items())
+            + ", ".join(f"{k}={v or '(empty)'}" for k, v in self.overrides.items())
         )
 
     def otlp_host(self) -> str:
@@ -426,7 +444,9 @@ class Rehearsal:
                     if name not in secrets:
                         raise RehearsalFailed(f"{workload.part}: Secret {name} is not delivered")
                     source["configMapRef"] = {"name": self.podman.name(f"{name}")}
-                    docs.append(self._config_map(self.podman.name(name), secrets[name]))
+                    data = dict(secrets[name])
+                    data.update({k: v for k, v in self.overrides.items() if k in data})
+                    docs.append(self._config_map(self.podman.name(name), data))
                 elif "configMapRef" in source:
                     used_maps.add(source["configMapRef"]["name"])
         for name in used_maps:
@@ -549,10 +569,15 @@ class Rehearsal:
         for state in self.probes.values():
             state.done.wait(max(1.0, deadline - time.monotonic()))
         self.check_probes(final=False)
-        not_ready = [s.part for s in self.probes.values() if not s.ready]
+        not_ready = [s.part for s in self.probes.values() if not s.was_ready]
         if not_ready:
             self.fail_probes(not_ready, "never became ready")
         log("every pod started (startupProbe) and is ready (readinessProbe)")
+
+    def readiness_report(self) -> dict[str, int]:
+        """Pods that left the endpoints after being ready (readiness failed failureThreshold
+        times in a row), and how often: reported, as a cluster would route around them."""
+        return {s.part: s.unready_spells for s in self.probes.values() if s.unready_spells}
 
     def check_probes(self, final: bool) -> None:
         failed = [s for s in self.probes.values() if s.failures]
@@ -676,6 +701,20 @@ class Rehearsal:
         summary = json.loads(lines[-1]) if lines else {"ok": False, "error": result.stderr[-500:]}
         summary["ok"] = bool(summary.get("ok")) and result.returncode == 0
         return summary
+
+    def errors(self, lines: int = 400) -> str:
+        """The errors the pods logged (JSON log lines at ERROR, tracebacks), per pod."""
+        found = []
+        for state in self.probes.values():
+            text = self.podman.tail(state.container, lines)
+            picked = [
+                line
+                for line in text.splitlines()
+                if '"level": "ERROR"' in line or "Error" in line or "Traceback" in line
+            ][-12:]
+            if picked:
+                found.append(f"--- {state.container} ---\n" + "\n".join(picked))
+        return "\n".join(found)
 
     # -- connections ---------------------------------------------------------------------
 

@@ -281,7 +281,11 @@ def _declared_writable_mounts() -> set[str]:
         for doc in yaml.safe_load_all(workload.read_text()):
             if doc and doc.get("kind") in ("Deployment", "StatefulSet"):
                 for container in doc["spec"]["template"]["spec"]["containers"]:
-                    paths |= {m["mountPath"] for m in container.get("volumeMounts", [])}
+                    paths |= {
+                        m["mountPath"]
+                        for m in container.get("volumeMounts", [])
+                        if not m.get("readOnly")  # the CA bundle (platform-tls) is read-only
+                    }
     return paths
 
 

@@ -5,6 +5,11 @@
 (``scripts/image/service-images.sh``). One run of the dev overlay as shipped must pass
 end to end; one with a worker's startup probe moved to a port nothing serves, past the
 static checks, must fail on the running pod, naming it and showing its log.
+
+    REHEARSAL_TESTS=1 .venv/bin/python -m pytest -m slow tests/infra/test_rehearsal_run.py
+
+``REHEARSAL_ARGS`` adds options (e.g. ``--probe-timeout-scale 3 --parallel 1`` on a
+machine shared far beyond its cores).
 """
 
 from __future__ import annotations
@@ -19,7 +24,14 @@ import pytest
 
 from tests.infra.tools import REPO_ROOT
 
-pytestmark = pytest.mark.slow
+# Minutes each, and the machine's whole CPU: run on purpose (CI runs `make rehearse`).
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        os.environ.get("REHEARSAL_TESTS") != "1",
+        reason="the real rehearsal takes minutes: REHEARSAL_TESTS=1 runs it",
+    ),
+]
 
 IMAGE = os.environ.get("REHEARSAL_IMAGE", "localhost/platform:local")
 STANDINS = os.environ.get("REHEARSAL_STANDIN_PREFIX", "localhost/platform-standin-")
@@ -30,7 +42,8 @@ def rehearse(*args: str) -> tuple[dict, str]:
         pytest.fail("podman and tcpdump are needed: run `make image` and apt-get install tcpdump")
     result = subprocess.run(
         [sys.executable, "-m", "deploy.rehearsal", "--image", IMAGE, "--standin-prefix", STANDINS,
-         "--prefix", f"rehearsal-test-{os.getpid()}-", *args],
+         "--prefix", f"rehearsal-test-{os.getpid()}-",
+         *os.environ.get("REHEARSAL_ARGS", "").split(), *args],
         cwd=REPO_ROOT, capture_output=True, text=True, timeout=3000, check=False,
     )  # fmt: skip
     output = result.stdout + result.stderr
