@@ -129,7 +129,7 @@ class Document(models.Model):
     updated = models.DateTimeField()
     #: The authority IFI that created it: a client without ``read_all`` reaches only
     #: documents it wrote ("" for documents from before it was recorded).
-    writer_ifi = models.CharField(max_length=2048, blank=True, default="")
+    writer_ifi = models.CharField(max_length=2048, blank=True, default="", db_default="")
 
     class Meta:
         constraints = [

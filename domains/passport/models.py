@@ -107,10 +107,10 @@ class Evidence(models.Model):
     timestamp = models.DateTimeField()
     voided_at = models.DateTimeField(null=True, blank=True)
     #: Who vouched for the statement (its xAPI authority's IFI; "" before it was carried).
-    authority_ifi = models.CharField(max_length=2048, blank=True, default="")
+    authority_ifi = models.CharField(max_length=2048, blank=True, default="", db_default="")
     #: Why this statement does not count (``contracts.learning.v1.evidence_distrust``);
     #: "" when it counts. Kept, not dropped, so the explanation can say so.
-    distrust = models.CharField(max_length=500, blank=True, default="")
+    distrust = models.CharField(max_length=500, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["timestamp", "statement_id"]

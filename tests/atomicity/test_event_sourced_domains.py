@@ -126,11 +126,12 @@ def test_a_revocation_interrupted_at_its_read_model_leaves_the_credential_valid(
 ):
     ifi, holder = actor(f"{uuid4().hex[:8]}@example.com")
     record(ifi, COMPLETED, COURSE)
+    issuer = uuid4()
     issued = passport.credential_issue(
-        member_id=holder, kind="competency", competency_id=web_api.pk
+        member_id=holder, kind="competency", competency_id=web_api.pk, issued_by=issuer
     )
     monkeypatch.setattr(passport, "projection_catch_up", crash)
     with pytest.raises(Crash):
-        passport.credential_revoke(credential_id=issued.id, reason="mistake")
+        passport.credential_revoke(credential_id=issued.id, reason="mistake", by=issuer)
     assert get_application(PassportApplication).repository.get(issued.id).revoked_at is None
     assert CredentialRecord.objects.using("passport").get(pk=issued.id).revoked_at is None

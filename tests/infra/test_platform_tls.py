@@ -3,7 +3,8 @@
 OVHcloud Managed PostgreSQL and Valkey present certificates signed by a CA of their own
 cluster: verify-full against the system bundle is refused. The chain checked here:
 Terraform reads each cluster's CA and writes one bundle into the secret store
-(platform/tls, ca.crt), the ExternalSecret of deploy/k8s/components/platform-tls makes
+(platform/tls, ca.crt), the ExternalSecret platform-tls
+(deploy/k8s/base/common/certificate-authorities.yaml) makes
 it a Secret mounted by every Deployment and the migration Job, and DATABASE_SSLROOTCERT
 and REDIS_URL's ssl_ca_certs name the mounted file. Then, for real: a private TLS
 redis-server whose certificate comes from its own CA accepts the URL Terraform writes

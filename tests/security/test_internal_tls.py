@@ -278,8 +278,10 @@ def test_gunicorn_serves_a_renewed_certificate_without_a_restart(authorities, tm
     cert_file, key_file = cluster.server_files()
     first = cluster.last_serial
     port = free_port()
-    env = clean_environment(**database_urls_for("default"), SERVICE="gateway",
-                            ALLOWED_HOSTS="127.0.0.1")  # fmt: skip
+    env = clean_environment(
+        **database_urls_for("default"), SERVICE="gateway", ALLOWED_HOSTS="127.0.0.1",
+        AUTH_JWKS_URL="https://identity.invalid/.well-known/jwks.json",
+    )  # fmt: skip
     log = (tmp_path / "gunicorn.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-c",

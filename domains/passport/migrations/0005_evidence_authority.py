@@ -12,11 +12,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="evidence",
             name="authority_ifi",
-            field=models.CharField(blank=True, default="", max_length=2048),
+            field=models.CharField(blank=True, db_default="", default="", max_length=2048),
         ),
         migrations.AddField(
             model_name="evidence",
             name="distrust",
-            field=models.CharField(blank=True, default="", max_length=500),
+            field=models.CharField(blank=True, db_default="", default="", max_length=500),
         ),
     ]

@@ -76,6 +76,7 @@ locals {
       }
       "platform/redis"  = { url = module.valkey.url }
       "platform/django" = { "secret-key" = random_password.django_secret_key.result }
+      "platform/smtp"   = { username = var.smtp_account.username, password = var.smtp_account.password }
       # One bundle: each PostgreSQL cluster and the Valkey cluster have their own CA, and
       # libpq/redis-py accept several CAs in one PEM file.
       "platform/tls" = {
@@ -97,7 +98,7 @@ module "secrets" {
 
   name_prefix          = local.name
   okms_region          = var.okms_region
-  paths                = toset(concat([for alias in local.databases : "platform/databases/${alias}"], ["platform/databases/migrate", "platform/redis", "platform/django", "platform/tls", "platform/argocd/repository"]))
+  paths                = toset(concat([for alias in local.databases : "platform/databases/${alias}"], ["platform/databases/migrate", "platform/redis", "platform/django", "platform/smtp", "platform/tls", "platform/argocd/repository"]))
   values               = local.secrets
   reader_identity_urns = var.secret_reader_identity_urns
 }

@@ -138,6 +138,15 @@ variable "gitops_repository_url" {
   default     = "https://github.com/example-org/learning-platform.git"
 }
 
+variable "smtp_account" {
+  description = "The account identity and the admin authenticate to the SMTP relay with (verification and reset mails); created with the mail provider, passed as TF_VAR_smtp_account, stored in the secret store."
+  type = object({
+    username = string
+    password = string
+  })
+  sensitive = true
+}
+
 variable "argocd_github_app" {
   description = "GitHub App Argo CD reads the repository with (read-only contents); created by hand on GitHub, passed as TF_VAR_argocd_github_app, stored in the secret store."
   type = object({

@@ -31,6 +31,7 @@ variable "expected_valkey_nodes" {
 # Sensitive inputs an operator passes as TF_VAR_* (placeholders for the plan).
 variables {
   argocd_github_app = { id = "1", installation_id = "2", private_key = "not-a-key" }
+  smtp_account      = { username = "mailer", password = "not-a-password" }
 }
 
 run "plan" {
