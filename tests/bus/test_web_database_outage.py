@@ -37,6 +37,7 @@ def test_requests_get_503_while_the_database_is_away_and_succeed_once_ready(
         DATABASE_URL_PASSPORT=postgres_server.url("passport"), SERVICE="passport",
         ALLOWED_HOSTS="127.0.0.1", RATELIMIT_ENABLE="false", WEB_CONCURRENCY="1",
         DATABASE_POOL_TIMEOUT="1", DATABASE_CONNECT_TIMEOUT="1", SHUTDOWN_DRAIN_SECONDS="0",
+        AUTH_JWKS_URL="http://127.0.0.1:9/.well-known/jwks.json",  # a split part names identity's
     )  # fmt: skip
     migrate = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--database", "passport", "--no-input"],
