@@ -67,7 +67,7 @@ def test_every_pod_mounts_the_ca_bundle_that_database_sslrootcert_names(overlays
         {"secretKey": "ca.crt", "remoteRef": {"key": "platform/tls", "property": "ca.crt"}}
     ]
     workloads = [d for d in docs if d["kind"] in ("Deployment", "Job")]
-    assert len(workloads) >= 17
+    assert len(workloads) >= 16  # 15 Deployments and the migration Job
     for workload in workloads:
         spec = workload["spec"]["template"]["spec"]
         [volume] = [v for v in spec["volumes"] if v["name"] == "platform-tls"]
@@ -99,7 +99,10 @@ def secret_layouts(tmp_path_factory) -> dict[str, dict[str, list[str]]]:
         initialised = terraform(workspace, directory, "init", "-input=false")
         assert initialised.returncode == 0, output(initialised)
         app = 'argocd_github_app={id="1",installation_id="2",private_key="k"}'
-        plan = terraform(workspace, directory, "plan", "-input=false", "-out=plan", "-var", app)
+        smtp = 'smtp_account={username="mailer",password="p"}'
+        plan = terraform(
+            workspace, directory, "plan", "-input=false", "-out=plan", "-var", app, "-var", smtp
+        )
         assert plan.returncode == 0, output(plan)
         shown = terraform(workspace, directory, "show", "-json", "plan")
         assert shown.returncode == 0, output(shown)
