@@ -56,6 +56,7 @@ def test_restore_drill_recovers_each_loss_and_catches_a_naive_restore(tmp_path):
     assert passport["rpo"]["events"] > 0, passport["rpo"]
     assert governance["rpo"]["events"] > 0, governance["rpo"]
     assert passport["rpo"]["window_seconds"] > 0
-    assert "0 event(s)" not in redis_loss["runbook_output"][0], redis_loss
+    # "N event(s) will be published again": the Redis loss had events in flight to resend.
+    assert int(redis_loss["runbook_output"][0].split()[0]) > 0, redis_loss
     # Nothing secret in any process's log: keys, passwords, the tokens members were given.
     assert report["secrets_in_logs"] == {}
