@@ -34,6 +34,8 @@ def _server_connection(alias: str):
 
     config = settings.DATABASES[alias]
     options = config.get("OPTIONS", {})
+    # The same TLS as Django's own connection: verify-full needs the CA bundle it names.
+    tls = {key: options[key] for key in ("sslrootcert", "sslcert", "sslkey") if key in options}
     return psycopg.connect(
         dbname="postgres",
         user=config.get("USER") or None,
@@ -43,6 +45,7 @@ def _server_connection(alias: str):
         connect_timeout=options.get("connect_timeout", 5),
         sslmode=options.get("sslmode", "prefer"),
         autocommit=True,
+        **tls,
     )
 
 
