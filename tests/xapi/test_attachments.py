@@ -1,19 +1,17 @@
 """xAPI-Communication §1.5.2 (multipart/mixed with SHA-2 matched parts) and
-xAPI-Data §2.4.11 (attachments) and §2.6 (signed statements)."""
+xAPI-Data §2.4.11 (attachments); signed statements (§2.6) in test_signed_statements.py."""
 
-import base64
 import hashlib
 import json
 
 import pytest
 
 from domains.learning.models import Attachment, Statement
-from tests.xapi.conftest import new_id, statement
+from tests.xapi.conftest import statement
 
 pytestmark = pytest.mark.django_db(databases=["learning"])
 
 BOUNDARY = "xapi-test-boundary"
-SIGNATURE = "http://adlnet.gov/expapi/attachments/signature"
 
 
 def attachment_object(content: bytes, **overrides):
@@ -92,38 +90,3 @@ def test_a_part_without_an_attachment_is_400(lrs):
 def test_a_malformed_multipart_body_is_400(lrs):
     response = lrs.post(b"--x\r\nno end", content_type=f"multipart/mixed; boundary={BOUNDARY}")
     assert response.status_code == 400
-
-
-def _jws(payload: dict, alg: str = "RS256") -> bytes:
-    def b64(data: bytes) -> str:
-        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-    header = b64(json.dumps({"alg": alg}).encode())
-    return f"{header}.{b64(json.dumps(payload).encode())}.{b64(b'signature-bytes')}".encode()
-
-
-def _signed(body: dict, jws: bytes, lrs):
-    sig = attachment_object(jws, usageType=SIGNATURE, contentType="application/octet-stream")
-    signed = {**body, "attachments": [sig]}
-    return send(lrs, signed, [(jws, sig["sha2"], "application/octet-stream")])
-
-
-def test_a_signed_statement_whose_payload_matches_is_accepted(lrs):
-    body = statement(id=new_id())
-    response = _signed(body, _jws(body), lrs)
-    assert response.status_code == 200, response.content
-
-
-@pytest.mark.parametrize(
-    ("make_jws", "why"),
-    [
-        (lambda body: _jws(body, alg="HS256"), "RS256"),
-        (lambda body: _jws({**body, "verb": {"id": "http://v.example/other"}}), "does not match"),
-        (lambda body: b"not a jws", "compact"),
-    ],
-)
-def test_bad_signatures_are_400(lrs, make_jws, why):
-    body = statement(id=new_id())
-    response = _signed(body, make_jws(body), lrs)
-    assert response.status_code == 400
-    assert why in response.json()["errors"][0]["detail"]

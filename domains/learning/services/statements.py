@@ -235,7 +235,10 @@ def statements_store(
         _own_learning_only(validated, authority=authority, batch=batch)
     attachments = attachments or {}
     attachments_check(
-        validated, {sha2: content for sha2, (_, content) in attachments.items()}, batch=batch
+        validated,
+        {sha2: content for sha2, (_, content) in attachments.items()},
+        batch=batch,
+        v2=version == XAPI_2_0,
     )
     seen: set[str] = set()
     for i, item in enumerate(validated):

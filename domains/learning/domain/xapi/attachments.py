@@ -14,8 +14,10 @@ from domains.learning.domain.xapi.signatures import SIGNATURE_USAGE, signature_c
 
 
 def attachments_check(
-    statements: list[dict[str, Any]], contents: dict[str, bytes], *, batch: bool
+    statements: list[dict[str, Any]], contents: dict[str, bytes], *, batch: bool, v2: bool
 ) -> None:
+    """Refuse a request whose parts and attachment objects do not correspond, or whose
+    signatures fail (``signatures.signature_check``, by the request's version)."""
     used: set[str] = set()
     for i, statement in enumerate(statements):
         base = (i,) if batch else ()
@@ -35,7 +37,7 @@ def attachments_check(
                     )
                 if sha2 not in contents:
                     raise XapiInvalid((*path, "sha2"), "the signature must be sent with it")
-                signature_check(statement, contents[sha2], path)
+                signature_check(statement, contents[sha2], path, v2=v2)
     unused = set(contents) - used
     if unused:
         raise XapiInvalid(("body",), f"a part matches no attachment: {sorted(unused)[0]}")
