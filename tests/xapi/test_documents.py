@@ -197,3 +197,52 @@ def test_the_person_joins_an_address_and_its_sha1_sum(lrs):
     assert by_hash.json() == {
         "objectType": "Person", "mbox_sha1sum": [ANA_SHA1], "name": ["A. Silva"],
     }  # fmt: skip
+
+
+@pytest.mark.django_db(databases=["learning"])
+@pytest.mark.parametrize(
+    ("resource", "base", "id_param"),
+    [
+        ("activities/state", {"activityId": ACTIVITY, "agent": AGENT}, "stateId"),
+        ("activities/profile", {"activityId": ACTIVITY}, "profileId"),
+        ("agents/profile", {"agent": AGENT}, "profileId"),
+    ],
+)
+@pytest.mark.parametrize("version", ["1.0.3", "2.0.0"])
+def test_communication_2_2_an_id_list_carries_the_last_modified_of_its_newest_document(
+    lrs, resource, base, id_param, version
+):
+    """The id list (optionally ``since``) says when what it lists was last modified,
+    as a single document's GET does: the newest listed document's time."""
+    from datetime import UTC, datetime
+
+    from django.utils.http import http_date
+
+    from domains.learning.models import Document
+
+    headers = {"HTTP_X_EXPERIENCE_API_VERSION": version}
+    for doc in ("older", "newer"):
+        put = lrs.request(
+            "PUT",
+            resource,
+            {"d": doc},
+            query=q(**base, **{id_param: doc}),
+            HTTP_IF_NONE_MATCH="*",
+            **headers,
+        )
+        assert put.status_code == 204, put.content
+    Document.objects.filter(document_id="older").update(updated=datetime(2020, 1, 1, tzinfo=UTC))
+    newer = lrs.request("GET", resource, query=q(**base, **{id_param: "newer"}), **headers)
+    listed = lrs.request("GET", resource, query=q(**base), **headers)
+    assert listed.json() == ["newer", "older"]
+    assert listed["Last-Modified"] == newer["Last-Modified"] != http_date(1577836800)
+    head = lrs.request("HEAD", resource, query=q(**base), **headers)
+    assert head["Last-Modified"] == newer["Last-Modified"] and head.content == b""
+    since = lrs.request("GET", resource, query=q(**base, since="2021-01-01T00:00:00Z"), **headers)
+    assert since.json() == ["newer"] and since["Last-Modified"] == newer["Last-Modified"]
+    Document.objects.filter(document_id="newer").delete()
+    assert lrs.request("GET", resource, query=q(**base), **headers)["Last-Modified"] == http_date(
+        1577836800
+    )
+    none = lrs.request("GET", resource, query=q(**base, since="2999-01-01T00:00:00Z"), **headers)
+    assert none.json() == [] and "Last-Modified" not in none

@@ -148,11 +148,14 @@ def document_get(*, key: DocumentKey, own_of: str | None = None) -> Document | N
 
 def document_ids(
     *, key: DocumentKey, since: datetime | None, own_of: str | None = None
-) -> list[str]:
+) -> tuple[list[str], datetime | None]:
+    """The ids of the documents under ``key`` (updated after ``since``), and when the
+    newest of them was last modified (None for none): the id list's ``Last-Modified``."""
     rows = _reachable(Document.objects.filter(**key.filters()), own_of)
     if since is not None:
         rows = rows.filter(updated__gt=since)
-    return list(rows.order_by("document_id").values_list("document_id", flat=True))
+    found = list(rows.order_by("document_id").values_list("document_id", "updated"))
+    return [document_id for document_id, _ in found], max((u for _, u in found), default=None)
 
 
 def document_delete(

@@ -160,10 +160,15 @@ class _DocumentApi(XapiView):
             since = parse_timestamp(params["since"])
             if since is None:
                 raise XapiInvalid(("since",), "must be an ISO 8601 timestamp")
-        ids = document_ids(key=key, since=since, own_of=own_of)
-        if self.head_only:
-            return HttpResponse(content_type="application/json")
-        return JsonResponse(ids, safe=False)
+        ids, newest = document_ids(key=key, since=since, own_of=own_of)
+        response = (
+            HttpResponse(content_type="application/json")
+            if self.head_only
+            else JsonResponse(ids, safe=False)
+        )
+        if newest is not None:  # as for one document: when (the newest) was last modified
+            response["Last-Modified"] = http_date(newest.timestamp())
+        return response
 
     def delete(self, request):
         params = self._params(request)
