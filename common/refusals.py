@@ -19,6 +19,9 @@ kind               status  problem type                body
                                                        ``retry_after``
 =================  ======  ==========================  ============================
 
+``precondition_failed`` answers 412 ``/problems/precondition-failed``: a conditional
+write whose ``If-Match`` / ``If-None-Match`` does not hold.
+
 A built-in exception (``ValueError``, ``LookupError``, ``PermissionError``) is never a
 refusal: one escaping a service is a bug and answers 500, not a misleading 400.
 
@@ -29,7 +32,15 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-Kind = Literal["invalid", "unauthenticated", "forbidden", "not_found", "conflict", "rate_limited"]
+Kind = Literal[
+    "invalid",
+    "unauthenticated",
+    "forbidden",
+    "not_found",
+    "conflict",
+    "precondition_failed",
+    "rate_limited",
+]
 
 
 class Refused(Exception):
@@ -38,6 +49,9 @@ class Refused(Exception):
     kind: ClassVar[Kind] = "invalid"
     #: The input at fault, for ``invalid`` (a subclass may give a default).
     field: str | None = None
+    #: The same as a path into a nested request document (``("2", "actor", "mbox")``),
+    #: when there is one: the problem's ``pointer`` then follows it (``#/2/actor/mbox``).
+    path: tuple[str | int, ...] | None = None
     #: Seconds before trying again, for ``rate_limited``.
     retry_after: int | None = None
 
@@ -79,6 +93,12 @@ class Conflict(Refused):
     """409: the current state forbids it (a duplicate, a stale write, too late)."""
 
     kind = "conflict"
+
+
+class PreconditionFailed(Refused):
+    """412: the caller's precondition (``If-Match`` / ``If-None-Match``) does not hold."""
+
+    kind = "precondition_failed"
 
 
 class RateLimited(Refused):

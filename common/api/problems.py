@@ -25,6 +25,14 @@ from common.refusals import Refused
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
+class PreconditionFailed(exceptions.APIException):
+    """412: a conditional request's precondition does not hold (RFC 9110 §15.5.13)."""
+
+    status_code = 412
+    default_detail = "A precondition (If-Match / If-None-Match) does not hold."
+    default_code = "precondition_failed"
+
+
 class Conflict(exceptions.APIException):
     """409: the request conflicts with the resource's current state (a duplicate, a stale write)."""
 
@@ -46,6 +54,7 @@ _TYPES = {
     exceptions.UnsupportedMediaType: "unsupported-media-type",
     exceptions.Throttled: "rate-limited",
     Conflict: "conflict",
+    PreconditionFailed: "precondition-failed",
 }
 
 
@@ -92,7 +101,10 @@ def _refusal_as_api_exception(exc: Refused, context: dict[str, Any]) -> exceptio
     """The one mapping of a service's refusal (``common.refusals``) to a DRF error."""
     message = str(exc)
     if exc.kind == "invalid":
-        return exceptions.ValidationError({exc.field or "non_field_errors": [message]})
+        detail: Any = [message]
+        for part in reversed(exc.path or (exc.field or "non_field_errors",)):
+            detail = {str(part): detail}
+        return exceptions.ValidationError(detail)
     if exc.kind == "unauthenticated":
         failed = exceptions.AuthenticationFailed(message)
         # As DRF does for one raised in the view: 401 with the challenge, or 403.
@@ -107,6 +119,8 @@ def _refusal_as_api_exception(exc: Refused, context: dict[str, Any]) -> exceptio
         return exceptions.PermissionDenied(message)
     if exc.kind == "not_found":
         return exceptions.NotFound(message)
+    if exc.kind == "precondition_failed":
+        return PreconditionFailed(message)
     if exc.kind == "rate_limited":
         return exceptions.Throttled(wait=exc.retry_after, detail=message)
     return Conflict(message)

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 
+from common.refusals import Forbidden
 from domains.learning.domain.xapi.agents import agent_ifi as ifi_of
 
 
@@ -35,7 +36,7 @@ def writes_only_about_self(authority: dict[str, Any]) -> bool:
     return home_page == f"{settings.LRS_AUTHORITY_HOMEPAGE}/members"
 
 
-class DocumentRefused(PermissionError):
+class DocumentRefused(Forbidden):
     """A member's token asked for a document about someone else (403)."""
 
 

@@ -72,7 +72,7 @@ def _write(record: dict, before: dict | None) -> None:
     try:
         statements_store(statements=[record], authority=legacy_import_authority(), batch=False)
     except XapiInvalid as exc:
-        raise Skip(f"activity {record['id']}: the LRS refuses it ({exc})") from exc
+        raise Skip(f"activity {record['id']}: the LRS refuses it ({exc.property}: {exc})") from exc
     except StatementConflict as exc:
         raise Skip(f"activity {record['id']}: {exc} (not by the legacy import)") from exc
 

@@ -17,22 +17,25 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from common import refusals
 from domains.learning.models import Document
 
 
-class PreconditionFailed(Exception):
+class PreconditionFailed(refusals.PreconditionFailed):
     """412: the caller's If-Match/If-None-Match does not hold."""
 
 
-class DocumentConflict(Exception):
+class DocumentConflict(refusals.Conflict):
     """409: an unconditional write to an existing profile document."""
 
 
-class NotMergeable(Exception):
-    """400: POST merges JSON objects only."""
+class NotMergeable(refusals.Invalid):
+    """400: POST merges JSON objects only (the request body is at fault)."""
+
+    field = "body"
 
 
-class NotYours(Exception):
+class NotYours(refusals.Forbidden):
     """403: the document exists but another writer wrote it, and this caller reaches
     only its own (``own_only``)."""
 

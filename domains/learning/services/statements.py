@@ -25,6 +25,7 @@ from django.db import IntegrityError, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from common import refusals
 from domains.learning.authority import writes_only_about_self
 from domains.learning.domain.xapi.agents import activities_in, agent_ifi, agents_in
 from domains.learning.domain.xapi.attachments import attachments_check
@@ -41,7 +42,7 @@ from domains.learning.services.events import (
 )
 
 
-class StatementConflict(Exception):
+class StatementConflict(refusals.Conflict):
     """A statement id already names a different statement (409)."""
 
 

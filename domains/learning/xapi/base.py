@@ -9,7 +9,9 @@
   is a 400.
 - CORS for browser content: preflights answered here, the allowed origins from
   ``LRS_CORS_ALLOWED_ORIGINS`` (credentials travel in Authorization, never cookies).
-- Errors are RFC 9457 problem+json like the rest of the platform (docs/xapi.md).
+- Errors are RFC 9457 problem+json like the rest of the platform (docs/xapi.md): the
+  rules raise ``common.refusals`` (``XapiInvalid``, the services' refusals), which the
+  API's exception handler maps once.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpResponse, QueryDict
-from rest_framework.exceptions import APIException, ParseError, ValidationError
+from rest_framework.exceptions import APIException, ParseError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
@@ -52,14 +54,6 @@ class TooLarge(APIException):
     status_code = 413
     default_detail = "The request body is too large."
     default_code = "request_too_large"
-
-
-def invalid(exc: XapiInvalid) -> ValidationError:
-    """A 400 whose ``errors`` entry names the property (field and JSON pointer)."""
-    detail: Any = [exc.message]
-    for part in reversed(exc.path or ("statement",)):
-        detail = {str(part): detail}
-    return ValidationError(detail)
 
 
 class XapiView(APIView):
@@ -148,11 +142,6 @@ class XapiView(APIView):
                 f"Send the {VERSION_HEADER} header (1.0.x or 2.0.x); this LRS speaks "
                 f"xAPI {XAPI_1_0_3} and {XAPI_2_0}."
             )
-
-    def handle_exception(self, exc):
-        if isinstance(exc, XapiInvalid):
-            exc = invalid(exc)
-        return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -9,10 +9,9 @@ import json
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.utils.http import http_date
-from rest_framework.exceptions import APIException, NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 
-from common.api.problems import Conflict
-from domains.learning.authority import DocumentRefused, document_reach
+from domains.learning.authority import document_reach
 from domains.learning.domain.xapi.agents import IFI_PROPERTIES, agent_from_query, agent_ifi
 from domains.learning.domain.xapi.errors import XapiInvalid
 from domains.learning.domain.xapi.formats import is_iri, is_uuid, parse_timestamp
@@ -20,23 +19,13 @@ from domains.learning.domain.xapi.validation import agent as agent_validate
 from domains.learning.domain.xapi.versions import XAPI_2_0
 from domains.learning.models import Activity, Statement
 from domains.learning.services.documents import (
-    DocumentConflict,
     DocumentKey,
-    NotMergeable,
-    NotYours,
-    PreconditionFailed,
     document_delete,
     document_get,
     document_ids,
     document_write,
 )
 from domains.learning.xapi.base import XapiView
-
-
-class Precondition(APIException):
-    status_code = 412
-    default_detail = "A precondition (If-Match / If-None-Match) does not hold."
-    default_code = "precondition_failed"
 
 
 def _agent(params) -> str:
@@ -88,13 +77,10 @@ class _DocumentApi(XapiView):
         """The writer to scope to (None: every document); 403 beyond the caller's reach
         (domains/learning/authority.py)."""
         claims = request.user.claims
-        try:
-            return document_reach(
-                authority=claims["authority"], read_all=claims["read_all"],
-                agent_ifi=key.agent_ifi, kind=self.kind, write=write,
-            )  # fmt: skip
-        except DocumentRefused as exc:
-            raise PermissionDenied(str(exc)) from exc
+        return document_reach(
+            authority=claims["authority"], read_all=claims["read_all"],
+            agent_ifi=key.agent_ifi, kind=self.kind, write=write,
+        )  # fmt: skip
 
     def _params(self, request):
         params = request.query_params
@@ -110,26 +96,17 @@ class _DocumentApi(XapiView):
             raise XapiInvalid((self.id_param,), "is required")
         key = self.key(params)
         own_of = self._reach(request, key, write=True)
-        try:
-            etag = document_write(
-                key=key,
-                content=self.raw_body(request),
-                content_type=request.META.get("CONTENT_TYPE") or "application/octet-stream",
-                merge=merge,
-                if_match=request.headers.get("If-Match"),
-                if_none_match=request.headers.get("If-None-Match"),
-                require_precondition=self.require_precondition,
-                writer=agent_ifi(request.user.claims["authority"]),
-                own_only=own_of is not None,
-            )
-        except NotYours as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except PreconditionFailed as exc:
-            raise Precondition(str(exc)) from exc
-        except DocumentConflict as exc:
-            raise Conflict(str(exc)) from exc
-        except NotMergeable as exc:
-            raise XapiInvalid(("body",), str(exc)) from exc
+        etag = document_write(
+            key=key,
+            content=self.raw_body(request),
+            content_type=request.META.get("CONTENT_TYPE") or "application/octet-stream",
+            merge=merge,
+            if_match=request.headers.get("If-Match"),
+            if_none_match=request.headers.get("If-None-Match"),
+            require_precondition=self.require_precondition,
+            writer=agent_ifi(request.user.claims["authority"]),
+            own_only=own_of is not None,
+        )
         response = HttpResponse(status=204)
         response["ETag"] = f'"{etag}"'
         return response
@@ -179,13 +156,10 @@ class _DocumentApi(XapiView):
         if everything and self.kind != "state":
             raise XapiInvalid((self.id_param,), "is required")
         own_of = self._reach(request, key, write=True)
-        try:
-            document_delete(
-                key=key, everything=everything, if_match=request.headers.get("If-Match"),
-                own_of=own_of,
-            )  # fmt: skip
-        except PreconditionFailed as exc:
-            raise Precondition(str(exc)) from exc
+        document_delete(
+            key=key, everything=everything, if_match=request.headers.get("If-Match"),
+            own_of=own_of,
+        )  # fmt: skip
         return HttpResponse(status=204)
 
 

@@ -22,7 +22,6 @@ from django.utils.http import http_date
 from rest_framework.exceptions import NotFound, ParseError
 
 from common.api.json_limits import JsonRefused, json_loads_limited
-from common.api.problems import Conflict
 from domains.learning.domain.xapi.agents import agent_from_query, agent_ifi
 from domains.learning.domain.xapi.errors import XapiInvalid
 from domains.learning.domain.xapi.formats import format_timestamp, is_uuid, parse_timestamp
@@ -41,7 +40,7 @@ from domains.learning.domain.xapi.validation import agent as agent_validate
 from domains.learning.domain.xapi.versions import XAPI_2_0
 from domains.learning.models import Attachment
 from domains.learning.selectors import StatementQuery, statement_get, statement_list
-from domains.learning.services.statements import StatementConflict, statements_store
+from domains.learning.services.statements import statements_store
 from domains.learning.xapi.base import XapiView
 
 SINGLE_PARAMS = {"statementId", "voidedStatementId", "format", "attachments"}
@@ -128,16 +127,13 @@ class StatementsApi(XapiView):
             raise ParseError(f"The statements are not valid JSON: {exc}") from exc
 
     def _store(self, statements: list, attachments: dict, request, *, batch: bool):
-        try:
-            return statements_store(
-                statements=statements,
-                authority=request.user.claims["authority"],
-                batch=batch,
-                attachments=attachments,
-                version=self.xapi_version,
-            )
-        except StatementConflict as exc:
-            raise Conflict(str(exc)) from exc
+        return statements_store(
+            statements=statements,
+            authority=request.user.claims["authority"],
+            batch=batch,
+            attachments=attachments,
+            version=self.xapi_version,
+        )
 
     def get(self, request):
         params = request.query_params
