@@ -285,3 +285,20 @@ def test_4_1_6_4_an_activity_the_lrs_never_saw_is_returned_with_its_id_in_2_0(lr
     assert got.status_code == 200
     assert got.json() == {"objectType": "Activity", "id": unknown}
     assert lrs.get("activities", {"activityId": unknown}).status_code == 404  # 1.0.3 as before
+
+
+def test_4_2_statement_comparison_ignores_case_and_duration_beyond_a_hundredth_in_2_0(lrs):
+    """IEEE 9274.1.1 §4.2 (immutability: "Case (upper vs. lower)" is not considered)
+    and §4.2.7 (durations compared to 0.01 s): a 2.0 repeat is the same statement;
+    the same repeat under 1.0.3 is another statement (409)."""
+    first = statement(id=new_id(), result={"duration": "PT1.001S"})
+    assert lrs.post(first, **V2).status_code == 200
+    repeat = {
+        **first,
+        "actor": {**first["actor"], "name": "ANA"},
+        "result": {"duration": "PT1.004S"},
+    }
+    assert lrs.post(repeat, **V2).status_code == 200
+    assert lrs.post(repeat).status_code == 409
+    assert lrs.post({**repeat, "result": {"duration": "PT1.01S"}}, **V2).status_code == 409
+    assert Statement.objects.count() == 1

@@ -106,3 +106,50 @@ def test_a_body_that_is_not_json_is_400(lrs):
 def test_query_parameters_on_post_are_refused(lrs):
     response = lrs.request("POST", "statements", statement(), query="statementId=" + new_id())
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "resend",
+    [
+        lambda s: {**s, "object": {**s["object"], "definition": {"name": {"fr": "Autre"}}}},
+        lambda s: {**s, "verb": {"id": s["verb"]["id"], "display": {"de": "beendet"}}},
+        lambda s: {**s, "actor": {**s["actor"], "member": s["actor"]["member"][::-1]}},
+        lambda s: {k: v for k, v in s.items() if k != "timestamp"},
+        lambda s: {
+            **s,
+            "actor": {
+                **s["actor"],
+                "member": [{"mbox": "mailto:a@EXAMPLE.com"}, s["actor"]["member"][1]],
+            },
+        },
+    ],
+    ids=["activity-definition", "verb-display", "member-order", "no-timestamp", "email-domain"],
+)
+def test_data_2_3_1_a_repeat_differing_only_by_an_immutability_exception_is_a_no_op(lrs, resend):
+    """Data §2.3.1.b1 to b7 with §2.3.1.s9: what is not part of the statement (referenced
+    Activity Definitions, the Verb display), unordered lists, LRS-assigned properties
+    and case-insensitive values do not make it another statement; and nothing the
+    repeat carries is taken in (the catalogue keeps the first definition)."""
+    from domains.learning.models import Activity
+
+    members = [{"mbox": "mailto:a@example.com"}, {"mbox": "mailto:b@example.com"}]
+    first = statement(
+        id=new_id(),
+        actor={"objectType": "Group", "member": members},
+        timestamp="2026-01-02T10:00:00Z",
+    )
+    assert lrs.post(first).status_code == 200
+    again = lrs.put(first["id"], resend(first))
+    assert again.status_code == 204, again.content
+    assert lrs.post([statement(), resend(first)]).status_code == 200  # in a batch too
+    assert Statement.objects.count() == 2
+    definition = Activity.objects.get(iri=first["object"]["id"]).definition
+    assert definition == first["object"]["definition"]
+
+
+def test_data_2_3_1_b8_a_repeat_with_another_duration_string_is_409(lrs):
+    """A Result Duration is compared as a string in 1.0.3 (§2.3.1.b8)."""
+    first = statement(id=new_id(), result={"duration": "PT1.001S"})
+    assert lrs.post(first).status_code == 200
+    assert lrs.post({**first, "result": {"duration": "PT1.0011S"}}).status_code == 409
+    assert lrs.post({**first, "actor": {**first["actor"], "name": "ANA"}}).status_code == 409

@@ -5,11 +5,18 @@ and voiding rules are checked for every statement before anything is written, an
 the rows, the links the filters use, new activities, voiding and the outbox events
 commit in one transaction on the learning database.
 
+Immutability (Data §2.3.1): a statement id already stored is compared with the
+statement sent again — first by the stored fingerprint (equal: the same statement),
+then, only when that differs, with the stored document by the full comparison
+requirements of the request's version (``compare.statements_equivalent``: a changed
+Activity Definition or Verb display, reordered group members, a timestamp left out;
+in 2.0 also case and duration precision) — the same statement is a no-op that
+changes nothing, another one a 409.
+
 Concurrency: batches that share agents and activities write no shared row but the
 activity catalogue, which is inserted in IRI order with ``ON CONFLICT DO NOTHING``
 (consistent lock order: no deadlock). Two writers of the same statement id meet at
-the primary key: the loser's insert fails, and its retry compares fingerprints (a
-no-op when identical, 409 otherwise).
+the primary key: the loser's insert fails, and its retry compares them as above.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from common import refusals
 from domains.learning.authority import writes_only_about_self
 from domains.learning.domain.xapi.agents import activities_in, agent_ifi, agents_in
 from domains.learning.domain.xapi.attachments import attachments_check
-from domains.learning.domain.xapi.compare import statement_fingerprint
+from domains.learning.domain.xapi.compare import statement_fingerprint, statements_equivalent
 from domains.learning.domain.xapi.definitions import definition_merge
 from domains.learning.domain.xapi.errors import XapiInvalid
 from domains.learning.domain.xapi.formats import format_timestamp, parse_timestamp
@@ -48,6 +55,8 @@ class StatementConflict(refusals.Conflict):
 
 @dataclass(frozen=True)
 class Prepared:
+    #: As the client sent it (validated), and as the LRS stores it.
+    sent: dict[str, Any]
     statement: dict[str, Any]
     fingerprint: str
     row: Statement
@@ -103,7 +112,7 @@ def _prepare(
                     direct=value in direct,
                 )
             )
-    return Prepared(final, fingerprint, row, links, client_id)
+    return Prepared(statement, final, fingerprint, row, links, client_id)
 
 
 def _definitions(prepared: list[Prepared]) -> dict[str, dict[str, Any]]:
@@ -294,13 +303,7 @@ def _store(
                 existing[row_id] = fingerprint
             if voids in ids:
                 voided_by.setdefault(voids, row_id)
-        for i, item in enumerate(prepared):
-            known = existing.get(item.row.id)
-            if known is not None and known != item.fingerprint:
-                where = f"statement {i}" if batch else "the statement"
-                raise StatementConflict(
-                    f"{where}: id {item.row.id} is already stored with different content"
-                )
+        _check_repeats(prepared, existing, batch=batch, v2=version == XAPI_2_0)
         new = [item for item in prepared if item.row.id not in existing]
         _check_voiding(new, order=ids, batch=batch)
         Statement.objects.bulk_create([item.row for item in new])
@@ -316,6 +319,27 @@ def _store(
         statements_recorded_publish(rows=[item.row for item in new])
         _apply_voiding(new, stored=stored, voided_by=voided_by)
     return [str(i) for i in ids]
+
+
+def _check_repeats(
+    prepared: list[Prepared], existing: dict[uuid.UUID, str], *, batch: bool, v2: bool
+) -> None:
+    """A repeated id must be the same statement (Data §2.3.1): the same fingerprint,
+    or — read only then — a stored document the comparison rules find equivalent."""
+    differing = {
+        item.row.id: (i, item)
+        for i, item in enumerate(prepared)
+        if item.row.id in existing and existing[item.row.id] != item.fingerprint
+    }
+    if not differing:
+        return
+    stored = dict(Statement.objects.filter(id__in=list(differing)).values_list("id", "document"))
+    for row_id, (i, item) in sorted(differing.items(), key=lambda pair: pair[1][0]):
+        if not statements_equivalent(stored[row_id], item.sent, v2=v2):
+            where = f"statement {i}" if batch else "the statement"
+            raise StatementConflict(
+                f"{where}: id {row_id} is already stored with different content"
+            )
 
 
 def _check_voiding(new: list[Prepared], *, order: list[uuid.UUID], batch: bool) -> None:
