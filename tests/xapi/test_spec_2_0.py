@@ -302,3 +302,17 @@ def test_4_2_statement_comparison_ignores_case_and_duration_beyond_a_hundredth_i
     assert lrs.post(repeat).status_code == 409
     assert lrs.post({**repeat, "result": {"duration": "PT1.01S"}}, **V2).status_code == 409
     assert Statement.objects.count() == 1
+
+
+@pytest.mark.parametrize("headers", [{}, V2], ids=["1.0.3", "2.0"])
+def test_4_2_7_durations_take_the_4_4_3_2_format_only_and_finer_precision_is_kept(lrs, headers):
+    """§4.2.7 Duration: the alternative format (ISO 8601 §4.4.3.3) is refused; a
+    duration finer than 0.01 s is accepted (the LRS may truncate; this one keeps it)."""
+    for alternative in ("P0003-06-04T12:30:05", "PT1,5S", "P1Y2MT"):
+        refused = lrs.post(statement(result={"duration": alternative}), **headers)
+        assert refused.status_code == 400, alternative
+        assert refused.json()["errors"][0]["field"] == "result.duration"
+    body = statement(id=new_id(), result={"duration": "PT1.0049S"})
+    assert lrs.post(body, **headers).status_code == 200
+    got = lrs.get("statements", {"statementId": body["id"]}, **headers).json()
+    assert got["result"]["duration"] == "PT1.0049S"
