@@ -23,7 +23,7 @@ from jwt.api_jws import PyJWS
 
 from domains.learning.models import Attachment, Statement
 from tests.xapi.conftest import new_id, statement
-from tests.xapi.test_attachments import attachment_object, send
+from tests.xapi.test_attachments import BOUNDARY, attachment_object, multipart
 
 pytestmark = pytest.mark.django_db(databases=["learning"])
 
@@ -74,21 +74,18 @@ def jws(payload, key, *, alg: str = "RS256", headers: dict | None = None) -> byt
     return PyJWS().encode(raw, key, algorithm=alg, headers=headers).encode()
 
 
-def signed_post(lrs, body: dict, token: bytes, **extra):
+def signed_post(lrs, body: dict, token: bytes, **headers):
+    """POST ``body`` signed by ``token`` as multipart/mixed (Communication §1.5.2)."""
     sig = attachment_object(token, usageType=SIGNATURE, contentType="application/octet-stream")
     signed = {**body, "attachments": [*body.get("attachments", []), sig]}
-    return send_with(lrs, signed, [(token, sig["sha2"], "application/octet-stream")], **extra)
+    return send(lrs, signed, [(token, sig["sha2"], "application/octet-stream")], **headers)
 
 
-def send_with(lrs, statements, parts, **extra):
-    if not extra:
-        return send(lrs, statements, parts)
-    from tests.xapi.test_attachments import BOUNDARY, multipart
-
+def send(lrs, statements, parts, **headers):
     return lrs.post(
         multipart(statements, parts),
         content_type=f'multipart/mixed; boundary="{BOUNDARY}"',
-        **extra,
+        **headers,
     )
 
 
