@@ -10,10 +10,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from domains.reputation.domain.ledger import MemberLedger
-from domains.reputation.domain.ratings import window_start
+from domains.reputation.domain.ratings import RATING_LIFETIME, window_start
 from domains.reputation.domain.scoring import (
     Discount,
     RatingFact,
@@ -97,25 +97,35 @@ def reputation_current(*, member_id: uuid.UUID, now: datetime) -> CurrentReputat
     The aggregate is rewritten with every rating, edit or moderation that concerns the
     member (``services.reputation_refresh``), and stays right until a rating enters
     the window after ``computed_at`` (one the write path has not followed yet) or
-    leaves it (ages out). The aggregate's primary key and one indexed existence check
-    of exactly that replace scoring every rating in the window. Otherwise it is
-    computed as ``reputation_compute`` does. The explanation (``reputation_compute``'s
+    leaves it (ages out). One query reads the aggregate by its primary key together
+    with two existence checks of exactly that, each a bounded range of the
+    (ratee_id, given_at) index with the member as a constant (so the planner never
+    prefers the ``given_at`` index and a scan of everyone's recent ratings): one round
+    trip instead of scoring every rating in the window. Otherwise it is computed as
+    ``reputation_compute`` does. The explanation (``reputation_compute``'s
     contributions) traces the same figure to the events.
     """
-    stored = MemberReputation.objects.filter(member_id=member_id).first()
-    if stored is not None and stored.raw_total is not None and stored.computed_at <= now:
-        # Two bounded ranges of the (ratee_id, given_at) index, with constants the
-        # planner can use (as a subquery correlated to the row it scanned every rating).
-        then = stored.computed_at
-        moved = Rating.objects.filter(ratee_id=member_id).filter(
-            Q(given_at__gt=then, given_at__lte=now)
-            | Q(given_at__gte=window_start(then), given_at__lt=window_start(now))
+    ratings = Rating.objects.filter(ratee_id=member_id)
+    then = OuterRef("computed_at")
+    stored = (
+        MemberReputation.objects.filter(member_id=member_id, computed_at__lte=now)
+        .exclude(raw_total=None)
+        .annotate(
+            entered=Exists(ratings.filter(given_at__gt=then, given_at__lte=now)),
+            # given_at in [window_start(then), window_start(now)): aged out since then.
+            left=Exists(
+                ratings.filter(
+                    given_at__gt=then - RATING_LIFETIME, given_at__lte=now - RATING_LIFETIME
+                )
+            ),
         )
-        if not moved.exists():
-            return CurrentReputation(
-                stored.score, stored.raw_total, stored.ratings_counted,
-                stored.ratings_discounted or 0, stored=True,
-            )  # fmt: skip
+        .first()
+    )
+    if stored is not None and not stored.entered and not stored.left:
+        return CurrentReputation(
+            stored.score, stored.raw_total, stored.ratings_counted,
+            stored.ratings_discounted or 0, stored=True,
+        )  # fmt: skip
     computed = reputation_compute(member_id=member_id, now=now)
     return CurrentReputation(
         computed.score, computed.raw_total, computed.ratings_counted,

@@ -35,7 +35,7 @@ def test_the_stored_aggregate_answers_with_the_computed_figures(ledger_app):
     with CaptureQueriesContext(connections["reputation"]) as queries:
         current = reputation_current(member_id=ratee, now=later)
     assert current.stored
-    assert len(queries.captured_queries) == 2  # the aggregate, and one EXISTS
+    assert len(queries.captured_queries) == 1  # the aggregate with its two EXISTS
     assert _figures(current) == _figures(reputation_compute(member_id=ratee, now=later))
     assert current.ratings_discounted == 2  # the daily cap on the fourth and fifth
 
