@@ -200,8 +200,9 @@ def main() -> None:
                 flush=True,
             )
             print(
-                f"{label}: load average {os.getloadavg()[0]:.1f}; reputation read {read:.1f} ms (median of {ROUNDS}); baseline plain "
-                f"fetch of the same rows {base:.1f} ms; ratio {read / base:.2f}",
+                f"{label}: load average {os.getloadavg()[0]:.1f}; reputation read {read:.1f} ms "
+                f"(median of {ROUNDS}); baseline plain fetch of the same rows {base:.1f} ms; "
+                f"ratio {read / base:.2f}",
                 flush=True,
             )
 
