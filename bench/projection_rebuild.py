@@ -124,7 +124,7 @@ def main() -> None:
         for label, done in rebuilt.items():
             print(
                 f"rebuild of {done.applied:,} events, {label}: {done.rate:,.0f} events/s "
-                f"({done.seconds:.1f}s, swap included), of the ceiling {done.rate / read:.2f}"
+                f"({done.seconds:.1f}s, swap included), of the ceiling {done.rate / read:.3f}"
             )
         before, after = rebuilt.values()
         print(
