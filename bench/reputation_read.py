@@ -8,8 +8,13 @@ read, not the writes. Baseline in the same run: fetching the same 10,000 rows wi
 one plain query and computing nothing; the ratio is what scoring costs on top.
 
 Then the current read as the API serves it (``reputation_current``: the stored
-aggregate ``reputation_refresh`` wrote, while no rating entered or left the window),
-p50 and p99 over 500 reads.
+aggregate ``reputation_refresh`` wrote an hour before the reads, while no rating of the
+member entered or left the window since), p50 and p99 over 500 reads and the queries
+per read. Other members keep being rated meanwhile: as many ratings of 1,000 other
+members as the member has, half in that last hour and half in the hour that left the
+window, so a plan that scanned the recent ``given_at`` range instead of the member's
+own (ratee_id, given_at) range would read all of them (``BENCH_EXPLAIN=1`` prints the
+plan of each query of one read).
 
 Run: ``.venv/bin/python bench/reputation_read.py [--counted 10000] [--older 90000]``
 (needs PostgreSQL at DATABASE_SERVER_URL; creates and drops ``bench_reputation_read``).
@@ -41,7 +46,7 @@ def _insert(member, now, count: int, *, older: bool) -> None:
     for offset in range(0, count, batch):
         rows = []
         for n in range(offset, min(count, offset + batch)):
-            age = timedelta(days=31 + n % 300) if older else timedelta(minutes=1 + n * 2)
+            age = timedelta(days=31 + n % 300) if older else timedelta(minutes=61 + n * 2)
             rows.append(
                 Rating(
                     id=uuid4(), rater_id=uuid4(), ratee_id=member, context_type="session",
@@ -60,6 +65,23 @@ def _insert(member, now, count: int, *, older: bool) -> None:
             )
             for r in rows[::10]
         )  # fmt: skip
+
+
+def _insert_others(now, count: int) -> None:
+    """Ratings of other members in the two hour-long ranges the current read checks."""
+    from domains.reputation.domain.ratings import RATING_LIFETIME
+    from domains.reputation.models import Rating
+
+    others = [uuid4() for _ in range(1000)]
+    rows = [
+        Rating(
+            id=uuid4(), rater_id=uuid4(), ratee_id=others[n % 1000], context_type="session",
+            context_id=f"other-{n}", score=1 + n % 5,
+            given_at=now - timedelta(seconds=(n * 7) % 3600) - (n % 2) * RATING_LIFETIME,
+        )
+        for n in range(count)
+    ]  # fmt: skip
+    Rating.objects.using("reputation").bulk_create(rows, batch_size=5000)
 
 
 def _median_ms(call) -> float:
@@ -88,6 +110,24 @@ def _parts_ms(member, now) -> str:
     return f"queries {' + '.join(f'{q:.0f}' for q in queries)} ms of {total:.0f} ms"
 
 
+def _explain(member, now) -> None:
+    """EXPLAIN ANALYZE of each query of one current read."""
+    from django.conf import settings
+    from django.db import connections, reset_queries
+
+    from domains.reputation.selectors import reputation_current
+
+    settings.DEBUG = True
+    reset_queries()
+    reputation_current(member_id=member, now=now)
+    queries = [q["sql"] for q in connections["reputation"].queries]
+    settings.DEBUG = False
+    with connections["reputation"].cursor() as cursor:
+        for sql in queries:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            print("  " + "\n  ".join(row[0] for row in cursor.fetchall()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--counted", type=int, default=10_000)
@@ -97,7 +137,8 @@ def main() -> None:
     recreate_databases(DATABASE)
     service_django("reputation", DATABASE)
     from django.core.management import call_command
-    from django.db import connections
+    from django.db import connections, reset_queries
+    from django.test.utils import CaptureQueriesContext
 
     from domains.reputation.selectors import (
         rating_list_counting,
@@ -108,7 +149,7 @@ def main() -> None:
 
     try:
         call_command("migrate", database="reputation", verbosity=0)
-        print(f"machine: {machine()}")
+        print(f"machine: {machine()}; load average {os.getloadavg()[0]:.1f}")
         member, now = uuid4(), datetime.now(UTC)
 
         def measure(label: str) -> None:
@@ -136,7 +177,12 @@ def main() -> None:
                 )
             )
             print(f"  one read: {_parts_ms(member, now)}")
-            reputation_refresh(member_id=member, now=now, cause="bench")
+            reputation_refresh(member_id=member, now=now - timedelta(hours=1), cause="bench")
+            reset_queries()  # a full log (9,000 entries) would capture nothing
+            with CaptureQueriesContext(connections["reputation"]) as queries:
+                reputation_current(member_id=member, now=now)
+            if os.environ.get("BENCH_EXPLAIN"):
+                _explain(member, now)
             stored = []
             for _ in range(STORED_ROUNDS):
                 started = time.perf_counter()
@@ -148,17 +194,20 @@ def main() -> None:
             p50, p99 = stored[len(stored) // 2], stored[int(len(stored) * 0.99) - 1]
             print(
                 f"{label}: current read from the stored aggregate p50 {p50:.2f} ms, "
-                f"p99 {p99:.2f} ms ({STORED_ROUNDS} reads); computed read / stored p50: "
+                f"p99 {p99:.2f} ms ({STORED_ROUNDS} reads, {len(queries)} query per read); "
+                f"computed read / stored p50: "
                 f"{read / p50:.0f}x",
                 flush=True,
             )
             print(
-                f"{label}: reputation read {read:.1f} ms (median of {ROUNDS}); baseline plain "
-                f"fetch of the same rows {base:.1f} ms; ratio {read / base:.2f}",
+                f"{label}: load average {os.getloadavg()[0]:.1f}; reputation read {read:.1f} ms "
+                f"(median of {ROUNDS}); baseline plain fetch of the same rows {base:.1f} ms; "
+                f"ratio {read / base:.2f}",
                 flush=True,
             )
 
         _insert(member, now, args.counted, older=False)
+        _insert_others(now, args.counted)
         measure(f"{args.counted:,} ratings in total")
         _insert(member, now, args.older, older=True)
         measure(

@@ -41,8 +41,10 @@ class Projection:
     """Writes the read models ``read_models`` from the events of ``application_class``.
 
     Subclasses set ``name`` (its position's key), ``application_class`` and
-    ``read_models``, and implement ``apply``, writing through ``self.model(Model)`` and
-    ``self.alias`` so that a rebuild can point them at fresh tables.
+    ``read_models``, and implement ``apply`` or ``apply_batch`` (a batch's events in
+    bulk writes: a rebuild or a catch-up applies a batch in one transaction), writing
+    through ``self.model(Model)`` and ``self.alias`` so that a rebuild can point them at
+    fresh tables.
     """
 
     name: ClassVar[str]
@@ -62,7 +64,12 @@ class Projection:
 
     def apply(self, domain_event: Any) -> None:
         """Apply one event to the read models (ignore the ones it does not project)."""
-        raise NotImplementedError
+        self.apply_batch([domain_event])
+
+    def apply_batch(self, domain_events: list[Any]) -> None:
+        """Apply a batch of events, in order, as if one after the other."""
+        for domain_event in domain_events:
+            self.apply(domain_event)
 
 
 def registered_projections() -> dict[str, type[Projection]]:
@@ -86,8 +93,7 @@ def _apply_after(projection: Projection, position: int, limit: int) -> tuple[int
     notifications = app.recorder.select_notifications(
         start=position, limit=limit, inclusive_of_start=False
     )
-    for notification in notifications:
-        projection.apply(app.mapper.to_domain_event(notification))
+    projection.apply_batch([app.mapper.to_domain_event(n) for n in notifications])
     return len(notifications), notifications[-1].id if notifications else position
 
 

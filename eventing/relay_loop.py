@@ -79,14 +79,15 @@ class RelayLoop:
     def idle(self, stop: threading.Event) -> None:
         """Until an outbox commits (``eventing.wakeup``), SIGTERM, or the fallback poll."""
         if self._listener is None:
+            aliases = {s.alias for s in self.sources if isinstance(s, OutboxSource)}
             self._listener = OutboxListener(
-                sorted({s.alias for s in self.sources if isinstance(s, OutboxSource)}),
+                sorted(aliases) if settings.EVENTBUS_RELAY_LISTEN else [],
                 self._wake,
                 stop,
             )
             self._listener.start()
         poll = settings.EVENTBUS_RELAY_POLL_SECONDS
-        # Without a listener (SQLite), the old quick polling.
+        # Without a listener (SQLite, EVENTBUS_RELAY_LISTEN off), the old quick polling.
         self._wake.wait(poll if self._listener.listening else min(poll, 0.02))
 
     def _failed(self, exc: Exception, delay: float) -> None:

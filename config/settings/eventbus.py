@@ -22,6 +22,9 @@ EVENTBUS_CLAIM_IDLE_MS = read("EVENTBUS_CLAIM_IDLE_MS", "int", 60_000)
 #: How often an idle relay looks for new rows when nothing woke it: an outbox commit
 #: wakes it at once (LISTEN/NOTIFY); event stores' new events wait for this poll.
 EVENTBUS_RELAY_POLL_SECONDS = read("EVENTBUS_RELAY_POLL_SECONDS", "float", 0.25)
+#: Off: the relay does not LISTEN and polls every 20 ms (or the poll, if shorter), e.g.
+#: behind a pooler that cannot hold a LISTEN (PgBouncer in transaction mode).
+EVENTBUS_RELAY_LISTEN = read("EVENTBUS_RELAY_LISTEN", "bool", True)
 #: How far the relay's clock and Redis's may disagree when it checks for lost entries.
 EVENTBUS_RELAY_CLOCK_MARGIN_SECONDS = read("EVENTBUS_RELAY_CLOCK_MARGIN_SECONDS", "float", 2.0)
 #: How often the relay checks that Redis still holds what it published.

@@ -19,71 +19,118 @@ from eventing.projections import Projection
 
 
 class ProposalsProjection(Projection):
+    """A batch of events in bulk: the proposals, votes and comments it creates in one
+    insert each, the ones it changes (loaded in one query each) in one update each."""
+
     name = "governance.proposals"
     application_class = GovernanceApplication
     read_models = (Proposal, Vote, Comment)
 
-    def apply(self, domain_event: Any) -> None:
-        proposals = self.model(Proposal).objects.using(self.alias)
-        proposal_id = domain_event.originator_id
-        if isinstance(domain_event, P.Created):
-            proposals.create(
-                id=proposal_id,
-                author_id=domain_event.author_id,
-                title=domain_event.title,
-                summary=domain_event.summary,
-                method=domain_event.method,
-                quorum=domain_event.quorum,
-                status=ProposalStatus.DRAFT.value,
-                created_at=domain_event.created_at,
-                updated_at=domain_event.created_at,
-            )
-        elif isinstance(domain_event, P.StatusChanged):
-            proposals.filter(id=proposal_id).update(
-                status=domain_event.status, updated_at=domain_event.at
-            )
-        elif isinstance(domain_event, P.VotingOpened):
-            proposals.filter(id=proposal_id).update(
-                status=ProposalStatus.VOTING.value,
-                voting_deadline=domain_event.deadline,
-                updated_at=domain_event.at,
-            )
-        elif isinstance(domain_event, P.Commented):
-            self.model(Comment).objects.using(self.alias).create(
-                proposal_id=proposal_id,
-                member_id=domain_event.member_id,
-                body=domain_event.body,
-                posted_at=domain_event.at,
-            )
-        elif isinstance(domain_event, VOTE_EVENTS):
-            votes = self.model(Vote).objects.using(self.alias)
-            changed = votes.filter(proposal_id=proposal_id, member_id=domain_event.member_id)
-            vote = changed.first()
-            imported = {"imported_id": getattr(domain_event, "vote_id", None)}
-            if vote is None:
-                votes.create(
-                    proposal_id=proposal_id,
-                    member_id=domain_event.member_id,
-                    choice=domain_event.choice,
-                    cast_at=domain_event.at,
-                    **imported,
+    def apply_batch(self, domain_events: list[Any]) -> None:
+        rows = _Rows(self.model(Proposal), self.model(Vote), self.alias, domain_events)
+        comments = []
+        for event in domain_events:
+            proposal_id = event.originator_id
+            if isinstance(event, P.Created):
+                rows.proposal_created(
+                    id=proposal_id,
+                    author_id=event.author_id,
+                    title=event.title,
+                    summary=event.summary,
+                    method=event.method,
+                    quorum=event.quorum,
+                    status=ProposalStatus.DRAFT.value,
+                    created_at=event.created_at,
+                    updated_at=event.created_at,
                 )
-            else:
-                changed.update(
-                    choice=domain_event.choice,
-                    cast_at=domain_event.at,
-                    casts=vote.casts + 1,
-                    **(imported if imported["imported_id"] else {}),
+            elif isinstance(event, P.StatusChanged):
+                rows.proposal_changed(proposal_id, status=event.status, updated_at=event.at)
+            elif isinstance(event, P.VotingOpened):
+                rows.proposal_changed(
+                    proposal_id,
+                    status=ProposalStatus.VOTING.value,
+                    voting_deadline=event.deadline,
+                    updated_at=event.at,
                 )
-        elif isinstance(domain_event, P.Decided):
-            proposals.filter(id=proposal_id).update(
-                status=domain_event.status,
-                outcome=domain_event.outcome,
-                counts=dict(domain_event.counts),
-                voters=domain_event.voters,
-                decided_at=domain_event.at,
-                updated_at=domain_event.at,
-            )
+            elif isinstance(event, P.Commented):
+                comments.append(
+                    self.model(Comment)(
+                        proposal_id=proposal_id,
+                        member_id=event.member_id,
+                        body=event.body,
+                        posted_at=event.at,
+                    )
+                )
+            elif isinstance(event, VOTE_EVENTS):
+                rows.vote_cast(proposal_id, event)
+            elif isinstance(event, P.Decided):
+                rows.proposal_changed(
+                    proposal_id,
+                    status=event.status,
+                    outcome=event.outcome,
+                    counts=dict(event.counts),
+                    voters=event.voters,
+                    decided_at=event.at,
+                    updated_at=event.at,
+                )
+        rows.save()
+        self.model(Comment).objects.using(self.alias).bulk_create(comments)
+
+
+class _Rows:
+    """The proposals and votes a batch touches: those it creates, and the existing ones
+    it changes (read once), with the fields each change set."""
+
+    def __init__(self, proposals, votes, alias: str, domain_events: list[Any]) -> None:
+        self.proposals, self.votes, self.alias = proposals, votes, alias
+        touched = {e.originator_id for e in domain_events if not isinstance(e, P.Created)}
+        voters = {e.member_id for e in domain_events if isinstance(e, VOTE_EVENTS)}
+        self.proposal = {
+            p.id: p for p in proposals.objects.using(alias).filter(id__in=touched)
+        } if touched else {}  # fmt: skip
+        cast = votes.objects.using(alias).filter(proposal_id__in=touched, member_id__in=voters)
+        self.vote = {(v.proposal_id, v.member_id): v for v in cast} if voters else {}
+        self.new: set = set()
+        self.changed: dict[type, dict[Any, set[str]]] = {proposals: {}, votes: {}}
+
+    def proposal_created(self, **fields) -> None:
+        self.proposal[fields["id"]] = self.proposals(**fields)
+        self.new.add(self.proposal[fields["id"]].pk)
+
+    def proposal_changed(self, proposal_id, **fields) -> None:
+        row = self.proposal.get(proposal_id)
+        if row is None:  # not projected: nothing to change, as an UPDATE of no row
+            return
+        for name, value in fields.items():
+            setattr(row, name, value)
+        self.changed[self.proposals].setdefault(proposal_id, set()).update(fields)
+
+    def vote_cast(self, proposal_id, event) -> None:
+        key = (proposal_id, event.member_id)
+        imported = getattr(event, "vote_id", None)
+        vote = self.vote.get(key)
+        if vote is None:
+            self.vote[key] = self.votes(
+                proposal_id=proposal_id, member_id=event.member_id, choice=event.choice,
+                cast_at=event.at, imported_id=imported,
+            )  # fmt: skip
+            self.new.add(key)
+            return
+        vote.choice, vote.cast_at, vote.casts = event.choice, event.at, vote.casts + 1
+        fields = {"choice", "cast_at", "casts"}
+        if imported:
+            vote.imported_id = imported
+            fields.add("imported_id")
+        self.changed[self.votes].setdefault(key, set()).update(fields)
+
+    def save(self) -> None:
+        for model, rows in ((self.proposals, self.proposal), (self.votes, self.vote)):
+            objects = model.objects.using(self.alias)
+            objects.bulk_create([row for key, row in rows.items() if key in self.new])
+            old = {k: f for k, f in self.changed[model].items() if k not in self.new}
+            if old:
+                fields = sorted(set().union(*old.values()))
+                objects.bulk_update([rows[k] for k in old], fields)
 
 
 class RegisterProjection(Projection):

@@ -1,4 +1,8 @@
-"""The ``CredentialRecord`` read model, projected from the credentials' event store."""
+"""The ``CredentialRecord`` read model, projected from the credentials' event store.
+
+A batch of events is applied in bulk: the issued credentials in one insert (with any
+revocation of the same batch folded in), the revocations of earlier ones in one update.
+"""
 
 from typing import Any
 
@@ -13,19 +17,26 @@ class CredentialsProjection(Projection):
     application_class = PassportApplication
     read_models = (CredentialRecord,)
 
-    def apply(self, domain_event: Any) -> None:
-        records = self.model(CredentialRecord).objects.using(self.alias)
-        if isinstance(domain_event, Credential.Issued):
-            records.create(
-                id=domain_event.originator_id,
-                member_id=domain_event.member_id,
-                kind=domain_event.kind,
-                document=domain_event.document,
-                status_index=domain_event.status_index,
-                issued_at=domain_event.issued_at,
-                expires_at=domain_event.expires_at,
-            )
-        elif isinstance(domain_event, Credential.Revoked):
-            records.filter(id=domain_event.originator_id).update(
-                revoked_at=domain_event.at, reason=domain_event.reason
-            )
+    def apply_batch(self, domain_events: list[Any]) -> None:
+        model = self.model(CredentialRecord)
+        issued, revoked = {}, {}
+        for event in domain_events:
+            if isinstance(event, Credential.Issued):
+                issued[event.originator_id] = model(
+                    id=event.originator_id,
+                    member_id=event.member_id,
+                    kind=event.kind,
+                    document=event.document,
+                    status_index=event.status_index,
+                    issued_at=event.issued_at,
+                    expires_at=event.expires_at,
+                )
+            elif isinstance(event, Credential.Revoked):
+                record = issued.get(event.originator_id) or revoked.setdefault(
+                    event.originator_id, model(id=event.originator_id)
+                )
+                record.revoked_at, record.reason = event.at, event.reason
+        records = model.objects.using(self.alias)
+        records.bulk_create(issued.values())
+        if revoked:
+            records.bulk_update(revoked.values(), ["revoked_at", "reason"])

@@ -41,3 +41,23 @@ def test_a_commit_wakes_the_relay_and_an_idle_relay_costs_no_cpu(bus, tmp_path):
         assert share < 0.02, f"an idle relay used {share:.1%} of a core"
     finally:
         _stop(relay, tmp_path, "relay")
+
+
+def test_with_listening_off_the_relay_polls_every_20_ms(bus, tmp_path):
+    """``EVENTBUS_RELAY_LISTEN=false`` (a pooler that cannot hold a LISTEN): no wake-ups,
+    and still every commit relayed promptly, by the 20 ms poll, not the configured one."""
+    crash._publish(1)
+    relay = _worker(
+        bus, tmp_path, "relay", "relay_events",
+        EVENTBUS_RELAY_POLL_SECONDS="60", EVENTBUS_RELAY_LISTEN="false",
+    )  # fmt: skip
+    try:
+        wait_until(lambda: bus.client().xlen(STREAM) == 1, 60, "the first event")
+        for expected in (2, 3):
+            time.sleep(1)
+            started = time.monotonic()
+            crash._publish(1)
+            wait_until(lambda n=expected: bus.client().xlen(STREAM) == n, 10, "the poll")
+            assert time.monotonic() - started < 5
+    finally:
+        _stop(relay, tmp_path, "relay")

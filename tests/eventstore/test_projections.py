@@ -44,10 +44,10 @@ def position() -> int:
 class CrashingProjection(RatingsProjection):
     """Crashes on the third rating, after applying two in the same batch."""
 
-    def apply(self, domain_event):
-        if Rating.objects.using("reputation").count() == 2:
-            raise RuntimeError("crash mid-batch")
-        super().apply(domain_event)
+    def apply_batch(self, domain_events):
+        super().apply_batch(domain_events[:3])  # the ledger opened, two ratings
+        assert Rating.objects.using("reputation").count() == 2
+        raise RuntimeError("crash mid-batch")
 
 
 @pytest.mark.django_db(databases=["reputation"])
