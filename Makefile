@@ -66,7 +66,9 @@ run: setup
 	$(BIN)/python -m legacy_adapter.reference_service --port $(LEGACY_PORT) --db var/legacy.sqlite3 & LEGACY=$$!; trap "kill $$LEGACY" EXIT INT TERM; $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## make run-split: every part as its own local process (gateway, six domains, admin,
-## relay, one consumer per group, projections) with Redis, printing the ports.
+## relay, one consumer per group, projections) with Redis and a mail sink, printing the
+## ports; the smoke journey runs against it: scripts/smoke_journey.py --targets
+## var/split/targets.json.
 run-split: export DEBUG ?= true
 run-split: install local-settings
 	$(BIN)/python scripts/run_split.py
