@@ -37,7 +37,8 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.installed-runtime
 install-dev: $(VENV)/.installed-dev
 
-## make local-settings: write var/local.env (DEBUG on, the legacy stand-in's URL),
+## make local-settings: write var/local.env (DEBUG on, the legacy stand-in's URL, the
+## HOST:PORT that links in mails and the demo's credential links point at),
 ## which manage.py reads in a terminal with no configuration of its own.
 local-settings:
 	@mkdir -p var
@@ -45,7 +46,10 @@ local-settings:
 	  '# Written by `make run` for the local demo; manage.py reads it when SECRET_KEY is' \
 	  '# not set in the environment (variables already set win). Delete it to start over.' \
 	  'DEBUG=true' \
-	  'LEGACY_BASE_URL=http://127.0.0.1:$(LEGACY_PORT)' > $(LOCAL_ENV)
+	  'LEGACY_BASE_URL=http://127.0.0.1:$(LEGACY_PORT)' \
+	  '# Links in mails and printed by the demo point where `make run` serves (HOST, PORT).' \
+	  'IDENTITY_FRONTEND_URL=http://$(HOST):$(PORT)' \
+	  'PASSPORT_PUBLIC_ORIGIN=http://$(HOST):$(PORT)' > $(LOCAL_ENV)
 	@echo "Local settings in $(LOCAL_ENV)"
 
 ## make setup: local settings, every database migrated, demo data loaded (what `run` serves).
