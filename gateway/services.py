@@ -69,8 +69,10 @@ def _validate(route: Route, changes: dict[str, Any], *, creating: bool = False) 
     if unknown:
         raise ChangeRefused(f"Not a route flag: {', '.join(sorted(unknown))}.")
     problems = validate_route_config(route, changes, creating=creating)
-    if problems:
-        raise ChangeRefused(" ".join(problems))
+    if problems:  # problem+json names the field when the change touched only one
+        raise ChangeRefused(
+            " ".join(problems), field=next(iter(changes)) if len(changes) == 1 else None
+        )
     mode = changes.get("mode", route.mode)
     if "mode" in changes and mode != RouteMode.RETIRED and _retired_capability_of(route):
         raise ChangeRefused(

@@ -202,7 +202,8 @@ def test_a_cohort_role_identity_does_not_know_is_refused_everywhere(admin_client
                        {"cohort_roles": ["mentr"], "reason": "r"},
                        content_type="application/json", **bearer())  # fmt: skip
     assert api.status_code == 400 and api["Content-Type"] == "application/problem+json"
-    assert "identity knows no role 'mentr'" in api.content.decode()
+    (error,) = api.json()["errors"]
+    assert error["field"] == "cohort_roles" and "identity knows no role 'mentr'" in error["detail"]
     form = admin_client.post(f"/admin/gateway/route/{route.id}/change/",
                              _form(route, cohort_roles='["mentr"]', reason="typo"))  # fmt: skip
     assert form.status_code == 200 and "identity knows no role" in form.content.decode()
