@@ -37,7 +37,8 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.installed-runtime
 install-dev: $(VENV)/.installed-dev
 
-## make local-settings: write var/local.env (DEBUG on, the legacy stand-in's URL),
+## make local-settings: write var/local.env (DEBUG on, the legacy stand-in's URL, the
+## HOST:PORT that links in mails and the demo's credential links point at),
 ## which manage.py reads in a terminal with no configuration of its own.
 local-settings:
 	@mkdir -p var
@@ -45,7 +46,10 @@ local-settings:
 	  '# Written by `make run` for the local demo; manage.py reads it when SECRET_KEY is' \
 	  '# not set in the environment (variables already set win). Delete it to start over.' \
 	  'DEBUG=true' \
-	  'LEGACY_BASE_URL=http://127.0.0.1:$(LEGACY_PORT)' > $(LOCAL_ENV)
+	  'LEGACY_BASE_URL=http://127.0.0.1:$(LEGACY_PORT)' \
+	  '# Links in mails and printed by the demo point where `make run` serves (HOST, PORT).' \
+	  'IDENTITY_FRONTEND_URL=http://$(HOST):$(PORT)' \
+	  'PASSPORT_PUBLIC_ORIGIN=http://$(HOST):$(PORT)' > $(LOCAL_ENV)
 	@echo "Local settings in $(LOCAL_ENV)"
 
 ## make setup: local settings, every database migrated, demo data loaded (what `run` serves).
@@ -66,7 +70,9 @@ run: setup
 	$(BIN)/python -m legacy_adapter.reference_service --port $(LEGACY_PORT) --db var/legacy.sqlite3 & LEGACY=$$!; trap "kill $$LEGACY" EXIT INT TERM; $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## make run-split: every part as its own local process (gateway, six domains, admin,
-## relay, one consumer per group, projections) with Redis, printing the ports.
+## relay, one consumer per group, projections) with Redis and a mail sink, printing the
+## ports; the smoke journey runs against it: scripts/smoke_journey.py --targets
+## var/split/targets.json.
 run-split: export DEBUG ?= true
 run-split: install local-settings
 	$(BIN)/python scripts/run_split.py

@@ -37,6 +37,47 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(slow)
 
 
+def _commits(item) -> bool:
+    """The test ran on committed transactions (``transaction=True``, a live server)."""
+    marker = item.get_closest_marker("django_db")
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(names & {"transactional_db", "live_server", "django_db_reset_sequences"}) or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+
+
+def _event_store_tables_empty() -> None:
+    """Empty every table Django's flush does not know: the event stores' events,
+    snapshots and tracking positions (``eventing``), created outside the models."""
+    from django.db import connections
+
+    for connection in connections.all():
+        introspection = connection.introspection
+        with connection.cursor() as cursor:
+            tables = set(introspection.table_names(cursor)) - set(
+                introspection.django_table_names(only_existing=True, include_views=False)
+            )
+            for table in sorted(tables - {"django_migrations"}):
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a test that committed, Django flushes the models' tables but not the event
+    stores', so the next test found aggregates (a demo member's role grants, a route's
+    audit) whose rows were gone, and refused to write them again. Emptied here, after
+    every fixture's teardown (the flush included), so each test starts from empty stores."""
+    yield
+    if nextitem is None or not item.config.pluginmanager.hasplugin("django"):
+        return  # the last test: the test databases are gone already
+    if not _commits(item):
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        _event_store_tables_empty()
+
+
 def _reset_jwks_cache() -> None:
     module = sys.modules.get("common.auth.jwks")
     if module is not None:  # never imported: nothing cached (and maybe no Django at all)

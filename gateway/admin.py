@@ -4,8 +4,10 @@ command and ``/ops/gateway/``), and each object's History page reads that audit 
 
 A route's mode, canary share and kill switch change through actions (``Canary…`` takes
 any percentage); its targets, translator, cohort rules and shadow rules through the
-change form, which needs a reason. "Gateway flags" holds the kill-all switch and the
-degradation flags. The migration dashboard is at ``/admin/gateway/route/dashboard/``.
+change form, which needs a reason; a route is deleted by the "Delete the route" action
+(the admin's own delete, which asks no reason, is off). "Gateway flags" holds the
+kill-all switch and the degradation flags. The migration dashboard is at
+``/admin/gateway/route/dashboard/``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from gateway.services import (
     route_action,
     route_change,
     route_create,
+    route_delete,
     validate_route_config,
 )
 
@@ -39,6 +42,7 @@ _BUTTONS = [
     ("retire", None, "Retire"),
     ("kill", None, "Kill switch: back to legacy now"),
     ("unkill", None, "Release the kill switch"),
+    ("delete", None, "Delete the route (asks why; its history stays)"),
 ]
 
 
@@ -57,13 +61,16 @@ def _make_action(action: str, percent: float | None, label: str):
             done = 0
             for route in queryset:
                 try:
-                    route_action(
-                        route_id=route.id,
-                        action=action,
-                        percent=chosen,
-                        actor=actor,
-                        reason=reason,
-                    )
+                    if action == "delete":
+                        route_delete(route_id=route.id, actor=actor, reason=reason)
+                    else:
+                        route_action(
+                            route_id=route.id,
+                            action=action,
+                            percent=chosen,
+                            actor=actor,
+                            reason=reason,
+                        )
                     done += 1
                 except ChangeRefused as exc:
                     modeladmin.message_user(request, f"{route.key}: {exc}", messages.ERROR)
@@ -147,10 +154,12 @@ class RouteForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        probe = self.instance if self.instance.pk else Route(path_pattern=data.get("path_pattern"))
-        changes = {name: data[name] for name in EDITABLE_FIELDS if name in data}
-        for problem in validate_route_config(probe, changes):
-            self.add_error(None, problem)
+        creating = self.instance._state.adding
+        probe = Route(path_pattern=data.get("path_pattern")) if creating else self.instance
+        names = EDITABLE_FIELDS if creating else set(self.changed_data) & set(EDITABLE_FIELDS)
+        changes = {name: data[name] for name in names if name in data}
+        for problem in validate_route_config(probe, changes, creating=creating):
+            self.add_error("cohort_roles" if "cohort_roles" in problem else None, problem)
         return data
 
 
@@ -165,6 +174,11 @@ class RouteAdmin(admin.ModelAdmin):
                        "updated_at")  # fmt: skip
     actions = [_make_action(*button) for button in _BUTTONS]
     inlines = [ShadowMismatchInline]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        """Deleting goes through the "Delete the route" action, which asks why and
+        audits it; the admin's own delete would do neither."""
+        return False
 
     def get_readonly_fields(self, request, obj=None):
         fixed = ("method", "path_pattern") if obj is not None else ()

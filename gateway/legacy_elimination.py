@@ -6,10 +6,11 @@ of it is left.
   new code (or retired) unchanged for ``LEGACY_RETIRE_AFTER_DAYS`` days, no legacy call
   to its endpoints in that time (``LegacyCall``, any caller), its port on the new side,
   and a clean last reconciliation of each of its resources.
-- ``capability_retire(name, actor, reason)``: refuses unless the gate is open; then
-  retires its routes (410, through the audited route service), records the
-  ``RetiredCapability`` row (its port runs on the new side whatever ``LEGACY_PORTS``
-  says, its resources have no sync) and an audit entry for the capability.
+- ``capability_retire(name, actor, reason)``: refuses unless the gate is open; then, in
+  one ``default`` transaction (``gateway.services.audited``), retires its routes (410,
+  each with its own route audit entry), records the ``RetiredCapability`` row (its port
+  runs on the new side whatever ``LEGACY_PORTS`` says, its resources have no sync) and
+  the capability's audit entry: all of it commits, or none.
 - ``legacy_paths(name)``: what still leads to legacy for a capability — empty once it
   is retired; the test suite and ``legacy_usage`` check it.
 """
@@ -21,13 +22,11 @@ from datetime import timedelta
 from uuid import NAMESPACE_URL, uuid5
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
-from gateway.audit import audit_record
 from gateway.models import Route
 from gateway.modes import RouteMode
-from gateway.services import ChangeRefused, route_change
+from gateway.services import ChangeRefused, audited, route_change
 from legacy_adapter.capabilities import CAPABILITIES, capability_of_endpoint
 from legacy_adapter.models import LegacyCall, RetiredCapability, SyncState
 from legacy_adapter.ports.choice import forget_retired, uses_new
@@ -106,24 +105,21 @@ def capability_retire(*, name: str, actor: str, reason: str) -> RetiredCapabilit
     gate = readiness(name)
     if not gate.ready:
         raise ChangeRefused(f"{name} is not ready to delete: " + "; ".join(gate.reasons))
-    routes = Route.objects.filter(
-        pk__in=[r.pk for r in Route.objects.all() if r.key in CAPABILITIES[name].routes]
-    )
-    for route in routes:
-        if route.mode != RouteMode.RETIRED:
-            route_change(route_id=route.id, changes={"mode": RouteMode.RETIRED.value},
-                         actor=actor, reason=f"legacy_retire {name}: {reason}",
-                         action="retire")  # fmt: skip
+    routes = [r for r in Route.objects.all() if r.key in CAPABILITIES[name].routes]
     capability = CAPABILITIES[name]
-    audit_record(
+    with audited(
         subject_id=audit_subject(name), actor=actor, reason=reason.strip(), action="retire",
         before={"port": capability.port, "resources": list(capability.resources)},
-        after={"retired": True}, at=timezone.now().isoformat(),
-    )  # fmt: skip
-    with transaction.atomic(using="default"):
+    ) as after:  # fmt: skip
+        for route in routes:
+            if route.mode != RouteMode.RETIRED:
+                route_change(route_id=route.id, changes={"mode": RouteMode.RETIRED.value},
+                             actor=actor, reason=f"legacy_retire {name}: {reason}",
+                             action="retire")  # fmt: skip
         retired = RetiredCapability.objects.create(
             name=name, retired_at=timezone.now(), actor=actor, reason=reason.strip()
         )
+        after.update(retired=True, routes=sorted(route.key for route in routes))
     forget_retired()  # this process sees it at once; the others within their TTL
     return retired
 

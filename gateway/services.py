@@ -1,11 +1,14 @@
 """Changing the route table and the global flags: validated, versioned, audited.
 
-Every change names who made it and why; it is applied in a ``default`` transaction
-that also bumps ``GatewayState.version`` (so every process reloads its table) and
-records it, with the flags before and after, in the event store (``gateway.audit``,
-which writes on the same connection): the change and its audit entry commit together
-or not at all. The transaction re-reads the row under lock and refuses the change if
-someone else changed it since it was read.
+Every ops change — a route created, edited, acted on (mode, canary, kill switch) or
+deleted, the global flags, a capability retired (``gateway.legacy_elimination``) —
+names who made it and why, and goes through ``audited``: one ``default`` transaction
+that writes the change, bumps ``GatewayState.version`` (so every process reloads its
+table) and records the entry, with the values before and after, in the event store
+(``gateway.audit``, which writes on the same connection). The change and its audit
+entry commit together or not at all, whichever of the admin, ``gateway_routes`` or
+``/ops/gateway/`` asked for it: they all call these functions. A change re-reads the
+row under lock and is refused if someone else changed it since it was read.
 
 The degradation flags are also published to the store the domains read
 (``common.degradation``) once the change commits; the table's periodic re-check
@@ -14,6 +17,8 @@ publishes them again (``gateway/table.py``), so a lost publish heals by itself.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -25,7 +30,7 @@ from django.utils import timezone
 from common import degradation
 from common.refusals import Invalid
 from gateway.audit import GLOBAL_SUBJECT, audit_record
-from gateway.models import GatewayState, Route
+from gateway.models import METHODS, GatewayState, Route
 from gateway.modes import RouteMode
 
 FLAG_FIELDS = (
@@ -59,13 +64,15 @@ def route_flags(route: Route) -> dict[str, Any]:
     return values
 
 
-def _validate(route: Route, changes: dict[str, Any]) -> None:
+def _validate(route: Route, changes: dict[str, Any], *, creating: bool = False) -> None:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ChangeRefused(f"Not a route flag: {', '.join(sorted(unknown))}.")
-    problems = validate_route_config(route, changes)
-    if problems:
-        raise ChangeRefused(" ".join(problems))
+    problems = validate_route_config(route, changes, creating=creating)
+    if problems:  # problem+json names the field when the change touched only one
+        raise ChangeRefused(
+            " ".join(problems), field=next(iter(changes)) if len(changes) == 1 else None
+        )
     mode = changes.get("mode", route.mode)
     if "mode" in changes and mode != RouteMode.RETIRED and _retired_capability_of(route):
         raise ChangeRefused(
@@ -83,16 +90,22 @@ def _validate(route: Route, changes: dict[str, Any]) -> None:
         raise ChangeRefused("The canary percentage is between 0 and 100.")
 
 
-def validate_route_config(route: Route, changes: dict[str, Any]) -> list[str]:
+def validate_route_config(
+    route: Route, changes: dict[str, Any], *, creating: bool = False
+) -> list[str]:
     """What is wrong with ``route`` once ``changes`` apply, resolved now, at save time:
     the translator exists, targets use only the pattern's parameters, the new target is a
-    domain URL this deployment can reach, cohort rules are well formed. Empty when fine."""
+    domain URL this deployment can reach, cohort rules are well formed and name roles
+    identity knows. Empty when fine."""
     from gateway.validation import CHECKED_FIELDS, route_config_problems
 
-    if not set(changes) & CHECKED_FIELDS:  # a mode or flag change: targets stay as they were
+    if not creating and not set(changes) & CHECKED_FIELDS:  # a mode or flag change
         return []
     values = {name: changes.get(name, getattr(route, name)) for name in EDITABLE_FIELDS}
-    return route_config_problems(route.path_pattern, values)
+    # Roles are resolved when the rule is set: one identity removed since then does not
+    # block an unrelated change of the route (it simply matches nobody).
+    resolve_roles = creating or "cohort_roles" in changes
+    return route_config_problems(route.path_pattern, values, resolve_roles=resolve_roles)
 
 
 def _retired_capability_of(route: Route) -> str | None:
@@ -104,44 +117,87 @@ def _retired_capability_of(route: Route) -> str | None:
     return next(iter(found), None)
 
 
+def _reason_of(reason: str) -> str:
+    if not reason or not reason.strip():
+        raise ChangeRefused("Say why: every change needs a reason.")
+    return reason.strip()
+
+
+@contextmanager
+def audited(
+    *, subject_id: UUID, actor: str, reason: str, action: str, before: dict
+) -> Iterator[dict[str, Any]]:
+    """One ops change and its audit entry in one ``default`` transaction.
+
+    The block writes the change and fills the yielded dict with the values after it;
+    then the table's version moves and the entry is recorded. Whatever raises, in the
+    block or after it, rolls back everything the change wrote (a change nested in a
+    larger one, a capability's retirement, commits or rolls back with it).
+    """
+    after: dict[str, Any] = {}
+    with transaction.atomic(using="default"):
+        yield after
+        _bump_version()
+        audit_record(
+            subject_id=subject_id, actor=actor, reason=reason, action=action,
+            before=before, after=after, at=timezone.now().isoformat(),
+        )  # fmt: skip
+
+
 def route_change(
     *, route_id: UUID, changes: dict[str, Any], actor: str, reason: str, action: str = "set"
 ) -> Route:
-    if not reason or not reason.strip():
-        raise ChangeRefused("Say why: every change needs a reason.")
+    reason = _reason_of(reason)
     route = Route.objects.get(pk=route_id)
     _validate(route, changes)
     before = route_flags(route)
     for name, value in changes.items():
         setattr(route, name, Decimal(str(value)) if name == "canary_percent" else value)
-    with transaction.atomic(using="default"):
+    with audited(
+        subject_id=route.id, actor=actor, reason=reason, action=action, before=before
+    ) as after:
         current = Route.objects.select_for_update().get(pk=route_id)
         if route_flags(current) != before:
             raise ChangedMeanwhile("The route changed while this change was made; try again.")
         route.save(update_fields=[*changes, "updated_at"])
-        _bump_version()
-        audit_record(
-            subject_id=route.id, actor=actor, reason=reason.strip(), action=action,
-            before=before, after=route_flags(route), at=timezone.now().isoformat(),
-        )  # fmt: skip
+        after.update(route_flags(route))
     return route
 
 
 def route_create(*, values: dict[str, Any], actor: str, reason: str) -> Route:
     """A new route (in ``legacy`` mode unless ``values`` say otherwise), validated and
     audited like a change; the table version moves so every process sees it."""
-    if not reason or not reason.strip():
-        raise ChangeRefused("Say why: every change needs a reason.")
+    reason = _reason_of(reason)
+    unknown = set(values) - {"method", "path_pattern", *EDITABLE_FIELDS}
+    if unknown:
+        raise ChangeRefused(f"Not a route field: {', '.join(sorted(unknown))}.")
     route = Route(**values)
-    _validate(route, {k: v for k, v in values.items() if k in EDITABLE_FIELDS})
-    audit_record(
-        subject_id=route.id, actor=actor, reason=reason.strip(), action="create",
-        before={}, after=route_flags(route), at=timezone.now().isoformat(),
-    )  # fmt: skip
-    with transaction.atomic(using="default"):
+    if route.method not in METHODS:
+        raise ChangeRefused(f"Unknown method {route.method!r}; one of {', '.join(METHODS)}.")
+    if not (route.path_pattern or "").startswith("/"):
+        raise ChangeRefused("The path pattern is a path of the legacy API, starting with /.")
+    _validate(route, {k: v for k, v in values.items() if k in EDITABLE_FIELDS}, creating=True)
+    with audited(
+        subject_id=route.id, actor=actor, reason=reason, action="create", before={}
+    ) as after:
+        if Route.objects.filter(method=route.method, path_pattern=route.path_pattern).exists():
+            raise ChangeRefused(f"A route {route.key} exists already.")
         route.save(force_insert=True)
-        _bump_version()
+        after.update(route_flags(route))
     return route
+
+
+def route_delete(*, route_id: UUID, actor: str, reason: str) -> None:
+    """The route leaves the table (its path is no longer the gateway's); its audit trail
+    stays, ending with this deletion."""
+    reason = _reason_of(reason)
+    route = Route.objects.get(pk=route_id)
+    before = {"method": route.method, "path_pattern": route.path_pattern, **route_flags(route)}
+    with audited(subject_id=route.id, actor=actor, reason=reason, action="delete", before=before):
+        current = Route.objects.select_for_update().filter(pk=route_id).first()
+        if current is None or route_flags(current) != route_flags(route):
+            raise ChangedMeanwhile("The route changed while this change was made; try again.")
+        current.delete()
 
 
 def _action_changes(route: Route, action: str, percent: float | None) -> dict[str, Any]:
@@ -186,32 +242,29 @@ def gateway_flags_change(
     degraded: dict[str, bool] | None = None,
 ) -> GatewayState:
     """The kill switch for all routes and the degradation flags."""
-    if not reason or not reason.strip():
-        raise ChangeRefused("Say why: every change needs a reason.")
+    reason = _reason_of(reason)
     unknown = set(degraded or {}) - set(DEGRADATION_FLAGS)
     if unknown:
         raise ChangeRefused(f"Not a degradation flag: {', '.join(sorted(unknown))}.")
     GatewayState.objects.get_or_create(pk=1)
     state = GatewayState.objects.get(pk=1)
     before = {"kill_all": state.kill_all, "degraded": dict(state.degraded)}
-    after = {
+    wanted = {
         "kill_all": before["kill_all"] if kill_all is None else kill_all,
         "degraded": {**before["degraded"], **(degraded or {})},
     }
-    with transaction.atomic(using="default"):
+    with audited(
+        subject_id=GLOBAL_SUBJECT, actor=actor, reason=reason, action="flags", before=before
+    ) as after:
         state = GatewayState.objects.select_for_update().get(pk=1)
         if {"kill_all": state.kill_all, "degraded": dict(state.degraded)} != before:
             raise ChangedMeanwhile("The flags changed while this change was made; try again.")
-        state.kill_all, state.degraded = after["kill_all"], after["degraded"]
-        state.version = F("version") + 1
-        state.save()
-        state.refresh_from_db()
-        audit_record(
-            subject_id=GLOBAL_SUBJECT, actor=actor, reason=reason.strip(), action="flags",
-            before=before, after=after, at=timezone.now().isoformat(),
-        )  # fmt: skip
+        state.kill_all, state.degraded = wanted["kill_all"], wanted["degraded"]
+        state.save(update_fields=["kill_all", "degraded", "updated_at"])
+        after.update(wanted)
         published = published_flags(state.degraded)
         transaction.on_commit(lambda: degradation.publish(published), using="default")
+    state.refresh_from_db()
     return state
 
 

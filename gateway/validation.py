@@ -5,6 +5,15 @@ A translator name the ACL does not know used to surface as an unhandled ``KeyErr
 domain this deployment cannot reach, failed the same way. Every path that changes a
 route (admin form, admin actions, ``gateway_routes``, ``/ops/gateway/``) goes through
 ``gateway.services.route_change``, which refuses what this module finds wrong.
+
+Roles named in a cohort rule are resolved against identity's role catalogue — the roles
+the platform actually grants, admins' own included — when the rule is set. The gateway
+never imports a domain (``.importlinter``), so the catalogue is reached the way the
+legacy adapter reaches the domains' sync sinks: by configuration,
+``GATEWAY_ROLE_CATALOGUE`` naming a callable (identity's ``role_names`` selector where
+identity runs in the same process). A ``SERVICE=gateway`` process has no catalogue and
+refuses to set cohort roles, saying where they can be set, rather than accept a name
+it cannot check.
 """
 
 from __future__ import annotations
@@ -15,6 +24,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.urls import Resolver404, resolve
+from django.utils.module_loading import import_string
 
 from legacy_adapter.acl.responses import TRANSLATORS
 
@@ -56,7 +66,31 @@ def _new_target_problems(pattern: str, new_target: str) -> list[str]:
     return problems
 
 
-def _cohort_problems(values: dict[str, Any]) -> list[str]:
+def known_roles() -> frozenset[str] | None:
+    """The role names identity grants, read now; None where this process cannot read
+    them (no ``GATEWAY_ROLE_CATALOGUE``)."""
+    path = settings.GATEWAY_ROLE_CATALOGUE
+    return frozenset(import_string(path)()) if path else None
+
+
+def _unknown_role_problems(roles: list[str]) -> list[str]:
+    known = known_roles()
+    if known is None:
+        return [
+            "Cohort roles cannot be checked in this process (it does not serve identity, "
+            "whose role catalogue they name): set them from the admin or with "
+            "manage.py gateway_routes in a process that serves identity."
+        ]
+    unknown = sorted(set(roles) - known)
+    if not unknown:
+        return []
+    return [
+        f"cohort_roles: identity knows no role {', '.join(map(repr, unknown))}; "
+        f"its roles are {', '.join(sorted(known))}."
+    ]
+
+
+def _cohort_problems(values: dict[str, Any], *, resolve_roles: bool) -> list[str]:
     problems = []
     ids = values.get("cohort_user_ids") or []
     if not isinstance(ids, list):
@@ -72,14 +106,19 @@ def _cohort_problems(values: dict[str, Any]) -> list[str]:
         isinstance(role, str) and re.fullmatch(r"[a-z][a-z_-]*", role) for role in roles
     ):
         problems.append("cohort_roles is a list of role names (lower case, e.g. mentor).")
+    elif roles and resolve_roles:
+        problems.extend(_unknown_role_problems(roles))
     header = values.get("cohort_header") or ""
     if header and not _HEADER_RULE.match(header):
         problems.append(f"cohort_header {header!r} must read 'Header-Name: value'.")
     return problems
 
 
-def route_config_problems(pattern: str, values: dict[str, Any]) -> list[str]:
-    """Every problem with a route of ``pattern`` configured with ``values``."""
+def route_config_problems(
+    pattern: str, values: dict[str, Any], *, resolve_roles: bool = True
+) -> list[str]:
+    """Every problem with a route of ``pattern`` configured with ``values``; the cohort
+    roles are looked up in identity's catalogue when ``resolve_roles``."""
     problems = []
     translator = values.get("translator") or ""
     if translator and translator not in TRANSLATORS:
@@ -95,5 +134,5 @@ def route_config_problems(pattern: str, values: dict[str, Any]) -> list[str]:
         problems.extend(_new_target_problems(pattern, new_target))
     elif translator:
         problems.append("A translator needs a new target to translate the answer of.")
-    problems.extend(_cohort_problems(values))
+    problems.extend(_cohort_problems(values, resolve_roles=resolve_roles))
     return problems

@@ -6,9 +6,17 @@ instead): the reference legacy service, one web process per domain
 (``SERVICE=<domain>``), the gateway (``SERVICE=gateway``, calling each domain over HTTP
 through ``GATEWAY_NEW_BASE_URLS``), the admin (``SERVICE=all``), the relay, one
 consumer per group and the projection runner. Redis is ``REDIS_URL`` when set, else a
-private ``redis-server`` on a free port. It migrates and loads the demo first, prints
-every port, waits for each web process's ``/health``, then prints ``ready`` and runs
-until Ctrl-C (or SIGTERM), when it stops everything it started.
+private ``redis-server`` on a free port. E-mail goes over SMTP to a local mail sink
+(``scripts/image/standins/sink.py``; read it at ``<mail>/messages``), not to the logs.
+It migrates and loads the demo first, prints every port, waits for each web process's
+``/health``, then prints ``ready`` and runs until Ctrl-C (or SIGTERM), when it stops
+everything it started.
+
+Once ready it writes ``<SPLIT_DIR>/targets.json``, the description of its processes the
+smoke journey reads (``scripts/smoke_journey.py --targets var/split/targets.json``):
+the gateway as the public entry, each domain's ``/api/v1/<domain>`` (and ``/xapi``) on
+its own process, the mail sink, an LRS client made for the journey, the ``/metrics``
+URLs, and the steps a local run cannot take, with why.
 
 ``SPLIT_BASE_PORT`` (default 8100) numbers the web ports from there; ``0`` picks free
 ports (tests). ``SPLIT_DIR`` (default ``var/split``) holds its databases and logs.
@@ -16,6 +24,7 @@ ports (tests). ``SPLIT_DIR`` (default ``var/split``) holds its databases and log
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -44,7 +53,7 @@ def _free_port() -> int:
 
 def _ports() -> dict[str, int]:
     base = int(os.environ.get("SPLIT_BASE_PORT", "8100"))
-    names = ("gateway", *DOMAINS, "admin", "legacy", "redis")
+    names = ("gateway", *DOMAINS, "admin", "legacy", "redis", "mail", "smtp")
     if base == 0:
         return {name: _free_port() for name in names}
     return {name: base + i for i, name in enumerate(names)}
@@ -73,8 +82,17 @@ class Split:
             "DEBUG": os.environ.get("DEBUG", "true"),
             "DATA_DIR": os.environ.get("DATA_DIR", str(SPLIT_DIR / "db")),
             "LEGACY_BASE_URL": f"http://127.0.0.1:{self.ports['legacy']}",
+            # Parts other than identity verify members' tokens with identity's keys.
+            "AUTH_JWKS_URL": f"http://127.0.0.1:{self.ports['identity']}/.well-known/jwks.json",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "PYTHONUNBUFFERED": "1",
+            # Like the compose stack: a local run opens, votes and closes a proposal in
+            # seconds (deployed environments keep config/settings/governance.py's floor).
+            "GOVERNANCE_MIN_QUORUM": os.environ.get("GOVERNANCE_MIN_QUORUM", "1"),
+            "GOVERNANCE_MIN_DISCUSSION_SECONDS": os.environ.get(
+                "GOVERNANCE_MIN_DISCUSSION_SECONDS", "0"
+            ),
+            "GOVERNANCE_MIN_VOTING_SECONDS": os.environ.get("GOVERNANCE_MIN_VOTING_SECONDS", "5"),
         }
 
     def start(self, name: str, args: list[str], **env: str) -> None:
@@ -115,6 +133,45 @@ class Split:
             time.sleep(0.1)
         raise SystemExit("run-split: redis-server did not start")
 
+    def mail(self) -> None:
+        """The mail sink, and every process sending to it over SMTP."""
+        self.start("mail", [PYTHON, "scripts/image/standins/sink.py", "--host", "127.0.0.1",
+                            "--smtp-port", str(self.ports["smtp"]),
+                            "--http-port", str(self.ports["mail"])])  # fmt: skip
+        self.env.update(
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(self.ports["smtp"]),
+        )  # fmt: skip
+        _wait(f"http://127.0.0.1:{self.ports['mail']}/health", timeout=30)
+
+    def targets(self) -> Path:
+        """``targets.json`` for ``smoke_journey.py --targets`` (see the module doc)."""
+        done = subprocess.run(  # noqa: S603 - this repository's own command
+            [PYTHON, "manage.py", "lrs_client", "create", "smoke-journey"], cwd=REPO,
+            env=self.env, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        found = dict(line.split(":", 1) for line in done.stdout.splitlines() if ":" in line)
+        url = {name: f"http://127.0.0.1:{port}" for name, port in self.ports.items()}
+        description = {
+            "base_url": url["gateway"],
+            "routes": {
+                **{f"/api/v1/{domain}/": url[domain] for domain in DOMAINS},
+                "/xapi/": url["learning"],
+            },
+            "mail_url": url["mail"],
+            "lrs_credentials": f"{found['key'].strip()}:{found['secret'].strip()}",
+            "metrics_urls": [f"{url[name]}/metrics" for name in ("gateway", *DOMAINS)],
+            "skip": [
+                "trace across the bus at the OTLP receiver: make run-split runs no "
+                "OpenTelemetry Collector (make compose-smoke does)",
+                "Prometheus alert delivered by Alertmanager: make run-split runs no "
+                "Prometheus or Alertmanager (make compose-smoke does)",
+            ],
+        }
+        path = SPLIT_DIR / "targets.json"
+        path.write_text(json.dumps(description, indent=2) + "\n")
+        return path
+
     def prepare(self) -> None:
         for step in (["migrate_all"], ["load_demo"]):
             done = subprocess.run(  # noqa: S603 - this repository's own commands
@@ -126,6 +183,7 @@ class Split:
 
     def run(self) -> None:
         self.redis()
+        self.mail()
         self.prepare()
         self.start("legacy", [PYTHON, "-m", "legacy_adapter.reference_service", "--port",
                               str(self.ports["legacy"]), "--db",
@@ -143,9 +201,11 @@ class Split:
         for name in ("gateway", *DOMAINS, "admin", "legacy"):
             print(f"  {name:<12} http://127.0.0.1:{self.ports[name]}/")
         print(f"  {'redis':<12} {self.env['REDIS_URL']}")
+        print(f"  {'mail':<12} http://127.0.0.1:{self.ports['mail']}/messages")
         print(f"  workers      relay, consumers {', '.join(GROUPS)}, projections")
         for name in ("gateway", *DOMAINS, "admin"):
             _wait(f"http://127.0.0.1:{self.ports[name]}/health")
+        print(f"run-split: smoke journey targets in {self.targets()}")
         print("run-split: ready", flush=True)
 
     def stop(self) -> None:

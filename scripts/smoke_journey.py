@@ -32,6 +32,11 @@ Options:
 ``--expect-alert``      the alert name that must arrive there; the caller creates its
                         fault (compose_smoke.sh puts a poison entry on a stream).
 ``--skip "WHY"``        something this run cannot exercise, reported as skipped.
+``--targets FILE``      a JSON description of a running stack's processes, e.g. the one
+                        ``make run-split`` writes (``var/split/targets.json``): keys
+                        ``base_url``, ``routes`` (prefix → URL), ``mail_url``,
+                        ``lrs_credentials``, ``metrics_urls`` (list), ``skip`` (list);
+                        options given on the command line win.
 ``--timeout``           seconds each waiting step may take (default 180).
 
 The journey: register → verify e-mail → log in → the token checked by learning,
@@ -486,7 +491,7 @@ def _root_from_audit_path(leaf: bytes, index: int, size: int, path: list[bytes])
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base-url", required=True)
+    parser.add_argument("--base-url")
     parser.add_argument(
         "--route", action="append", default=[], type=lambda v: tuple(v.split("=", 1))
     )
@@ -499,7 +504,28 @@ def main(argv=None) -> int:
     parser.add_argument("--expect-alert", default="")
     parser.add_argument("--skip", action="append", default=[])
     parser.add_argument("--timeout", type=float, default=180)
-    return Journey(parser.parse_args(argv)).run()
+    parser.add_argument("--targets", default="")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--targets" in argv:  # the file's values first, so the command line's win
+        argv = _from_targets(parser.parse_known_args(argv)[0].targets) + argv
+    args = parser.parse_args(argv)
+    if not args.base_url:
+        parser.error("--base-url (or --targets) is required")
+    return Journey(args).run()
+
+
+def _from_targets(path: str) -> list[str]:
+    """``--targets FILE`` as the options it stands for (see the module doc)."""
+    with open(path) as file:
+        found = json.load(file)
+    argv = ["--base-url", found["base_url"]]
+    argv += [f"--route={prefix}={url}" for prefix, url in found.get("routes", {}).items()]
+    for key in ("mail_url", "lrs_credentials"):
+        if found.get(key):
+            argv += [f"--{key.replace('_', '-')}", found[key]]
+    if found.get("metrics_urls"):
+        argv += ["--metrics-urls", ",".join(found["metrics_urls"])]
+    return argv + [f"--skip={why}" for why in found.get("skip", [])]
 
 
 if __name__ == "__main__":

@@ -33,6 +33,15 @@ GATEWAY_NEW_BREAKER_OPEN_SECONDS = read("GATEWAY_NEW_BREAKER_OPEN_SECONDS", "flo
 #: Largest request body the gateway accepts (413 above).
 GATEWAY_MAX_BODY_BYTES = read("GATEWAY_MAX_BODY_BYTES", "int", 1_048_576)
 
+#: Identity's role catalogue, for cohort rules resolved at save time: a callable's dotted
+#: path (configuration, since the gateway may not import domains); empty where identity
+#: is not served by this process, which then refuses to set cohort roles.
+GATEWAY_ROLE_CATALOGUE = read(
+    "GATEWAY_ROLE_CATALOGUE",
+    "str",
+    "domains.identity.selectors.role_names" if any(p.name == "identity" for p in PARTS) else "",
+)
+
 #: The "ready to delete" gate: a capability's routes on new code, and no legacy call
 #: to it, for this many days (``manage.py legacy_usage``, ``legacy_retire``).
 LEGACY_RETIRE_AFTER_DAYS = read("LEGACY_RETIRE_AFTER_DAYS", "int", 30)

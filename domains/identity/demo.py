@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db import transaction
 
 from common.demo_ids import demo_member_id
-from domains.identity.domain.roles import RoleChangeRefused
 from domains.identity.models import ApiKey, RoleAssignment, ServiceClient, User
 from domains.identity.services import user_register
 from domains.identity.services.api_keys import api_key_create
@@ -29,6 +28,10 @@ MEMBERS = [
 
 
 def load(stdout) -> None:
+    """Idempotent by its checks: a member, a grant, a key is made only when its row is
+    missing. A grant's row and its audit event commit in one transaction, so a missing
+    row means a missing event; nothing here needs to tolerate a refused grant. (Tests
+    that commit and then flush the tables also empty the event stores: root conftest.)"""
     with transaction.atomic(using="identity"):
         if not User.objects.filter(email=ADMIN_EMAIL).exists():
             User.objects.create_superuser(
@@ -44,12 +47,7 @@ def load(stdout) -> None:
         user = User.objects.get(email=email)
         for role in roles:
             if not RoleAssignment.objects.filter(user=user, role_id=role).exists():
-                try:
-                    role_grant(user=user, role=role, granted_by=admin_id)
-                except RoleChangeRefused:
-                    # Its audit already has the grant: a database that tables were emptied
-                    # from and the event store not (a test's flush). Nothing to add.
-                    continue
+                role_grant(user=user, role=role, granted_by=admin_id)
     signing_key_active()
     stdout.write(f"identity: admin login {ADMIN_EMAIL} / {DEMO_PASSWORD}")
     _demo_credentials(stdout)

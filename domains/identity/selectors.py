@@ -19,6 +19,12 @@ def member_roles(*, user: User) -> frozenset[str]:
     return user.roles_held()
 
 
+def role_names() -> frozenset[str]:
+    """Every role the platform grants (the catalogue, admins' own roles included); the
+    gateway checks cohort rules against it (``GATEWAY_ROLE_CATALOGUE``)."""
+    return frozenset(Role.objects.values_list("name", flat=True))
+
+
 def role_permissions(*, roles: frozenset[str]) -> frozenset[str]:
     return Role.permissions_of(roles)
 

@@ -1,6 +1,7 @@
-"""``/ops/gateway/``: the index; ``routes``: list, show, act on and edit routes;
-``flags``: read and change kill-all and the degradation flags, with their audit trail.
-Every change takes a reason, is validated and audited like the admin's and the command's."""
+"""``/ops/gateway/``: the index; ``routes``: list, create, show, act on, edit and delete
+routes; ``flags``: read and change kill-all and the degradation flags, with their audit
+trail. Every change takes a reason and goes through ``gateway.services`` — validated, and
+committed with its audit entry in one transaction — like the admin's and the command's."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -10,13 +11,15 @@ from rest_framework.views import APIView
 
 from gateway.api.permissions import AdminRole
 from gateway.audit import GLOBAL_SUBJECT, audit_trail
-from gateway.models import GatewayState, Route
+from gateway.models import METHODS, GatewayState, Route
 from gateway.services import (
     ACTIONS,
     DEGRADATION_FLAGS,
     gateway_flags_change,
     route_action,
     route_change,
+    route_create,
+    route_delete,
 )
 
 
@@ -35,14 +38,51 @@ class RouteOutput(serializers.ModelSerializer):
         )  # fmt: skip
 
 
+class RouteConfigSerializer(serializers.Serializer):
+    """The configuration a route's change may set (mode moves through actions)."""
+
+    legacy_target = serializers.CharField(max_length=300, required=False)
+    new_target = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    translator = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    cohort_user_ids = serializers.ListField(child=serializers.UUIDField(), required=False)
+    cohort_roles = serializers.ListField(child=serializers.CharField(), required=False)
+    cohort_header = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    ignore_fields = serializers.ListField(child=serializers.CharField(), required=False)
+    ignore_order = serializers.BooleanField(required=False)
+    max_concurrency = serializers.IntegerField(min_value=0, required=False)
+    reason = serializers.CharField(max_length=500)
+
+
+def _config(validated: dict) -> tuple[dict, str]:
+    """(the route fields, the reason) from a validated ``RouteConfigSerializer``."""
+    values = dict(validated)
+    reason = values.pop("reason")
+    if "cohort_user_ids" in values:
+        values["cohort_user_ids"] = [str(value) for value in values["cohort_user_ids"]]
+    return values, reason
+
+
 class RouteListApi(generics.ListAPIView):
     permission_classes = [AdminRole]
     serializer_class = RouteOutput
     queryset = Route.objects.all()
 
+    class CreateSerializer(RouteConfigSerializer):
+        method = serializers.ChoiceField(choices=METHODS)
+        path_pattern = serializers.CharField(max_length=300)
+        legacy_target = serializers.CharField(max_length=300)
+
     @extend_schema(operation_id="gateway_route_list", exclude=True)
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+    @extend_schema(operation_id="gateway_route_create", exclude=True)
+    def post(self, request):
+        data = self.CreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values, reason = _config(data.validated_data)
+        route = route_create(values=values, actor=actor_of(request), reason=reason)
+        return Response(RouteOutput(route).data, status=201)
 
 
 class OpsIndexApi(APIView):
@@ -58,18 +98,7 @@ class OpsIndexApi(APIView):
 class RouteDetailApi(APIView):
     permission_classes = [AdminRole]
 
-    class EditSerializer(serializers.Serializer):
-        """The configuration a route's change may set (mode moves through actions)."""
-
-        legacy_target = serializers.CharField(max_length=300, required=False)
-        new_target = serializers.CharField(max_length=300, required=False, allow_blank=True)
-        translator = serializers.CharField(max_length=40, required=False, allow_blank=True)
-        cohort_user_ids = serializers.ListField(child=serializers.UUIDField(), required=False)
-        cohort_roles = serializers.ListField(child=serializers.CharField(), required=False)
-        cohort_header = serializers.CharField(max_length=100, required=False, allow_blank=True)
-        ignore_fields = serializers.ListField(child=serializers.CharField(), required=False)
-        ignore_order = serializers.BooleanField(required=False)
-        max_concurrency = serializers.IntegerField(min_value=0, required=False)
+    class DeleteSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=500)
 
     @extend_schema(operation_id="gateway_route_detail", exclude=True)
@@ -79,17 +108,24 @@ class RouteDetailApi(APIView):
 
     @extend_schema(operation_id="gateway_route_edit", exclude=True)
     def patch(self, request, route_id):
-        data = self.EditSerializer(data=request.data)
+        data = RouteConfigSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         route = get_object_or_404(Route, pk=route_id)
-        changes = dict(data.validated_data)
-        reason = changes.pop("reason")
-        if "cohort_user_ids" in changes:
-            changes["cohort_user_ids"] = [str(value) for value in changes["cohort_user_ids"]]
+        changes, reason = _config(data.validated_data)
         route = route_change(
             route_id=route.id, changes=changes, actor=actor_of(request), reason=reason
         )
         return Response(RouteOutput(route).data)
+
+    @extend_schema(operation_id="gateway_route_delete", exclude=True)
+    def delete(self, request, route_id):
+        """The reason in the body (``{"reason": ...}``) or the query (``?reason=...``)."""
+        body = request.data if request.data else request.query_params
+        data = self.DeleteSerializer(data=body)
+        data.is_valid(raise_exception=True)
+        route = get_object_or_404(Route, pk=route_id)
+        route_delete(route_id=route.id, actor=actor_of(request), **data.validated_data)
+        return Response(status=204)
 
 
 class RouteActionApi(APIView):

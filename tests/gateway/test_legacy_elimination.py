@@ -117,3 +117,50 @@ def test_no_retired_capability_has_a_code_path_to_legacy(gateway_env, settings):
     # What the check catches: a route of the capability put back behind the services' back.
     Route.objects.filter(path_pattern="/api/ratings").update(mode="legacy")
     assert legacy_paths("ratings") == ["route GET /api/ratings (legacy)"]
+
+
+def _crash_at_capability_audit(monkeypatch):
+    """The capability's audit entry fails: its routes are retired and its row written."""
+    from gateway import services
+
+    real = services.audit_record
+
+    def audit_record(**kwargs):
+        if kwargs["subject_id"] == audit_subject("ratings"):
+            raise Crash
+        real(**kwargs)
+
+    monkeypatch.setattr(services, "audit_record", audit_record)
+
+
+def _crash_at_capability_row(monkeypatch):
+    """The ``RetiredCapability`` row fails: the routes are retired (and audited) by then."""
+    monkeypatch.setattr(RetiredCapability.objects, "create", crash)
+
+
+@pytest.mark.parametrize("fault", [_crash_at_capability_audit, _crash_at_capability_row])
+def test_a_retirement_interrupted_midway_retires_nothing(gateway_env, settings, monkeypatch, fault):
+    """``legacy_retire``: the routes, the capability's row and every audit entry, or none."""
+    _make_ready("ratings", settings)
+    routes = list(Route.objects.filter(mode="new"))
+    assert routes
+    fault(monkeypatch)
+    with pytest.raises(Crash):
+        call_command("legacy_retire", "ratings", "--reason", "drill")
+    assert not RetiredCapability.objects.filter(name="ratings").exists()
+    assert {route.mode for route in Route.objects.filter(pk__in=[r.pk for r in routes])} == {"new"}
+    assert audit_trail(subject_id=audit_subject("ratings")) == []
+    assert all(audit_trail(subject_id=route.id) == [] for route in routes)
+    forget_retired()
+    assert legacy_paths("ratings")  # its legacy side is still there, as before
+    monkeypatch.undo()
+    call_command("legacy_retire", "ratings", "--reason", "again", stdout=StringIO())
+    assert legacy_paths("ratings") == []  # and the retirement can simply be run again
+
+
+class Crash(Exception):
+    """Stands for the process dying at this point."""
+
+
+def crash(*args, **kwargs):
+    raise Crash

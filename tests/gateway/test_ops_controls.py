@@ -186,6 +186,104 @@ def test_ops_index_flags_and_route_edits_over_rest(client, route):
     assert audit_trail(subject_id=route.id)[-1]["reason"] == "mentors first"
 
 
+# --- cohort roles resolved against identity's catalogue ---------------------------------
+
+
+def test_a_cohort_role_identity_does_not_know_is_refused_everywhere(admin_client, client, route):
+    """A well-formed name that no role carries ("mentr") matched nobody, silently."""
+    with pytest.raises(
+        ChangeRefused, match=r"identity knows no role 'mentr'; its roles are .*mentor"
+    ):
+        route_change(route_id=route.id, changes={"cohort_roles": ["mentr"]}, actor="o", reason="r")
+    with pytest.raises(CommandError, match="identity knows no role 'mentr'"):
+        call_command("gateway_routes", "set", "GET /api/spaces/{id}", "--cohort-roles",
+                     "mentor,mentr", "--reason", "typo")  # fmt: skip
+    api = client.patch(f"/ops/gateway/routes/{route.id}",
+                       {"cohort_roles": ["mentr"], "reason": "r"},
+                       content_type="application/json", **bearer())  # fmt: skip
+    assert api.status_code == 400 and api["Content-Type"] == "application/problem+json"
+    (error,) = api.json()["errors"]
+    assert error["field"] == "cohort_roles" and "identity knows no role 'mentr'" in error["detail"]
+    form = admin_client.post(f"/admin/gateway/route/{route.id}/change/",
+                             _form(route, cohort_roles='["mentr"]', reason="typo"))  # fmt: skip
+    assert form.status_code == 200 and "identity knows no role" in form.content.decode()
+    route.refresh_from_db()
+    assert route.cohort_roles == [] and audit_trail(subject_id=route.id) == []
+
+
+def test_a_role_an_admin_added_to_the_catalogue_is_accepted(route):
+    from domains.identity.models import Role
+
+    Role.objects.create(name="early_adopter", description="Tries new code first")
+    call_command("gateway_routes", "set", "GET /api/spaces/{id}", "--cohort-roles",
+                 "early_adopter,mentor", "--reason", "pilot group", stdout=StringIO())  # fmt: skip
+    route.refresh_from_db()
+    assert route.cohort_roles == ["early_adopter", "mentor"]
+
+
+def test_a_role_removed_later_does_not_block_unrelated_changes(route):
+    from domains.identity.models import Role
+
+    Role.objects.create(name="pilot")
+    route_change(route_id=route.id, changes={"cohort_roles": ["pilot"]}, actor="o", reason="r")
+    Role.objects.filter(name="pilot").delete()
+    route_change(route_id=route.id, changes={"translator": "spaces.detail", "cohort_header": ""},
+                 actor="o", reason="unrelated")  # fmt: skip
+    with pytest.raises(ChangeRefused, match="identity knows no role 'pilot'"):
+        route_change(route_id=route.id, changes={"cohort_roles": ["pilot"]}, actor="o", reason="r")
+
+
+def test_a_process_without_identity_refuses_cohort_roles_it_cannot_check(route, settings):
+    settings.GATEWAY_ROLE_CATALOGUE = ""  # a SERVICE=gateway process
+    with pytest.raises(ChangeRefused, match="cannot be checked in this process"):
+        route_change(route_id=route.id, changes={"cohort_roles": ["mentor"]}, actor="o", reason="r")
+    route_change(route_id=route.id, changes={"cohort_roles": []}, actor="o", reason="clear")
+
+
+# --- create and delete, from the command and the REST API ---------------------------------
+
+
+def test_routes_are_created_and_deleted_with_a_reason_over_rest_and_the_command(client):
+    out = StringIO()
+    call_command("gateway_routes", "add", "GET /api/things/{id}", "--legacy-target",
+                 "/api/things/{id}", "--reason", "new endpoint", stdout=out)  # fmt: skip
+    created = Route.objects.get(path_pattern="/api/things/{id}")
+    assert audit_trail(subject_id=created.id)[0]["action"] == "create"
+    with pytest.raises(CommandError, match="exists already"):
+        call_command("gateway_routes", "add", "GET /api/things/{id}", "--legacy-target",
+                     "/api/things/{id}", "--reason", "twice")  # fmt: skip
+    made = client.post("/ops/gateway/routes",
+                       {"method": "POST", "path_pattern": "/api/things",
+                        "legacy_target": "/api/things", "cohort_roles": ["mentor"],
+                        "reason": "writes too"},
+                       content_type="application/json", **bearer())  # fmt: skip
+    assert made.status_code == 201, made.content
+    bad = client.post("/ops/gateway/routes", {"method": "GET", "path_pattern": "/api/x",
+                      "legacy_target": "/api/x", "cohort_roles": ["nobody"], "reason": "r"},
+                      content_type="application/json", **bearer())  # fmt: skip
+    assert bad.status_code == 400 and not Route.objects.filter(path_pattern="/api/x").exists()
+    url = f"/ops/gateway/routes/{made.json()['id']}"
+    assert client.delete(url, content_type="application/json", **bearer()).status_code == 400
+    gone = client.delete(url, {"reason": "merged"}, content_type="application/json", **bearer())
+    assert gone.status_code == 204
+    assert audit_trail(subject_id=made.json()["id"])[-1]["reason"] == "merged"
+    call_command("gateway_routes", "delete", "GET /api/things/{id}", "--reason", "unused",
+                 stdout=out)  # fmt: skip
+    assert not Route.objects.filter(path_pattern__startswith="/api/things").exists()
+
+
+def test_the_admin_deletes_only_through_the_audited_action(admin_client, route):
+    page = admin_client.get(f"/admin/gateway/route/{route.id}/delete/")
+    assert page.status_code == 403  # its own delete would ask no reason
+    form = {"action": "route_delete_0", "_selected_action": [str(route.id)]}
+    asks = admin_client.post("/admin/gateway/route/", form)
+    assert b'name="reason"' in asks.content
+    admin_client.post("/admin/gateway/route/", {**form, "apply": "Apply", "reason": "unused"})
+    assert not Route.objects.filter(pk=route.id).exists()
+    (entry,) = audit_trail(subject_id=route.id)
+    assert (entry["action"], entry["actor"]) == ("delete", "root@example.com")
+
+
 # --- every process picks the change up ------------------------------------------------------
 
 WATCHER = """

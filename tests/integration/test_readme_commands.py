@@ -27,6 +27,8 @@ from tests.processes import REPO, free_port, wait_until
 
 README = REPO / "README.md"
 BUS_COMMANDS = ("relay_events", "consume_events", "eventbus_lag", "eventbus_deadletters")
+#: ``make run PORT=...`` (the README: "HOST and PORT override the address").
+RUN_PORT = 8613
 #: Workers: they run until stopped, so they are started, seen working, then stopped.
 LONG_RUNNING = ("relay_events", "consume_events")
 
@@ -74,7 +76,8 @@ def clone(tmp_path_factory):
     )  # fmt: skip
     try:
         setup = subprocess.run(
-            ["make", "-o", ".venv/.installed-runtime", "setup", f"LEGACY_PORT={legacy_port}"],
+            ["make", "-o", ".venv/.installed-runtime", "setup", f"LEGACY_PORT={legacy_port}",
+             f"PORT={RUN_PORT}"],
             cwd=repo, env=_fresh_env(home), capture_output=True, text=True, timeout=600,
         )  # fmt: skip
         assert setup.returncode == 0, setup.stdout[-3000:] + setup.stderr[-3000:]
@@ -158,3 +161,16 @@ def test_bus_commands_with_redis_work_verbatim(clone):
         else:
             result = _run(line, repo, env)
             assert result.returncode == 0, f"{line}\n{result.stderr[-2000:]}"
+
+
+def test_links_in_mails_and_the_demo_point_where_make_run_serves(clone):
+    """``make run PORT=8613``: the verification and reset links (and the demo's credential
+    links) went to :8000, where nothing of this run answers."""
+    repo, home = clone
+    line = (
+        ".venv/bin/python manage.py shell -c 'from django.conf import settings; "
+        "print(settings.IDENTITY_FRONTEND_URL, settings.PASSPORT_PUBLIC_ORIGIN)'"
+    )
+    result = _run(line, repo, _fresh_env(home))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1].split() == [f"http://127.0.0.1:{RUN_PORT}"] * 2

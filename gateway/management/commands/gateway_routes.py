@@ -5,12 +5,16 @@
     gateway_routes set "GET /api/spaces" --action canary --percent 5 --reason "first users"
     gateway_routes set "GET /api/spaces" --mode legacy --reason "mismatches on dates"
     gateway_routes set "GET /api/spaces" --translator spaces.list --reason "..."
+    gateway_routes set "GET /api/spaces" --cohort-roles mentor,moderator --reason "..."
+    gateway_routes add "GET /api/spaces/{id}" --legacy-target /api/spaces/{id} --reason "..."
+    gateway_routes delete "GET /api/spaces/{id}" --reason "not ours any more"
     gateway_routes kill-all on --reason "incident 42"
     gateway_routes flag search_ranking on --reason "load spike"
     gateway_routes flags                      # kill-all, degradation flags and their audit
 
-Every change needs ``--reason`` and is audited with the actor (``--actor``, default
-``cli:<login>``).
+Every change needs ``--reason`` and goes through ``gateway.services`` like the admin's
+and ``/ops/gateway/``'s: validated, and committed with its audit entry (the actor,
+``--actor``, default ``cli:<login>``) in one transaction.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from gateway.services import (
     gateway_flags_change,
     route_action,
     route_change,
+    route_create,
+    route_delete,
     route_flags,
 )
 
@@ -53,8 +59,19 @@ class Command(BaseCommand):
         change.add_argument("--percent", type=float, help="Canary percentage (any, 0-100].")
         for name in _TARGETS:
             change.add_argument(f"--{name.replace('_', '-')}", dest=name)
+        change.add_argument("--cohort-roles", dest="cohort_roles", help="Comma-separated.")
         change.add_argument("--reason", required=True)
         change.add_argument("--actor")
+        add = sub.add_parser("add", help="Create a route (legacy mode).")
+        add.add_argument("route", help="'METHOD /path/pattern'.")
+        for name in _TARGETS:
+            add.add_argument(f"--{name.replace('_', '-')}", dest=name)
+        add.add_argument("--reason", required=True)
+        add.add_argument("--actor")
+        delete = sub.add_parser("delete", help="Remove a route (its audit trail stays).")
+        delete.add_argument("route")
+        delete.add_argument("--reason", required=True)
+        delete.add_argument("--actor")
         kill = sub.add_parser("kill-all", help="Return every route to legacy (on) or not (off).")
         kill.add_argument("state", choices=["on", "off"])
         kill.add_argument("--reason", required=True)
@@ -75,6 +92,12 @@ class Command(BaseCommand):
                 self._show(route_get(ref=options["route"]))
             elif verb == "set":
                 self._set(options, actor)
+            elif verb == "add":
+                self._add(options, actor)
+            elif verb == "delete":
+                route = route_get(ref=options["route"])
+                route_delete(route_id=route.id, actor=actor, reason=options["reason"])
+                self.stdout.write(f"{route.key}: deleted")
             elif verb == "flag":
                 on = options["state"] == "on"
                 gateway_flags_change(
@@ -116,9 +139,21 @@ class Command(BaseCommand):
                 f"{change['at']}  {change['actor']}  {change['after']}: {change['reason']}"
             )
 
+    def _add(self, options: dict, actor: str) -> None:
+        method, _, pattern = options["route"].strip().partition(" ")
+        values = {name: options[name] for name in _TARGETS if options.get(name) is not None}
+        route = route_create(
+            values={"method": method.upper(), "path_pattern": pattern.strip(), **values},
+            actor=actor, reason=options["reason"],
+        )  # fmt: skip
+        self.stdout.write(f"{route.id}  {route.key}: {route.mode}")
+
     def _set(self, options: dict, actor: str) -> None:
         route = route_get(ref=options["route"])
         targets = {name: options[name] for name in _TARGETS if options.get(name) is not None}
+        if options.get("cohort_roles") is not None:
+            roles = options["cohort_roles"].split(",")
+            targets["cohort_roles"] = [role.strip() for role in roles if role.strip()]
         if not (options["action"] or options["mode"] or targets):
             raise CommandError("Say what to change: --action, --mode or a target option.")
         if targets:
