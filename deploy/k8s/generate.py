@@ -380,9 +380,7 @@ def service(proc: Process) -> dict:
         "metadata": meta(proc),
         "spec": {
             "selector": selector(proc),
-            "ports": [
-                {"name": port_name(proc), "port": port(proc), "targetPort": port_name(proc)}
-            ],
+            "ports": [{"name": port_name(proc), "port": port(proc), "targetPort": port_name(proc)}],
         },
     }
 

@@ -99,7 +99,9 @@ class Authority:
     def pem(self) -> str:
         return self.cert.public_bytes(serialization.Encoding.PEM).decode()
 
-    def issue(self, names: list[str], lifetime: datetime.timedelta) -> tuple[dict, x509.Certificate]:
+    def issue(
+        self, names: list[str], lifetime: datetime.timedelta
+    ) -> tuple[dict, x509.Certificate]:
         """A server certificate for ``names``, as cert-manager's CA issuer writes it."""
         key = ec.generate_private_key(ec.SECP256R1())
         now = datetime.datetime.now(datetime.UTC)
@@ -140,7 +142,7 @@ class CertManager:
 
     def issue_all(self) -> dict[str, dict[str, str]]:
         stranger = Authority.make("a CA nobody in the cluster trusts") if self.another_ca else None
-        for name, doc in self.manifests.of("Certificate").items():
+        for doc in self.manifests.of("Certificate").values():
             spec = doc["spec"]
             if spec.get("isCA"):
                 key = _pem(self.ca.key).decode()
@@ -245,7 +247,9 @@ def _serves_tls(manifests: Manifests, workload: Workload, secret: str) -> str:
     """Why this pod does not serve the Secret's certificate over HTTPS, or ""."""
     pod = workload.pod
     [app] = pod["containers"][:1]
-    volumes = [v["name"] for v in pod.get("volumes", []) if v.get("secret", {}).get("secretName") == secret]
+    volumes = [
+        v["name"] for v in pod.get("volumes", []) if v.get("secret", {}).get("secretName") == secret
+    ]
     mounts = [m["mountPath"] for m in app.get("volumeMounts", []) if m["name"] in volumes]
     if not mounts:
         return f"the Secret {secret} is not mounted"
@@ -272,7 +276,9 @@ def check_static(manifests: Manifests, plan: Plan) -> list[str]:
                 f"[tls] {workload.part}: {variable}={url} calls {service} over plain HTTP"
             )
         app_env = manifests.config_env(workload.pod["containers"][0])
-        app_env.update({e["name"]: e.get("value", "") for e in workload.pod["containers"][0].get("env", [])})
+        app_env.update(
+            {e["name"]: e.get("value", "") for e in workload.pod["containers"][0].get("env", [])}
+        )
         if not app_env.get("INTERNAL_CA_FILE"):
             failures.append(
                 f"[tls] {workload.part}: calls {service} without INTERNAL_CA_FILE (cannot verify)"
@@ -292,7 +298,9 @@ def check_static(manifests: Manifests, plan: Plan) -> list[str]:
                     f"[tls] the Gateway: no BackendTLSPolicy verifies {route.service} "
                     f"(route {route.path})"
                 )
-            elif route.service in certs and check["hostname"] not in certs[route.service]["dnsNames"]:
+            elif (
+                route.service in certs and check["hostname"] not in certs[route.service]["dnsNames"]
+            ):
                 failures.append(
                     f"[tls] the Gateway: BackendTLSPolicy {route.service} verifies "
                     f"{check['hostname']}, which its certificate does not name"
@@ -345,7 +353,9 @@ sys.exit(1 if bad else 0)
 """
 
 
-def check_callers(podman, manifests: Manifests, plan: Plan, containers: dict[str, str]) -> list[str]:
+def check_callers(
+    podman, manifests: Manifests, plan: Plan, containers: dict[str, str]
+) -> list[str]:
     """Every internal call made once from its caller's pod, as the app makes it."""
     by_caller: dict[str, list[tuple[str, str, str]]] = {}
     for workload, variable, url, service in internal_calls(manifests, plan):
@@ -357,7 +367,9 @@ def check_callers(podman, manifests: Manifests, plan: Plan, containers: dict[str
             check=False, timeout=180,
         )  # fmt: skip
         outcome = {
-            line.split()[1]: line for line in result.stdout.splitlines() if line.split()[:1] in (["ok"], ["refused"])
+            line.split()[1]: line
+            for line in result.stdout.splitlines()
+            if line.split()[:1] in (["ok"], ["refused"])
         }
         for variable, url, service in calls:
             seen += 1
@@ -490,7 +502,8 @@ for entry in sys.argv[1:]:
     try:
         sock = socket.create_connection((parts.hostname, parts.port), timeout=10)
         if parts.scheme == "https":
-            sock = ssl.create_default_context(cafile="/ca.crt").wrap_socket(sock, server_hostname=name)
+            context = ssl.create_default_context(cafile="/ca.crt")
+            sock = context.wrap_socket(sock, server_hostname=name)
         sock.sendall(f"GET {parts.path} HTTP/1.0\r\nHost: {parts.netloc}\r\n\r\n".encode())
         answer = b""
         while chunk := sock.recv(65536):
@@ -511,9 +524,11 @@ sys.exit(1 if bad else 0)
 # The first four payload bytes of an HTTP/1 request: GET, POST, PUT, HEAD, DELETE, PATCH,
 # OPTIONS. Anything in clear text that starts so is an HTTP request nobody encrypted.
 _METHODS = (0x47455420, 0x504F5354, 0x50555420, 0x48454144, 0x44454C45, 0x50415443, 0x4F505449)
-PLAINTEXT_FILTER = "tcp and (" + " or ".join(
-    f"tcp[((tcp[12:1] & 0xf0) >> 2):4] = 0x{m:08x}" for m in _METHODS
-) + ")"
+PLAINTEXT_FILTER = (
+    "tcp and ("
+    + " or ".join(f"tcp[((tcp[12:1] & 0xf0) >> 2):4] = 0x{m:08x}" for m in _METHODS)
+    + ")"
+)
 _LINE = re.compile(r"IP (\d+\.\d+\.\d+\.\d+)\.\d+ > (\d+\.\d+\.\d+\.\d+)\.(\d+):")
 
 

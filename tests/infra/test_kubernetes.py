@@ -544,6 +544,8 @@ def test_every_pod_verifies_the_managed_services_against_their_ca_bundle(built, 
         for d in (*kinds["Deployment"].values(), kinds["Job"]["migrate"])
     ]
     for pod in pods:
-        [volume] = [v for v in pod["volumes"] if v.get("secret", {}).get("secretName") == "platform-tls"]
+        [volume] = [
+            v for v in pod["volumes"] if v.get("secret", {}).get("secretName") == "platform-tls"
+        ]
         [mount] = [m for m in pod["containers"][0]["volumeMounts"] if m["name"] == volume["name"]]
         assert (mount["mountPath"], mount["readOnly"]) == (str(rootcert.parent), True)

@@ -111,10 +111,14 @@ def test_a_public_backend_the_gateway_does_not_verify_is_named(manifests):
 
 def test_a_backend_policy_verifying_a_name_the_certificate_lacks_is_named(manifests):
     manifests.of("BackendTLSPolicy")["learning"]["spec"]["validation"]["hostname"] = "learn"
-    assert tls_failures(manifests) == [
-        "[tls] the Gateway: BackendTLSPolicy learning verifies learn, which its certificate "
-        "does not name"
-    ] * 2  # two routes (/api/v1/learning, /xapi)
+    assert (
+        tls_failures(manifests)
+        == [
+            "[tls] the Gateway: BackendTLSPolicy learning verifies learn, which its certificate "
+            "does not name"
+        ]
+        * 2
+    )  # two routes (/api/v1/learning, /xapi)
 
 
 def test_tls_not_required_is_named_for_every_process(manifests):
@@ -272,4 +276,3 @@ def test_plain_http_between_parts_is_named():
         "[plaintext] gateway -> learning:8000: an HTTP request in clear text",
         "[plaintext] gateway -> legacy:8090: an HTTP request in clear text",
     ]
-
