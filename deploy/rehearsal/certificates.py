@@ -34,6 +34,7 @@ import ssl
 import subprocess
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -356,23 +357,29 @@ sys.exit(1 if bad else 0)
 def check_callers(
     podman, manifests: Manifests, plan: Plan, containers: dict[str, str]
 ) -> list[str]:
-    """Every internal call made once from its caller's pod, as the app makes it."""
+    """Every internal call made once from its caller's pod, as the app makes it (the
+    pods at once: each check starts Django in its pod, slow on a loaded machine)."""
     by_caller: dict[str, list[tuple[str, str, str]]] = {}
     for workload, variable, url, service in internal_calls(manifests, plan):
         by_caller.setdefault(workload.part, []).append((variable, url, service))
-    failures, seen = [], 0
-    for part, calls in sorted(by_caller.items()):
-        result = podman(
-            "exec", containers[part], "python", "-c", CALLER_CHECK, *(u for _, u, _ in calls),
-            check=False, timeout=180,
+
+    def run(part: str):
+        return podman(
+            "exec", containers[part], "python", "-c", CALLER_CHECK,
+            *(u for _, u, _ in by_caller[part]), check=False, timeout=300,
         )  # fmt: skip
+
+    with ThreadPoolExecutor(max_workers=len(by_caller) or 1) as pool:
+        results = dict(zip(by_caller, pool.map(run, by_caller), strict=True))
+    failures = []
+    for part, calls in sorted(by_caller.items()):
+        result = results[part]
         outcome = {
             line.split()[1]: line
             for line in result.stdout.splitlines()
             if line.split()[:1] in (["ok"], ["refused"])
         }
         for variable, url, service in calls:
-            seen += 1
             line = outcome.get(url, f"refused {url} (no answer) {result.stderr.strip()[-300:]}")
             if not line.startswith("ok"):
                 failures.append(
