@@ -499,8 +499,8 @@ service.main(sys.argv[1:])
 
 # Prometheus's scrape of each ServiceMonitor endpoint ("URL|serverName"): https ones
 # verified against the CA as tlsConfig.serverName, at the pod's address.
-SCRAPE = """
-import socket, ssl, sys
+SCRAPE = r"""
+import os, socket, ssl, sys
 from urllib.parse import urlsplit
 bad = []
 for entry in sys.argv[1:]:
@@ -509,7 +509,7 @@ for entry in sys.argv[1:]:
     try:
         sock = socket.create_connection((parts.hostname, parts.port), timeout=10)
         if parts.scheme == "https":
-            context = ssl.create_default_context(cafile="/ca.crt")
+            context = ssl.create_default_context(cafile=os.environ.get("SCRAPE_CA", "/ca.crt"))
             sock = context.wrap_socket(sock, server_hostname=name)
         sock.sendall(f"GET {parts.path} HTTP/1.0\r\nHost: {parts.netloc}\r\n\r\n".encode())
         answer = b""

@@ -276,3 +276,38 @@ def test_plain_http_between_parts_is_named():
         "[plaintext] gateway -> learning:8000: an HTTP request in clear text",
         "[plaintext] gateway -> legacy:8090: an HTTP request in clear text",
     ]
+
+
+def test_the_scrape_verifies_the_server_name_prometheus_is_told(authority, tmp_path):
+    """SCRAPE, Prometheus's part: the pod's address, verified as tlsConfig.serverName."""
+    files, _ = authority.issue(["learning"], datetime.timedelta(hours=1))
+    for key, value in files.items():
+        (tmp_path / key).write_text(value)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "tls.crt", tmp_path / "tls.key")
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"https://127.0.0.1:{server.server_address[1]}/metrics"
+    env = {"SCRAPE_CA": str(tmp_path / "ca.crt"), "PATH": "/usr/bin:/bin"}
+    try:
+        for name, code in (("learning", 0), ("passport", 1)):
+            result = subprocess.run(
+                [sys.executable, "-c", certificates.SCRAPE, f"{url}|{name}"],
+                env=env, capture_output=True, text=True, timeout=60, check=False,
+            )  # fmt: skip
+            assert result.returncode == code, (name, result.stdout, result.stderr)
+    finally:
+        server.shutdown()
+        server.server_close()
