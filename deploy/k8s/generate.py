@@ -86,7 +86,7 @@ ACME_SOLVER_LABEL = {"acme.cert-manager.io/http01-solver": "true"}
 ACME_SOLVER_PORT = 8089
 # Every part but identity (and the admin, which reads the keys from identity's database)
 # fetches identity's public keys here; the default (itself) answers 404 in a split part.
-JWKS_URL = f"http://identity:{WEB_PORT}/.well-known/jwks.json"
+JWKS_URL = f"https://identity:{WEB_PORT}/.well-known/jwks.json"
 # The certificate authorities of the managed PostgreSQL and Valkey services, one PEM bundle
 # (their certificates are verified: sslmode=verify-full, ssl_cert_reqs=required), from the
 # platform-tls Secret (base/common/certificate-authorities.yaml; Terraform writes the
@@ -96,6 +96,19 @@ CA_DIR = "/etc/platform/tls"
 # /metrics sums them, so a scrape reports the whole pod (on the /tmp emptyDir; the
 # master empties it at start: config/gunicorn.py).
 MULTIPROC_DIR = "/tmp/prometheus-multiproc"  # noqa: S108 - an emptyDir of the pod
+# TLS between parts (docs/runbooks/internal-tls.md): every web part serves HTTPS on
+# WEB_PORT with a certificate cert-manager issues from the namespace's internal CA
+# (base/common/internal-ca.yaml) into the Secret <part>-tls, mounted here. gunicorn reads
+# the files at each new connection, so a renewal (the kubelet updates the mounted Secret
+# in place) is served without a restart. The same Secret's ca.crt is the CA every caller
+# verifies the others against (INTERNAL_CA_FILE: common/tls.py).
+SERVING_DIR = "/etc/platform/serving"
+INTERNAL_ISSUER = "platform-internal-ca"
+# Short-lived leaves, renewed a third before expiry: a leaked key is useful for a day at
+# most, and a failing renewal pages (cert-manager's metrics) with 8 h to spare.
+CERT_DURATION, CERT_RENEW_BEFORE = "24h", "8h"
+# Replaced by each overlay's namespace (kustomize replacements in components/internal-tls).
+NAMESPACE_PLACEHOLDER = "NAMESPACE"
 
 
 @dataclass(frozen=True)
@@ -204,13 +217,22 @@ def port(proc: Process) -> int:
     return WEB_PORT if proc.kind == "web" else METRICS_PORT
 
 
+def port_name(proc: Process) -> str:
+    """Web parts serve HTTPS; a worker's health and metrics server (called by the kubelet
+    and Prometheus only, never by another part) stays plain HTTP."""
+    return "https" if proc.kind == "web" else "http"
+
+
 def meta(proc: Process, name: str | None = None, **extra) -> dict:
     return {"name": name or proc.name, "labels": labels(proc), **extra}
 
 
-def probe(path: str, period: int, failures: int, timeout: int = 3) -> dict:
+def probe(proc: Process, path: str, period: int, failures: int, timeout: int = 3) -> dict:
+    get = {"path": path, "port": port_name(proc)}
+    if proc.kind == "web":
+        get["scheme"] = "HTTPS"  # the kubelet does not verify it; callers do
     return {
-        "httpGet": {"path": path, "port": "http"},
+        "httpGet": get,
         "periodSeconds": period,
         "timeoutSeconds": timeout,
         "failureThreshold": failures,
@@ -219,7 +241,7 @@ def probe(path: str, period: int, failures: int, timeout: int = 3) -> dict:
 
 def container(proc: Process) -> dict:
     http = {
-        "name": "http",
+        "name": port_name(proc),
         "containerPort": port(proc),
         "protocol": "TCP",
     }
@@ -227,6 +249,14 @@ def container(proc: Process) -> dict:
     if proc.kind == "web":
         # gunicorn's master wipes it at start and hands it to its workers (config/gunicorn.py).
         env.append({"name": "PROMETHEUS_MULTIPROC_DIR", "value": MULTIPROC_DIR})
+        # gunicorn's own settings variable (read after config/gunicorn.py): HTTPS only.
+        env.append(
+            {
+                "name": "GUNICORN_CMD_ARGS",
+                "value": f"--certfile {SERVING_DIR}/tls.crt --keyfile {SERVING_DIR}/tls.key",
+            }
+        )
+        env.append({"name": "INTERNAL_CA_FILE", "value": f"{SERVING_DIR}/ca.crt"})
     spec = {
         "name": "app",
         "image": IMAGE,
@@ -242,12 +272,12 @@ def container(proc: Process) -> dict:
         ],
         # Startup: up to 60 s for imports and the first database connection before
         # liveness may restart the container.
-        "startupProbe": probe("/health", period=2, failures=30),
-        "livenessProbe": probe("/health", period=10, failures=3),
+        "startupProbe": probe(proc, "/health", period=2, failures=30),
+        "livenessProbe": probe(proc, "/health", period=10, failures=3),
         # /ready answers 503 when a critical dependency is down, or while a web process
         # drains before it stops: out of the endpoints, not restarted.
         "readinessProbe": probe(
-            "/ready", period=READINESS_PERIOD_SECONDS, failures=READINESS_FAILURES
+            proc, "/ready", period=READINESS_PERIOD_SECONDS, failures=READINESS_FAILURES
         ),
         "resources": {
             "requests": {"cpu": "100m", "memory": "256Mi"},
@@ -270,15 +300,23 @@ def container(proc: Process) -> dict:
             {"name": "ca", "mountPath": CA_DIR, "readOnly": True},
         ],
     }
+    if proc.kind == "web":
+        spec["volumeMounts"].append({"name": "serving", "mountPath": SERVING_DIR, "readOnly": True})
     return spec
 
 
-def volumes(var_size: str = "256Mi") -> list[dict]:
-    return [
+def volumes(proc: Process, var_size: str = "256Mi") -> list[dict]:
+    found = [
         {"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}},
         {"name": "var", "emptyDir": {"sizeLimit": var_size}},
         {"name": "ca", "secret": {"secretName": "platform-tls", "defaultMode": 0o444}},
     ]
+    if proc.kind == "web":
+        # The key is readable by the pod's group only (fsGroup: the app user's group).
+        found.append(
+            {"name": "serving", "secret": {"secretName": f"{proc.name}-tls", "defaultMode": 0o440}}
+        )
+    return found
 
 
 def deployment(proc: Process) -> dict:
@@ -315,7 +353,7 @@ def deployment(proc: Process) -> dict:
                 # Application pods belong on the applications node pool (Terraform).
                 "nodeSelector": {"platform.example.org/pool": "applications"},
                 "containers": [container(proc)],
-                "volumes": volumes(),
+                "volumes": volumes(proc),
             },
         },
     }
@@ -342,7 +380,7 @@ def service(proc: Process) -> dict:
         "metadata": meta(proc),
         "spec": {
             "selector": selector(proc),
-            "ports": [{"name": "http", "port": port(proc), "targetPort": "http"}],
+            "ports": [{"name": port_name(proc), "port": port(proc), "targetPort": port_name(proc)}],
         },
     }
 
@@ -388,7 +426,7 @@ def config_map(proc: Process) -> dict:
         "OTEL_SERVICE_NAME": f"platform-{proc.name}",
     }
     if proc.kind == "web" and proc.service not in ("identity", "all"):
-        data["AUTH_JWKS_URL"] = JWKS_URL
+        data["AUTH_JWKS_URL"] = JWKS_URL  # also in platform-common, for INTERNAL_TLS_REQUIRED
     if proc.kind == "web":
         data["SHUTDOWN_DRAIN_SECONDS"] = str(SHUTDOWN_DRAIN_SECONDS)
     if proc.kind == "web" and proc.name in DOMAINS:
@@ -399,7 +437,7 @@ def config_map(proc: Process) -> dict:
     if proc.name == "gateway":
         # Split mode: each route's domain is reached at that domain's own Service.
         data["GATEWAY_NEW_BASE_URLS"] = ", ".join(
-            f"{p.name}=http://{p.name}:{WEB_PORT}" for p in PROCESSES if p.name in DOMAINS
+            f"{p.name}=https://{p.name}:{WEB_PORT}" for p in PROCESSES if p.name in DOMAINS
         )
     return {
         "apiVersion": "v1",
@@ -586,13 +624,60 @@ def http_routes() -> list[dict]:
 
 
 def service_monitor(proc: Process) -> dict:
+    endpoint: dict = {"port": port_name(proc), "path": "/metrics", "interval": "30s"}
+    if proc.kind == "web":
+        # Prometheus scrapes the pod IP and verifies the certificate as the Service's name.
+        endpoint["scheme"] = "https"
+        endpoint["tlsConfig"] = {
+            "ca": {"secret": {"name": f"{proc.name}-tls", "key": "ca.crt"}},
+            "serverName": proc.name,
+        }
     return {
         "apiVersion": "monitoring.coreos.com/v1",
         "kind": "ServiceMonitor",
         "metadata": meta(proc, labels={**labels(proc), "release": "kube-prometheus-stack"}),
+        "spec": {"selector": {"matchLabels": selector(proc)}, "endpoints": [endpoint]},
+    }
+
+
+def certificate(proc: Process) -> dict:
+    """The web part's serving certificate, for every DNS name of its Service. The
+    namespace part of the longer names is set per overlay (components/internal-tls)."""
+    suffixes = ("", ".svc", ".svc.cluster.local")
+    names = [proc.name, *(f"{proc.name}.{NAMESPACE_PLACEHOLDER}{s}" for s in suffixes)]
+    return {
+        "apiVersion": "cert-manager.io/v1",
+        "kind": "Certificate",
+        "metadata": meta(proc, f"{proc.name}-tls"),
         "spec": {
-            "selector": {"matchLabels": selector(proc)},
-            "endpoints": [{"port": "http", "path": "/metrics", "interval": "30s"}],
+            "secretName": f"{proc.name}-tls",
+            "duration": CERT_DURATION,
+            "renewBefore": CERT_RENEW_BEFORE,
+            "commonName": proc.name,
+            "dnsNames": names,
+            "privateKey": {"algorithm": "ECDSA", "size": 256, "rotationPolicy": "Always"},
+            "usages": ["server auth", "digital signature", "key encipherment"],
+            "issuerRef": {"kind": "Issuer", "name": INTERNAL_ISSUER},
+        },
+    }
+
+
+def backend_tls_policy(proc: Process) -> dict:
+    """The Gateway's Envoy proxies verify the backend as the Service's name against the
+    internal CA (Gateway API v1.3, as Envoy Gateway v1.5 installs it: v1alpha3, the only
+    version it serves; Envoy Gateway reads a Secret's ca.crt)."""
+    return {
+        "apiVersion": "gateway.networking.k8s.io/v1alpha3",
+        "kind": "BackendTLSPolicy",
+        "metadata": meta(proc),
+        "spec": {
+            "targetRefs": [
+                {"group": "", "kind": "Service", "name": proc.name, "sectionName": "https"}
+            ],
+            "validation": {
+                "caCertificateRefs": [{"group": "", "kind": "Secret", "name": INTERNAL_ISSUER}],
+                "hostname": proc.name,
+            },
         },
     }
 
@@ -611,6 +696,11 @@ def process_documents(proc: Process) -> dict[str, list[dict]]:
         "config.yaml": [config_map(proc), external_secret(proc)],
         "network-policy.yaml": [network_policy(proc)],
         "service-monitor.yaml": [service_monitor(proc)],
+        **(
+            {"tls.yaml": [certificate(proc), backend_tls_policy(proc)]}
+            if proc.kind == "web"
+            else {}
+        ),
     }
 
 

@@ -12,8 +12,13 @@
    run as declared; a failing one stops the run with the container's log tail.
 6. The public routes through nginx, generated from the HTTPRoutes; the smoke journey.
 7. Every connection seen (SYNs on the network, PostgreSQL's session log) checked against
-   the NetworkPolicies and the architecture.
-8. What was not exercised, then teardown of everything created.
+   the NetworkPolicies and the architecture; no HTTP request in clear text to a part.
+8. What was not exercised, then teardown of everything created; then the restore drill.
+
+TLS between parts (certificates.py): the rehearsal issues the manifests' Certificates from
+its CA as cert-manager would; after the rollout every caller calls every Service it uses
+with the app's own client (a refused certificate fails the run, naming both); one
+short-lived certificate is renewed mid-run and must be served without a restart.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import sys
 import time
 from pathlib import Path
 
-from deploy.rehearsal import checks, plan, runner
+from deploy.rehearsal import certificates, checks, drill, plan, runner
 from deploy.rehearsal.manifests import Manifests, render
 from deploy.rehearsal.policy import Peer, verdict
 from deploy.rehearsal.store import MIGRATE_ROLE
@@ -36,7 +41,9 @@ REPO = Path(__file__).resolve().parents[2]
 CANNOT = [
     "real cloud load balancers (OVHcloud LB in front of Envoy's Service) and client IPs",
     "Envoy Gateway itself (nginx plays the Gateway's listeners and routes)",
-    "cert-manager issuing a certificate (HTTP-01 against Let's Encrypt)",
+    "cert-manager issuing a certificate (HTTP-01 against Let's Encrypt; the internal CA "
+    "Issuer's certificates are written by the rehearsal as cert-manager would)",
+    "Envoy's BackendTLSPolicy handling (nginx verifies the backends as the policies say)",
     "node failures, pod rescheduling, HPA scaling, rolling updates",
     "NetworkPolicy enforcement by a CNI (connections are recorded and evaluated instead)",
     "OVHcloud managed PostgreSQL/Valkey (stand-ins with the same TLS verification)",
@@ -93,6 +100,22 @@ def parse_args(argv):
         action="store_true",
         help="let the app roles CREATE in their schema (production's grants do not; printed "
         "in the summary): to see past the event store creating its tables at run time",
+    )
+    parser.add_argument(
+        "--tls-from-another-ca",
+        metavar="SERVICE",
+        default="",
+        help="issue this Service's certificate from a CA nobody trusts (its callers must "
+        "refuse it and the run must fail)",
+    )
+    parser.add_argument(
+        "--rotate",
+        metavar="SERVICE",
+        default="identity",
+        help="the Service given a short-lived certificate, renewed mid-run ('' for none)",
+    )
+    parser.add_argument(
+        "--no-drill", action="store_true", help="skip the restore drill after the rehearsal"
     )
     parser.add_argument("--keep", action="store_true", help="leave everything running")
     parser.add_argument("--static-only", action="store_true")
@@ -187,14 +210,18 @@ def main(argv=None) -> int:
         f"{len(built.workloads)} workloads, {len(built.services)} Service ports, "
         f"{len(built.routes)} route rules"
     )
-    failures = checks.run_all(manifests, built, args.env)
+    failures = [*checks.run_all(manifests, built, args.env)]
+    failures += certificates.check_static(manifests, built)
     for failure in failures:
         print(f"FAIL {failure}", flush=True)
     if failures and not args.skip_static:
         runner.log(f"static checks failed ({len(failures)}): nothing was started")
         return 1
     if not failures:
-        runner.log("static checks passed: jwks, probes, otlp, network (required, forbidden edges)")
+        runner.log(
+            "static checks passed: jwks, probes, otlp, network (required, forbidden edges), "
+            "tls (https:// internal URLs, certificates served, HTTPS probes, backend policies)"
+        )
     if args.static_only:
         return 0
     workdir = REPO / "var" / "rehearsal" / args.env
@@ -212,6 +239,7 @@ def main(argv=None) -> int:
     rehearsal.proxy_image = proxy_image
     rehearsal.timeout_scale = args.probe_timeout_scale
     rehearsal.app_may_create = args.app_roles_may_create
+    rehearsal.tls_options = {"another_ca": args.tls_from_another_ca, "short_lived": args.rotate}
     summary_scale = {"probe_timeout_scale": args.probe_timeout_scale}
     if args.app_roles_may_create:
         summary_scale["deviation"] = "app roles may CREATE (production's grants do not)"
@@ -223,11 +251,16 @@ def main(argv=None) -> int:
         rehearsal.network()
         rehearsal.standins()
         rehearsal.capture()
+        plaintext = certificates.PlaintextWatch(rehearsal.bridge, workdir / "plaintext.log")
+        plaintext.start()
         rehearsal.run_hooks()
         runner.log(
             "images: " + ", ".join(f"{k} played as {v}" for k, v in rehearsal.images.items())
         )
         rehearsal.rollout(args.parallel)
+        certificates.verify_callers(rehearsal)
+        if args.rotate:
+            summary["rotation"] = certificates.rotate(rehearsal, args.rotate)
         rehearsal.start_proxy()
         rehearsal.scrape()
         if not args.no_journey:
@@ -237,6 +270,12 @@ def main(argv=None) -> int:
         rehearsal.check_probes(final=True)
         summary["readiness_flaps"] = rehearsal.readiness_report()
         failures = check_connections(rehearsal, manifests, built)
+        failures += certificates.plaintext_failures(
+            plaintext.stop(),
+            rehearsal.ips,
+            {w.part for w in built.workloads},
+            set(certificates.https_ports(manifests, built)),
+        )
         for failure in failures:
             print(f"FAIL {failure}", flush=True)
         journey_ok = args.no_journey or summary["journey"].get("ok", False)
@@ -246,7 +285,15 @@ def main(argv=None) -> int:
         print(f"FAIL {exc}", flush=True)
         summary["failures"] = [str(exc).splitlines()[0]]
     finally:
+        if "plaintext" in locals():
+            plaintext.stop()
         rehearsal.teardown()
+    if summary["ok"] and not args.no_drill:
+        runner.log("restore drill (python -m drills.restore), after the teardown")
+        summary["drill"] = drill.run(workdir)
+        summary["ok"] = summary["drill"]["ok"]
+        if not summary["ok"]:
+            print(f"FAIL [drill] {json.dumps(summary['drill'])[:1500]}", flush=True)
     print("not exercised by podman, and what the rehearsal did instead:")
     for kind, what in built.skipped.items():
         print(f"  {kind}: {what}")

@@ -111,6 +111,13 @@ def _service_target(manifests: Manifests, plan: Plan, url: str) -> tuple[str | N
     return entry.parts[0] if entry.parts else None, f"Service {host}:{port}"
 
 
+def verifies_tokens(workload: Workload, env: dict) -> bool:
+    """A web part that does not hold identity's keys fetches the JWKS; a worker, a hook,
+    identity and the admin never do."""
+    [app] = workload.pod["containers"][:1]
+    return "command" not in app and env.get("SERVICE", "all") not in KEY_HOLDERS
+
+
 def check_jwks(manifests: Manifests, plan: Plan) -> list[Failure]:
     failures = []
     identity = manifests.workload("identity")
@@ -331,6 +338,8 @@ def required_edges(manifests: Manifests, plan: Plan, env_name: str) -> list[Edge
             url = env.get(key)
             if not url or (key == "LEGACY_BASE_URL" and workload.part != "gateway"):
                 continue
+            if key == "AUTH_JWKS_URL" and not verifies_tokens(workload, env):
+                continue  # set for INTERNAL_TLS_REQUIRED's sake, never fetched
             parts = urlsplit(url)
             port = parts.port or (443 if parts.scheme == "https" else 80)
             entry = plan.service_port((parts.hostname or "").split(".")[0], port)

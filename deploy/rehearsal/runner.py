@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from deploy.rehearsal import proxy
+from deploy.rehearsal import certificates, proxy
 from deploy.rehearsal.manifests import Manifests, Workload, container_port
 from deploy.rehearsal.plan import Plan
 from deploy.rehearsal.store import Store, secrets_for
@@ -136,11 +136,21 @@ class ProbeState:
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
-def http_probe(ip: str, port: int, path: str, timeout: float) -> tuple[bool, str]:
-    """What the kubelet does: GET http://<pod IP>:<port><path>, Host <pod IP>:<port>,
+# The kubelet's HTTPS probes do not verify the certificate (the callers do).
+_UNVERIFIED = ssl._create_unverified_context()  # noqa: S323 - as the kubelet probes
+_DIRECT_TLS = urllib.request.build_opener(
+    urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=_UNVERIFIED)
+)
+
+
+def http_probe(
+    ip: str, port: int, path: str, timeout: float, scheme: str = "HTTP"
+) -> tuple[bool, str]:
+    """What the kubelet does: GET <scheme>://<pod IP>:<port><path>, Host <pod IP>:<port>,
     success on 200-399."""
+    opener = _DIRECT_TLS if scheme == "HTTPS" else _DIRECT
     try:
-        with _DIRECT.open(f"http://{ip}:{port}{path}", timeout=timeout) as response:
+        with opener.open(f"{scheme.lower()}://{ip}:{port}{path}", timeout=timeout) as response:
             return 200 <= response.status < 400, str(response.status)
     except urllib.error.HTTPError as exc:
         return False, f"HTTP {exc.code}"
@@ -167,12 +177,13 @@ def run_probes(
             probe.get("timeoutSeconds", 1) * scale,
             probe.get("failureThreshold", 3),
             probe.get("initialDelaySeconds", 0),
+            get.get("scheme", "HTTP"),
         )
 
-    port, path, period, timeout, threshold, delay = spec("startupProbe")
+    port, path, period, timeout, threshold, delay, scheme = spec("startupProbe")
     time.sleep(delay)
     for _ in range(threshold):
-        ok, detail = http_probe(state.ip, port, path, timeout)
+        ok, detail = http_probe(state.ip, port, path, timeout, scheme)
         if ok:
             state.started = True
             break
@@ -192,9 +203,9 @@ def run_probes(
         for kind in next_run:
             if now < next_run[kind]:
                 continue
-            port, path, period, timeout, threshold, _ = spec(kind)
+            port, path, period, timeout, threshold, _, scheme = spec(kind)
             next_run[kind] = now + period
-            ok, detail = http_probe(state.ip, port, path, timeout)
+            ok, detail = http_probe(state.ip, port, path, timeout, scheme)
             misses[kind] = 0 if ok else misses[kind] + 1
             if kind == "readinessProbe":
                 if ok:
@@ -238,6 +249,7 @@ class Rehearsal:
     images: dict[str, str] = field(default_factory=dict)
     timeout_scale: float = 1.0
     app_may_create: bool = False
+    tls_options: dict = field(default_factory=dict)  # certificates.CertManager's options
 
     # -- infrastructure -----------------------------------------------------------------
 
@@ -328,10 +340,15 @@ class Rehearsal:
                 "postgresql": [f"DNS:{PG_HOST}"],
                 "valkey": [f"DNS:{REDIS_HOST}"],
                 "gateway": [f"DNS:{h}" for h in self.hostnames()] + ["IP:127.0.0.1"],
+                LEGACY_HOST: [f"DNS:{LEGACY_HOST}"],
             },
         )
         self.ca = certs / "ca.crt"
         ca_text = self.ca.read_text()
+        # cert-manager's part: the Certificates' Secrets, from this CA (certificates.py).
+        authority = certificates.Authority.load(self.ca, certs / "ca.key")
+        self.cert_manager = certificates.CertManager(self.manifests, authority, **self.tls_options)
+        self.cert_manager.issue_all()
         self.store = Store(PG_HOST, REDIS_HOST, ca_text)
         init = self.workdir / "initdb"
         init.mkdir(exist_ok=True)
@@ -372,10 +389,11 @@ class Rehearsal:
             publish=[f"127.0.0.1::{SINK_HTTP}"],
         )  # fmt: skip
         self.container(
-            "legacy", self.image, "python", "-m", "legacy_adapter.reference_service",
+            "legacy", self.image, "python", "-c", certificates.LEGACY_OVER_TLS,
             "--host", "0.0.0.0", "--port", str(LEGACY_PORT),  # noqa: S104 - in its container
             "--db", "/tmp/legacy.sqlite3",  # noqa: S108 - in its container
             aliases=[LEGACY_HOST],
+            volumes=[f"{certs}:/tls:ro"],
         )  # fmt: skip
         pg = self.podman.name("postgresql")
         self.wait_for(
@@ -396,7 +414,8 @@ class Rehearsal:
             # The stand-in relay takes mail without authentication (production's does).
             "EMAIL_HOST_USER": "",
             "EMAIL_HOST_PASSWORD": "",
-            "LEGACY_BASE_URL": f"http://{LEGACY_HOST}:{LEGACY_PORT}",
+            # Over HTTPS, as production's legacy system (its certificate: the rehearsal CA).
+            "LEGACY_BASE_URL": f"https://{LEGACY_HOST}:{LEGACY_PORT}",
         }
         log(
             "stand-ins up: PostgreSQL 15 (TLS, verify-full), Redis 7 (TLS only), SMTP and OTLP "
@@ -415,6 +434,7 @@ class Rehearsal:
     def secrets(self) -> dict[str, dict[str, str]]:
         if not hasattr(self, "_secrets"):
             self._secrets = secrets_for(self.manifests.of("ExternalSecret"), self.store)
+            self._secrets.update(self.cert_manager.secrets)  # cert-manager's (certificates.py)
         return self._secrets
 
     def playable(self, workload: Workload) -> list[dict]:
@@ -456,12 +476,13 @@ class Rehearsal:
         for volume in pod.get("volumes", []):
             original = volume["name"]
             if "secret" in volume:
-                files = secrets[volume["secret"]["secretName"]]
+                secret = volume["secret"]["secretName"]
                 directory = self.workdir / "volumes" / workload.part / original
-                directory.mkdir(parents=True, exist_ok=True)
-                for key, value in files.items():
-                    (directory / key).write_text(value)
-                    (directory / key).chmod(volume["secret"].get("defaultMode", 0o644))
+                # As the kubelet writes it, so a renewal replaces it in place.
+                certificates.project(
+                    directory, secrets[secret], volume["secret"].get("defaultMode", 0o644)
+                )
+                self.cert_manager.volumes.setdefault(secret, []).append(directory)
                 volume.pop("secret")
                 volume["hostPath"] = {"path": str(directory), "type": "Directory"}
             elif "emptyDir" in volume:
@@ -592,14 +613,21 @@ class Rehearsal:
 
     def start_proxy(self) -> None:
         config = self.workdir / "nginx.conf"
-        config.write_text(proxy.nginx_config(self.plan, resolver=self.gateway_ip))
+        config.write_text(
+            proxy.nginx_config(
+                self.plan,
+                resolver=self.gateway_ip,
+                backend_tls=certificates.backend_tls(self.manifests),
+            )
+        )
         config.chmod(0o644)
         tls = self.workdir / "tls"
         name = self.container(
             "gateway-proxy", self.proxy_image,
             "nginx", "-c", "/etc/nginx/rehearsal.conf", "-g", "daemon off;",
             volumes=[f"{config}:/etc/nginx/rehearsal.conf:ro",
-                     f"{tls}/gateway.crt:{proxy.CERT}:ro", f"{tls}/gateway.key:{proxy.KEY}:ro"],
+                     f"{tls}/gateway.crt:{proxy.CERT}:ro", f"{tls}/gateway.key:{proxy.KEY}:ro",
+                     f"{self.ca}:{proxy.BACKEND_CA}:ro"],
             publish=[f"127.0.0.1::{proxy.HTTPS_PORT}", f"127.0.0.1::{proxy.HTTP_PORT}"],
         )  # fmt: skip
         self.ips[self.ip_of(name)] = "gateway-proxy"
@@ -636,17 +664,15 @@ class Rehearsal:
             workload = next(w for w in self.plan.workloads if w.part == part)
             for endpoint in monitor["spec"]["endpoints"]:
                 port = container_port(workload.pod, endpoint["port"])
-                urls.append(f"http://{self.probes[part].ip}:{port}{endpoint['path']}")
-        script = (
-            "import sys,urllib.request\nbad=[]\nfor u in sys.argv[1:]:\n"
-            "    try:\n        r=urllib.request.urlopen(u,timeout=10); r.read()\n"
-            "    except Exception as e: bad.append(f'{u}: {e}')\nprint('\\n'.join(bad))\n"
-            "sys.exit(1 if bad else 0)"
-        )
+                scheme = endpoint.get("scheme", "http")
+                # https: verified as tlsConfig.serverName against the CA (certificates.py).
+                server = endpoint.get("tlsConfig", {}).get("serverName", "")
+                urls.append(f"{scheme}://{self.probes[part].ip}:{port}{endpoint['path']}|{server}")
         name = self.podman.name("prometheus")
         self.created["container"].append(name)
         self.podman("create", "--name", name, "--network", self.podman.name("net"),
-                    self.image, "python", "-c", script, *urls)  # fmt: skip
+                    "-v", f"{self.ca}:/ca.crt:ro",
+                    self.image, "python", "-c", certificates.SCRAPE, *urls)  # fmt: skip
         self.podman("start", name)
         self.ips[self.ip_of(name)] = "prometheus"
         result = self.podman("wait", name)
@@ -677,8 +703,12 @@ class Rehearsal:
             return {"ok": False, "error": "scripts/smoke_journey.py is missing"}
         key, secret = self.operator_steps()
         web = [w.part for w in self.plan.workloads if "command" not in w.pod["containers"][0]]
+        https = certificates.https_ports(self.manifests, self.plan)
+        self.forwarder = certificates.Forwarder(self.ca)
         metrics = [
-            f"http://{self.probes[w.part].ip}:"
+            self.forwarder.url(self.probes[w.part].ip, *https[w.part], "/metrics")
+            if w.part in https
+            else f"http://{self.probes[w.part].ip}:"
             f"{container_port(w.pod, w.pod['containers'][0]['ports'][0]['name'])}/metrics"
             for w in sorted(self.plan.workloads, key=lambda w: w.part not in web)
         ]
@@ -760,6 +790,8 @@ class Rehearsal:
 
     def teardown(self) -> None:
         self.stop.set()
+        if getattr(self, "forwarder", None):
+            self.forwarder.close()
         if getattr(self, "tcpdump", None) and self.tcpdump.poll() is None:
             self.tcpdump.terminate()
         if self.keep:

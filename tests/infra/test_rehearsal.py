@@ -53,7 +53,7 @@ def test_the_plan_runs_the_migration_hook_then_every_process(manifests):
 
 def test_a_service_whose_target_port_differs_keeps_both(manifests):
     svc = manifests.of("Service")["learning"]
-    svc["spec"]["ports"] = [{"name": "http", "port": 80, "targetPort": "http"}]
+    svc["spec"]["ports"] = [{"name": "https", "port": 80, "targetPort": "https"}]
     built = plan.build(manifests)
     assert built.service_port("learning", 80).target_port == 8000
     assert built.service_port("learning", 8000) is None
@@ -68,6 +68,7 @@ def test_the_dev_overlay_passes_every_static_check(manifests):
 
 def test_a_domain_without_auth_jwks_url_is_named(manifests):
     del manifests.of("ConfigMap")["learning-config"]["data"]["AUTH_JWKS_URL"]
+    del manifests.of("ConfigMap")["platform-common"]["data"]["AUTH_JWKS_URL"]
     assert failures_of(manifests) == [
         "[jwks] learning: AUTH_JWKS_URL is not set (SERVICE=learning): the default "
         "http://127.0.0.1:8000/.well-known/jwks.json is this pod, which answers 404, so every "

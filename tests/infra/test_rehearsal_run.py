@@ -81,3 +81,17 @@ def test_a_worker_probe_on_the_wrong_port_fails_the_running_rehearsal():
         "probe failure (celery-beat): celery-beat: startupProbe GET :9200/health"
     )
     assert "celery-beat-pod-0-app log tail" in output
+
+
+def test_a_service_certificate_from_another_ca_is_refused_and_fails_the_rehearsal():
+    """identity's certificate from a CA nobody trusts: every part that fetches its JWKS,
+    and the gateway, refuse it in their own pods, and the run fails naming them."""
+    summary, output = rehearse(
+        "--env", "dev", "--tls-from-another-ca", "identity", "--no-journey", "--no-drill",
+        "--rotate", "",
+    )  # fmt: skip
+    assert not summary["ok"]
+    for caller in ("gateway", "learning", "reputation", "passport", "governance", "marketplace"):
+        assert f"[tls] {caller} -> identity (" in output, output[-6000:]
+    assert "CERTIFICATE_VERIFY_FAILED" in output
+    assert summary["failures"][0].startswith("[tls] gateway -> identity (")

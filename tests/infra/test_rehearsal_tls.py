@@ -1,0 +1,313 @@
+"""TLS between parts in the rehearsal (deploy/rehearsal/certificates.py): the static check
+names each kind of plain or unverifiable hop in the rendered dev overlay; the rehearsal's
+cert-manager issues what the Certificates declare; a renewal is swapped in as the kubelet
+does; a caller's own client refuses a certificate from another CA; plain HTTP on the
+wire is named. The running rehearsal's own break test is in test_rehearsal_run.py."""
+
+from __future__ import annotations
+
+import datetime
+import http.server
+import json
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+
+from deploy.rehearsal import certificates, plan
+from deploy.rehearsal.manifests import Manifests
+from tests.infra.tools import REPO_ROOT, kustomize_build
+from tests.processes import clean_environment
+
+DEV = REPO_ROOT / "deploy" / "k8s" / "overlays" / "dev"
+WEB = ("gateway", "admin", "identity", "learning", "reputation", "passport", "governance",
+       "marketplace")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def rendered() -> str:
+    return kustomize_build(DEV)
+
+
+@pytest.fixture
+def manifests(rendered) -> Manifests:
+    return Manifests.parse(rendered)
+
+
+def tls_failures(manifests: Manifests) -> list[str]:
+    return certificates.check_static(manifests, plan.build(manifests))
+
+
+def app(manifests: Manifests, name: str) -> dict:
+    return manifests.of("Deployment")[name]["spec"]["template"]["spec"]["containers"][0]
+
+
+def test_the_dev_overlay_sends_every_internal_call_over_verified_tls(manifests):
+    assert tls_failures(manifests) == []
+    calls = certificates.internal_calls(manifests, plan.build(manifests))
+    # The gateway to each domain, each domain but identity to identity's JWKS.
+    assert {(w.part, service) for w, _, _, service in calls} == {
+        *(("gateway", d) for d in WEB[2:]),
+        *((d, "identity") for d in WEB[3:]),
+    }
+
+
+def test_a_plain_http_url_to_a_domain_is_named(manifests):
+    data = manifests.of("ConfigMap")["gateway-config"]["data"]
+    data["GATEWAY_NEW_BASE_URLS"] = data["GATEWAY_NEW_BASE_URLS"].replace(
+        "https://learning", "http://learning"
+    )
+    assert tls_failures(manifests) == [
+        "[tls] gateway: GATEWAY_NEW_BASE_URLS[learning]=http://learning:8000 calls learning "
+        "over plain HTTP"
+    ]
+
+
+def test_a_plain_jwks_url_is_named(manifests):
+    data = manifests.of("ConfigMap")["passport-config"]["data"]
+    data["AUTH_JWKS_URL"] = "http://identity:8000/.well-known/jwks.json"
+    assert tls_failures(manifests) == [
+        "[tls] passport: AUTH_JWKS_URL=http://identity:8000/.well-known/jwks.json calls "
+        "identity over plain HTTP"
+    ]
+
+
+def test_a_called_service_without_a_certificate_is_named(manifests):
+    del manifests.of("Certificate")["identity-tls"]
+    [failure] = tls_failures(manifests)
+    assert failure.startswith("[tls] identity: called by ")
+    assert "learning" in failure and "the Gateway" in failure
+    assert failure.endswith("but no Certificate names it")
+
+
+def test_gunicorn_not_serving_the_mounted_certificate_is_named(manifests):
+    container = app(manifests, "identity")
+    container["env"] = [e for e in container["env"] if e["name"] != "GUNICORN_CMD_ARGS"]
+    [failure] = tls_failures(manifests)
+    assert failure.startswith("[tls] identity: called by ")
+    assert failure.endswith("gunicorn serves no certificate from the mounted identity-tls "
+                            "(GUNICORN_CMD_ARGS)")  # fmt: skip
+
+
+def test_a_plain_http_probe_on_the_https_port_is_named(manifests):
+    del app(manifests, "passport")["readinessProbe"]["httpGet"]["scheme"]
+    assert tls_failures(manifests) == [
+        "[tls] passport: readinessProbe is plain HTTP to an HTTPS port"
+    ]
+
+
+def test_a_public_backend_the_gateway_does_not_verify_is_named(manifests):
+    del manifests.of("BackendTLSPolicy")["marketplace"]
+    assert tls_failures(manifests) == [
+        "[tls] the Gateway: no BackendTLSPolicy verifies marketplace (route /api/v1/marketplace)"
+    ]
+
+
+def test_a_backend_policy_verifying_a_name_the_certificate_lacks_is_named(manifests):
+    manifests.of("BackendTLSPolicy")["learning"]["spec"]["validation"]["hostname"] = "learn"
+    assert (
+        tls_failures(manifests)
+        == [
+            "[tls] the Gateway: BackendTLSPolicy learning verifies learn, which its certificate "
+            "does not name"
+        ]
+        * 2
+    )  # two routes (/api/v1/learning, /xapi)
+
+
+def test_tls_not_required_is_named_for_every_process(manifests):
+    manifests.of("ConfigMap")["platform-common"]["data"]["INTERNAL_TLS_REQUIRED"] = "false"
+    found = tls_failures(manifests)
+    assert len(found) == 16  # the migration hook and 15 workloads
+    assert "[tls] migrate: INTERNAL_TLS_REQUIRED is not true" in found
+
+
+# --- the rehearsal's cert-manager ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def authority() -> certificates.Authority:
+    return certificates.Authority.make("rehearsal test CA")
+
+
+def _verify(files: dict, ca_pem: str, name: str) -> None:
+    """A TLS handshake against a server presenting ``files``, trusting ``ca_pem`` only."""
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp, "c").write_text(files["tls.crt"])
+        Path(tmp, "k").write_text(files["tls.key"])
+        server_context.load_cert_chain(Path(tmp, "c"), Path(tmp, "k"))
+    client = ssl.create_default_context(cadata=ca_pem)
+    listener = socket.create_server(("127.0.0.1", 0))
+    errors = []
+
+    def serve():
+        conn, _ = listener.accept()
+        try:
+            server_context.wrap_socket(conn, server_side=True).close()
+        except ssl.SSLError as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    try:
+        with socket.create_connection(listener.getsockname()) as raw:
+            client.wrap_socket(raw, server_hostname=name).close()
+    finally:
+        thread.join(10)
+        listener.close()
+
+
+def test_every_certificate_is_issued_as_declared(manifests, authority):
+    cm = certificates.CertManager(manifests, authority, short_lived="identity")
+    secrets = cm.issue_all()
+    assert set(secrets) == {f"{w}-tls" for w in WEB} | {"platform-internal-ca"}
+    for name in WEB:
+        files = secrets[f"{name}-tls"]
+        assert set(files) == {"tls.crt", "tls.key", "ca.crt"}
+        assert files["ca.crt"] == authority.pem()
+        cert = x509.load_pem_x509_certificate(files["tls.crt"].encode())
+        names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        assert names.get_values_for_type(x509.DNSName) == [
+            name, f"{name}.platform-dev", f"{name}.platform-dev.svc",
+            f"{name}.platform-dev.svc.cluster.local",
+        ]  # fmt: skip
+        lifetime = cert.not_valid_after_utc - cert.not_valid_before_utc
+        expected = datetime.timedelta(minutes=16 if name == "identity" else 24 * 60 + 1)
+        assert lifetime == expected, name
+        _verify(files, authority.pem(), f"{name}.platform-dev.svc")
+    assert secrets["platform-internal-ca"]["ca.crt"] == authority.pem()
+
+
+def test_a_certificate_from_another_ca_is_refused(manifests, authority):
+    cm = certificates.CertManager(manifests, authority, another_ca="passport")
+    secrets = cm.issue_all()
+    assert secrets["passport-tls"]["ca.crt"] != authority.pem()
+    with pytest.raises(ssl.SSLCertVerificationError, match="certificate verify failed"):
+        _verify(secrets["passport-tls"], authority.pem(), "passport")
+    _verify(secrets["learning-tls"], authority.pem(), "learning")
+
+
+def test_a_renewal_is_swapped_in_whole_as_the_kubelet_does(manifests, authority, tmp_path):
+    cm = certificates.CertManager(manifests, authority)
+    secrets = cm.issue_all()
+    mounted = tmp_path / "serving"
+    certificates.project(mounted, secrets["identity-tls"], 0o440)
+    cm.volumes["identity-tls"] = [mounted]
+    first = (mounted / "tls.crt").read_text()
+    renewed = cm.renew("identity")
+    assert (mounted / "tls.crt").read_text() != first
+    assert (mounted / "tls.crt").read_text() == renewed.public_bytes(
+        certificates.serialization.Encoding.PEM
+    ).decode()
+    assert (mounted / "tls.key").read_text() == cm.secrets["identity-tls"]["tls.key"]
+    # One data folder left, reached through ..data; the keys are links, never rewritten.
+    assert [p.name for p in mounted.glob("..20*")] == [(mounted / "..data").readlink().name]
+    assert (mounted / "tls.crt").readlink().as_posix() == "..data/tls.crt"
+
+
+def test_the_callers_own_client_refuses_another_ca(authority, tmp_path):
+    """CALLER_CHECK, the script the rehearsal runs in each calling pod, with the app's
+    client context: a server whose certificate another CA signed is refused, and named."""
+    stranger = certificates.Authority.make("stranger")
+    files, _ = stranger.issue(["localhost"], datetime.timedelta(hours=1))
+    for key, value in files.items():
+        (tmp_path / key).write_text(value)
+    (tmp_path / "trusted.crt").write_text(authority.pem())
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = json.dumps({"keys": []}).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "tls.crt", tmp_path / "tls.key")
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    urls = [f"https://localhost:{port}/.well-known/jwks.json", f"https://localhost:{port}"]
+    try:
+        env = clean_environment(INTERNAL_CA_FILE=str(tmp_path / "trusted.crt"))
+        refused = subprocess.run(
+            [sys.executable, "-c", certificates.CALLER_CHECK, *urls],
+            cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert refused.returncode == 1, refused.stderr
+        lines = refused.stdout.splitlines()
+        assert [line.split()[:2] for line in lines] == [["refused", u] for u in urls]
+        assert all("CERTIFICATE_VERIFY_FAILED" in line for line in lines), lines
+        env["INTERNAL_CA_FILE"] = str(tmp_path / "ca.crt")  # the stranger: now trusted
+        accepted = subprocess.run(
+            [sys.executable, "-c", certificates.CALLER_CHECK, *urls],
+            cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_plain_http_between_parts_is_named():
+    names = {"10.2.9.2": "gateway", "10.2.9.3": "learning", "10.2.9.4": "relay",
+             "10.2.9.5": "prometheus", "10.2.9.6": "legacy", "10.2.9.7": "sink"}  # fmt: skip
+    lines = [
+        "12:00:00.1 IP 10.2.9.2.40000 > 10.2.9.3.8000: tcp 120",  # gateway -> learning
+        "12:00:00.2 IP 10.2.9.5.40001 > 10.2.9.4.9100: tcp 80",  # Prometheus -> a worker
+        "12:00:00.3 IP 10.2.9.2.40002 > 10.2.9.6.8090: tcp 90",  # gateway -> legacy
+        "12:00:00.4 IP 10.2.9.3.40003 > 10.2.9.7.4318: tcp 400",  # traces to the Collector
+        "12:00:00.5 IP 10.2.9.1.40004 > 10.2.9.3.8000: tcp 60",  # the kubelet, HTTP to HTTPS
+    ]
+    parts = {"gateway", "learning", "relay"}
+    assert certificates.plaintext_failures(lines, names, parts, {"gateway", "learning"}) == [
+        "[plaintext] 10.2.9.1 -> learning:8000: an HTTP request in clear text",
+        "[plaintext] gateway -> learning:8000: an HTTP request in clear text",
+        "[plaintext] gateway -> legacy:8090: an HTTP request in clear text",
+    ]
+
+
+def test_the_scrape_verifies_the_server_name_prometheus_is_told(authority, tmp_path):
+    """SCRAPE, Prometheus's part: the pod's address, verified as tlsConfig.serverName."""
+    files, _ = authority.issue(["learning"], datetime.timedelta(hours=1))
+    for key, value in files.items():
+        (tmp_path / key).write_text(value)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "tls.crt", tmp_path / "tls.key")
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"https://127.0.0.1:{server.server_address[1]}/metrics"
+    env = {"SCRAPE_CA": str(tmp_path / "ca.crt"), "PATH": "/usr/bin:/bin"}
+    try:
+        for name, code in (("learning", 0), ("passport", 1)):
+            result = subprocess.run(
+                [sys.executable, "-c", certificates.SCRAPE, f"{url}|{name}"],
+                env=env, capture_output=True, text=True, timeout=60, check=False,
+            )  # fmt: skip
+            assert result.returncode == code, (name, result.stdout, result.stderr)
+    finally:
+        server.shutdown()
+        server.server_close()
