@@ -4,10 +4,18 @@ Each check is bounded in time so a dead dependency makes readiness fail fast ins
 of hanging the probe. Databases are critical (no request can be served without
 them); Redis is not: writes go to the transactional outbox and are delivered once the
 bus is back, so a Redis outage degrades the process without taking it out of service.
+
+A probe reuses connections: the database pool's when there is one, otherwise one
+connection per alias kept between probes, and one Redis connection pool. A fresh
+(TLS) connection per probe, every few seconds per container, made readiness flap on
+a loaded machine (seen running the Kubernetes rehearsal) and measured connection set-up
+rather than the dependency. A kept connection that broke is dropped and the check
+reconnects at once, so a restarted server is seen as soon as it answers.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 
@@ -15,6 +23,8 @@ import psycopg
 import redis
 from django.conf import settings
 from django.db import connections
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from common.databases import served_aliases
 from common.observability.metrics import DEPENDENCY_UP
@@ -62,28 +72,58 @@ def _probe_database(alias: str) -> None:
         with pool.connection(timeout=CHECK_TIMEOUT_SECONDS) as conn:
             conn.execute("SELECT 1")
     elif connection.vendor == "postgresql":
-        # A fresh, short-lived connection (no pool configured).
-        params = connection.get_connection_params()
-        params.pop("pool", None)
-        params.pop("cursor_factory", None)
-        params["connect_timeout"] = CHECK_TIMEOUT_SECONDS
-        with psycopg.connect(**params) as conn:
-            conn.execute("SELECT 1")
+        _probe_kept_connection(alias, connection)
     else:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
 
 
+#: Without a pool: one psycopg connection per alias, kept between probes (the probes
+#: of a process run in turn under the lock; each is bounded by the check timeout).
+_kept: dict[str, psycopg.Connection] = {}
+_kept_lock = threading.Lock()
+
+
+def _probe_kept_connection(alias: str, connection) -> None:
+    with _kept_lock:
+        kept = _kept.get(alias)
+        if kept is None or kept.closed:
+            params = connection.get_connection_params()
+            params.pop("pool", None)
+            params.pop("cursor_factory", None)
+            params["connect_timeout"] = CHECK_TIMEOUT_SECONDS
+            kept = _kept[alias] = psycopg.connect(**params, autocommit=True)
+        try:
+            kept.execute("SELECT 1")
+        except psycopg.Error:
+            kept.close()  # reconnect on the next probe
+            raise
+
+
+_redis_clients: dict[str, redis.Redis] = {}
+
+
+def _redis_client(url: str) -> redis.Redis:
+    """One client (its connection pool) per URL for every probe of this process; a
+    connection the server dropped is retried once on a new one before failing."""
+    client = _redis_clients.get(url)
+    if client is None:
+        client = _redis_clients.setdefault(
+            url,
+            redis.Redis.from_url(
+                url,
+                socket_connect_timeout=CHECK_TIMEOUT_SECONDS,
+                socket_timeout=CHECK_TIMEOUT_SECONDS,
+                retry=Retry(NoBackoff(), 1),
+                retry_on_error=[redis.ConnectionError],
+                client_name="readiness-probe",
+            ),
+        )
+    return client
+
+
 def _probe_redis() -> None:
-    client = redis.Redis.from_url(
-        settings.REDIS_URL,
-        socket_connect_timeout=CHECK_TIMEOUT_SECONDS,
-        socket_timeout=CHECK_TIMEOUT_SECONDS,
-    )
-    try:
-        client.ping()
-    finally:
-        client.close()
+    _redis_client(settings.REDIS_URL).ping()
 
 
 def run_checks() -> list[CheckResult]:
