@@ -1,5 +1,7 @@
-"""``/ready`` reuses its connections (found running the Kubernetes rehearsal: a fresh TLS
-connection to PostgreSQL and to Redis on every probe made readiness flap under load).
+"""``/ready`` reuses its connections and checks its dependencies side by side (found
+running the platform as deployed: a fresh TLS connection to PostgreSQL and to Redis on
+every probe made readiness flap under load, and seven databases checked in a row took
+longer than the probe's timeout when connections were scarce).
 
 Counted where nobody else connects: a PostgreSQL cluster and a Redis server of the
 test's own, probed twenty times by a process without a database pool (the pooled path
@@ -9,13 +11,15 @@ reconnect instead of holding on to the dead connections.
 
 import json
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 
 import pytest
 
 from tests.bus.conftest import PostgresServer, RedisServer
-from tests.processes import REPO, clean_environment, run_django
+from tests.processes import REPO, clean_environment, database_urls_for, run_django
 
 PROBES = 20
 PROBE = (
@@ -121,3 +125,56 @@ def test_a_kept_connection_that_broke_is_replaced_at_the_next_probe(servers):
         child.kill()
         child.wait(timeout=10)
     assert after == {"code": 200, "checks": {"database:identity": "up", "redis": "up"}}
+
+
+@pytest.fixture
+def silent_server():
+    """A port that accepts connections and never answers: a database too busy to talk."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    held, stop = [], threading.Event()
+
+    def accept():
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    stop.set()
+    thread.join(5)
+    for connection in held:
+        connection.close()
+    listener.close()
+
+
+def test_ready_answers_within_one_check_timeout_however_many_databases_hang(silent_server):
+    """Checked one after another, four silent databases made /ready take four check
+    timeouts: longer than the probes' timeout, so a busy process looked dead."""
+    hanging = ("learning", "reputation", "passport", "governance")
+    urls = database_urls_for("default", "identity", "marketplace")
+    urls.update(
+        {
+            f"DATABASE_URL_{a.upper()}": f"postgres://postgres@127.0.0.1:{silent_server}/x"
+            for a in hanging
+        }
+    )
+    code = (
+        "import json, time\n"
+        "from common.health.checks import CHECK_TIMEOUT_SECONDS, readiness\n"
+        "started = time.monotonic()\n"
+        "status, body = readiness()\n"
+        "print(json.dumps({'status': status, 'seconds': time.monotonic() - started,\n"
+        "                  'limit': CHECK_TIMEOUT_SECONDS, 'down': body.get('unavailable')}))\n"
+    )
+    result = run_django(code, clean_environment(**urls), timeout=120)
+    (outcome,) = _probed(result)
+    assert outcome["status"] == 503
+    assert sorted(outcome["down"]) == sorted(f"database:{a}" for a in hanging)
+    # One check timeout, with room for a loaded machine; four in a row would be 8 s.
+    assert outcome["seconds"] < 2 * outcome["limit"] + 1.5, outcome
