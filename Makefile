@@ -124,7 +124,11 @@ rehearse: install-dev image
 	command -v tcpdump >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tcpdump
 	$(BIN)/python -m deploy.rehearsal --env $(ENV) --image $(PLATFORM_IMAGE) --kubectl $(KUBECTL) $(REHEARSAL_ARGS)
 
-## make deploy-check: everything that runs the platform as it is deployed.
+## make deploy-check: everything that runs the platform as it is deployed (both compose
+## profiles, then the rehearsal). For a shared 2-core machine (CI), one pod starting at
+## a time and probe timeouts x3 (printed in the rehearsal's summary); override with
+## REHEARSAL_ARGS=... to run the manifests' timing exactly.
+deploy-check: REHEARSAL_ARGS = --parallel 1 --probe-timeout-scale 3
 deploy-check: compose-smoke rehearse
 
 ## make test-fast: the unit tests only (no database, no child process), in seconds.

@@ -50,6 +50,7 @@ from eventing.deadletters import dead_letter
 from eventing.handlers import REGISTRY
 from eventing.inbox import Outcome, apply_batch, apply_envelope
 from eventing.metrics import STREAM_LOSSES, WORKER_ERRORS
+from eventing.rounds import run_rounds
 from eventing.streams import stream_id, text
 
 logger = logging.getLogger(__name__)
@@ -115,31 +116,45 @@ class Consumer:
         #: Per stream, where the re-read of this consumer's own unacknowledged entries is.
         self._own_from: dict[str, str] = dict.fromkeys(self.streams, "0")
         for stream in self.streams:
-            ensure_group(self.client, stream, self.group)
             # Start every series at zero, so rate() and increase() see the first one.
             DEAD_LETTERS.labels(group=self.group, stream=stream)
+        #: Groups still to create: Redis may not answer yet when the process starts.
+        self._groups_pending = True
+        try:
+            self._ensure_groups()
+        except redis.RedisError as exc:
+            logger.warning(
+                "consumer %s of %s: Redis unavailable at start (%s); retrying",
+                self.name, self.group, exc,
+            )  # fmt: skip
+
+    def _ensure_groups(self) -> None:
+        for stream in self.streams:
+            ensure_group(self.client, stream, self.group)
+        self._groups_pending = False
 
     # -- lifecycle -------------------------------------------------------------------
     def stop(self) -> None:
         self._stopping.set()
 
     def run(self) -> Stats:
-        """Rounds until ``stop()``; a failed round is retried, whatever failed."""
-        delay = 0.0
-        while not self._stopping.is_set():
-            try:
-                self.step()
-            except Exception as exc:  # noqa: BLE001 - a worker outlives every fault
-                delay = min(max(delay * 2, self.error_base), self.error_cap)
-                self.recover(exc, delay)
-                self._stopping.wait(delay)
-            else:
-                delay = 0.0
+        """Rounds until ``stop()``; a failed round is retried, whatever failed
+        (``eventing.rounds``)."""
+
+        def one_round() -> bool:
+            self.step()
+            return True
+
+        run_rounds(
+            one_round, self._stopping, self.recover, base=self.error_base, cap=self.error_cap
+        )
         return self.stats
 
     def step(self) -> int:
         """One round: reclaim, retry what is due, read new entries. Entries handled."""
         close_old_connections()
+        if self._groups_pending:
+            self._ensure_groups()
         handled = self._claim_stuck() + self._retry_due()
         if self._own_from:
             own = self._read_own_pending()

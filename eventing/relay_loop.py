@@ -5,7 +5,7 @@ outbox write commits (``eventing.wakeup``: PostgreSQL ``LISTEN/NOTIFY``), pollin
 every ``EVENTBUS_RELAY_POLL_SECONDS`` as a fallback. Any failure (Redis down, the
 database stopped or a connection dropped mid-round) costs that round: nothing that
 failed was marked published, so it is sent again next round (the inboxes absorb a
-repeat), after a capped exponential backoff. Every
+repeat), after a capped exponential backoff (``eventing.rounds``). Every
 ``EVENTBUS_RELAY_LOSS_CHECK_SECONDS``, and after every Redis failure, the relay asks
 Redis whether its streams still hold what it published (``eventing.recovery``) and
 re-publishes what was lost. The loop ends only when ``stop`` is set (SIGTERM).
@@ -21,10 +21,10 @@ import redis
 from django.conf import settings
 from django.db import close_old_connections, connections
 
-from common.outages import is_database_outage
 from eventing.metrics import WORKER_ERRORS
 from eventing.recovery import LossWatch
 from eventing.relay import OutboxSource, relay_once
+from eventing.rounds import fault_kind, run_rounds
 from eventing.wakeup import OutboxListener
 
 logger = logging.getLogger(__name__)
@@ -60,20 +60,15 @@ class RelayLoop:
         return published
 
     def run(self, stop: threading.Event, *, once: bool = False) -> int:
-        delay = 0.0
-        while not stop.is_set():
-            try:
-                published = self.round()
-            except Exception as exc:  # noqa: BLE001 - the relay outlives every fault
-                delay = min(max(delay * 2, 0.1), settings.EVENTBUS_WORKER_BACKOFF_MAX_SECONDS)
-                self._failed(exc, delay)
-                stop.wait(delay)
-                continue
-            delay = 0.0
+        def one_round() -> bool:
+            published = self.round()
             if once and not published:
-                break
+                return False
             if not published:
                 self.idle(stop)
+            return True
+
+        run_rounds(one_round, stop, self._failed)
         return self.total
 
     def idle(self, stop: threading.Event) -> None:
@@ -91,13 +86,9 @@ class RelayLoop:
         self._wake.wait(poll if self._listener.listening else min(poll, 0.02))
 
     def _failed(self, exc: Exception, delay: float) -> None:
-        if isinstance(exc, redis.RedisError):
-            kind = "redis"
+        kind = fault_kind(exc)
+        if kind == "redis":
             self._next_check = 0.0  # Redis may have come back empty: look first thing.
-        elif is_database_outage(exc):
-            kind = "database"
-        else:
-            kind = "other"
         WORKER_ERRORS.labels(worker="relay", kind=kind).inc()
         log = logger.error if kind == "other" else logger.warning
         log("relay: round failed (%s: %s); retrying in %.1fs", type(exc).__name__, exc, delay)

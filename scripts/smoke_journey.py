@@ -326,7 +326,8 @@ class Journey:
         self.client.expect(
             200, "POST", f"{base}/transition", token=token, body={"action": "discuss"}
         )
-        deadline = datetime.now(UTC) + timedelta(seconds=8)
+        # The voting floor of a local stack is 5 s; the margin covers a slow request.
+        deadline = datetime.now(UTC) + timedelta(seconds=20)
         self.client.expect(
             200, "POST", f"{base}/transition", token=token,
             body={"action": "vote", "deadline": deadline.isoformat()},

@@ -10,7 +10,8 @@
 5. The sync hooks' pods (the migration Job), which must succeed, then every Deployment
    and StatefulSet with ``podman kube play``; Services as network aliases; every probe
    run as declared; a failing one stops the run with the container's log tail.
-6. The public routes through nginx, generated from the HTTPRoutes; the smoke journey.
+6. The public routes through nginx, generated from the HTTPRoutes; Prometheus and
+   Alertmanager with the rendered rules and routing (alerting.py); the smoke journey.
 7. Every connection seen (SYNs on the network, PostgreSQL's session log) checked against
    the NetworkPolicies and the architecture; no HTTP request in clear text to a part.
 8. What was not exercised, then teardown of everything created; then the restore drill.
@@ -31,7 +32,7 @@ import sys
 import time
 from pathlib import Path
 
-from deploy.rehearsal import certificates, checks, drill, plan, runner
+from deploy.rehearsal import alerting, certificates, checks, drill, plan, runner
 from deploy.rehearsal.manifests import Manifests, render
 from deploy.rehearsal.policy import Peer, verdict
 from deploy.rehearsal.store import MIGRATE_ROLE
@@ -48,7 +49,9 @@ CANNOT = [
     "NetworkPolicy enforcement by a CNI (connections are recorded and evaluated instead)",
     "OVHcloud managed PostgreSQL/Valkey (stand-ins with the same TLS verification)",
     "External Secrets Operator and Vault (a local store renders the same keys)",
-    "Prometheus Operator, Alertmanager, the OpenTelemetry Collector (a sink receives OTLP)",
+    "the Prometheus Operator (a Prometheus configured from the ServiceMonitors plays it)",
+    "Alertmanager's real receivers: Slack, PagerDuty, SMTP (a recorder takes Slack's webhook)",
+    "the OpenTelemetry Collector (a sink receives OTLP)",
 ]
 
 
@@ -120,6 +123,9 @@ def parse_args(argv):
     parser.add_argument("--keep", action="store_true", help="leave everything running")
     parser.add_argument("--static-only", action="store_true")
     parser.add_argument("--no-journey", action="store_true")
+    parser.add_argument(
+        "--no-alerting", action="store_true", help="no Prometheus/Alertmanager (alerting.py)"
+    )
     return parser.parse_args(argv)
 
 
@@ -144,6 +150,9 @@ def check_connections(rehearsal: runner.Rehearsal, manifests: Manifests, built) 
     sources = {**pods, "gateway-proxy": checks.ENVOY, "prometheus": checks.PROMETHEUS}
     failures, table = [], []
     for src, dst, port in rehearsal.connections():
+        if dst.startswith("monitoring-"):
+            table.append(f"  {src} -> {dst}:{port}  (the monitoring namespace's own traffic)")
+            continue
         if src in ("kubelet",) or src not in sources:
             table.append(f"  {src} -> {dst}:{port}  (not a pod: not subject to policies)")
             continue
@@ -263,6 +272,8 @@ def main(argv=None) -> int:
             summary["rotation"] = certificates.rotate(rehearsal, args.rotate)
         rehearsal.start_proxy()
         rehearsal.scrape()
+        if not (args.no_journey or args.no_alerting):
+            rehearsal.journey_args = alerting.start(rehearsal)
         if not args.no_journey:
             summary["journey"] = rehearsal.run_journey()
             if not summary["journey"].get("ok"):

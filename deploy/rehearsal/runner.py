@@ -250,6 +250,10 @@ class Rehearsal:
     timeout_scale: float = 1.0
     app_may_create: bool = False
     tls_options: dict = field(default_factory=dict)  # certificates.CertManager's options
+    #: The smoke journey's alerting arguments (deploy/rehearsal/alerting.py sets them).
+    journey_args: list[str] = field(
+        default_factory=lambda: ["--skip", "Prometheus and Alertmanager: --no-alerting"]
+    )
 
     # -- infrastructure -----------------------------------------------------------------
 
@@ -718,8 +722,7 @@ class Rehearsal:
             "--lrs-credentials", f"{key}:{secret}",
             "--metrics-urls", ",".join(metrics),
             "--otlp-receiver", f"http://127.0.0.1:{self.sink_port}",
-            "--timeout", "300",
-            "--skip", "Prometheus and Alertmanager: not part of the Kubernetes rehearsal",
+            "--timeout", "300", *self.journey_args,
         ]  # fmt: skip
         log(f"smoke journey against {self.base_url} ({len(metrics)} /metrics endpoints)")
         env = {**os.environ, "SSL_CERT_FILE": str(self.ca), "NO_PROXY": "*"}

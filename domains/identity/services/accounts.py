@@ -4,7 +4,8 @@ E-mail verification and password-reset links carry signed, expiring tokens: the
 verification token is a ``TimestampSigner`` value over the member id and address (it
 stops working if the address changes); the reset token is Django's, which stops
 working once the password changes or the member signs in. Mails go through Django's
-e-mail backend (the console in the embedded run).
+e-mail backend (the console in the embedded run); a relay that refuses them delays the
+mail, never the account (``services.mail``).
 """
 
 from __future__ import annotations
@@ -17,22 +18,26 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
-from django.utils.encoding import force_bytes, force_str
-from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 
 from common.auth.denylist import subject_allow, subject_deny
 from common.refusals import Invalid
 from contracts.identity.v2 import MemberRegistered
 from domains.identity.domain.accounts import normalize_email
 from domains.identity.models import User
+from domains.identity.services.mail import (
+    PASSWORD_RESET,
+    VERIFICATION,
+    VERIFY_SALT,
+    account_mail_deliver,
+)
 from domains.identity.services.tokens import member_families_revoke
 from eventing.outbox import outbox_publish
 
 ALIAS = "identity"
-_VERIFY_SALT = "identity.email-verification"
 
 
 class TokenRefused(Invalid):
@@ -80,22 +85,14 @@ def user_signup(*, email: str, password: str, display_name: str, locale: str | N
     return user
 
 
-def email_verification_send(*, user: User) -> None:
-    token = signing.TimestampSigner(salt=_VERIFY_SALT).sign_object(
-        {"id": str(user.id), "email": user.email}
-    )
-    send_mail(
-        "Confirm your e-mail address",
-        f"Confirm your address: {settings.IDENTITY_FRONTEND_URL}/verify-email?token={token}\n"
-        f"(or POST it to /api/v1/identity/auth/verify-email).",
-        None,
-        [user.email],
-    )
+def email_verification_send(*, user: User) -> bool:
+    """The verification mail: sent now, or retried by Celery if the relay refuses it."""
+    return account_mail_deliver(kind=VERIFICATION, user=user)
 
 
 def email_verify(*, token: str, now: datetime | None = None) -> User:
     try:
-        data = signing.TimestampSigner(salt=_VERIFY_SALT).unsign_object(
+        data = signing.TimestampSigner(salt=VERIFY_SALT).unsign_object(
             token, max_age=settings.IDENTITY_EMAIL_TOKEN_HOURS * 3600
         )
     except signing.BadSignature as exc:
@@ -135,16 +132,7 @@ def password_reset_request(*, email: str) -> None:
     user = User.objects.filter(email=normalize_email(email), is_active=True).first()
     if user is None:
         return
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    send_mail(
-        "Reset your password",
-        f"Choose a new password: {settings.IDENTITY_FRONTEND_URL}/reset-password"
-        f"?uid={uid}&token={token}\n(or POST uid, token and new_password to "
-        "/api/v1/identity/auth/password-reset/confirm).",
-        None,
-        [user.email],
-    )
+    account_mail_deliver(kind=PASSWORD_RESET, user=user)
 
 
 def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
