@@ -33,7 +33,8 @@ DATABASE_ALIASES = (
     "marketplace",
 )
 APP_SERVICES = ("migrate", "platform")
-TEST_SECRET_KEY = "compose-test-only-key-with-at-least-32-chars"
+TEST_SECRET_KEY = "compose-test-only-key-with-at-least-50-characters-0123"
+TEST_METRICS_TOKEN = "compose-test-only-metrics-token-0123456789"
 
 
 def compose_binary() -> Path:
@@ -58,6 +59,7 @@ def run_compose(
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path)}
     if secret_key is not None:
         env["SECRET_KEY"] = secret_key
+        env["METRICS_TOKEN"] = TEST_METRICS_TOKEN
     return subprocess.run(
         [
             str(compose_binary()),
