@@ -409,6 +409,14 @@ def config_map(proc: Process) -> dict:
     }
 
 
+#: /metrics answers only this token (config/settings/security.py); one value for every
+#: process, so Prometheus holds one credential.
+METRICS_TOKEN_REF = {
+    "secretKey": "METRICS_TOKEN",
+    "remoteRef": {"key": "platform/metrics", "property": "token"},
+}
+
+
 def external_secret(proc: Process) -> dict:
     """Values live in the secret store (Vault), keyed per environment by the store's path;
     the cluster holds only the generated Secret, the repository nothing."""
@@ -416,7 +424,9 @@ def external_secret(proc: Process) -> dict:
         {
             "secretKey": "SECRET_KEY",
             "remoteRef": {"key": "platform/django", "property": "secret-key"},
-        }
+        },
+        # Required with DEBUG off; the ServiceMonitor sends it from this same Secret.
+        METRICS_TOKEN_REF,
     ]
     for alias in proc.aliases:
         data.append(
@@ -592,7 +602,21 @@ def service_monitor(proc: Process) -> dict:
         "metadata": meta(proc, labels={**labels(proc), "release": "kube-prometheus-stack"}),
         "spec": {
             "selector": {"matchLabels": selector(proc)},
-            "endpoints": [{"port": "http", "path": "/metrics", "interval": "30s"}],
+            "endpoints": [
+                {
+                    "port": "http",
+                    "path": "/metrics",
+                    "interval": "30s",
+                    # The process's own Secret (its ExternalSecret), key METRICS_TOKEN.
+                    "authorization": {
+                        "type": "Bearer",
+                        "credentials": {
+                            "name": f"{proc.name}-secrets",
+                            "key": METRICS_TOKEN_REF["secretKey"],
+                        },
+                    },
+                }
+            ],
         },
     }
 

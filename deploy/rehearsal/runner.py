@@ -629,30 +629,44 @@ class Rehearsal:
     # -- after the rollout -------------------------------------------------------------
 
     def scrape(self) -> None:
-        """Each ServiceMonitor endpoint once, from a peer playing Prometheus."""
-        urls = []
+        """Each ServiceMonitor endpoint once, from a peer playing Prometheus: with the
+        bearer token its ``authorization`` names (from the Secret its ExternalSecret
+        delivers) answered, without it refused (404)."""
+        urls, pairs = [], []
         for monitor in self.manifests.of("ServiceMonitor").values():
             part = monitor["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"]
             workload = next(w for w in self.plan.workloads if w.part == part)
             for endpoint in monitor["spec"]["endpoints"]:
                 port = container_port(workload.pod, endpoint["port"])
-                urls.append(f"http://{self.probes[part].ip}:{port}{endpoint['path']}")
+                url = f"http://{self.probes[part].ip}:{port}{endpoint['path']}"
+                ref = endpoint.get("authorization", {}).get("credentials")
+                if not ref:
+                    raise RehearsalFailed(f"ServiceMonitor {part} sends no scrape token")
+                urls.append(url)
+                pairs += [url, self.secrets()[ref["name"]][ref["key"]]]
         script = (
-            "import sys,urllib.request\nbad=[]\nfor u in sys.argv[1:]:\n"
-            "    try:\n        r=urllib.request.urlopen(u,timeout=10); r.read()\n"
+            "import sys,urllib.request as q\nbad=[]\na=sys.argv[1:]\n"
+            "for u,t in zip(a[::2],a[1::2]):\n"
+            "    try:\n        q.urlopen(u,timeout=10)\n"
+            "        bad.append(f'{u}: answered without the token')\n"
+            "    except q.HTTPError as e:\n"
+            "        if e.code!=404: bad.append(f'{u}: {e.code} without the token')\n"
+            "    except Exception as e: bad.append(f'{u}: {e}')\n"
+            "    try:\n        r=q.Request(u,headers={'Authorization':'Bearer '+t})\n"
+            "        q.urlopen(r,timeout=10).read()\n"
             "    except Exception as e: bad.append(f'{u}: {e}')\nprint('\\n'.join(bad))\n"
             "sys.exit(1 if bad else 0)"
         )
         name = self.podman.name("prometheus")
         self.created["container"].append(name)
         self.podman("create", "--name", name, "--network", self.podman.name("net"),
-                    self.image, "python", "-c", script, *urls)  # fmt: skip
+                    self.image, "python", "-c", script, *pairs)  # fmt: skip
         self.podman("start", name)
         self.ips[self.ip_of(name)] = "prometheus"
         result = self.podman("wait", name)
         if result.stdout.strip() != "0":
             raise RehearsalFailed(f"/metrics scrape failed:\n{self.podman.tail(name)}")
-        log(f"scraped {len(urls)} ServiceMonitor endpoints (path and port as declared)")
+        log(f"scraped {len(urls)} ServiceMonitor endpoints (path, port and token as declared)")
 
     def operator_steps(self) -> tuple[str, str]:
         """What an operator does once with kubectl exec in the admin pod (SERVICE=all):
@@ -687,6 +701,7 @@ class Rehearsal:
             "--mail-url", f"http://127.0.0.1:{self.sink_port}",
             "--lrs-credentials", f"{key}:{secret}",
             "--metrics-urls", ",".join(metrics),
+            "--metrics-token", self.store.data["platform/metrics"]["token"],
             "--otlp-receiver", f"http://127.0.0.1:{self.sink_port}",
             "--timeout", "300",
             "--skip", "Prometheus and Alertmanager: not part of the Kubernetes rehearsal",
