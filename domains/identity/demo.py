@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 
 from common.demo_ids import demo_member_id
+from common.secret_files import secret_file_write
 from domains.identity.domain.roles import RoleChangeRefused
 from domains.identity.models import ApiKey, RoleAssignment, ServiceClient, User
 from domains.identity.services import user_register
@@ -74,10 +75,5 @@ def _demo_credentials(stdout) -> None:
         )
     target = Path(settings.DATA_DIR) / "demo-credentials.txt"
     if lines:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # Secrets: readable by the owner only, from the first byte (0600, not the umask's).
-        descriptor = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        os.fchmod(descriptor, 0o600)  # a file made earlier with a wider mode
-        with os.fdopen(descriptor, "a") as out:
-            out.write("\n".join(lines) + "\n")
+        secret_file_write(target, "\n".join(lines) + "\n", append=True)
     stdout.write(f"identity: demo API key and service client secret in {target}")
