@@ -40,6 +40,7 @@ COPY . /app
 # compose tmpfs) and Podman's tmpfs takes the image directory's mode, so the mode set
 # here is what lets uid 10001 write to a read-only image's var/.
 RUN SECRET_KEY=build-only-collectstatic-key-never-used-at-runtime DEBUG=false \
+        METRICS_TOKEN=build-only-collectstatic-token-never-used \
         python manage.py collectstatic --noinput \
     && rm -rf /app/var \
     && mkdir -m 1777 /app/var

@@ -38,18 +38,25 @@ install: $(VENV)/.installed-runtime
 install-dev: $(VENV)/.installed-dev
 
 ## make local-settings: write var/local.env (DEBUG on, the legacy stand-in's URL, the
-## HOST:PORT that links in mails and the demo's credential links point at),
-## which manage.py reads in a terminal with no configuration of its own.
-local-settings:
+## HOST:PORT that links in mails and the demo's credential links point at, a generated
+## SECRET_KEY meeting Django's bar), which manage.py reads in a terminal with no
+## configuration of its own. The key is kept across runs: the demo's signing keys are
+## encrypted under it. A demo whose databases predate the generated key keeps DEBUG's
+## fallback key (`make clean` starts over with a generated one).
+local-settings: install
 	@mkdir -p var
-	@printf '%s\n' \
+	@key=$$(sed -n 's/^SECRET_KEY=//p' $(LOCAL_ENV) 2>/dev/null); \
+	if [ -z "$$key" ] && [ ! -d var/db ]; then \
+	  key=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))'); fi; \
+	umask 077; printf '%s\n' \
 	  '# Written by `make run` for the local demo; manage.py reads it when SECRET_KEY is' \
 	  '# not set in the environment (variables already set win). Delete it to start over.' \
 	  'DEBUG=true' \
 	  'LEGACY_BASE_URL=http://127.0.0.1:$(LEGACY_PORT)' \
 	  '# Links in mails and printed by the demo point where `make run` serves (HOST, PORT).' \
 	  'IDENTITY_FRONTEND_URL=http://$(HOST):$(PORT)' \
-	  'PASSPORT_PUBLIC_ORIGIN=http://$(HOST):$(PORT)' > $(LOCAL_ENV)
+	  'PASSPORT_PUBLIC_ORIGIN=http://$(HOST):$(PORT)' \
+	  $${key:+"SECRET_KEY=$$key"} > $(LOCAL_ENV); chmod 600 $(LOCAL_ENV)
 	@echo "Local settings in $(LOCAL_ENV)"
 
 ## make setup: local settings, every database migrated, demo data loaded (what `run` serves).
@@ -80,7 +87,8 @@ run-split: install local-settings
 ## make test: install dev tools, make sure PostgreSQL and Redis answer, run the suite.
 test: export DATABASE_SERVER_URL ?= $(TEST_DATABASE_SERVER_URL)
 test: export REDIS_URL ?= $(TEST_REDIS_URL)
-test: export SECRET_KEY ?= test-only-secret-key-0123456789abcdef
+test: export SECRET_KEY ?= test-only-secret-key-0123456789abcdef-0123456789abcdef
+test: export METRICS_TOKEN ?= test-only-metrics-token-0123456789abcdef
 # Small pools: two workers, child processes and event stores share one server's
 # connection limit (PostgreSQL's default is 100).
 test: export DATABASE_POOL_MAX_SIZE ?= 2
@@ -133,7 +141,8 @@ deploy-check: compose-smoke rehearse
 
 ## make test-fast: the unit tests only (no database, no child process), in seconds.
 FAST_PATHS = tests/unit tests/contracts tests/gateway/test_decision.py domains
-test-fast: export SECRET_KEY ?= test-only-secret-key-0123456789abcdef
+test-fast: export SECRET_KEY ?= test-only-secret-key-0123456789abcdef-0123456789abcdef
+test-fast: export METRICS_TOKEN ?= test-only-metrics-token-0123456789abcdef
 test-fast:
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not django_db and not slow" $(FAST_PATHS)
 

@@ -26,7 +26,12 @@ def bench_environment(**extra: str) -> dict[str, str]:
         "DATABASE_SERVER_URL": SERVER,
         # BENCH_DATABASE_PREFIX: another prefix, so two benchmarks can run at once.
         "DATABASE_NAME_PREFIX": PREFIX,
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-0123456789abcdef"),
+        "SECRET_KEY": os.environ.get(
+            "SECRET_KEY", "bench-only-secret-key-0123456789abcdef-0123456789abcdef"
+        ),
+        "METRICS_TOKEN": os.environ.get(
+            "METRICS_TOKEN", "bench-only-metrics-token-0123456789abcdef"
+        ),
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "LOG_LEVEL": "WARNING",
         **extra,

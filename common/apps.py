@@ -11,7 +11,7 @@ class CommonConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
-        from common import checks, deploy_checks  # noqa: F401 - registers the system checks
+        from common import checks  # noqa: F401 - registers the system checks
         from common.observability.tracing import configure_tracing
 
         configure_tracing(settings.SERVICE)

@@ -129,7 +129,12 @@ class Platform:
             "DATABASE_NAME_PREFIX": PREFIX,
             "DATABASE_POOL_MAX_SIZE": "4",
             "REDIS_URL": self.redis.url,
-            "SECRET_KEY": os.environ.get("SECRET_KEY", "drill-only-secret-key-0123456789abcdef"),
+            "SECRET_KEY": os.environ.get(
+                "SECRET_KEY", "drill-only-secret-key-0123456789abcdef-0123456789abcdef"
+            ),
+            "METRICS_TOKEN": os.environ.get(
+                "METRICS_TOKEN", "drill-only-metrics-token-0123456789abcdef"
+            ),
             "DEBUG": "false",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DATA_DIR": str(self.workdir / "data"),

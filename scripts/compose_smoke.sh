@@ -33,6 +33,7 @@ eval "$(scripts/image/service-images.sh)"
 
 free_port() { "$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 export SECRET_KEY=${SECRET_KEY:-$("$PYTHON" -c 'import secrets; print(secrets.token_urlsafe(48))')}
+export METRICS_TOKEN=${METRICS_TOKEN:-$("$PYTHON" -c 'import secrets; print(secrets.token_urlsafe(32))')}
 export POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-$("$PYTHON" -c 'import secrets; print(secrets.token_hex(16))')}
 for var in PLATFORM_PORT GATEWAY_PORT LEGACY_PORT SINK_PORT PROMETHEUS_PORT ALERTMANAGER_PORT; do
   export "$var=$(free_port)"
@@ -120,7 +121,7 @@ run_journey() {
     -v "$REPO_ROOT/scripts/smoke_journey.py:/smoke/smoke_journey.py:ro" "$PLATFORM_IMAGE" \
     python /smoke/smoke_journey.py --base-url "$base" "${routes[@]}" \
       --mail-url http://sink:8025 --lrs-credentials "$key:$secret" \
-      --metrics-urls "$(IFS=,; echo "${metrics[*]}")" \
+      --metrics-urls "$(IFS=,; echo "${metrics[*]}")" --metrics-token "$METRICS_TOKEN" \
       --otlp-receiver http://otel-collector:13133 --prometheus-url http://prometheus:9090 \
       --alert-webhook-url http://sink:8025/webhooks?path=/slack --expect-alert EventBusDeadLetters \
       --skip "Grafana, Jaeger and the real OpenTelemetry Collector: no image here" \

@@ -24,6 +24,9 @@ Options:
                         the LMS that posts xAPI statements.
 ``--metrics-urls``      comma-separated ``/metrics`` URLs, one per process; the first is a
                         gunicorn web process whose per-worker totals must be summed.
+``--metrics-token``     the scrape token (``METRICS_TOKEN``; default: the environment's
+                        ``SMOKE_METRICS_TOKEN``): every scrape sends it, and a scrape
+                        without it must be refused.
 ``--otlp-receiver``     base URL of an OTLP receiver's query side, ``GET /spans?trace_id=``
                         (JSON list of ``{"service": ...}``), e.g. the stand-in in
                         scripts/image/standins/sink.py listening on the Collector's port.
@@ -375,17 +378,24 @@ class Journey:
         urls = [u for u in (self.args.metrics_urls or "").split(",") if u]
         if not urls:
             raise Skip("no --metrics-urls")
+        token = self.args.metrics_token
+        check(bool(token), "no --metrics-token: /metrics answers only the scrape token")
+        for url in urls:
+            check(self.client.request("GET", url).status == 404, f"{url} answers without the token")
         web = urls[0]
         # OPTIONS /health (405), which no probe or scrape sends: only these are counted.
-        before = _counter(self.client, web, "health", "OPTIONS")
+        before = _counter(self.client, web, "health", "OPTIONS", token)
         for _ in range(30):
             self.client.expect(405, "OPTIONS", web.rsplit("/metrics", 1)[0] + "/health")
-        seen = [_counter(self.client, web, "health", "OPTIONS") - before for _ in range(6)]
+        seen = [_counter(self.client, web, "health", "OPTIONS", token) - before for _ in range(6)]
         check(seen == [30.0] * 6, f"{web}: 30 requests counted {seen} across scrapes")
         for url in urls[1:]:
-            text = self.client.expect(200, "GET", url).body.decode()
+            text = self.client.expect(200, "GET", url, token=token).body.decode()
             check("platform_dependency_up" in text, f"{url} has no platform metrics")
-        return f"{len(urls)} processes scraped; the web process's 30 requests counted once each"
+        return (
+            f"{len(urls)} processes scraped with the token (refused without it); the web "
+            "process's 30 requests counted once each"
+        )
 
     def trace(self) -> str:
         if not self.args.otlp_receiver:
@@ -448,11 +458,11 @@ class Journey:
         return 0 if summary["ok"] else 1
 
 
-def _counter(client: Client, url: str, route: str, method: str) -> float:
+def _counter(client: Client, url: str, route: str, method: str, token: str) -> float:
     """The sum of ``http_requests_total`` for one route and method, over every series
     (statuses; and the workers' samples, when the process sums them itself)."""
     total = 0.0
-    for line in client.expect(200, "GET", url).body.decode().splitlines():
+    for line in client.expect(200, "GET", url, token=token).body.decode().splitlines():
         if (
             line.startswith("http_requests_total{")
             and f'route="{route}"' in line
@@ -499,6 +509,7 @@ def main(argv=None) -> int:
     parser.add_argument("--mail-url", default=os.environ.get("SMOKE_MAIL_URL", ""))
     parser.add_argument("--lrs-credentials", default=os.environ.get("SMOKE_LRS_CREDENTIALS", ""))
     parser.add_argument("--metrics-urls", default="")
+    parser.add_argument("--metrics-token", default=os.environ.get("SMOKE_METRICS_TOKEN", ""))
     parser.add_argument("--otlp-receiver", default="")
     parser.add_argument("--prometheus-url", default="")
     parser.add_argument("--alert-webhook-url", default="")

@@ -21,8 +21,13 @@ from common.databases import served_aliases
 REPO = Path(__file__).resolve().parent.parent
 
 #: Variables the parent's configuration may have set; the child starts from a clean slate.
-_CONFIG_PREFIXES = ("DATABASE_", "REDIS_URL", "SERVICE", "DEBUG", "SECRET_KEY", "DATA_DIR")
+_CONFIG_PREFIXES = (
+    "DATABASE_", "REDIS_URL", "SERVICE", "DEBUG", "SECRET_KEY", "METRICS_TOKEN", "DATA_DIR",
+)  # fmt: skip
 
+
+#: What a child process's /metrics answers to (``Authorization: Bearer <this>``).
+CHILD_METRICS_TOKEN = "child-process-metrics-token-0123456789abcdef"
 
 #: Kept from the parent: connection-pool sizes (the suite shares one server's connections).
 _KEPT = ("DATABASE_POOL_MAX_SIZE", "DATABASE_POOL_MIN_SIZE")
@@ -30,7 +35,9 @@ _KEPT = ("DATABASE_POOL_MAX_SIZE", "DATABASE_POOL_MIN_SIZE")
 
 def clean_environment(**overrides: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(_CONFIG_PREFIXES) or k in _KEPT}
-    env["SECRET_KEY"] = "child-process-secret-key-0123456789abcdef"
+    # Django's bar (50 characters) and the scrape token: both required with DEBUG off.
+    env["SECRET_KEY"] = "child-process-secret-key-0123456789abcdef-0123456789abcdef"
+    env["METRICS_TOKEN"] = CHILD_METRICS_TOKEN
     # No mail server here; the console backend is refused outside DEBUG (tokens in logs).
     env.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
     # As in-process tests (conftest.py): votes open at once with one or two voters.

@@ -2,7 +2,8 @@
 
 Workers serve no Django HTTP, yet Kubernetes probes them and Prometheus scrapes them;
 a small threaded server from the standard library on ``METRICS_PORT`` does both, with
-the same readiness checks as the web processes.
+the same readiness checks as the web processes and the same scrape token (a pod's port
+is reachable from the whole cluster network wherever a policy does not stop it).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from django.db import close_old_connections
 
 from common.health.checks import readiness
+from common.observability.access import scraper_allowed
 from common.observability.metrics import render
 
 
@@ -27,7 +29,7 @@ class _Handler(BaseHTTPRequestHandler):
             finally:
                 close_old_connections()
             self._send(code, json.dumps(body).encode(), "application/json")
-        elif self.path == "/metrics":
+        elif self.path == "/metrics" and scraper_allowed(self.headers.get("Authorization")):
             payload, content_type = render()
             self._send(200, payload, content_type)
         else:

@@ -4,6 +4,7 @@ import ipaddress
 
 from django.core.exceptions import ImproperlyConfigured
 
+from config import keys
 from config.env import BASE_DIR, choice, read
 from config.services import SERVICE_CHOICES, selected_parts, serves_admin
 
@@ -16,15 +17,13 @@ SERVES_ADMIN = serves_admin(PARTS)
 
 DEBUG = read("DEBUG", "bool", False)
 
-# Placeholders that must never sign anything in production.
-_KNOWN_PLACEHOLDERS = {"", "change-me", "changeme", "secret", "insecure-dev-key"}
 _DEV_SECRET_KEY = "insecure-dev-key"  # noqa: S105 - refused unless DEBUG is on
 SECRET_KEY = read("SECRET_KEY", "str", "")
-if SECRET_KEY in _KNOWN_PLACEHOLDERS or len(SECRET_KEY) < 32:
+if not keys.strong_key(SECRET_KEY):
     if not DEBUG:
         raise ImproperlyConfigured(
-            "Set the SECRET_KEY environment variable to a random value of at least 32 "
-            "characters (DEBUG is off, so a missing, short or placeholder key is refused)."
+            f"Set the SECRET_KEY environment variable to a random value of {keys.RULE} "
+            f"(DEBUG is off, so a missing, short or placeholder key is refused): {keys.GENERATE}"
         )
     SECRET_KEY = SECRET_KEY or _DEV_SECRET_KEY
 

@@ -149,9 +149,19 @@ if TLS_REDIRECTED_AT_EDGE and not SECURE_SSL_REDIRECT:
     SILENCED_SYSTEM_CHECKS += ["security.W008"]
 
 # --- /metrics --------------------------------------------------------------------------
-#: Set in production: /metrics then answers only "Authorization: Bearer <this>" (the
-#: ServiceMonitor's bearerTokenSecret), 404 to anyone else (common/observability/views.py).
+#: /metrics answers only "Authorization: Bearer <this>" (the ServiceMonitors'
+#: ``authorization`` from the process's Secret), 404 to anyone else, on the web port and
+#: on a worker's METRICS_PORT alike (common/observability/access.py). The Ingress sends
+#: every unnamed path to the gateway, so the web port is public: with DEBUG off a
+#: missing or short token stops start-up rather than leaving the metrics open.
 METRICS_TOKEN = read("METRICS_TOKEN", "str", "")
+METRICS_TOKEN_MIN_LENGTH = 32
+if not DEBUG and len(METRICS_TOKEN) < METRICS_TOKEN_MIN_LENGTH:
+    raise ImproperlyConfigured(
+        f"Set the METRICS_TOKEN environment variable to a random value of at least "
+        f"{METRICS_TOKEN_MIN_LENGTH} characters (DEBUG is off, and /metrics is reachable "
+        'through the public entry): python -c "import secrets; print(secrets.token_urlsafe(32))"'
+    )
 
 # --- CORS and headers ----------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = read("CORS_ALLOWED_ORIGINS", "list", [])

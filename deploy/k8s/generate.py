@@ -447,6 +447,14 @@ def config_map(proc: Process) -> dict:
     }
 
 
+#: /metrics answers only this token (config/settings/security.py); one value for every
+#: process, so Prometheus holds one credential.
+METRICS_TOKEN_REF = {
+    "secretKey": "METRICS_TOKEN",
+    "remoteRef": {"key": "platform/metrics", "property": "token"},
+}
+
+
 def external_secret(proc: Process) -> dict:
     """Values live in the secret store (Vault), keyed per environment by the store's path;
     the cluster holds only the generated Secret, the repository nothing."""
@@ -454,7 +462,9 @@ def external_secret(proc: Process) -> dict:
         {
             "secretKey": "SECRET_KEY",
             "remoteRef": {"key": "platform/django", "property": "secret-key"},
-        }
+        },
+        # Required with DEBUG off; the ServiceMonitor sends it from this same Secret.
+        METRICS_TOKEN_REF,
     ]
     for alias in proc.aliases:
         data.append(
@@ -624,7 +634,16 @@ def http_routes() -> list[dict]:
 
 
 def service_monitor(proc: Process) -> dict:
-    endpoint: dict = {"port": port_name(proc), "path": "/metrics", "interval": "30s"}
+    endpoint: dict = {
+        "port": port_name(proc),
+        "path": "/metrics",
+        "interval": "30s",
+        # The process's own Secret (its ExternalSecret), key METRICS_TOKEN.
+        "authorization": {
+            "type": "Bearer",
+            "credentials": {"name": f"{proc.name}-secrets", "key": METRICS_TOKEN_REF["secretKey"]},
+        },
+    }
     if proc.kind == "web":
         # Prometheus scrapes the pod IP and verifies the certificate as the Service's name.
         endpoint["scheme"] = "https"

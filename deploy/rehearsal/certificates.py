@@ -502,21 +502,27 @@ service.main(sys.argv[1:])
 SCRAPE = r"""
 import os, socket, ssl, sys
 from urllib.parse import urlsplit
+def get(parts, name, token):
+    sock = socket.create_connection((parts.hostname, parts.port), timeout=10)
+    if parts.scheme == "https":
+        context = ssl.create_default_context(cafile=os.environ.get("SCRAPE_CA", "/ca.crt"))
+        sock = context.wrap_socket(sock, server_hostname=name)
+    auth = f"Authorization: Bearer {token}\r\n" if token else ""
+    sock.sendall(f"GET {parts.path} HTTP/1.0\r\nHost: {parts.netloc}\r\n{auth}\r\n".encode())
+    answer = b""
+    while chunk := sock.recv(65536):
+        answer += chunk
+    sock.close()
+    return answer.split(b"\r\n", 1)[0]
 bad = []
 for entry in sys.argv[1:]:
-    url, _, name = entry.partition("|")
+    url, _, rest = entry.partition("|")
+    name, _, token = rest.partition("|")
     parts = urlsplit(url)
     try:
-        sock = socket.create_connection((parts.hostname, parts.port), timeout=10)
-        if parts.scheme == "https":
-            context = ssl.create_default_context(cafile=os.environ.get("SCRAPE_CA", "/ca.crt"))
-            sock = context.wrap_socket(sock, server_hostname=name)
-        sock.sendall(f"GET {parts.path} HTTP/1.0\r\nHost: {parts.netloc}\r\n\r\n".encode())
-        answer = b""
-        while chunk := sock.recv(65536):
-            answer += chunk
-        sock.close()
-        status = answer.split(b"\r\n", 1)[0]
+        if token and b" 404 " not in (status := get(parts, name, "")):
+            bad.append(f"{url}: {status!r} without the token (404 expected)")
+        status = get(parts, name, token)
         if b" 200 " not in status:
             bad.append(f"{url}: {status!r}")
     except Exception as exc:

@@ -661,7 +661,9 @@ class Rehearsal:
     # -- after the rollout -------------------------------------------------------------
 
     def scrape(self) -> None:
-        """Each ServiceMonitor endpoint once, from a peer playing Prometheus."""
+        """Each ServiceMonitor endpoint once, from a peer playing Prometheus: with the
+        bearer token its ``authorization`` names (from the Secret its ExternalSecret
+        delivers) answered, without it refused (404)."""
         urls = []
         for monitor in self.manifests.of("ServiceMonitor").values():
             part = monitor["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"]
@@ -671,7 +673,12 @@ class Rehearsal:
                 scheme = endpoint.get("scheme", "http")
                 # https: verified as tlsConfig.serverName against the CA (certificates.py).
                 server = endpoint.get("tlsConfig", {}).get("serverName", "")
-                urls.append(f"{scheme}://{self.probes[part].ip}:{port}{endpoint['path']}|{server}")
+                ref = endpoint.get("authorization", {}).get("credentials")
+                if not ref:
+                    raise RehearsalFailed(f"ServiceMonitor {part} sends no scrape token")
+                token = self.secrets()[ref["name"]][ref["key"]]
+                url = f"{scheme}://{self.probes[part].ip}:{port}{endpoint['path']}"
+                urls.append(f"{url}|{server}|{token}")
         name = self.podman.name("prometheus")
         self.created["container"].append(name)
         self.podman("create", "--name", name, "--network", self.podman.name("net"),
@@ -682,7 +689,7 @@ class Rehearsal:
         result = self.podman("wait", name)
         if result.stdout.strip() != "0":
             raise RehearsalFailed(f"/metrics scrape failed:\n{self.podman.tail(name)}")
-        log(f"scraped {len(urls)} ServiceMonitor endpoints (path and port as declared)")
+        log(f"scraped {len(urls)} ServiceMonitor endpoints (path, port and token as declared)")
 
     def operator_steps(self) -> tuple[str, str]:
         """What an operator does once with kubectl exec in the admin pod (SERVICE=all):
@@ -721,6 +728,7 @@ class Rehearsal:
             "--mail-url", f"http://127.0.0.1:{self.sink_port}",
             "--lrs-credentials", f"{key}:{secret}",
             "--metrics-urls", ",".join(metrics),
+            "--metrics-token", self.store.data["platform/metrics"]["token"],
             "--otlp-receiver", f"http://127.0.0.1:{self.sink_port}",
             "--timeout", "300", *self.journey_args,
         ]  # fmt: skip

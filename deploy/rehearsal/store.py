@@ -35,6 +35,7 @@ class Store:
         ca = "/etc/platform/tls/ca.crt"
         self.data: dict[str, dict[str, str]] = {
             "platform/django": {"secret-key": random.token_urlsafe(48)},
+            "platform/metrics": {"token": random.token_urlsafe(32)},
             "platform/redis": {
                 "url": f"rediss://:{self.redis_password}@{redis_host}:6379/0"
                 f"?ssl_cert_reqs=required&ssl_ca_certs={ca}"

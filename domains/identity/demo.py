@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import transaction
 
 from common.demo_ids import demo_member_id
+from common.secret_files import secret_file_write
+from domains.identity.domain.roles import RoleChangeRefused
 from domains.identity.models import ApiKey, RoleAssignment, ServiceClient, User
 from domains.identity.services import user_register
 from domains.identity.services.api_keys import api_key_create
@@ -28,10 +30,6 @@ MEMBERS = [
 
 
 def load(stdout) -> None:
-    """Idempotent by its checks: a member, a grant, a key is made only when its row is
-    missing. A grant's row and its audit event commit in one transaction, so a missing
-    row means a missing event; nothing here needs to tolerate a refused grant. (Tests
-    that commit and then flush the tables also empty the event stores: root conftest.)"""
     with transaction.atomic(using="identity"):
         if not User.objects.filter(email=ADMIN_EMAIL).exists():
             User.objects.create_superuser(
@@ -47,7 +45,12 @@ def load(stdout) -> None:
         user = User.objects.get(email=email)
         for role in roles:
             if not RoleAssignment.objects.filter(user=user, role_id=role).exists():
-                role_grant(user=user, role=role, granted_by=admin_id)
+                try:
+                    role_grant(user=user, role=role, granted_by=admin_id)
+                except RoleChangeRefused:
+                    # Its audit already has the grant: a database that tables were emptied
+                    # from and the event store not (a test's flush). Nothing to add.
+                    continue
     signing_key_active()
     stdout.write(f"identity: admin login {ADMIN_EMAIL} / {DEMO_PASSWORD}")
     _demo_credentials(stdout)
@@ -72,10 +75,5 @@ def _demo_credentials(stdout) -> None:
         )
     target = Path(settings.DATA_DIR) / "demo-credentials.txt"
     if lines:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # Secrets: readable by the owner only, from the first byte (0600, not the umask's).
-        descriptor = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        os.fchmod(descriptor, 0o600)  # a file made earlier with a wider mode
-        with os.fdopen(descriptor, "a") as out:
-            out.write("\n".join(lines) + "\n")
+        secret_file_write(target, "\n".join(lines) + "\n", append=True)
     stdout.write(f"identity: demo API key and service client secret in {target}")

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 
 from common.demo_ids import demo_member_id
+from common.secret_files import secret_file_write
 from domains.learning.authority import lrs_account
 from domains.learning.models import Activity, LrsClient
 from domains.learning.selectors import member_ifi
@@ -81,8 +82,7 @@ def load(stdout) -> None:
     if not LrsClient.objects.filter(name=CLIENT_NAME).exists():
         client, secret = lrs_client_create(name=CLIENT_NAME)
         target = Path(settings.DATA_DIR) / "demo-lrs-credentials.txt"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(f"LRS client (HTTP Basic for /xapi/): {client.key}:{secret}\n")
+        secret_file_write(target, f"LRS client (HTTP Basic for /xapi/): {client.key}:{secret}\n")
         stdout.write(f"learning: LRS client credentials in {target}")
     client = LrsClient.objects.get(name=CLIENT_NAME)
     authority = lrs_account("clients", client.key, CLIENT_NAME)

@@ -7,7 +7,8 @@
 - ``learning.statement_recorded`` / ``learning.statement_voided``: activities members
   completed or passed (by their member account), so a rating given in an activity's
   context (a learner rating the mentor of a course) can be shown as coming from someone
-  who took it; a voided statement withdraws that.
+  who took it, with the statement and its authority; a voided statement withdraws that.
+  Only statements from an authority trusted for them count (the rule passport shares).
 
 Each handler runs inside the group's inbox transaction; writes are idempotent upserts
 because identity publishes ``member_registered`` in two versions over time.
@@ -88,6 +89,7 @@ def statements_recorded(items: list[tuple[StatementRecorded, Envelope]]) -> None
                 member_id=member,
                 activity_id=event.object_id,
                 completed_at=event.timestamp,
+                authority_ifi=event.authority_ifi or "",
             )
             for event, _ in items
             if _finished(event) and (member := _member(event.actor_ifi)) is not None

@@ -141,12 +141,17 @@ class CompletedActivity(models.Model):
     """A member completed or passed a learning activity (``learning.statement_recorded``
     by a member's account): their ratings given in that activity's context
     (``context_type`` ``activity``, ``context_id`` its IRI) are shown as verified in the
-    explanation. Gone when the statement is voided."""
+    explanation, with the statement and who vouched for it. Only statements from an
+    authority trusted for them (``EVIDENCE_TRUSTED_AUTHORITIES``, shared with passport)
+    are kept. Gone when the statement is voided."""
 
     statement_id = models.UUIDField(primary_key=True)
     member_id = models.UUIDField()
     activity_id = models.CharField(max_length=2048)
     completed_at = models.DateTimeField()
+    #: The IFI of the statement's xAPI authority (the member, LRS client or service that
+    #: wrote it); "" for events published before authorities were carried.
+    authority_ifi = models.CharField(max_length=2048, blank=True, default="", db_default="")
 
     class Meta:
         indexes = [

@@ -185,14 +185,25 @@ def fraud_decision_list(*, rule: str | None = None, overridden: bool | None = No
     return decisions
 
 
-def completed_activity_pairs(*, pairs: list[tuple[uuid.UUID, str]]) -> set[tuple[str, str]]:
-    """Which of these (rater, activity IRI) pairs name an activity the rater finished."""
+def completed_activity_evidence(
+    *, pairs: list[tuple[uuid.UUID, str]]
+) -> dict[tuple[str, str], dict[str, object]]:
+    """For those of these (rater, activity IRI) pairs that name an activity the rater
+    finished: the statement that shows it (the earliest) and who vouched for it."""
     if not pairs:
-        return set()
+        return {}
     found = CompletedActivity.objects.filter(
         member_id__in={rater for rater, _ in pairs}, activity_id__in={iri for _, iri in pairs}
-    ).values_list("member_id", "activity_id")
-    return {(str(member), iri) for member, iri in found}
+    ).order_by("-completed_at", "-statement_id")
+    # Newest first, so the earliest completion of each pair is written last and kept.
+    return {
+        (str(row.member_id), row.activity_id): {
+            "statement_id": str(row.statement_id),
+            "authority": row.authority_ifi,
+            "completed_at": row.completed_at,
+        }
+        for row in found
+    }
 
 
 def completed_booking_ids(*, context_ids: list[str]) -> set[str]:

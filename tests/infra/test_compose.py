@@ -33,7 +33,8 @@ DATABASE_ALIASES = (
     "marketplace",
 )
 APP_SERVICES = ("migrate", "platform")
-TEST_SECRET_KEY = "compose-test-only-key-with-at-least-32-chars"
+TEST_SECRET_KEY = "compose-test-only-key-with-at-least-50-characters-0123"
+TEST_METRICS_TOKEN = "compose-test-only-metrics-token-0123456789"
 
 
 def compose_binary() -> Path:
@@ -49,7 +50,11 @@ def compose_binary() -> Path:
 
 
 def run_compose(
-    compose_file: Path, *args: str, tmp_path: Path, secret_key: str | None = TEST_SECRET_KEY
+    compose_file: Path,
+    *args: str,
+    tmp_path: Path,
+    secret_key: str | None = TEST_SECRET_KEY,
+    metrics_token: str | None = TEST_METRICS_TOKEN,
 ) -> subprocess.CompletedProcess:
     """Run `docker-compose -f FILE ARGS` hermetically: no inherited COMPOSE_*/DOCKER_* vars
     and an empty env file, so a developer's .env cannot change the outcome."""
@@ -58,6 +63,8 @@ def run_compose(
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path)}
     if secret_key is not None:
         env["SECRET_KEY"] = secret_key
+    if metrics_token is not None:
+        env["METRICS_TOKEN"] = metrics_token
     return subprocess.run(
         [
             str(compose_binary()),
@@ -96,6 +103,12 @@ def test_secret_key_is_required(tmp_path):
     result = run_compose(COMPOSE_FILE, "config", "-q", tmp_path=tmp_path, secret_key=None)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_metrics_token_is_required(tmp_path):
+    result = run_compose(COMPOSE_FILE, "config", "-q", tmp_path=tmp_path, metrics_token=None)
+    assert result.returncode != 0
+    assert "METRICS_TOKEN" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -254,9 +267,16 @@ def test_mounted_observability_files_exist(config):
             assert mount.get("read_only") is True
 
 
-def test_prometheus_config_passes_promtool_and_scrapes_every_process(config):
+def test_prometheus_config_passes_promtool_and_scrapes_every_process(config, tmp_path):
     path = OBSERVABILITY_DIR / "prometheus" / "prometheus.yml"
-    result = run([system_tool("promtool"), "check", "config", str(path)], timeout=120)
+    # promtool opens the scrape token's file, which the container writes when it starts
+    # (docker-compose.yml): checked here as a copy naming a file that exists.
+    token = tmp_path / "metrics-token"
+    token.write_text(TEST_METRICS_TOKEN)
+    (tmp_path / "rules").symlink_to(path.parent / "rules")
+    copy = tmp_path / "prometheus.yml"
+    copy.write_text(path.read_text().replace("/prometheus/metrics-token", str(token)))
+    result = run([system_tool("promtool"), "check", "config", str(copy)], timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     targets = {
         target.split(":")[0]

@@ -279,14 +279,17 @@ def test_plain_http_between_parts_is_named():
 
 
 def test_the_scrape_verifies_the_server_name_prometheus_is_told(authority, tmp_path):
-    """SCRAPE, Prometheus's part: the pod's address, verified as tlsConfig.serverName."""
+    """SCRAPE, Prometheus's part: the pod's address, verified as tlsConfig.serverName,
+    with the token its ``authorization`` names, and refused without it."""
     files, _ = authority.issue(["learning"], datetime.timedelta(hours=1))
     for key, value in files.items():
         (tmp_path / key).write_text(value)
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
-            self.send_response(200)
+            # Like the platform's /metrics: 404 unless the scrape token is sent.
+            known = self.headers.get("Authorization") == "Bearer scrape-token"
+            self.send_response(200 if known else 404)
             self.send_header("Content-Length", "2")
             self.end_headers()
             self.wfile.write(b"ok")
@@ -302,12 +305,18 @@ def test_the_scrape_verifies_the_server_name_prometheus_is_told(authority, tmp_p
     url = f"https://127.0.0.1:{server.server_address[1]}/metrics"
     env = {"SCRAPE_CA": str(tmp_path / "ca.crt"), "PATH": "/usr/bin:/bin"}
     try:
-        for name, code in (("learning", 0), ("passport", 1)):
+        cases = (
+            ("learning|scrape-token", 0),
+            ("passport|scrape-token", 1),  # another name than the certificate's
+            ("learning|another-token", 1),  # the token the Secret holds is refused
+            ("learning|", 1),  # no token: the endpoint answers 404
+        )
+        for entry, code in cases:
             result = subprocess.run(
-                [sys.executable, "-c", certificates.SCRAPE, f"{url}|{name}"],
+                [sys.executable, "-c", certificates.SCRAPE, f"{url}|{entry}"],
                 env=env, capture_output=True, text=True, timeout=60, check=False,
             )  # fmt: skip
-            assert result.returncode == code, (name, result.stdout, result.stderr)
+            assert result.returncode == code, (entry, result.stdout, result.stderr)
     finally:
         server.shutdown()
         server.server_close()

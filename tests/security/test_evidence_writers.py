@@ -4,11 +4,12 @@ then showed a competency. A member's token now records only that member's learni
 LRS clients (tools) write for anyone with their ``authority`` recorded, and passport
 and reputation count a writer's statements only where the trust policy says so."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from contracts.events import envelope_for
 from contracts.learning.v1 import StatementRecorded, TrustRule, evidence_distrust
@@ -19,8 +20,11 @@ from domains.learning.services.clients import lrs_client_create
 from domains.passport.models import Evidence
 from domains.passport.selectors import passport_for
 from domains.reputation.handlers import _finished
+from domains.reputation.services import rating_give
 from eventing.inbox import apply_envelope
+from tests.eventstore.fixtures import ledger_app  # noqa: F401 - fixture
 from tests.passport.conftest import COMPLETED, COURSE, web_api  # noqa: F401 - fixture
+from tests.reputation.test_anti_fraud import explanation as reputation_explanation
 from tests.security.conftest import bearer, member
 from tests.xapi.conftest import basic
 
@@ -147,3 +151,46 @@ def test_trust_rules(rule, verb, activity, counts):
     home = lrs_account("clients", "x")["account"]["homePage"].removesuffix("/clients")
     reason = evidence_distrust(event, authority_home_page=home, rules=(TrustRule.parse(rule),))
     assert (reason == "") is counts
+
+
+def _reputation_deliver(actor_ifi: str, authority_ifi: str | None) -> StatementRecorded:
+    now = datetime.now(UTC)
+    event = StatementRecorded(
+        statement_id=uuid4(), actor_ifi=actor_ifi, verb_id=COMPLETED, object_id=COURSE,
+        object_type="Activity", timestamp=now, stored=now, authority_ifi=authority_ifi,
+    )  # fmt: skip
+    apply_envelope("reputation", envelope_for(event, producer="learning"))
+    return event
+
+
+def test_reputations_explanation_shows_the_authority_of_the_completion_it_counted(
+    ledger_app,  # noqa: F811 - fixture
+    settings,
+):
+    """A rating in a course's context is "verified" by a statement that the rater finished
+    the course; the explanation names that statement and who vouched for it, and a
+    completion from a writer the policy does not trust verifies nothing."""
+    settings.EVIDENCE_TRUSTED_AUTHORITIES = ["clients/lrs_trusted"]
+    self_reported, tool_reported, untrusted, mentor = uuid4(), uuid4(), uuid4(), uuid4()
+    own = _ifi("members", str(self_reported))
+    mine = _reputation_deliver(own, own)
+    tools = _reputation_deliver(_ifi("members", str(tool_reported)), _ifi("clients", "lrs_trusted"))
+    _reputation_deliver(_ifi("members", str(untrusted)), _ifi("clients", "lrs_other"))
+    # A member's token cannot vouch for another member's completion either.
+    _reputation_deliver(_ifi("members", str(untrusted)), _ifi("members", str(mentor)))
+    for rater in (self_reported, tool_reported, untrusted):
+        rating_give(
+            rater_id=rater, ratee_id=mentor, context_type="activity", context_id=COURSE,
+            score=5, given_at=timezone.now() - timedelta(hours=1),
+        )  # fmt: skip
+    shown = {row["rater_id"]: row for row in reputation_explanation(mentor)}
+    assert shown[str(self_reported)]["context_verified"] is True
+    assert shown[str(self_reported)]["context_evidence"]["statement_id"] == str(mine.statement_id)
+    assert shown[str(self_reported)]["context_evidence"]["authority"] == own
+    assert shown[str(tool_reported)]["context_evidence"] == {
+        "statement_id": str(tools.statement_id),
+        "authority": _ifi("clients", "lrs_trusted"),
+        "completed_at": tools.timestamp.isoformat().replace("+00:00", "Z"),
+    }
+    assert shown[str(untrusted)]["context_verified"] is False
+    assert shown[str(untrusted)]["context_evidence"] is None

@@ -21,7 +21,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -32,7 +32,7 @@ from domains.reputation.domain.ratings import RATING_LIFETIME
 from domains.reputation.domain.scoring import FLOOR
 from domains.reputation.models import ReputationRecord
 from domains.reputation.selectors import (
-    completed_activity_pairs,
+    completed_activity_evidence,
     completed_booking_ids,
     reputation_compute,
     reputation_current,
@@ -118,6 +118,16 @@ class DiscountOutput(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class ContextEvidenceOutput(serializers.Serializer):
+    """What verifies a rating given in an activity's context: the statement showing the
+    rater finished it and its xAPI ``authority`` (the member themselves, an LRS client or
+    a service), counted only where ``EVIDENCE_TRUSTED_AUTHORITIES`` trusts that writer."""
+
+    statement_id = serializers.UUIDField()
+    authority = serializers.CharField()
+    completed_at = serializers.DateTimeField()
+
+
 class ContributionOutput(serializers.Serializer):
     rating_id = serializers.UUIDField(source="rating.rating_id")
     rater_id = serializers.UUIDField(source="rating.rater_id")
@@ -127,6 +137,7 @@ class ContributionOutput(serializers.Serializer):
     context_type = serializers.CharField(source="rating.context_type")
     context_id = serializers.CharField(source="rating.context_id")
     context_verified = serializers.SerializerMethodField()
+    context_evidence = serializers.SerializerMethodField()
     ledger_id = serializers.UUIDField(source="rating.ledger_id")
     ledger_version = serializers.IntegerField(source="rating.ledger_version")
     standing_weight = serializers.FloatField()
@@ -140,9 +151,18 @@ class ContributionOutput(serializers.Serializer):
     def get_context_verified(self, contribution) -> bool:
         rating = contribution.rating
         if rating.context_type == "activity":
-            pair = (str(rating.rater_id), rating.context_id)
-            return pair in self.context.get("completed_activities", ())
+            return self.get_context_evidence(contribution) is not None
         return rating.context_id in self.context.get("completed_bookings", ())
+
+    @extend_schema_field(ContextEvidenceOutput(allow_null=True))
+    def get_context_evidence(self, contribution) -> dict | None:
+        """The xAPI statement that verifies an activity context, and its authority."""
+        rating = contribution.rating
+        if rating.context_type != "activity":
+            return None
+        pair = (str(rating.rater_id), rating.context_id)
+        evidence = self.context.get("completed_activities", {}).get(pair)
+        return None if evidence is None else ContextEvidenceOutput(evidence).data
 
 
 class MemberExplanationListApi(generics.ListAPIView):
@@ -169,7 +189,7 @@ class MemberExplanationListApi(generics.ListAPIView):
         self._bookings = completed_booking_ids(
             context_ids=[r.context_id for r in ratings if r.context_type == "booking"]
         )
-        self._activities = completed_activity_pairs(
+        self._activities = completed_activity_evidence(
             pairs=[(r.rater_id, r.context_id) for r in ratings if r.context_type == "activity"]
         )
         return page

@@ -64,6 +64,12 @@ resource "random_password" "django_secret_key" {
   special = false
 }
 
+# What Prometheus sends to /metrics (the ServiceMonitors read it from each process's Secret).
+resource "random_password" "metrics_token" {
+  length  = 48
+  special = false
+}
+
 locals {
   # Every value an ExternalSecret of deploy/k8s or deploy/argocd reads (remoteRef key =>
   # property), written by Terraform: no copy by hand. tests/infra/test_terraform_secrets.py
@@ -74,9 +80,10 @@ locals {
       "platform/databases/migrate" = {
         for alias, url in module.postgres.migration_urls : "DATABASE_URL_${upper(alias)}" => url
       }
-      "platform/redis"  = { url = module.valkey.url }
-      "platform/django" = { "secret-key" = random_password.django_secret_key.result }
-      "platform/smtp"   = { username = var.smtp_account.username, password = var.smtp_account.password }
+      "platform/redis"   = { url = module.valkey.url }
+      "platform/django"  = { "secret-key" = random_password.django_secret_key.result }
+      "platform/metrics" = { token = random_password.metrics_token.result }
+      "platform/smtp"    = { username = var.smtp_account.username, password = var.smtp_account.password }
       # One bundle: each PostgreSQL cluster and the Valkey cluster have their own CA, and
       # libpq/redis-py accept several CAs in one PEM file.
       "platform/tls" = {
@@ -98,7 +105,7 @@ module "secrets" {
 
   name_prefix          = local.name
   okms_region          = var.okms_region
-  paths                = toset(concat([for alias in local.databases : "platform/databases/${alias}"], ["platform/databases/migrate", "platform/redis", "platform/django", "platform/smtp", "platform/tls", "platform/argocd/repository"]))
+  paths                = toset(concat([for alias in local.databases : "platform/databases/${alias}"], ["platform/databases/migrate", "platform/redis", "platform/django", "platform/metrics", "platform/smtp", "platform/tls", "platform/argocd/repository"]))
   values               = local.secrets
   reader_identity_urns = var.secret_reader_identity_urns
 }

@@ -97,6 +97,7 @@ run "plan" {
         "platform/databases/migrate" = sort([for alias in ["default", "identity", "learning", "reputation", "passport", "governance", "marketplace"] : "DATABASE_URL_${upper(alias)}"])
         "platform/redis"             = ["url"]
         "platform/django"            = ["secret-key"]
+        "platform/metrics"           = ["token"]
         "platform/smtp"              = ["password", "username"]
         "platform/tls"               = ["ca.crt"]
         "platform/argocd/repository" = ["githubAppID", "githubAppInstallationID", "githubAppPrivateKey", "type", "url"]
