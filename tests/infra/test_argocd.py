@@ -202,14 +202,12 @@ def test_the_repository_credential_comes_from_external_secrets(apps, env):
         "argocd.argoproj.io/secret-type": "repository"
     }
     assert secret["spec"]["dataFrom"] == [{"extract": {"key": "platform/argocd/repository"}}]
-    # The same store (mount) as the platform's own SecretStore in this environment.
+    # The same OKMS domain as the platform's own SecretStore in this environment.
     platform_store = yaml.safe_load(
         (REPO_ROOT / "deploy/k8s/overlays" / env / "patches/secret-store.yaml").read_text()
     )
-    assert (
-        store["spec"]["provider"]["vault"]["path"]
-        == platform_store["spec"]["provider"]["vault"]["path"]
-    )
+    assert store["spec"]["provider"]["ovh"]["server"] == platform_store["spec"]["provider"]["ovh"]["server"]
+    assert store["spec"]["provider"]["ovh"]["okmsid"] == platform_store["spec"]["provider"]["ovh"]["okmsid"]
 
 
 def test_paths_synced_by_argo_build(apps):
