@@ -181,7 +181,9 @@ class Drill:
         shutil.rmtree(self.workdir, ignore_errors=True)
         self.logs.mkdir(parents=True)
         self.postgres.start()
-        blue = Credentials("platform_app_blue", secrets.token_urlsafe(18), secrets.token_urlsafe(18))
+        blue = Credentials(
+            "platform_app_blue", secrets.token_urlsafe(18), secrets.token_urlsafe(18)
+        )
         self.known_secrets = {
             "postgres superuser password": self.postgres.password,
             "migrator password": self.migrator_password,
@@ -192,7 +194,8 @@ class Drill:
         self.postgres.sql(
             f"CREATE ROLE platform_migrator LOGIN PASSWORD '{self.migrator_password}'",
             "CREATE ROLE platform_app NOLOGIN",
-            f"CREATE ROLE platform_app_blue LOGIN PASSWORD '{blue.db_password}' IN ROLE platform_app",
+            f"CREATE ROLE platform_app_blue LOGIN PASSWORD '{blue.db_password}' "
+            "IN ROLE platform_app",
             "CREATE ROLE platform_app_green NOLOGIN IN ROLE platform_app",
             *(f'CREATE DATABASE "{alias}"' for alias in ALIASES),
         )
@@ -227,7 +230,9 @@ class Drill:
         keep = {k: v for k, v in os.environ.items()
                 if not k.startswith(("DATABASE_", "SERVICE", "REDIS_"))}  # fmt: skip
         urls = {
-            f"DATABASE_URL_{alias.upper()}": self.postgres.url(creds.db_user, creds.db_password, alias)
+            f"DATABASE_URL_{alias.upper()}": self.postgres.url(
+                creds.db_user, creds.db_password, alias
+            )
             for alias in ALIASES
         }
         return {
@@ -318,7 +323,7 @@ class Drill:
             with self.lock:
                 self.endpoints.append(new.port)
                 self.endpoints.remove(old.port)  # the Service stops routing to it
-            wait_for(lambda: self.stats.in_flight.get(old.port, 0) == 0, timeout=120,
+            wait_for(lambda port=old.port: self.stats.in_flight.get(port, 0) == 0, timeout=120,
                      what=f"{old.name}'s requests in flight")  # fmt: skip
             self.terminate(old)
             self.replicas[name] = new
@@ -338,10 +343,12 @@ class Drill:
         status, data = client.call("POST", "/api/v1/identity/auth/register",
                                    body={"email": email, "password": PASSWORD,
                                          "display_name": "Rotation"})  # fmt: skip
-        assert status == 201, (status, data)
+        if status != 201:
+            raise RuntimeError(f"register: {status} {data}")
         status, tokens = client.call("POST", "/api/v1/identity/auth/login",
                                      body={"email": email, "password": PASSWORD})  # fmt: skip
-        assert status == 200, (status, tokens)
+        if status != 200:
+            raise RuntimeError(f"login: {status} {tokens}")
         return {"id": data["id"], "token": tokens["access_token"]}
 
     def load(self, index: int, home_page: str) -> None:
@@ -372,13 +379,13 @@ class Drill:
                                         headers={"Authorization": client.lrs_auth,
                                                  "X-Experience-API-Version": "1.0.3"})  # fmt: skip
                 if status != 200:
-                    raise AssertionError(f"status {status}")
+                    raise RuntimeError(f"status {status}")
                 with self.lock:
                     self.stats.statements += 1
                 what = "me"
                 status, _ = client.call("GET", "/api/v1/identity/me", token=member["token"])
                 if status != 200:
-                    raise AssertionError(f"status {status}")
+                    raise RuntimeError(f"status {status}")
                 with self.lock:
                     self.stats.ok += 2
             except Exception as exc:  # noqa: BLE001 — every failure is counted and reported
@@ -439,9 +446,14 @@ class Drill:
         say(f"1. second credential: {new_user} may log in; Redis user platform gets a 2nd password")
         self.postgres.sql(f"ALTER ROLE {new_user} LOGIN PASSWORD '{new.db_password}'")
         self.redis_admin().execute_command("ACL", "SETUSER", "platform", f">{new.redis_password}")
-        assert self.postgres.can_log_in(old.db_user, old.db_password)
-        assert self.postgres.can_log_in(new.db_user, new.db_password)
-        assert self.redis_accepts(old.redis_password) and self.redis_accepts(new.redis_password)
+        overlap = (
+            self.postgres.can_log_in(old.db_user, old.db_password),
+            self.postgres.can_log_in(new.db_user, new.db_password),
+            self.redis_accepts(old.redis_password),
+            self.redis_accepts(new.redis_password),
+        )
+        if not all(overlap):
+            raise SystemExit(f"drill: both credentials must be valid during the overlap: {overlap}")
         say("2. the secret store holds the new URLs; the Secret changes; rollout restart")
         rolled = time.monotonic()
         self.roll(new, generation=2)
@@ -456,8 +468,12 @@ class Drill:
         self.redis_admin().execute_command("ACL", "SETUSER", "platform", f"<{old.redis_password}")
         timings["rotation_seconds"] = round(time.monotonic() - began, 1)
         revoked = {
-            "old database credential refused": not self.postgres.can_log_in(old.db_user, old.db_password),
-            "new database credential accepted": self.postgres.can_log_in(new.db_user, new.db_password),
+            "old database credential refused": not self.postgres.can_log_in(
+                old.db_user, old.db_password
+            ),
+            "new database credential accepted": self.postgres.can_log_in(
+                new.db_user, new.db_password
+            ),
             "old redis password refused": not self.redis_accepts(old.redis_password),
             "new redis password accepted": self.redis_accepts(new.redis_password),
             # Every process runs with the new Secret: sessions of the new role, and no
@@ -509,12 +525,13 @@ class Drill:
         }
 
     def leaks(self) -> dict[str, list[str]]:
+        """Every password, key and token the drill handled, and anything credential-shaped
+        (detect-secrets), in any process's log: tools/secret_scan.py."""
+        from tools.secret_scan import scan_files
+
         found: dict[str, list[str]] = {}
-        for path in sorted(self.logs.glob("*.log")):
-            text = path.read_text(errors="replace")
-            for name, value in self.known_secrets.items():
-                if value and value in text:
-                    found.setdefault(name, []).append(path.stem)
+        for finding in scan_files(sorted(self.logs.glob("*.log")), known=self.known_secrets):
+            found.setdefault(finding.kind, []).append(Path(finding.path).stem)
         return found
 
     def tear_down(self) -> None:
@@ -542,7 +559,10 @@ def failed(report: dict) -> list[str]:
     reasons += [f"secret {k} in logs {v}" for k, v in report["secrets_in_logs"].items()]
     revocation = report["revocation"]
     reasons += [k for k, v in revocation.items() if v is False]
-    if revocation["new database user sessions"] == 0 or revocation["platform redis connections"] == 0:
+    if (
+        revocation["new database user sessions"] == 0
+        or revocation["platform redis connections"] == 0
+    ):
         reasons.append("the processes do not run on the new credentials")
     if revocation["platform redis connections older than the rollout"]:
         reasons.append("a Redis connection from before the rollout survived it")
