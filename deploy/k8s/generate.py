@@ -410,7 +410,7 @@ def config_map(proc: Process) -> dict:
 
 
 def external_secret(proc: Process) -> dict:
-    """Values live in the secret store (Vault), keyed per environment by the store's path;
+    """Values live in the secret store (OVHcloud Secret Manager, one domain per environment);
     the cluster holds only the generated Secret, the repository nothing."""
     data = [
         {

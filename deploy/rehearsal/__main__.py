@@ -40,7 +40,7 @@ CANNOT = [
     "node failures, pod rescheduling, HPA scaling, rolling updates",
     "NetworkPolicy enforcement by a CNI (connections are recorded and evaluated instead)",
     "OVHcloud managed PostgreSQL/Valkey (stand-ins with the same TLS verification)",
-    "External Secrets Operator and Vault (a local store renders the same keys)",
+    "External Secrets Operator and OVHcloud Secret Manager (a local store renders the same keys)",
     "Prometheus Operator, Alertmanager, the OpenTelemetry Collector (a sink receives OTLP)",
 ]
 
