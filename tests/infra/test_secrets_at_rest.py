@@ -13,12 +13,14 @@ on the rendered output, so a patch cannot slip one in:
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
 import signal
 import subprocess
 import sys
+import tarfile
 import uuid
 from pathlib import Path
 
@@ -27,7 +29,7 @@ import urllib3
 
 from tests.infra.tools import REPO_ROOT, documents, kustomize_build
 from tests.processes import REPO, clean_environment, database_urls_for, free_port, wait_until
-from tools.secret_scan import build_context, known_values, scan_files
+from tools.secret_scan import build_context, known_values, scan_files, scan_image
 
 ENVIRONMENTS = ("dev", "staging", "production")
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|(^|_)KEY$|CREDENTIAL|PRIVATE", re.IGNORECASE)
@@ -222,3 +224,36 @@ def test_the_process_logs_carry_no_secret(tmp_path):
         "refreshed refresh token": refreshed["refresh_token"],
     }
     assert scan_files([log], known=known) == []
+
+
+def test_the_layer_scan_reads_every_layer_of_a_saved_image(tmp_path):
+    """`make image` scans `podman save --format docker-archive` output: a key in /app and a
+    known value anywhere are found, even in a layer whose file a later layer deletes."""
+    value = "Lq8-" + "v2Nc7xR5pT1mK9bW3zY6"
+
+    def layer(name: str, files: dict[str, str]) -> str:
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w") as tar:
+            for path, text in files.items():
+                data = text.encode()
+                info = tarfile.TarInfo(path)
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+        (tmp_path / name).write_bytes(buffer.getvalue())
+        return name
+
+    layers = [
+        layer("base.tar", {"etc/app.conf": f"token={value}\n"}),
+        layer("app.tar", {"app/keys.py": 'K = """-----BEGIN ' + 'EC PRIVATE KEY-----"""\n',
+                          "app/ok.py": "x = 1\n", "etc/.wh.app.conf": ""}),
+    ]  # fmt: skip
+    (tmp_path / "manifest.json").write_text(json.dumps([{"Layers": layers}]))
+    archive = tmp_path / "image.tar"
+    with tarfile.open(archive, "w") as tar:
+        for name in ("manifest.json", *layers):
+            tar.add(tmp_path / name, arcname=name)
+    found = {(f.path, f.kind) for f in scan_image(archive, known={"SECRET_KEY": value})}
+    assert found == {
+        ("base.tar:/etc/app.conf", "the value of SECRET_KEY"),
+        ("app.tar:/app/keys.py", "Private Key"),
+    }
