@@ -20,7 +20,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 
 .PHONY: run run-split setup local-settings test test-fast install install-dev lint clean \
-	restore-drill image compose-smoke deploy-check rehearse
+	restore-drill rotation-drill image compose-smoke deploy-check rehearse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -104,6 +104,11 @@ restore-drill: export DATABASE_SERVER_URL ?= $(TEST_DATABASE_SERVER_URL)
 restore-drill: install
 	scripts/ensure-services.sh
 	$(BIN)/python -m drills.restore $(DRILL_ARGS)
+
+## make rotation-drill: database and Redis passwords rotate under load (second credential,
+## rollout restart, revocation) on a private PostgreSQL and redis-server; docs/runbooks/secrets.md.
+rotation-drill: install
+	$(BIN)/python -m drills.rotation $(ROTATION_ARGS)
 
 ## make image: build the real Dockerfile with Podman (installs podman/runc/debootstrap with
 ## apt-get when missing; where no image registry answers, builds the Debian stand-in base

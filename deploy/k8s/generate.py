@@ -456,7 +456,7 @@ METRICS_TOKEN_REF = {
 
 
 def external_secret(proc: Process) -> dict:
-    """Values live in the secret store (Vault), keyed per environment by the store's path;
+    """Values live in the secret store (OVHcloud Secret Manager, one domain per environment);
     the cluster holds only the generated Secret, the repository nothing."""
     data = [
         {

@@ -48,7 +48,7 @@ CANNOT = [
     "node failures, pod rescheduling, HPA scaling, rolling updates",
     "NetworkPolicy enforcement by a CNI (connections are recorded and evaluated instead)",
     "OVHcloud managed PostgreSQL/Valkey (stand-ins with the same TLS verification)",
-    "External Secrets Operator and Vault (a local store renders the same keys)",
+    "External Secrets Operator and OVHcloud Secret Manager (a local store renders the same keys)",
     "the Prometheus Operator (a Prometheus configured from the ServiceMonitors plays it)",
     "Alertmanager's real receivers: Slack, PagerDuty, SMTP (a recorder takes Slack's webhook)",
     "the OpenTelemetry Collector (a sink receives OTLP)",

@@ -24,7 +24,7 @@ NOT_PLAYED = {
     "NetworkPolicy": "not enforced: every connection made is recorded and checked against them",
     "Job": "its pod template runs once before the rollout, as the Argo CD sync hook orders it",
     "ExternalSecret": "Secrets rendered from a local stand-in store with the same keys",
-    "SecretStore": "replaced by the local stand-in store (no Vault)",
+    "SecretStore": "replaced by the local stand-in store (no OVHcloud Secret Manager)",
     "HorizontalPodAutoscaler": "not exercised: one replica each",
     "PodDisruptionBudget": "not exercised (no node drains)",
     "ServiceMonitor": "its endpoints are scraped once (path and port as declared)",

@@ -1,7 +1,7 @@
 """A local stand-in for what External Secrets Operator would deliver.
 
-The rehearsal has no Vault: this store holds, per remote key, the properties the
-environment's Vault would hold, with values pointing at the rehearsal's own stand-ins.
+The rehearsal has no OVHcloud Secret Manager: this store holds, per remote key, the properties the
+environment's secret store would hold, with values pointing at the rehearsal's own stand-ins.
 ``secrets_for`` then renders each ExternalSecret exactly as the operator does (``data``:
 one property per key; ``dataFrom.extract``: every property of a remote key), so each
 pod gets a Secret with the keys its manifest asks for, and a key the manifests name
@@ -27,7 +27,7 @@ MIGRATE_ROLE = "platform_migrate"
 
 
 class Store:
-    """Remote key -> {property: value}, like a Vault KV v2 mount."""
+    """Remote key -> {property: value}, like a path of the secret store."""
 
     def __init__(self, pg_host: str, redis_host: str, ca_bundle: str):
         self.passwords = {role: random.token_urlsafe(18) for role in self.roles()}

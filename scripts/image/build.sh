@@ -26,3 +26,9 @@ user=$(pod image inspect --format '{{.User}}' "$PLATFORM_IMAGE")
 case "$healthcheck" in *"/health"*) ;; *) log "HEALTHCHECK lost: $healthcheck"; exit 1 ;; esac
 [ "$user" = "10001:10001" ] || { log "image user is '$user', expected 10001:10001"; exit 1; }
 log "built $PLATFORM_IMAGE in $(( $(date +%s) - started )) s (user $user, HEALTHCHECK kept)"
+# No layer may carry a secret: every file of every layer, with the suite's own scanner
+# (tools/secret_scan.py: detect-secrets and this environment's secret values).
+scratch=$(mktemp -d) && trap 'rm -rf "$scratch"' EXIT
+pod save --format docker-archive -o "$scratch/image.tar" "$PLATFORM_IMAGE"
+"${SCAN_PYTHON:-$REPO_ROOT/.venv/bin/python}" "$REPO_ROOT/tools/secret_scan.py" image "$scratch/image.tar" \
+  || { log "a secret value is in $PLATFORM_IMAGE's layers (above)"; exit 1; }

@@ -3,9 +3,10 @@
     python terraform/offline-providers/mirror.py DEST   # writes DEST/mirror, DEST/terraformrc
 
 Then `TF_CLI_CONFIG_FILE=DEST/terraformrc terraform init -backend=false` installs the
-offline `ovh/ovh`, `hashicorp/helm`, `goharbor/harbor` and `hashicorp/random` from
-DEST/mirror and from nowhere else. Each provider is a small launcher script running this
-module with the Python that built the mirror (the project venv, which has PyPI `tf`).
+offline `ovh/ovh`, `hashicorp/helm`, `hashicorp/kubernetes`, `goharbor/harbor` and
+`hashicorp/random` from DEST/mirror and from nowhere else. Each provider is a small
+launcher script running this module with the Python that built the mirror (the project
+venv, which has PyPI `tf`).
 
 The versions announced here (x.999.0) are deliberately not real releases: they satisfy
 the modules' `~> x.y` constraints and can never be mistaken for the real providers. A
@@ -26,6 +27,7 @@ HOST = "registry.terraform.io"
 PROVIDERS = {
     "ovh": ("ovh", "ovh", "2.999.0"),
     "helm": ("hashicorp", "helm", "2.999.0"),
+    "kubernetes": ("hashicorp", "kubernetes_schema", "2.999.0"),
     "harbor": ("goharbor", "harbor", "3.999.0"),
     "random": ("hashicorp", "random_schema", "3.999.0"),
 }

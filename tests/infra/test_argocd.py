@@ -202,14 +202,15 @@ def test_the_repository_credential_comes_from_external_secrets(apps, env):
         "argocd.argoproj.io/secret-type": "repository"
     }
     assert secret["spec"]["dataFrom"] == [{"extract": {"key": "platform/argocd/repository"}}]
-    # The same store (mount) as the platform's own SecretStore in this environment.
+    # The same OKMS domain as the platform's own SecretStore in this environment.
     platform_store = yaml.safe_load(
         (REPO_ROOT / "deploy/k8s/overlays" / env / "patches/secret-store.yaml").read_text()
     )
-    assert (
-        store["spec"]["provider"]["vault"]["path"]
-        == platform_store["spec"]["provider"]["vault"]["path"]
-    )
+    for field in ("server", "okmsid"):
+        assert (
+            store["spec"]["provider"]["ovh"][field]
+            == platform_store["spec"]["provider"]["ovh"][field]
+        )
 
 
 def test_paths_synced_by_argo_build(apps):

@@ -234,8 +234,8 @@ def test_crd_schema_rejects_a_broken_http_route(tmp_path):
 
 
 def test_the_operator_serves_the_external_secrets_api_version(built):
-    """External Secrets 0.16 serves external-secrets.io/v1 (v1beta1 is deprecated and no
-    longer served from 0.17): every store and secret uses v1, and the pin is >= 0.16."""
+    """External Secrets serves external-secrets.io/v1 from 0.16 (v1beta1 is deprecated and
+    no longer served from 0.17): every store and secret uses v1, and the pin is >= 0.16."""
     app = yaml.safe_load((REPO_ROOT / "deploy/argocd/apps/base/external-secrets.yaml").read_text())
     [chart] = [s for s in app["spec"]["sources"] if s.get("chart") == "external-secrets"]
     assert tuple(int(n) for n in chart["targetRevision"].split(".")[:2]) >= (0, 16)
@@ -411,9 +411,8 @@ def test_overlay_values(built, env, replicas, host, issuer):
     assert common["IDENTITY_FRONTEND_URL"] == common["PASSPORT_PUBLIC_ORIGIN"] == f"https://{host}"
     # Probes and scrapes address pods by IP (django-allow-cidr).
     assert common["ALLOWED_CIDR_NETS"] == POD_NETWORK
-    assert kinds["SecretStore"]["platform-secrets"]["spec"]["provider"]["vault"]["path"] == (
-        f"platform-{env}"
-    )
+    # The environment's OKMS domain (its endpoint and id: tests/infra/test_platform_tls.py).
+    assert set(kinds["SecretStore"]["platform-secrets"]["spec"]["provider"]) == {"ovh"}
     assert all(
         doc["metadata"].get("namespace") in (None, f"platform-{env}")
         for doc in documents(built[env])

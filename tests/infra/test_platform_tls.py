@@ -15,6 +15,7 @@ Terraform writes (a real `terraform plan` of each environment, offline providers
 
 from __future__ import annotations
 
+import copy
 import datetime
 import json
 import posixpath
@@ -24,8 +25,10 @@ import subprocess
 import time
 from pathlib import Path
 
+import jsonschema
 import pytest
 import redis
+import yaml
 
 from tests.infra.test_terraform import (
     ENVIRONMENTS,
@@ -85,10 +88,10 @@ def test_every_pod_mounts_the_ca_bundle_that_database_sslrootcert_names(overlays
 
 
 @pytest.fixture(scope="module")
-def secret_layouts(tmp_path_factory) -> dict[str, dict[str, list[str]]]:
-    """Each environment's secret_layout output, from a real plan (offline providers)."""
+def planned_outputs(tmp_path_factory) -> dict[str, dict]:
+    """Each environment's planned outputs, from a real plan (offline providers)."""
     workspace = make_workspace(tmp_path_factory.mktemp("layout"))
-    layouts = {}
+    planned = {}
     for env in ENVIRONMENTS:
         directory = workspace["root"] / "environments" / env
         # A local backend in the copy only: the plan needs a backend, not the pg one.
@@ -97,15 +100,26 @@ def secret_layouts(tmp_path_factory) -> dict[str, dict[str, list[str]]]:
         assert initialised.returncode == 0, output(initialised)
         app = 'argocd_github_app={id="1",installation_id="2",private_key="k"}'
         smtp = 'smtp_account={username="mailer",password="p"}'
+        alerts = 'alert_receivers={slack_webhook_url="https://hooks.example.org/x",pagerduty_routing_key="k"}'
         plan = terraform(
-            workspace, directory, "plan", "-input=false", "-out=plan", "-var", app, "-var", smtp
+            workspace,
+            directory,
+            "plan",
+            "-input=false",
+            "-out=plan",
+            *("-var", app, "-var", smtp, "-var", alerts),
         )
         assert plan.returncode == 0, output(plan)
         shown = terraform(workspace, directory, "show", "-json", "plan")
         assert shown.returncode == 0, output(shown)
-        values = json.loads(shown.stdout)["planned_values"]["outputs"]
-        layouts[env] = values["secret_layout"]["value"]
-    return layouts
+        planned[env] = json.loads(shown.stdout)["planned_values"]["outputs"]
+    return planned
+
+
+@pytest.fixture(scope="module")
+def secret_layouts(planned_outputs) -> dict[str, dict[str, list[str]]]:
+    """Each environment's secret_layout output: path => property names Terraform writes."""
+    return {env: outputs["secret_layout"]["value"] for env, outputs in planned_outputs.items()}
 
 
 def remote_refs(docs: list[dict]) -> set[tuple[str, str | None]]:
@@ -124,8 +138,7 @@ def remote_refs(docs: list[dict]) -> set[tuple[str, str | None]]:
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_terraform_writes_every_value_the_external_secrets_read(overlays, secret_layouts, env):
     layout = secret_layouts[env]
-    argocd = documents(kustomize_build(REPO_ROOT / "deploy" / "argocd" / "apps" / env))
-    refs = remote_refs(overlays[env]) | remote_refs(argocd)
+    refs = remote_refs(environment_documents(env, overlays))
     assert ("platform/argocd/repository", None) in refs
     for key, prop in sorted(refs, key=str):
         assert key in layout, (
@@ -146,6 +159,149 @@ def test_terraform_writes_every_value_the_external_secrets_read(overlays, secret
     assert layout["platform/databases/migrate"] == sorted(
         f"DATABASE_URL_{a.upper()}" for a in aliases
     )
+
+
+# --- the SecretStores point where Terraform put the values ----------------------------------
+
+OVH_PROVIDER_SCHEMA = json.loads(
+    (Path(__file__).parent / "schemas" / "eso-ovh-provider.schema.json").read_text()
+)
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def observability_documents(env: str) -> list[dict]:
+    """deploy/observability as the environment's Argo CD Application renders it (its
+    kustomize patches: JSON6902 replace operations on the SecretStores)."""
+    docs = documents(kustomize_build(REPO_ROOT / "deploy" / "observability"))
+    apps = documents(kustomize_build(REPO_ROOT / "deploy" / "argocd" / "apps" / env))
+    [app] = [d for d in apps if d["kind"] == "Application" and d["metadata"]["name"] == "observability"]
+    for patch in app["spec"]["source"].get("kustomize", {}).get("patches", []):
+        for doc in docs:
+            if (doc["kind"], doc["metadata"]["name"]) != (patch["target"]["kind"], patch["target"]["name"]):
+                continue
+            for op in yaml.safe_load(patch["patch"]):
+                assert op["op"] == "replace", op
+                *parents, leaf = op["path"].strip("/").split("/")
+                node = doc
+                for part in parents:
+                    node = node[part]
+                assert leaf in node, op
+                node[leaf] = op["value"]
+    return docs
+
+
+def environment_documents(env: str, overlays) -> list[dict]:
+    """Everything that reads the environment's secret store: the platform's overlay, the
+    argocd namespace's repository credential, the observability stack."""
+    argocd = documents(kustomize_build(REPO_ROOT / "deploy" / "argocd" / "apps" / env))
+    return overlays[env] + argocd + observability_documents(env)
+
+
+def store_mismatches(docs: list[dict], store: dict, layout: dict, namespace: str) -> list[str]:
+    """Where the SecretStores and ExternalSecrets depart from Terraform's secret store:
+    another endpoint, another credential Secret, a namespace the credential does not
+    reach, a key outside the paths Terraform writes (another prefix), or stores of one
+    environment naming different domains."""
+    problems = []
+    domains = set()
+    for doc in docs:
+        where = f"{doc['kind']} {doc['metadata'].get('namespace', namespace)}/{doc['metadata']['name']}"
+        if doc["kind"] in ("SecretStore", "ClusterSecretStore"):
+            provider = doc["spec"]["provider"]
+            if set(provider) != {"ovh"}:
+                problems.append(f"{where}: provider {sorted(provider)}, not ovh")
+                continue
+            ovh = provider["ovh"]
+            if ovh["server"] != store["server"]:
+                problems.append(f"{where}: server {ovh['server']} is not Terraform's {store['server']}")
+            for ref in ovh["auth"]["mtls"].values():
+                if ref["name"] != store["credential_secret"]:
+                    problems.append(f"{where}: credential {ref['name']} is not {store['credential_secret']}")
+            if doc["metadata"].get("namespace", namespace) not in store["namespaces"]:
+                problems.append(f"{where}: Terraform delivers no credential to this namespace")
+            domains.add(ovh["okmsid"])
+        if doc["kind"] == "ExternalSecret":
+            keys = [i["remoteRef"]["key"] for i in doc["spec"].get("data", [])]
+            keys += [i["extract"]["key"] for i in doc["spec"].get("dataFrom", [])]
+            problems += [f"{where}: key {k} is no path Terraform writes" for k in keys if k not in layout]
+    if len(domains) > 1:
+        problems.append(f"the environment's stores name several domains: {sorted(domains)}")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def planned_stores(planned_outputs) -> dict[str, dict]:
+    return {env: outputs["secret_store"]["value"] for env, outputs in planned_outputs.items()}
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_every_secret_store_points_at_terraforms_domain_with_its_credential(
+    overlays, planned_stores, secret_layouts, env
+):
+    docs = environment_documents(env, overlays)
+    stores = [d for d in docs if d["kind"] == "SecretStore"]
+    # The platform's, argocd's and the observability stack's two.
+    assert len(stores) == 4
+    assert store_mismatches(docs, planned_stores[env], secret_layouts[env], f"platform-{env}") == []
+    for doc in stores:
+        # The domain id is Terraform's after the first apply; until then the nil UUID
+        # (docs/runbooks/first-apply.md, step 5), never anything that is not an id.
+        assert UUID.match(doc["spec"]["provider"]["ovh"]["okmsid"]), doc["metadata"]
+
+
+def test_the_cross_check_refuses_another_endpoint_credential_or_prefix(
+    overlays, planned_stores, secret_layouts
+):
+    """The check above fails on the mistakes it is there for."""
+    store, layout = planned_stores["staging"], secret_layouts["staging"]
+    docs = copy.deepcopy(environment_documents("staging", overlays))
+    assert store_mismatches(docs, store, layout, "platform-staging") == []
+    [platform] = [d for d in docs if d["kind"] == "SecretStore" and d["metadata"]["name"] == "platform-secrets"]
+    platform["spec"]["provider"]["ovh"]["server"] = "https://eu-west-gra.okms.ovh.net"
+    platform["spec"]["provider"]["ovh"]["auth"]["mtls"]["keySecretRef"]["name"] = "other"
+    [redis_reader] = [
+        d for d in docs
+        if d["kind"] == "ExternalSecret"
+        and any(i["remoteRef"]["key"] == "platform/redis" for i in d["spec"].get("data", []))
+    ][:1]
+    for item in redis_reader["spec"]["data"]:
+        if item["remoteRef"]["key"] == "platform/redis":
+            item["remoteRef"]["key"] = "secret/platform/redis"
+    [argocd] = [d for d in docs if d["kind"] == "SecretStore" and d["metadata"]["name"] == "argocd-secrets"]
+    argocd["spec"]["provider"]["ovh"]["okmsid"] = "11111111-1111-1111-1111-111111111111"
+    problems = store_mismatches(docs, store, layout, "platform-staging")
+    assert any("server https://eu-west-gra" in p for p in problems), problems
+    assert any("credential other" in p for p in problems), problems
+    assert any("key secret/platform/redis" in p for p in problems), problems
+    assert any("several domains" in p for p in problems), problems
+    vault = copy.deepcopy(platform)
+    vault["spec"]["provider"] = {"vault": {"server": store["server"], "path": "secret"}}
+    assert store_mismatches([vault], store, layout, "platform-staging")
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_every_secret_store_passes_the_ovh_provider_schema(overlays, env):
+    """The npm CRD models of tools/validators predate ESO's OVHcloud provider (an `ovh`
+    block passes them unchecked), so the block is checked against the upstream API type,
+    transcribed in tests/infra/schemas (say so: declared by hand)."""
+    validator = jsonschema.Draft202012Validator(OVH_PROVIDER_SCHEMA)
+    stores = [d for d in environment_documents(env, overlays) if d["kind"] == "SecretStore"]
+    for doc in stores:
+        errors = [e.message for e in validator.iter_errors(doc["spec"]["provider"]["ovh"])]
+        assert errors == [], (doc["metadata"]["name"], errors)
+    # And it rejects what the operator would: a misspelled field, a missing domain id.
+    broken = copy.deepcopy(stores[0]["spec"]["provider"]["ovh"])
+    broken["okmsId"] = broken.pop("okmsid")
+    messages = [e.message for e in validator.iter_errors(broken)]
+    assert any("okmsid" in m for m in messages) and any("okmsId" in m for m in messages), messages
+
+
+def test_the_pinned_operator_has_the_ovh_provider():
+    """spec.provider.ovh came with external-secrets#6101 (merged 2026-03-17): 0.x and the
+    2.0/2.1 charts do not serve it, and a store the operator does not know is refused."""
+    app = yaml.safe_load((REPO_ROOT / "deploy/argocd/apps/base/external-secrets.yaml").read_text())
+    [chart] = [s for s in app["spec"]["sources"] if s.get("chart") == "external-secrets"]
+    assert tuple(int(n) for n in chart["targetRevision"].split(".")[:2]) >= (2, 2)
 
 
 # --- the URL Terraform writes for Valkey, against a real TLS server ---------------------------

@@ -1,4 +1,4 @@
-"""No manifest carries a secret value (docs/runbooks/secrets.md).
+"""No manifest, image layer or process log carries a secret value (docs/runbooks/secrets.md).
 
 Secret values reach the cluster only through External Secrets (from the provider's
 secret store) and are mounted or referenced by name; what is committed — rendered
@@ -13,12 +13,23 @@ on the rendered output, so a patch cannot slip one in:
 
 from __future__ import annotations
 
+import io
+import json
 import re
+import shutil
+import signal
+import subprocess
+import sys
+import tarfile
+import uuid
 from pathlib import Path
 
 import pytest
+import urllib3
 
 from tests.infra.tools import REPO_ROOT, documents, kustomize_build
+from tests.processes import REPO, clean_environment, database_urls_for, free_port, wait_until
+from tools.secret_scan import build_context, known_values, scan_files, scan_image
 
 ENVIRONMENTS = ("dev", "staging", "production")
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|(^|_)KEY$|CREDENTIAL|PRIVATE", re.IGNORECASE)
@@ -112,3 +123,137 @@ def test_the_compose_stand_in_secrets_say_they_are_stand_ins():
             value = path.read_text().strip()
             assert value == "local-compose-stand-in" or value.startswith("http://sink:"), path
     assert Path(REPO_ROOT / ".gitignore").read_text().count(".env") >= 1
+
+
+# --- the image: its build context here, its layers in `make image` ----------------------------
+
+
+def test_the_image_build_context_carries_no_secret():
+    """What `COPY . /app` sends (the context after .dockerignore, as Podman computes it):
+    no credential-shaped value beyond the audited development defaults of
+    .secrets.baseline, and none of this environment's own secret values. The built
+    image's layers get the same scan in `make image` (scripts/image/build.sh)."""
+    files = build_context(REPO_ROOT)
+    shipped = {str(p.relative_to(REPO_ROOT)) for p in files}
+    assert "manage.py" in shipped and "config/settings/core.py" in shipped
+    assert not any(
+        p.startswith(("var/", "tests/", ".git/", ".venv")) or p == ".env" for p in shipped
+    )
+    assert scan_files(files, known=known_values(), root=REPO_ROOT) == []
+
+
+def test_the_image_scan_finds_a_planted_secret_and_respects_dockerignore(tmp_path):
+    """The same scan on a small tree: a private key and a value from .env in shipped files
+    are found; the same leak under var/ (ignored) is not shipped, so not reported."""
+    shutil.copy(REPO_ROOT / ".dockerignore", tmp_path / ".dockerignore")
+    value = "Zq3-" + "x7Kp9mW2vT8rL4nB6cY1"
+    (tmp_path / ".env").write_text(f"SECRET_KEY={value}\n")
+    (tmp_path / "settings.py").write_text(f'FALLBACK = "{value}"\n')
+    (tmp_path / "deploy.pem").write_text("-----BEGIN " + "RSA PRIVATE KEY-----\nMIIB\n")
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "leak.txt").write_text(value)
+    files = build_context(tmp_path)
+    assert {p.name for p in files} == {".dockerignore", "settings.py", "deploy.pem"}
+    known = known_values({}, root=tmp_path)
+    assert known == {"SECRET_KEY": value}
+    found = {(f.path, f.kind) for f in scan_files(files, known=known, root=tmp_path)}
+    assert found == {("settings.py", "the value of SECRET_KEY"), ("deploy.pem", "Private Key")}
+
+
+# --- the logs of the platform's processes -----------------------------------------------------
+
+
+@pytest.mark.django_db(databases="__all__", transaction=True)
+def test_the_process_logs_carry_no_secret(tmp_path):
+    """gunicorn at DEBUG, with a member registering, signing in, failing to sign in,
+    refreshing and calling an API: its log holds neither the member's password, the
+    tokens, the SECRET_KEY, nor anything detect-secrets recognises (a JWT, a URL with a
+    password). The drills check their own processes' logs the same way."""
+    port = free_port()
+    log = tmp_path / "gunicorn.log"
+    env = clean_environment(**database_urls_for(), ALLOWED_HOSTS="127.0.0.1",
+                            RATELIMIT_ENABLE="false", LOG_LEVEL="DEBUG")  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application",
+         "-c", "python:config.gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=REPO, stdout=log.open("w"), stderr=subprocess.STDOUT, env=env,
+    )  # fmt: skip
+    http = urllib3.PoolManager(timeout=urllib3.Timeout(connect=5, read=60), retries=False)
+    base = f"http://127.0.0.1:{port}/api/v1/identity"
+
+    def call(method, path, body=None, token=None):
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        response = http.request(method, base + path, body=json.dumps(body) if body else None,
+                                headers=headers)  # fmt: skip
+        return response.status, json.loads(response.data or b"null")
+
+    def healthy() -> bool:
+        assert process.poll() is None, log.read_text()[-3000:]
+        try:
+            return http.request("GET", f"http://127.0.0.1:{port}/health").status == 200
+        except urllib3.exceptions.HTTPError:
+            return False
+
+    password = "log-check-" + uuid.uuid4().hex
+    email = f"logs-{uuid.uuid4().hex[:8]}@example.com"
+    try:
+        wait_until(healthy, timeout=90, what="gunicorn")
+        assert call("POST", "/auth/register", {"email": email, "password": password,
+                                               "display_name": "Logs"})[0] == 201  # fmt: skip
+        assert call("POST", "/auth/login", {"email": email, "password": password + "x"})[0] == 401
+        status, tokens = call("POST", "/auth/login", {"email": email, "password": password})
+        assert status == 200, tokens
+        status, refreshed = call(
+            "POST", "/auth/refresh", {"refresh_token": tokens["refresh_token"]}
+        )
+        assert status == 200, refreshed
+        assert call("GET", "/me", token=refreshed["access_token"])[0] == 200
+        assert call("GET", "/me", token=tokens["access_token"] + "x")[0] == 401
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(60)
+    assert log.stat().st_size > 0, "the log must record the requests it is checked on"
+    known = {
+        "password": password,
+        "SECRET_KEY": env["SECRET_KEY"],
+        "access token": tokens["access_token"],
+        "refresh token": tokens["refresh_token"],
+        "refreshed access token": refreshed["access_token"],
+        "refreshed refresh token": refreshed["refresh_token"],
+    }
+    assert scan_files([log], known=known) == []
+
+
+def test_the_layer_scan_reads_every_layer_of_a_saved_image(tmp_path):
+    """`make image` scans `podman save --format docker-archive` output: a key in /app and a
+    known value anywhere are found, even in a layer whose file a later layer deletes."""
+    value = "Lq8-" + "v2Nc7xR5pT1mK9bW3zY6"
+
+    def layer(name: str, files: dict[str, str]) -> str:
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w") as tar:
+            for path, text in files.items():
+                data = text.encode()
+                info = tarfile.TarInfo(path)
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+        (tmp_path / name).write_bytes(buffer.getvalue())
+        return name
+
+    layers = [
+        layer("base.tar", {"etc/app.conf": f"token={value}\n"}),
+        layer("app.tar", {"app/keys.py": 'K = """-----BEGIN ' + 'EC PRIVATE KEY-----"""\n',
+                          "app/ok.py": "x = 1\n", "etc/.wh.app.conf": ""}),
+    ]  # fmt: skip
+    (tmp_path / "manifest.json").write_text(json.dumps([{"Layers": layers}]))
+    archive = tmp_path / "image.tar"
+    with tarfile.open(archive, "w") as tar:
+        for name in ("manifest.json", *layers):
+            tar.add(tmp_path / name, arcname=name)
+    found = {(f.path, f.kind) for f in scan_image(archive, known={"SECRET_KEY": value})}
+    assert found == {
+        ("base.tar:/etc/app.conf", "the value of SECRET_KEY"),
+        ("app.tar:/app/keys.py", "Private Key"),
+    }

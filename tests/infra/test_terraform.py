@@ -39,6 +39,7 @@ MODULES = (
     "ovh-postgres",
     "ovh-valkey",
     "ovh-secrets",
+    "okms-credential",
     "ovh-object-storage",
     "ovh-registry",
     "argocd",
@@ -308,6 +309,7 @@ def test_environments_use_the_modules(env):
         "postgres": "../../modules/ovh-postgres",
         "valkey": "../../modules/ovh-valkey",
         "secrets": "../../modules/ovh-secrets",
+        "okms_credential": "../../modules/okms-credential",
         "argocd": "../../modules/argocd",
     }
     assert "root_application" in modules["argocd"]

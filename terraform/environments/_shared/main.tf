@@ -9,6 +9,8 @@ locals {
   # Where every pod mounts the CA bundle (deploy/k8s/components/tls: Secret platform-tls,
   # DATABASE_SSLROOTCERT in the platform-common ConfigMap).
   ca_path = "/etc/platform/tls/ca.crt"
+  # The Secret every SecretStore's auth.mtls names (deploy/k8s/base/common/secret-store.yaml).
+  okms_credential_secret = "okms-credential"
 }
 
 module "kubernetes" {
@@ -70,9 +72,18 @@ resource "random_password" "metrics_token" {
   special = false
 }
 
+# The observability stack's own passwords (Grafana's admin, the Elasticsearch users of the
+# Collector and Jaeger): generated here like SECRET_KEY, read through the same store.
+resource "random_password" "observability" {
+  for_each = toset(["grafana-admin", "otel-collector", "jaeger"])
+
+  length  = 32
+  special = false
+}
+
 locals {
   # Every value an ExternalSecret of deploy/k8s or deploy/argocd reads (remoteRef key =>
-  # property), written by Terraform: no copy by hand. tests/infra/test_terraform_secrets.py
+  # property), written by Terraform: no copy by hand. tests/infra/test_platform_tls.py
   # checks this layout against the built overlays.
   secrets = merge(
     { for alias, url in module.postgres.connection_urls : "platform/databases/${alias}" => { url = url } },
@@ -84,6 +95,20 @@ locals {
       "platform/django"  = { "secret-key" = random_password.django_secret_key.result }
       "platform/metrics" = { token = random_password.metrics_token.result }
       "platform/smtp"    = { username = var.smtp_account.username, password = var.smtp_account.password }
+      # deploy/observability/k8s/secrets.yaml (store observability-secrets, same domain).
+      "observability/alertmanager" = {
+        "slack-webhook-url"     = var.alert_receivers.slack_webhook_url
+        "pagerduty-routing-key" = var.alert_receivers.pagerduty_routing_key
+        "smtp-password"         = var.smtp_account.password
+      }
+      "observability/grafana" = {
+        "admin-username" = "admin"
+        "admin-password" = random_password.observability["grafana-admin"].result
+      }
+      "observability/elasticsearch" = {
+        "otel-collector-password" = random_password.observability["otel-collector"].result
+        "jaeger-password"         = random_password.observability["jaeger"].result
+      }
       # One bundle: each PostgreSQL cluster and the Valkey cluster have their own CA, and
       # libpq/redis-py accept several CAs in one PEM file.
       "platform/tls" = {
@@ -105,9 +130,24 @@ module "secrets" {
 
   name_prefix          = local.name
   okms_region          = var.okms_region
-  paths                = toset(concat([for alias in local.databases : "platform/databases/${alias}"], ["platform/databases/migrate", "platform/redis", "platform/django", "platform/metrics", "platform/smtp", "platform/tls", "platform/argocd/repository"]))
+  paths                = toset(concat([for alias in local.databases : "platform/databases/${alias}"], ["platform/databases/migrate", "platform/redis", "platform/django", "platform/metrics", "platform/smtp", "platform/tls", "platform/argocd/repository", "observability/alertmanager", "observability/grafana", "observability/elasticsearch"]))
   values               = local.secrets
   reader_identity_urns = var.secret_reader_identity_urns
+}
+
+# The store's one credential, straight into the namespaces whose SecretStore uses it
+# (deploy/k8s/overlays/<env>, deploy/argocd/apps/base/repository.yaml,
+# deploy/observability/k8s/secrets.yaml). argocd is created by the Argo CD release.
+module "okms_credential" {
+  source = "../../modules/okms-credential"
+
+  secret_name       = local.okms_credential_secret
+  namespaces        = toset([local.name, "argocd", "monitoring", "observability"])
+  create_namespaces = toset([local.name, "monitoring", "observability"])
+  certificate       = module.secrets.reader_certificate
+  private_key       = module.secrets.reader_private_key
+
+  depends_on = [module.argocd]
 }
 
 module "argocd" {

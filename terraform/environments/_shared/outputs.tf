@@ -29,21 +29,17 @@ output "secret_layout" {
 }
 
 output "secret_store" {
-  description = "What the SecretStore of deploy/k8s/overlays/<env> points at."
+  description = "What every SecretStore's spec.provider.ovh names: the endpoint and the credential Secret (known at plan time; tests/infra/test_platform_tls.py checks deploy/ against it)."
   value = {
-    okms_id    = module.secrets.okms_id
-    kv2_server = module.secrets.kv2_server
+    server            = module.secrets.endpoint
+    credential_secret = module.okms_credential.secret_name
+    namespaces        = module.okms_credential.namespaces
   }
 }
 
-output "secret_reader_certificate" {
-  description = "mTLS certificate of the External Secrets Operator (Secret okms-credential, first apply)."
-  value       = module.secrets.reader_certificate
-}
-
-output "secret_reader_private_key" {
-  value     = module.secrets.reader_private_key
-  sensitive = true
+output "secret_store_okms_id" {
+  description = "The SecretStores' spec.provider.ovh.okmsid: the domain's id, known after the first apply (docs/runbooks/first-apply.md)."
+  value       = module.secrets.okms_id
 }
 
 output "ca_path" {

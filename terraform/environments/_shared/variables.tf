@@ -147,6 +147,15 @@ variable "smtp_account" {
   sensitive = true
 }
 
+variable "alert_receivers" {
+  description = "Where Alertmanager pages (deploy/observability/alertmanager): the Slack incoming webhook and the PagerDuty routing key; created with those services, passed as TF_VAR_alert_receivers, stored in the secret store."
+  type = object({
+    slack_webhook_url     = string
+    pagerduty_routing_key = string
+  })
+  sensitive = true
+}
+
 variable "argocd_github_app" {
   description = "GitHub App Argo CD reads the repository with (read-only contents); created by hand on GitHub, passed as TF_VAR_argocd_github_app, stored in the secret store."
   type = object({

@@ -7,9 +7,9 @@ output "okms_id" {
   value = ovh_okms.this.id
 }
 
-output "kv2_server" {
-  description = "The SecretStore's Vault server: OKMS's KV2-compatible API of this domain."
-  value       = "${ovh_okms.this.rest_endpoint}/api/${ovh_okms.this.id}"
+output "endpoint" {
+  description = "The SecretStores' spec.provider.ovh.server (known at plan time, checked at apply)."
+  value       = local.endpoint
 }
 
 output "reader_certificate" {

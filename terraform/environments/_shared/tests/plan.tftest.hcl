@@ -32,6 +32,7 @@ variable "expected_valkey_nodes" {
 variables {
   argocd_github_app = { id = "1", installation_id = "2", private_key = "not-a-key" }
   smtp_account      = { username = "mailer", password = "not-a-password" }
+  alert_receivers   = { slack_webhook_url = "https://hooks.example.org/x", pagerduty_routing_key = "not-a-key" }
 }
 
 run "plan" {
@@ -94,16 +95,24 @@ run "plan" {
     condition = jsonencode(output.secret_layout) == jsonencode(merge(
       { for alias in ["default", "identity", "learning", "reputation", "passport", "governance", "marketplace"] : "platform/databases/${alias}" => ["url"] },
       {
-        "platform/databases/migrate" = sort([for alias in ["default", "identity", "learning", "reputation", "passport", "governance", "marketplace"] : "DATABASE_URL_${upper(alias)}"])
-        "platform/redis"             = ["url"]
-        "platform/django"            = ["secret-key"]
-        "platform/metrics"           = ["token"]
-        "platform/smtp"              = ["password", "username"]
-        "platform/tls"               = ["ca.crt"]
-        "platform/argocd/repository" = ["githubAppID", "githubAppInstallationID", "githubAppPrivateKey", "type", "url"]
+        "platform/databases/migrate"  = sort([for alias in ["default", "identity", "learning", "reputation", "passport", "governance", "marketplace"] : "DATABASE_URL_${upper(alias)}"])
+        "platform/redis"              = ["url"]
+        "platform/django"             = ["secret-key"]
+        "platform/metrics"            = ["token"]
+        "platform/smtp"               = ["password", "username"]
+        "platform/tls"                = ["ca.crt"]
+        "platform/argocd/repository"  = ["githubAppID", "githubAppInstallationID", "githubAppPrivateKey", "type", "url"]
+        "observability/alertmanager"  = ["pagerduty-routing-key", "slack-webhook-url", "smtp-password"]
+        "observability/grafana"       = ["admin-password", "admin-username"]
+        "observability/elasticsearch" = ["jaeger-password", "otel-collector-password"]
       },
     ))
     error_message = "The secret store holds every path and property the ExternalSecrets read."
+  }
+
+  assert {
+    condition     = output.secret_store.server == "https://${var.okms_region}.okms.ovh.net" && output.secret_store.credential_secret == "okms-credential" && contains(output.secret_store.namespaces, "platform-${var.environment}") && contains(output.secret_store.namespaces, "argocd")
+    error_message = "The SecretStores' endpoint is the OKMS domain's region, and the store credential reaches every namespace with a SecretStore."
   }
 
   assert {
