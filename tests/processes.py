@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 from django.db import connections
@@ -45,6 +46,12 @@ def clean_environment(**overrides: str) -> dict[str, str]:
         env.setdefault(f"GOVERNANCE_MIN_{name}", value)
     env.update(overrides)
     return env
+
+
+def scrape(url: str) -> urllib.request.Request:
+    """A GET of a child process's ``/metrics`` as Prometheus sends it (with the token)."""
+    headers = {"Authorization": f"Bearer {CHILD_METRICS_TOKEN}"}
+    return urllib.request.Request(url, headers=headers)  # noqa: S310 - the tests' own URLs
 
 
 def free_port() -> int:

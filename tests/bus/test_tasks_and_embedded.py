@@ -20,7 +20,14 @@ from django.utils import timezone
 
 from eventing.models import OutboxMessage
 from eventing.tasks import prune_outbox
-from tests.processes import REPO, clean_environment, database_urls_for, free_port, run_django
+from tests.processes import (
+    REPO,
+    clean_environment,
+    database_urls_for,
+    free_port,
+    run_django,
+    scrape,
+)
 
 
 def _outbox_row(alias: str, published_days_ago: int | None) -> OutboxMessage:
@@ -71,7 +78,7 @@ def _scrape(url: str, worker: subprocess.Popen) -> str:
     deadline = time.monotonic() + 60
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
+            with urllib.request.urlopen(scrape(url), timeout=2) as response:  # noqa: S310
                 return response.read().decode()
         except OSError:
             assert worker.poll() is None, worker.stderr.read()

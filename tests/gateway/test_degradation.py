@@ -31,7 +31,14 @@ from tests.eventstore.fixtures import ledger_app
 from tests.gateway.test_ops import bearer
 from tests.gateway.test_routing import make_route
 from tests.passport.conftest import COMPLETED, COURSE, EXAM, PASSED, actor, record, web_api
-from tests.processes import REPO, clean_environment, database_urls_for, free_port, wait_until
+from tests.processes import (
+    REPO,
+    clean_environment,
+    database_urls_for,
+    free_port,
+    scrape,
+    wait_until,
+)
 from tests.reputation.conftest import client_with
 from tests.reputation.test_anti_fraud import give
 
@@ -292,8 +299,10 @@ def marketplace_server(redis_url: str, workers: int):
 
 
 def fetch(base: str, path: str) -> tuple[int, str | None, bytes]:
-    """Status, ``X-Degraded`` header and body of a GET on the child server."""
-    with urllib.request.urlopen(base + path, timeout=5) as answer:  # noqa: S310 - loopback
+    """Status, ``X-Degraded`` header and body of a GET on the child server (``/metrics``
+    with the scrape token)."""
+    request = scrape(base + path) if path == "/metrics" else base + path
+    with urllib.request.urlopen(request, timeout=5) as answer:  # noqa: S310 - loopback
         return answer.status, answer.headers.get("X-Degraded"), answer.read()
 
 

@@ -31,6 +31,7 @@ from tests.processes import (
     database_urls_for,
     free_port,
     run_django,
+    scrape,
     wait_until,
 )
 
@@ -69,7 +70,7 @@ def _call(method: str, url: str) -> tuple[int, dict, object]:
 
 
 def _breaker_states(base: str) -> dict[str, float]:
-    with urllib.request.urlopen(f"{base}/metrics", timeout=10) as response:  # noqa: S310
+    with urllib.request.urlopen(scrape(f"{base}/metrics"), timeout=10) as response:  # noqa: S310
         text = response.read().decode()
     found = re.findall(r'^circuit_breaker_state\{client="([^"]+)"\} (\S+)$', text, re.M)
     return {client: float(value) for client, value in found}

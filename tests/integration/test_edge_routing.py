@@ -57,8 +57,9 @@ def cluster_client(settings, monkeypatch) -> Client:
 
 
 @pytest.mark.parametrize("path", ["/health", "/ready", "/metrics"])
-def test_probes_and_scrapes_by_pod_ip_are_answered(cluster_client, path):
-    response = cluster_client.get(path, headers={"host": POD_IP_HOST})
+def test_probes_and_scrapes_by_pod_ip_are_answered(cluster_client, path, settings):
+    scraper = {"authorization": f"Bearer {settings.METRICS_TOKEN}"} if path == "/metrics" else {}
+    response = cluster_client.get(path, headers={"host": POD_IP_HOST, **scraper})
     assert response.status_code == 200, response.content
 
 
@@ -86,10 +87,14 @@ def test_without_a_pod_network_a_pod_ip_is_refused(settings, client):
 # --- a domain process started with the environment of its Kubernetes ConfigMaps ------------
 
 HOSTS_PROBE = """
-import json
+import json, os
 from django.test import Client
 c = Client()
-print(json.dumps([[p, h, c.get(p, headers={"host": h}).status_code] for p, h in CHECKS]))
+scraper = {"authorization": "Bearer " + os.environ["METRICS_TOKEN"]}
+print(json.dumps([
+    [p, h, c.get(p, headers={"host": h, **(scraper if p == "/metrics" else {})}).status_code]
+    for p, h in CHECKS
+]))
 """
 
 

@@ -24,7 +24,14 @@ import pytest
 import yaml
 
 from eventing.streams import event_stream
-from tests.processes import REPO, clean_environment, database_urls_for, free_port, wait_until
+from tests.processes import (
+    CHILD_METRICS_TOKEN,
+    REPO,
+    clean_environment,
+    database_urls_for,
+    free_port,
+    wait_until,
+)
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 
@@ -75,13 +82,18 @@ def test_a_dead_letter_alert_travels_from_metrics_to_a_receiver(bus, tmp_path):
     def targets(port: int) -> list[dict]:
         return [{"targets": [f"127.0.0.1:{port}"]}]
 
+    # /metrics answers only the scrape token, as in compose (credentials_file).
+    (tmp_path / "metrics-token").write_text(CHILD_METRICS_TOKEN)
+    scraper = {
+        "authorization": {"type": "Bearer", "credentials_file": str(tmp_path / "metrics-token")}
+    }
     (tmp_path / "prometheus.yml").write_text(yaml.safe_dump({
         "global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
         "rule_files": [str(path) for path in RULES],
         "alerting": {"alertmanagers": [{"static_configs": targets(am_port)}]},
         "scrape_configs": [
-            {"job_name": "platform-web", "static_configs": targets(web_port)},
-            {"job_name": "platform-workers", "static_configs": targets(worker_port)},
+            {"job_name": "platform-web", "static_configs": targets(web_port), **scraper},
+            {"job_name": "platform-workers", "static_configs": targets(worker_port), **scraper},
         ],
     }))  # fmt: skip
     processes = [

@@ -24,11 +24,12 @@ def _value(name: str, labels: dict) -> float:
     return REGISTRY.get_sample_value(name, labels) or 0.0
 
 
-def test_the_demo_stores_statements_and_every_business_metric_is_exposed(client):
+def test_the_demo_stores_statements_and_every_business_metric_is_exposed(client, settings):
     before = _value("learning_statements_stored_total", {})
     call_command("load_demo", stdout=io.StringIO())
     assert _value("learning_statements_stored_total", {}) > before
-    exposition = client.get("/metrics").content.decode()
+    scraper = f"Bearer {settings.METRICS_TOKEN}"
+    exposition = client.get("/metrics", HTTP_AUTHORIZATION=scraper).content.decode()
     for name, _ in BUSINESS:
         assert name in exposition
 

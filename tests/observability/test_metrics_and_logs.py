@@ -17,7 +17,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from common.observability.logs import ContextFilter, PlatformJsonFormatter
-from tests.processes import REPO, clean_environment, database_urls_for, free_port
+from tests.processes import REPO, clean_environment, database_urls_for, free_port, scrape
 
 
 def _samples(text: str) -> list:
@@ -25,10 +25,10 @@ def _samples(text: str) -> list:
 
 
 @pytest.mark.django_db(databases="__all__")
-def test_metrics_count_requests_by_route_pattern(client):
+def test_metrics_count_requests_by_route_pattern(client, settings):
     client.get("/api/v1/marketplace/spaces?min_capacity=zero")  # a 400
     client.get("/ready")
-    response = client.get("/metrics")
+    response = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {settings.METRICS_TOKEN}")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
     samples = _samples(response.content.decode())
@@ -144,7 +144,7 @@ def test_a_consumer_serves_health_readiness_and_bus_metrics(settings, tmp_path):
             ready = json.loads(response.read())
         assert ready["status"] == "ready"
         assert ready["checks"]["redis"]["status"] == "up"
-        with urllib.request.urlopen(f"{base}/metrics", timeout=5) as response:  # noqa: S310
+        with urllib.request.urlopen(scrape(f"{base}/metrics"), timeout=5) as response:  # noqa: S310
             samples = _samples(response.read().decode())
         # The same readiness as the web processes: its checks are recorded as gauges.
         up = {

@@ -23,14 +23,23 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from config import gunicorn as gunicorn_config
-from tests.processes import REPO, clean_environment, database_urls_for, free_port, run_django
+from tests.processes import (
+    REPO,
+    clean_environment,
+    database_urls_for,
+    free_port,
+    run_django,
+    scrape,
+)
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 
 
 def _get(url: str) -> tuple[int, bytes]:
+    """A GET on the child server (``/metrics`` with the scrape token)."""
+    request = scrape(url) if url.endswith("/metrics") else url
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - loopback
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
