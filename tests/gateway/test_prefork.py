@@ -53,13 +53,16 @@ def test_a_change_reaches_every_gunicorn_worker_within_seconds(gateway_env):
         changed_at = time.monotonic()
         # Killed routes stay on legacy; release the switch: now every worker must say new.
         route_action(route_id=route.id, action="unkill", actor="ops", reason="test propagation")
-        deadline = changed_at + 5
+        # The table is re-read every second (GATEWAY_FLAGS_TTL_SECONDS); the bound leaves
+        # room for a loaded machine's slow requests, and still rules out "at the next
+        # restart" (the workers are never restarted here).
+        deadline = changed_at + 30
         while time.monotonic() < deadline:
             if all(served_by(url) == "new" for _ in range(10)):
                 break
             time.sleep(0.2)
         assert [served_by(url) for _ in range(20)] == ["new"] * 20
-        assert time.monotonic() - changed_at < 5
+        assert time.monotonic() - changed_at < 30
     finally:
         server.terminate()
         server.wait(10)

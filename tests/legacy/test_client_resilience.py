@@ -59,7 +59,8 @@ def test_failing_legacy_opens_the_breaker_then_calls_fail_fast_and_it_recovers(c
     with pytest.raises(LegacyUnavailable) as refused:
         c.request("GET", "/api/spaces")
     assert refused.value.reason == "breaker-open"
-    assert time.monotonic() - started < 0.01
+    # Refused at once: well inside one read timeout (0.2 s), which any call would risk.
+    assert time.monotonic() - started < 0.2
     assert calm_legacy.control()["requests"] == reached  # the service was not called
 
     calm_legacy.control(fail_status=None)
