@@ -174,10 +174,15 @@ def observability_documents(env: str) -> list[dict]:
     kustomize patches: JSON6902 replace operations on the SecretStores)."""
     docs = documents(kustomize_build(REPO_ROOT / "deploy" / "observability"))
     apps = documents(kustomize_build(REPO_ROOT / "deploy" / "argocd" / "apps" / env))
-    [app] = [d for d in apps if d["kind"] == "Application" and d["metadata"]["name"] == "observability"]
+    [app] = [
+        d for d in apps if d["kind"] == "Application" and d["metadata"]["name"] == "observability"
+    ]
     for patch in app["spec"]["source"].get("kustomize", {}).get("patches", []):
         for doc in docs:
-            if (doc["kind"], doc["metadata"]["name"]) != (patch["target"]["kind"], patch["target"]["name"]):
+            if (doc["kind"], doc["metadata"]["name"]) != (
+                patch["target"]["kind"],
+                patch["target"]["name"],
+            ):
                 continue
             for op in yaml.safe_load(patch["patch"]):
                 assert op["op"] == "replace", op
@@ -205,7 +210,9 @@ def store_mismatches(docs: list[dict], store: dict, layout: dict, namespace: str
     problems = []
     domains = set()
     for doc in docs:
-        where = f"{doc['kind']} {doc['metadata'].get('namespace', namespace)}/{doc['metadata']['name']}"
+        where = (
+            f"{doc['kind']} {doc['metadata'].get('namespace', namespace)}/{doc['metadata']['name']}"
+        )
         if doc["kind"] in ("SecretStore", "ClusterSecretStore"):
             provider = doc["spec"]["provider"]
             if set(provider) != {"ovh"}:
@@ -213,17 +220,23 @@ def store_mismatches(docs: list[dict], store: dict, layout: dict, namespace: str
                 continue
             ovh = provider["ovh"]
             if ovh["server"] != store["server"]:
-                problems.append(f"{where}: server {ovh['server']} is not Terraform's {store['server']}")
+                problems.append(
+                    f"{where}: server {ovh['server']} is not Terraform's {store['server']}"
+                )
             for ref in ovh["auth"]["mtls"].values():
                 if ref["name"] != store["credential_secret"]:
-                    problems.append(f"{where}: credential {ref['name']} is not {store['credential_secret']}")
+                    problems.append(
+                        f"{where}: credential {ref['name']} is not {store['credential_secret']}"
+                    )
             if doc["metadata"].get("namespace", namespace) not in store["namespaces"]:
                 problems.append(f"{where}: Terraform delivers no credential to this namespace")
             domains.add(ovh["okmsid"])
         if doc["kind"] == "ExternalSecret":
             keys = [i["remoteRef"]["key"] for i in doc["spec"].get("data", [])]
             keys += [i["extract"]["key"] for i in doc["spec"].get("dataFrom", [])]
-            problems += [f"{where}: key {k} is no path Terraform writes" for k in keys if k not in layout]
+            problems += [
+                f"{where}: key {k} is no path Terraform writes" for k in keys if k not in layout
+            ]
     if len(domains) > 1:
         problems.append(f"the environment's stores name several domains: {sorted(domains)}")
     return problems
@@ -256,18 +269,25 @@ def test_the_cross_check_refuses_another_endpoint_credential_or_prefix(
     store, layout = planned_stores["staging"], secret_layouts["staging"]
     docs = copy.deepcopy(environment_documents("staging", overlays))
     assert store_mismatches(docs, store, layout, "platform-staging") == []
-    [platform] = [d for d in docs if d["kind"] == "SecretStore" and d["metadata"]["name"] == "platform-secrets"]
+    [platform] = [
+        d
+        for d in docs
+        if d["kind"] == "SecretStore" and d["metadata"]["name"] == "platform-secrets"
+    ]
     platform["spec"]["provider"]["ovh"]["server"] = "https://eu-west-gra.okms.ovh.net"
     platform["spec"]["provider"]["ovh"]["auth"]["mtls"]["keySecretRef"]["name"] = "other"
     [redis_reader] = [
-        d for d in docs
+        d
+        for d in docs
         if d["kind"] == "ExternalSecret"
         and any(i["remoteRef"]["key"] == "platform/redis" for i in d["spec"].get("data", []))
     ][:1]
     for item in redis_reader["spec"]["data"]:
         if item["remoteRef"]["key"] == "platform/redis":
             item["remoteRef"]["key"] = "secret/platform/redis"
-    [argocd] = [d for d in docs if d["kind"] == "SecretStore" and d["metadata"]["name"] == "argocd-secrets"]
+    [argocd] = [
+        d for d in docs if d["kind"] == "SecretStore" and d["metadata"]["name"] == "argocd-secrets"
+    ]
     argocd["spec"]["provider"]["ovh"]["okmsid"] = "11111111-1111-1111-1111-111111111111"
     problems = store_mismatches(docs, store, layout, "platform-staging")
     assert any("server https://eu-west-gra" in p for p in problems), problems
