@@ -136,7 +136,9 @@ class CertManager:
     ca: Authority
     another_ca: str = ""  # a Service whose certificate a stranger CA signs (break test)
     short_lived: str = ""  # a Service whose certificate lasts minutes, renewed mid-run
-    short_lifetime: datetime.timedelta = datetime.timedelta(minutes=15)
+    # cert-manager's shortest duration (1 h): on a loaded machine the rollout alone can
+    # outlast minutes, and an expired certificate is refused before it can be renewed.
+    short_lifetime: datetime.timedelta = datetime.timedelta(hours=1)
     secrets: dict[str, dict[str, str]] = field(default_factory=dict)
     issued: dict[str, x509.Certificate] = field(default_factory=dict)
     volumes: dict[str, list[Path]] = field(default_factory=dict)  # Secret -> projected dirs

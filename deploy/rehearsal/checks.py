@@ -42,6 +42,8 @@ DOMAINS = ("identity", "learning", "reputation", "passport", "governance", "mark
 JWKS_PATH = "/.well-known/jwks.json"
 # Parts that hold identity's keys themselves (AUTH_JWKS_PROVIDER): identity and SERVICE=all.
 KEY_HOLDERS = ("identity", "all")
+# Parts that call the legacy system: the gateway's routes, Celery's sync task.
+LEGACY_CALLERS = ("gateway", "celery-worker")
 
 # Who stands outside the platform namespace, as production sees them.
 ENVOY = Peer("envoy-gateway", "envoy-gateway-system", {"app.kubernetes.io/name": "envoy"})
@@ -336,7 +338,7 @@ def required_edges(manifests: Manifests, plan: Plan, env_name: str) -> list[Edge
         ]
         for key, why in (("AUTH_JWKS_URL", "JWKS"), ("LEGACY_BASE_URL", "legacy")):
             url = env.get(key)
-            if not url or (key == "LEGACY_BASE_URL" and workload.part != "gateway"):
+            if not url or (key == "LEGACY_BASE_URL" and workload.part not in LEGACY_CALLERS):
                 continue
             if key == "AUTH_JWKS_URL" and not verifies_tokens(workload, env):
                 continue  # set for INTERNAL_TLS_REQUIRED's sake, never fetched

@@ -179,7 +179,7 @@ def test_every_certificate_is_issued_as_declared(manifests, authority):
             f"{name}.platform-dev.svc.cluster.local",
         ]  # fmt: skip
         lifetime = cert.not_valid_after_utc - cert.not_valid_before_utc
-        expected = datetime.timedelta(minutes=16 if name == "identity" else 24 * 60 + 1)
+        expected = datetime.timedelta(minutes=61 if name == "identity" else 24 * 60 + 1)
         assert lifetime == expected, name
         _verify(files, authority.pem(), f"{name}.platform-dev.svc")
     assert secrets["platform-internal-ca"]["ca.crt"] == authority.pem()
