@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 from typing import Any, NamedTuple
 
@@ -26,6 +25,7 @@ from django.urls import Resolver404, resolve
 
 from common import degradation
 from common.api.problems import PROBLEM_CONTENT_TYPE, problem
+from common.per_process import PerProcess
 from gateway.paths import for_forwarding
 from gateway.table import CompiledRoute
 from legacy_adapter import usage
@@ -144,14 +144,13 @@ def _public_links(value: Any, internal: str, public: str) -> Any:
 #: ``/api/v1/<domain>/...``: the domain whose process serves a new target in split mode.
 _DOMAIN = re.compile(r"^/api/v1/(?P<domain>[a-z]+)/")
 
-_split: dict[tuple[int, str], LegacyClient] = {}
+_split: PerProcess[LegacyClient] = PerProcess()
 
 
 def _domain_client(domain: str, base_url: str) -> LegacyClient:
     """This process's HTTP client to one domain (split mode), rebuilt after a fork."""
-    key = (os.getpid(), domain)
-    client = _split.get(key)
-    if client is None or client.config.base_url != base_url:
+
+    def build() -> LegacyClient:
         config = ClientConfig(
             base_url=base_url,
             connect_timeout=settings.LEGACY_CONNECT_TIMEOUT,
@@ -159,10 +158,11 @@ def _domain_client(domain: str, base_url: str) -> LegacyClient:
             retry_attempts=2,
             retry_budget_seconds=settings.LEGACY_READ_TIMEOUT,
         )
-        client = _split[key] = LegacyClient(
+        return LegacyClient(
             config, breaker=CircuitBreaker(f"gateway-new-http:{domain}", config.breaker)
         )
-    return client
+
+    return _split.get(domain, build, still_valid=lambda client: client.config.base_url == base_url)
 
 
 def _call_new_over_http(request: HttpRequest, path: str) -> NewAnswer:
