@@ -26,12 +26,12 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from common.auth.denylist import subject_allow, subject_deny
 from common.refusals import Invalid
 from contracts.identity.v2 import MemberRegistered
+from domains.identity.apps import ALIAS
 from domains.identity.domain.accounts import normalize_email
 from domains.identity.models import User
 from domains.identity.services.tokens import member_families_revoke
 from eventing.outbox import outbox_publish
 
-ALIAS = "identity"
 _VERIFY_SALT = "identity.email-verification"
 
 
