@@ -3,7 +3,7 @@
 Every change takes a reason, is validated and audited like the admin's and the command's."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -35,14 +35,11 @@ class RouteOutput(serializers.ModelSerializer):
         )  # fmt: skip
 
 
+@extend_schema_view(get=extend_schema(operation_id="gateway_route_list", exclude=True))
 class RouteListApi(generics.ListAPIView):
     permission_classes = [AdminRole]
     serializer_class = RouteOutput
     queryset = Route.objects.all()
-
-    @extend_schema(operation_id="gateway_route_list", exclude=True)
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
 
 class OpsIndexApi(APIView):
