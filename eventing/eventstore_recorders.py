@@ -35,14 +35,13 @@ block the append runs in a savepoint, so the caller's transaction survives the r
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError, InterfaceError, connections, transaction
 from django.db import IntegrityError as DjangoIntegrityError
-from django.db import connections, transaction
 from eventsourcing.persistence import (
     AggregateRecorder,
     ApplicationRecorder,
@@ -323,36 +322,39 @@ class DjangoApplicationRecorder(DjangoAggregateRecorder, ApplicationRecorder):
                 self._sequences[name] = cursor.fetchone()[0]
         return self._sequences[name]
 
-    @contextmanager
-    def _assignment_lock(self, cursor) -> Iterator[None]:
-        """Hold the table's assignment lock (a session lock: it outlives no statement of
-        ours). Should releasing it fail, the connection is closed: a lock left on a
-        pooled connection would stop every writer and reader of the table."""
+    def _under_assignment_lock(self, statement: str) -> list[tuple]:
+        """``statement`` between taking and releasing the table's assignment lock (a
+        session lock), all in one round trip; its rows. Should anything fail there, the
+        lock is released or, when it cannot be, the connection is closed: a lock left on
+        a pooled connection would stop every writer and reader of the table."""
         assignment, _ = self._lock_keys()
-        cursor.execute(f"SELECT pg_advisory_lock({assignment})")
-        try:
-            yield
-        finally:
+        with self.connection.cursor() as cursor:
             try:
-                cursor.execute(f"SELECT pg_advisory_unlock({assignment})")
+                cursor.execute(
+                    f"SELECT pg_advisory_lock({assignment}); {statement}; "
+                    f"SELECT pg_advisory_unlock({assignment})"
+                )
             except Exception:
-                connections[self.alias].close()
+                try:
+                    cursor.execute(f"SELECT pg_advisory_unlock({assignment})")
+                except (DatabaseError, InterfaceError):
+                    connections[self.alias].close()
                 raise
+            cursor.nextset()
+            return cursor.fetchall()
 
     def _issue_ids(self, count: int) -> list[int]:
         """``count`` new notification ids, in flight (locked) until this transaction ends."""
         sequence, (_, in_flight) = self._sequence(), self._lock_keys()
-        table = self.events_table_name
-        with self.connection.cursor() as cursor, self._assignment_lock(cursor):
-            # The lock's second key is the smallest id modulo 2**32, as a signed int4.
-            cursor.execute(
-                "WITH issued AS MATERIALIZED ("  # noqa: S608
-                f"SELECT nextval('{sequence}') AS id FROM generate_series(1, {int(count)})) "
-                f"SELECT id, pg_advisory_xact_lock_shared({in_flight}, "
-                "((SELECT min(id) FROM issued) % 4294967296 - 2147483648)::int4) "
-                f"FROM issued ORDER BY id; NOTIFY {table}"
-            )
-            return [row[0] for row in cursor.fetchall()]
+        rows = self._under_assignment_lock(
+            # The in-flight lock's second key: the smallest id modulo 2**32, as an int4.
+            "WITH issued AS MATERIALIZED ("  # noqa: S608
+            f"SELECT nextval('{sequence}') AS id FROM generate_series(1, {int(count)})) "
+            f"SELECT id, pg_advisory_xact_lock_shared({in_flight}, "
+            "((SELECT min(id) FROM issued) % 4294967296 - 2147483648)::int4) "
+            f"FROM issued ORDER BY id; NOTIFY {self.events_table_name}"
+        )
+        return [row[0] for row in rows]
 
     def _horizon(self) -> int | None:
         """The smallest id this transaction may not read yet (None: no limit): the next
@@ -360,18 +362,16 @@ class DjangoApplicationRecorder(DjangoAggregateRecorder, ApplicationRecorder):
         if not self.dialect.postgres:
             return None
         sequence, (_, in_flight) = self._sequence(), self._lock_keys()
-        with self.connection.cursor() as cursor, self._assignment_lock(cursor):
-            cursor.execute(
-                "SELECT last_value + is_called::int, (SELECT min("  # noqa: S608
-                "  s.last_value - (s.last_value - (l.objid::bigint + 2147483648) % 4294967296)"
-                "  % 4294967296)"
-                "  FROM pg_locks l WHERE l.locktype = 'advisory' AND l.objsubid = 2"
-                f"  AND l.classid = {in_flight} AND l.pid <> pg_backend_pid()"
-                "  AND l.database = (SELECT oid FROM pg_database"
-                "   WHERE datname = current_database())) "
-                f"FROM {sequence} s"
-            )
-            next_id, smallest_in_flight = cursor.fetchone()
+        [(next_id, smallest_in_flight)] = self._under_assignment_lock(
+            "SELECT last_value + is_called::int, (SELECT min("  # noqa: S608
+            "  s.last_value - (s.last_value - (l.objid::bigint + 2147483648) % 4294967296)"
+            "  % 4294967296)"
+            "  FROM pg_locks l WHERE l.locktype = 'advisory' AND l.objsubid = 2"
+            f"  AND l.classid = {in_flight} AND l.pid <> pg_backend_pid()"
+            "  AND l.database = (SELECT oid FROM pg_database"
+            "   WHERE datname = current_database())) "
+            f"FROM {sequence} s"
+        )
         return min(next_id, smallest_in_flight or next_id)
 
     def select_notifications(
