@@ -9,7 +9,12 @@ from django.urls import reverse
 
 from domains.identity.models import User
 from domains.learning.models import LrsClient
-from tests.xapi.conftest import Lrs, basic, statement
+from domains.learning.tests.xapi.conftest import (  # noqa: F401 - _no_rate_limits: autouse
+    Lrs,
+    _no_rate_limits,
+    basic,
+    statement,
+)
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 

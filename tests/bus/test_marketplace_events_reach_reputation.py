@@ -11,12 +11,12 @@ from domains.marketplace.services.bookings import (
     booking_hold,
     bookings_complete_due,
 )
+from domains.marketplace.tests.conftest import bookable_space
 from domains.reputation.models import CompletedBooking
 from eventing.consumer import Consumer
 from eventing.relay import OutboxSource, relay_once
 from eventing.streams import event_stream
 from tests.bus.conftest import bus, redis_server
-from tests.marketplace.conftest import bookable_space
 
 __all__ = ["bus", "redis_server"]
 pytestmark = pytest.mark.django_db(databases=["marketplace", "reputation"], transaction=True)

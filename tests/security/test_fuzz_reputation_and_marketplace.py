@@ -6,10 +6,11 @@ exercise input handling."""
 import pytest
 
 from domains.identity.services.tokens import member_access_token
+from tests.eventstore.fixtures import ledger_app
 from tests.fuzzing import connections_kept_open, fuzz_api
 from tests.security.conftest import member
 
-__all__ = ["connections_kept_open"]
+__all__ = ["connections_kept_open", "ledger_app"]
 
 
 @pytest.mark.django_db(databases=["default", "identity", "reputation", "marketplace"])

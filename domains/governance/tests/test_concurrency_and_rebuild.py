@@ -16,8 +16,8 @@ from domains.governance import services
 from domains.governance.models import Comment, Proposal, Vote
 from domains.governance.projections import ProposalsProjection
 from domains.governance.register import register_verify, tree_head
+from domains.governance.tests.conftest import register_member
 from eventing.projections import projection_rebuild
-from tests.governance.conftest import register_member
 
 
 def voting_proposal(clock, quorum=1):

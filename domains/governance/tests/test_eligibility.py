@@ -9,8 +9,8 @@ from contracts.events import envelope_for
 from contracts.identity.v1 import RoleGranted, RoleRevoked
 from contracts.reputation.v1 import ReputationChanged
 from domains.governance.eligibility import voting_refusal
+from domains.governance.tests.conftest import register_member
 from eventing.inbox import apply_envelope
-from tests.governance.conftest import register_member
 
 pytestmark = pytest.mark.django_db(databases=["governance"])
 

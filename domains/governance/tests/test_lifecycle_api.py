@@ -9,7 +9,7 @@ import pytest
 
 from contracts.governance.v1 import DecisionRecorded, ProposalStatusChanged
 from domains.governance.models import RegisterEntry, Vote
-from tests.governance.conftest import register_member
+from domains.governance.tests.conftest import register_member
 from tests.security.conftest import bearer, member
 
 pytestmark = pytest.mark.django_db(databases=["identity", "governance"])

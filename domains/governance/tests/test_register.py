@@ -20,7 +20,7 @@ from domains.governance import services
 from domains.governance.domain import merkle
 from domains.governance.models import RegisterEntry
 from domains.governance.register import public_key, register_verify
-from tests.governance.conftest import register_member
+from domains.governance.tests.conftest import register_member
 
 pytestmark = pytest.mark.django_db(databases=["governance"])
 

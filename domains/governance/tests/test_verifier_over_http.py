@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from domains.governance.register import public_key
-from tests.governance.test_register import VERIFIER, decide
+from domains.governance.tests.test_register import VERIFIER, decide
 
 pytestmark = pytest.mark.django_db(databases=["governance"], transaction=True)
 

@@ -16,8 +16,8 @@ from domains.marketplace.services.bookings import (
     bookings_complete_due,
 )
 from domains.marketplace.services.errors import InvalidRequest, SlotTaken, StateConflict
+from domains.marketplace.tests.conftest import ALIAS, PROBLEM, bookable_space, client_for
 from eventing.models import OutboxMessage
-from tests.marketplace.conftest import ALIAS, PROBLEM, bookable_space, client_for
 
 pytestmark = pytest.mark.django_db(databases=[ALIAS])
 NOW = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)  # a Tuesday, before opening

@@ -10,8 +10,7 @@ from domains.marketplace.domain.credentials import CredentialStatus
 from domains.marketplace.models import Space, SpaceCredential
 from domains.marketplace.services.bookings import booking_hold
 from domains.marketplace.services.errors import StateConflict
-from eventing.models import OutboxMessage
-from tests.marketplace.conftest import (
+from domains.marketplace.tests.conftest import (
     ALIAS,
     EVERY_DAY_8_TO_20,
     bookable_space,
@@ -19,6 +18,7 @@ from tests.marketplace.conftest import (
     principal,
     tomorrow_at,
 )
+from eventing.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db(databases=[ALIAS])
 NOW = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)

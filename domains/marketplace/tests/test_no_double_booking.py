@@ -13,7 +13,7 @@ import pytest
 from django.db import IntegrityError, connections, transaction
 
 from domains.marketplace.models import Booking
-from tests.marketplace.conftest import (
+from domains.marketplace.tests.conftest import (
     ALIAS,
     PROBLEM,
     bookable_space,

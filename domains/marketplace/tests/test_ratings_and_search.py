@@ -10,7 +10,13 @@ from domains.marketplace.models import Space
 from domains.marketplace.services.bookings import booking_confirm, booking_hold
 from domains.marketplace.services.errors import NotAllowed, StateConflict
 from domains.marketplace.services.ratings import space_rate, space_rating_reply
-from tests.marketplace.conftest import ALIAS, bookable_space, client_for, principal, tomorrow_at
+from domains.marketplace.tests.conftest import (
+    ALIAS,
+    bookable_space,
+    client_for,
+    principal,
+    tomorrow_at,
+)
 
 pytestmark = pytest.mark.django_db(databases=[ALIAS])
 NOW = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)

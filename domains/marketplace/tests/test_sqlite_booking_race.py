@@ -19,7 +19,7 @@ from django.db import connections
 from domains.marketplace.models import Booking
 from domains.marketplace.services.bookings import booking_hold
 from domains.marketplace.services.errors import SlotTaken
-from tests.marketplace.conftest import bookable_space, tomorrow_at
+from domains.marketplace.tests.conftest import bookable_space, tomorrow_at
 
 call_command("migrate", database="marketplace", verbosity=0)
 space = bookable_space(seats=1)

@@ -20,8 +20,14 @@ from domains.marketplace.services.credentials import (
 from domains.marketplace.services.errors import StateConflict
 from domains.marketplace.services.spaces import spaces_unlist_lapsed
 from domains.marketplace.tasks import unlist_lapsed
+from domains.marketplace.tests.conftest import (
+    ALIAS,
+    bookable_space,
+    client_for,
+    principal,
+    tomorrow_at,
+)
 from eventing.models import OutboxMessage
-from tests.marketplace.conftest import ALIAS, bookable_space, client_for, principal, tomorrow_at
 
 pytestmark = pytest.mark.django_db(databases=["marketplace"])
 

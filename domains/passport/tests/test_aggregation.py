@@ -11,9 +11,7 @@ import pytest
 
 from domains.passport.models import Evidence
 from domains.passport.selectors import passport_for
-from eventing.inbox import Outcome, apply_envelope
-from eventing.models import InboxMessage
-from tests.passport.conftest import (
+from domains.passport.tests.conftest import (
     COMPLETED,
     COURSE,
     EXAM,
@@ -23,6 +21,8 @@ from tests.passport.conftest import (
     record,
     void,
 )  # fmt: skip
+from eventing.inbox import Outcome, apply_envelope
+from eventing.models import InboxMessage
 
 pytestmark = pytest.mark.django_db(databases=["passport"])
 

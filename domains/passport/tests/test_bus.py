@@ -9,10 +9,10 @@ import pytest
 from contracts.events import envelope_for
 from contracts.learning.v1 import StatementRecorded, StatementVoided
 from domains.passport.selectors import passport_for
+from domains.passport.tests.conftest import COMPLETED, COURSE, EXAM, PASSED, actor
 from eventing.consumer import Consumer
 from eventing.streams import event_stream, stream_fields
 from tests.bus.conftest import bus, redis_server
-from tests.passport.conftest import COMPLETED, COURSE, EXAM, PASSED, actor
 
 __all__ = ["bus", "redis_server"]
 

@@ -17,8 +17,8 @@ from prometheus_client import REGISTRY
 from domains.passport import issuer
 from domains.passport.models import CredentialRecord
 from domains.passport.projections import CredentialsProjection
+from domains.passport.tests.conftest import COMPLETED, COURSE, actor, record
 from eventing.projections import projection_rebuild
-from tests.passport.conftest import COMPLETED, COURSE, actor, record
 from tests.security.conftest import bearer, member
 
 pytestmark = pytest.mark.django_db(databases=["identity", "passport"])

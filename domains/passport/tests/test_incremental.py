@@ -15,8 +15,16 @@ from contracts.learning.v1 import StatementRecorded
 from domains.passport.domain.levels import Level
 from domains.passport.models import Evidence, MappingRule, PassportSnapshot
 from domains.passport.selectors import competencies_aggregate
+from domains.passport.tests.conftest import (
+    COMPLETED,
+    COURSE,
+    EXAM,
+    MODULE_TYPE,
+    PASSED,
+    actor,
+    void,
+)
 from eventing.inbox import apply_batch
-from tests.passport.conftest import COMPLETED, COURSE, EXAM, MODULE_TYPE, PASSED, actor, void
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 

@@ -3,7 +3,7 @@
 import pytest
 
 from common.auth.principal import Principal
-from tests.passport.conftest import COMPLETED, COURSE, actor, record
+from domains.passport.tests.conftest import COMPLETED, COURSE, actor, record
 from tests.security.conftest import bearer, member
 
 pytestmark = pytest.mark.django_db(databases=["identity", "passport"])

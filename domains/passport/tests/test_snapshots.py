@@ -2,17 +2,27 @@
 aggregating the evidence; a change of the rules shows at once (reads aggregate until
 the snapshot is rebuilt) and the catch-up rebuilds it."""
 
+from uuid import uuid4
+
 import pytest
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
 
+from common.auth.principal import Principal
 from domains.passport.models import Evidence, MappingRule, PassportSnapshot
 from domains.passport.services import NotHeld, credential_issue
 from domains.passport.tasks import reaggregate_pending
-from tests.passport.conftest import COMPLETED, COURSE, actor, record
-from tests.reputation.conftest import client_with
+from domains.passport.tests.conftest import COMPLETED, COURSE, actor, record
 
 pytestmark = pytest.mark.django_db(databases="__all__")
+
+
+def client_with(*scopes: str) -> APIClient:
+    """A client authenticated as a member holding ``scopes`` (a verified token's principal)."""
+    client = APIClient()
+    client.force_authenticate(Principal(id=uuid4(), kind="member", scopes=frozenset(scopes)))
+    return client
 
 
 def read(holder):

@@ -13,8 +13,8 @@ from contracts.marketplace.v1 import BookingCompleted
 from domains.reputation.models import FraudDecision
 from domains.reputation.selectors import reputation_compute
 from domains.reputation.services import rating_give
+from domains.reputation.tests.conftest import client_with
 from eventing.inbox import Outcome, apply_envelope
-from tests.reputation.conftest import client_with
 
 pytestmark = pytest.mark.django_db(databases=["reputation"])
 

@@ -14,8 +14,8 @@ from contracts.events import envelope_for
 from contracts.learning.v1 import StatementRecorded, StatementVoided
 from domains.reputation.models import CompletedActivity
 from domains.reputation.services import rating_give
+from domains.reputation.tests.test_anti_fraud import explanation
 from eventing.inbox import Outcome, apply_envelope
-from tests.reputation.test_anti_fraud import explanation
 
 pytestmark = pytest.mark.django_db(databases=["reputation"])
 

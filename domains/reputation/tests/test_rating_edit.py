@@ -17,7 +17,7 @@ from domains.reputation.domain.ratings import EDIT_WINDOW
 from domains.reputation.models import FraudDecision, Rating
 from domains.reputation.selectors import reputation_compute
 from domains.reputation.services import rating_edit, rating_give
-from tests.reputation.conftest import client_with
+from domains.reputation.tests.conftest import client_with
 
 pytestmark = pytest.mark.django_db(databases=["reputation"])
 

@@ -14,7 +14,7 @@ from domains.reputation.domain.ratings import RATING_LIFETIME
 from domains.reputation.models import Rating
 from domains.reputation.selectors import reputation_compute, reputation_current
 from domains.reputation.services import rating_give
-from tests.reputation.conftest import client_with
+from domains.reputation.tests.conftest import client_with
 
 pytestmark = pytest.mark.django_db(databases=["reputation"])
 

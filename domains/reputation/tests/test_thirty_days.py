@@ -11,7 +11,7 @@ from domains.reputation.domain.ratings import RATING_LIFETIME
 from domains.reputation.domain.scoring import RatingFact, reputation_at, standing_weight
 from domains.reputation.selectors import reputation_compute
 from domains.reputation.services import rating_give
-from tests.reputation.conftest import client_with
+from domains.reputation.tests.conftest import client_with
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 

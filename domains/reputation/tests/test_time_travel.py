@@ -14,9 +14,9 @@ from contracts.events import envelope_for
 from contracts.identity.v1 import MemberRegistered
 from domains.reputation.models import FraudDecision
 from domains.reputation.services import rating_give
+from domains.reputation.tests.conftest import client_with
 from eventing.inbox import Outcome, apply_envelope
 from tests.processes import clean_environment, run_django
-from tests.reputation.conftest import client_with
 
 pytestmark = pytest.mark.django_db(databases=["reputation"])
 

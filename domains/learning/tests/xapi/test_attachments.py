@@ -8,7 +8,7 @@ import json
 import pytest
 
 from domains.learning.models import Attachment, Statement
-from tests.xapi.conftest import new_id, statement
+from domains.learning.tests.xapi.conftest import new_id, statement
 
 pytestmark = pytest.mark.django_db(databases=["learning"])
 

@@ -12,8 +12,8 @@ from django.db import connections
 
 from contracts.learning.v1 import StatementVoided
 from domains.learning.models import Activity, Statement
+from domains.learning.tests.xapi.conftest import new_id, statement
 from eventing.models import OutboxMessage
-from tests.xapi.conftest import new_id, statement
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["learning"])
 

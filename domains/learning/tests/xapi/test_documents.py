@@ -8,7 +8,7 @@ import threading
 import pytest
 from django.db import connections
 
-from tests.xapi.conftest import new_id, statement
+from domains.learning.tests.xapi.conftest import new_id, statement
 
 ACTIVITY = "https://learn.example.org/courses/django-basics"
 AGENT = json.dumps({"mbox": "mailto:ana@example.com"})

@@ -6,8 +6,8 @@ import pytest
 from contracts.envelope import Envelope
 from contracts.events import decode
 from contracts.learning.v1 import StatementRecorded, StatementVoided
+from domains.learning.tests.xapi.conftest import new_id, statement
 from eventing.models import OutboxMessage
-from tests.xapi.conftest import new_id, statement
 
 pytestmark = pytest.mark.django_db(databases=["learning"])
 

@@ -4,8 +4,8 @@ built from the statements the LRS stored: a timeline and progress per activity."
 import pytest
 from django.conf import settings
 
+from domains.learning.tests.xapi.conftest import Lrs, statement
 from tests.security.conftest import bearer, member
-from tests.xapi.conftest import Lrs, statement
 
 pytestmark = pytest.mark.django_db(databases=["learning", "identity"])
 

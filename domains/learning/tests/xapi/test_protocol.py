@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.test import Client
 
 from domains.learning.models import LrsClient, Statement
+from domains.learning.tests.xapi.conftest import VERSION, Lrs, basic, new_id, statement
 from tests.security.conftest import bearer, member
-from tests.xapi.conftest import VERSION, Lrs, basic, new_id, statement
 
 pytestmark = pytest.mark.django_db(databases=["learning"])
 

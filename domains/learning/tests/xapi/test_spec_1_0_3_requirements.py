@@ -12,10 +12,10 @@ import pytest
 from django.test import RequestFactory
 
 from domains.learning.models import Statement
+from domains.learning.tests.xapi.conftest import new_id, statement
+from domains.learning.tests.xapi.test_attachments import BOUNDARY, PDF, attachment_object
 from domains.learning.xapi.documents import ActivitiesApi, AgentsApi, StateApi
 from domains.learning.xapi.statements import StatementsApi
-from tests.xapi.conftest import new_id, statement
-from tests.xapi.test_attachments import BOUNDARY, PDF, attachment_object
 
 pytestmark = pytest.mark.django_db(databases=["learning"])
 

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from domains.learning.models import Statement
-from tests.xapi.conftest import new_id, statement
+from domains.learning.tests.xapi.conftest import new_id, statement
 
 pytestmark = pytest.mark.django_db(databases=["learning"])
 

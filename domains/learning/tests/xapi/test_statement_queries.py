@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from domains.learning.services.statements import statements_store
-from tests.xapi.conftest import new_id, statement
+from domains.learning.tests.xapi.conftest import new_id, statement
 
 pytestmark = pytest.mark.django_db(databases=["learning"])
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from domains.learning.services.statements import statements_store
-from tests.xapi.conftest import new_id, statement
+from domains.learning.tests.xapi.conftest import new_id, statement
 
 pytestmark = pytest.mark.django_db(databases=["learning"])
 

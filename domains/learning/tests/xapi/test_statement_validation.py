@@ -5,7 +5,7 @@ rule gets 400 naming the property, as problem+json with a JSON pointer."""
 import pytest
 
 from domains.learning.models import Statement
-from tests.xapi.conftest import statement
+from domains.learning.tests.xapi.conftest import statement
 
 pytestmark = pytest.mark.django_db(databases=["learning"])
 

@@ -4,7 +4,7 @@ xAPI-Data §2.3.1 (immutability): ids, LRS-set properties, conflicts, batches.""
 import pytest
 
 from domains.learning.models import Statement
-from tests.xapi.conftest import new_id, statement
+from domains.learning.tests.xapi.conftest import new_id, statement
 
 pytestmark = pytest.mark.django_db(databases=["learning"])
 

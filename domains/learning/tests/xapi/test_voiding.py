@@ -3,7 +3,7 @@
 import pytest
 
 from domains.learning.models import Statement
-from tests.xapi.conftest import new_id, statement
+from domains.learning.tests.xapi.conftest import new_id, statement
 
 pytestmark = pytest.mark.django_db(databases=["learning"])
 
