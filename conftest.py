@@ -9,6 +9,8 @@ import pytest
 #: external validators): marked ``slow`` here, in one place, so ``make test-fast``
 #: leaves them out. A path is a file or a directory, relative to the repository.
 SLOW = (
+    "domains/governance/tests/test_verifier_over_http.py",
+    "domains/marketplace/tests/test_sqlite_booking_race.py",
     "tests/atomicity/test_embedded_sqlite_admin.py",
     "tests/bus/test_crash_recovery.py",
     "tests/bus/test_tasks_and_embedded.py",
@@ -16,12 +18,10 @@ SLOW = (
     "tests/gateway/test_graceful_shutdown.py",
     "tests/gateway/test_prefork.py",
     "tests/gateway/test_split_mode.py",
-    "tests/governance/test_verifier_over_http.py",
     "tests/infra",
     "tests/integration",
     "tests/legacy/test_domain_sinks_embedded.py",
     "tests/legacy/test_ports_contract.py",
-    "tests/marketplace/test_sqlite_booking_race.py",
     "tests/observability/test_alert_chain.py",
     "tests/observability/test_trace_across_the_bus.py",
     "tests/security/test_split_process.py",

@@ -154,8 +154,7 @@ class LoadSheddingMiddleware:
         from common.api.problems import problem_response
 
         DEADLINES.inc()
-        response = problem_response(
-            request, 503, "The request took too long; nothing it started was kept. Retry."
-        )
-        response["Retry-After"] = "1"
-        return response
+        return problem_response(
+            request, 503, "The request took too long; nothing it started was kept. Retry.",
+            headers={"Retry-After": "1"},
+        )  # fmt: skip

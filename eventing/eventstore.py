@@ -32,6 +32,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connections
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, Recording
 from eventsourcing.utils import Environment, EnvType
@@ -98,7 +99,15 @@ class DomainApplication(Application[UUID]):
         return Environment(name, merged)
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
-        """Record the aggregates' new events atomically, or raise ``ConcurrencyConflict``."""
+        """Record the aggregates' new events atomically, or raise ``ConcurrencyConflict``.
+
+        Inside a transaction, the positions of this application's projections are locked
+        first: a service that catches its projections up in the same transaction then
+        reads its own events (no other append's ids can be in flight below them), and
+        appends that will be projected that way take turns, as they must for that.
+        """
+        if connections[self.database_alias].in_atomic_block:
+            self._hold_projection_positions()
         try:
             return super().save(*objs, **kwargs)
         except IntegrityError as exc:
@@ -112,6 +121,24 @@ class DomainApplication(Application[UUID]):
                 "version first); nothing was recorded. Read it again and retry."
             ) from exc
 
+    def _hold_projection_positions(self) -> None:
+        from eventing.models import ProjectionPosition
+        from eventing.projections import registered_projections
+
+        cls = type(self)
+        if cls not in _projected:
+            _projected[cls] = sorted(
+                p.name for p in registered_projections().values() if p.application_class is cls
+            )
+        if not (names := _projected[cls]):
+            return
+        positions = ProjectionPosition.objects.using(self.database_alias)
+        held = positions.select_for_update().filter(name__in=names).order_by("name")
+        if len(held) < len(names):
+            for name in names:
+                positions.get_or_create(name=name)
+            list(held.all())
+
     def to_published(self, domain_event: Any) -> Any | None:
         """The ``contracts`` event announcing ``domain_event`` on the bus, or None."""
         return None
@@ -123,6 +150,8 @@ TApp = TypeVar("TApp", bound=DomainApplication)
 _classes: list[type[DomainApplication]] = []
 
 _applications: dict[type[DomainApplication], DomainApplication] = {}
+#: The projections (names) each application class feeds: fixed once apps are loaded.
+_projected: dict[type[DomainApplication], list[str]] = {}
 _lock = threading.Lock()
 
 

@@ -10,16 +10,21 @@ The tables are the ones the library's own PostgreSQL and SQLite recorders create
 (``<application>_events`` with its notification ids, ``<application>_snapshots``), so
 stored events read as before and the relay's positions stay valid.
 
-Notification ids are handed out in commit order, so a reader that has seen id *n*
-never later finds a smaller id committed (the relay and the projections move a
-position and never look back):
+Notification ids may commit out of order, but no reader ever sees them out of order:
+a reader that has seen id *n* never later finds a smaller id committed (the relay and
+the projections move a position and never look back):
 
-- PostgreSQL: an append first takes ``LOCK TABLE <events> IN EXCLUSIVE MODE`` (as the
-  library does), held until the transaction ends. Appends to one application take
-  turns; reads (ACCESS SHARE) are not blocked. Append last in a long transaction:
-  the lock is held from the append to the commit.
+- PostgreSQL: an append assigns its ids (the ``INSERT``) while holding the table's
+  *assignment lock*, a session advisory lock released as soon as the ids are issued,
+  and before releasing it takes a transaction advisory lock on its smallest id, held
+  until the transaction ends: the id is *in flight*. Appending transactions commit in
+  parallel (and share the server's WAL flushes). A reader first takes the assignment
+  lock for an instant, so that no ids are half issued, and reads the ids in flight in
+  other transactions (``pg_locks``); it reads only ids below the smallest of them (its
+  *horizon*): everything there has committed or rolled back for good.
 - SQLite: one writer at a time holds the database's write lock until it commits
-  (Django opens SQLite transactions ``IMMEDIATE``), and ids are ``rowid`` = max + 1.
+  (Django opens SQLite transactions ``IMMEDIATE``), and ids are ``rowid`` = max + 1,
+  so every id a reader can see is final.
 
 A stale write (two writers read version *n*, both append *n + 1*) meets the primary
 key on (originator id, version): Django's ``IntegrityError`` is raised as the library's,
@@ -29,13 +34,14 @@ block the append runs in a savepoint, so the caller's transaction survives the r
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError, InterfaceError, connections, transaction
 from django.db import IntegrityError as DjangoIntegrityError
-from django.db import connections, transaction
 from eventsourcing.persistence import (
     AggregateRecorder,
     ApplicationRecorder,
@@ -127,6 +133,8 @@ class DjangoRecorder:
         self.tables_ready: set[str] = set()
         #: Databases where this recorder created them in a transaction not yet committed.
         self._pending: set[str] = set()
+        #: The notification id sequence of the table, by database (PostgreSQL).
+        self._sequences: dict[str, str] = {}
 
     @property
     def connection(self):
@@ -204,20 +212,29 @@ class DjangoAggregateRecorder(DjangoRecorder, AggregateRecorder):
         return None
 
     def _insert_statement(
-        self, stored_events: Sequence[StoredEvent], returning: str = ""
+        self,
+        stored_events: Sequence[StoredEvent],
+        returning: str = "",
+        notification_ids: Sequence[int] = (),
     ) -> tuple[str, list[Any]]:
-        rows = ", ".join(["(%s, %s, %s, %s)"] * len(stored_events))
+        columns = "originator_id, originator_version, topic, state"
+        width = 4
+        if notification_ids:
+            columns, width = f"{columns}, notification_id", 5
+        rows = ", ".join([f"({', '.join(['%s'] * width)})"] * len(stored_events))
         params: list[Any] = []
-        for event in stored_events:
+        for n, event in enumerate(stored_events):
             params += [
                 self.dialect.originator_param(event.originator_id),
                 event.originator_version,
                 event.topic,
                 event.state,
             ]
+            if notification_ids:
+                params.append(notification_ids[n])
         statement = (
             f"INSERT INTO {self.events_table_name} "  # noqa: S608 (names are ours)
-            f"(originator_id, originator_version, topic, state) VALUES {rows}{returning}"
+            f"({columns}) VALUES {rows}{returning}"
         )
         return statement, params
 
@@ -262,16 +279,16 @@ class DjangoApplicationRecorder(DjangoAggregateRecorder, ApplicationRecorder):
     """Events in aggregate sequences and in the application's notification log."""
 
     def _insert(self, stored_events: Sequence[StoredEvent], **_: Any) -> Sequence[int]:
-        id_column = self.dialect.id_column
+        if self.dialect.postgres:
+            ids = self._issue_ids(len(stored_events))
+            statement, params = self._insert_statement(stored_events, notification_ids=ids)
+            with self.connection.cursor() as cursor:
+                cursor.execute(statement, params)
+            return ids
         statement, params = self._insert_statement(
-            stored_events, f" RETURNING originator_id, originator_version, {id_column}"
+            stored_events, " RETURNING originator_id, originator_version, rowid"
         )
         with self.connection.cursor() as cursor:
-            if self.dialect.postgres:
-                # Held to the end of the transaction: ids are issued in commit order.
-                # NOTIFY (delivered at commit) keeps the library's channel for listeners.
-                table = self.events_table_name
-                cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE; NOTIFY {table}")
             cursor.execute(statement, params)
             issued = {
                 (self.dialect.originator_value(oid), version): notification_id
@@ -282,6 +299,80 @@ class DjangoApplicationRecorder(DjangoAggregateRecorder, ApplicationRecorder):
             issued[(self.dialect.originator_value(e.originator_id), e.originator_version)]
             for e in stored_events
         ]
+
+    # PostgreSQL: ids issued under the assignment lock, in flight until the transaction
+    # ends (the module docstring). Every name and number below is ours, never input.
+
+    def _lock_keys(self) -> tuple[int, int]:
+        """(assignment lock: a bigint key; in-flight locks: their int4 class) of the table."""
+        digest = hashlib.blake2b(self.events_table_name.encode(), digest_size=12).digest()
+        assignment = int.from_bytes(digest[:8], "big", signed=True)
+        return assignment, int.from_bytes(digest[8:], "big") & 0x7FFFFFFF
+
+    def _sequence(self) -> str:
+        """The notification id sequence (the ``bigserial``'s), looked up once per database."""
+        connection = self.connection
+        name = str(connection.settings_dict["NAME"])
+        if name not in self._sequences:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_get_serial_sequence(%s, 'notification_id')",
+                    [self.events_table_name],
+                )
+                self._sequences[name] = cursor.fetchone()[0]
+        return self._sequences[name]
+
+    def _under_assignment_lock(self, statement: str) -> list[tuple]:
+        """``statement`` between taking and releasing the table's assignment lock (a
+        session lock), all in one round trip; its rows. Should anything fail there, the
+        lock is released or, when it cannot be, the connection is closed: a lock left on
+        a pooled connection would stop every writer and reader of the table."""
+        assignment, _ = self._lock_keys()
+        with self.connection.cursor() as cursor:
+            try:
+                cursor.execute(
+                    f"SELECT pg_advisory_lock({assignment}); {statement}; "
+                    f"SELECT pg_advisory_unlock({assignment})"
+                )
+            except Exception:
+                try:
+                    cursor.execute(f"SELECT pg_advisory_unlock({assignment})")
+                except (DatabaseError, InterfaceError):
+                    connections[self.alias].close()
+                raise
+            cursor.nextset()
+            return cursor.fetchall()
+
+    def _issue_ids(self, count: int) -> list[int]:
+        """``count`` new notification ids, in flight (locked) until this transaction ends."""
+        sequence, (_, in_flight) = self._sequence(), self._lock_keys()
+        rows = self._under_assignment_lock(
+            # The in-flight lock's second key: the smallest id modulo 2**32, as an int4.
+            "WITH issued AS MATERIALIZED ("  # noqa: S608
+            f"SELECT nextval('{sequence}') AS id FROM generate_series(1, {int(count)})) "
+            f"SELECT id, pg_advisory_xact_lock_shared({in_flight}, "
+            "((SELECT min(id) FROM issued) % 4294967296 - 2147483648)::int4) "
+            f"FROM issued ORDER BY id; NOTIFY {self.events_table_name}"
+        )
+        return [row[0] for row in rows]
+
+    def _horizon(self) -> int | None:
+        """The smallest id this transaction may not read yet (None: no limit): the next
+        id to be issued, or the smallest one in flight in another transaction."""
+        if not self.dialect.postgres:
+            return None
+        sequence, (_, in_flight) = self._sequence(), self._lock_keys()
+        [(next_id, smallest_in_flight)] = self._under_assignment_lock(
+            "SELECT last_value + is_called::int, (SELECT min("  # noqa: S608
+            "  s.last_value - (s.last_value - (l.objid::bigint + 2147483648) % 4294967296)"
+            "  % 4294967296)"
+            "  FROM pg_locks l WHERE l.locktype = 'advisory' AND l.objsubid = 2"
+            f"  AND l.classid = {in_flight} AND l.pid <> pg_backend_pid()"
+            "  AND l.database = (SELECT oid FROM pg_database"
+            "   WHERE datname = current_database())) "
+            f"FROM {sequence} s"
+        )
+        return min(next_id, smallest_in_flight or next_id)
 
     def select_notifications(
         self,
@@ -294,6 +385,10 @@ class DjangoApplicationRecorder(DjangoAggregateRecorder, ApplicationRecorder):
     ) -> Sequence[Notification]:
         id_column = self.dialect.id_column
         conditions, params = [], []
+        horizon = self._horizon()
+        if horizon is not None:
+            conditions.append(f"{id_column} < %s")
+            params.append(horizon)
         if start is not None:
             conditions.append(f"{id_column} {'>=' if inclusive_of_start else '>'} %s")
             params.append(start)

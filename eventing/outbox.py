@@ -4,20 +4,20 @@
 caller's transaction, so the event exists if and only if the write committed. The
 envelope carries the current trace context (``traceparent``) so the consumer's span
 joins the request's trace. Nothing is sent from inside the transaction: after commit
-the relay (``relay_events``, or the in-process bus in the embedded run) delivers it.
+the delivery the process was composed with (``eventing.delivery``: the relay, or the
+in-process bus of the embedded run) takes it.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import transaction
 from opentelemetry.trace import SpanKind
 
 from common.observability.tracing import inject_traceparent, tracer
 from contracts.envelope import Envelope
 from contracts.events import Event, envelope_for
+from eventing import delivery
 from eventing.models import OutboxMessage
-from eventing.wakeup import notify_outbox
 
 
 class OutsideTransaction(RuntimeError):
@@ -85,10 +85,5 @@ def outbox_publish_many(
         )
         for envelope, (_, aggregate_id) in zip(envelopes, events, strict=True)
     )
-    notify_outbox(alias)  # wakes the relay at commit (eventing.wakeup)
-    if not settings.REDIS_URL:
-        # Embedded run: no relay process; deliver in process once the write is durable.
-        from eventing.inprocess import deliver_outbox
-
-        transaction.on_commit(lambda: deliver_outbox(alias), using=alias)
+    delivery.installed().outbox_written(alias)
     return envelopes

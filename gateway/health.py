@@ -9,31 +9,26 @@ is back on new code without anyone touching a flag.
 
 from __future__ import annotations
 
-import os
-import threading
-
 from django.conf import settings
 
+from common.per_process import PerProcess
 from legacy_adapter.resilience.breaker import BreakerPolicy, CircuitBreaker, State
 
-_lock = threading.Lock()
-_breakers: dict[tuple[int, str], CircuitBreaker] = {}
+_breakers: PerProcess[CircuitBreaker] = PerProcess()
 
 
 def new_side_breaker(route_key: str) -> CircuitBreaker:
-    key = (os.getpid(), route_key)
-    with _lock:
-        breaker = _breakers.get(key)
-        if breaker is None:
-            policy = BreakerPolicy(
-                window_size=max(20, settings.GATEWAY_NEW_BREAKER_MINIMUM_CALLS),
-                minimum_calls=settings.GATEWAY_NEW_BREAKER_MINIMUM_CALLS,
-                failure_rate=settings.GATEWAY_NEW_BREAKER_FAILURE_RATE,
-                open_seconds=settings.GATEWAY_NEW_BREAKER_OPEN_SECONDS,
-                half_open_probes=1,
-            )
-            breaker = _breakers[key] = CircuitBreaker(f"gateway-new:{route_key}", policy)
-        return breaker
+    def build() -> CircuitBreaker:
+        policy = BreakerPolicy(
+            window_size=max(20, settings.GATEWAY_NEW_BREAKER_MINIMUM_CALLS),
+            minimum_calls=settings.GATEWAY_NEW_BREAKER_MINIMUM_CALLS,
+            failure_rate=settings.GATEWAY_NEW_BREAKER_FAILURE_RATE,
+            open_seconds=settings.GATEWAY_NEW_BREAKER_OPEN_SECONDS,
+            half_open_probes=1,
+        )
+        return CircuitBreaker(f"gateway-new:{route_key}", policy)
+
+    return _breakers.get(route_key, build)
 
 
 def unhealthy(route_key: str) -> frozenset[str]:
@@ -42,12 +37,10 @@ def unhealthy(route_key: str) -> frozenset[str]:
     Asked on every routed request, so it only looks: a route whose new side was never
     called has no breaker yet (it would start closed), and none is made for it here —
     no breaker or gauge series for the routes legacy alone serves."""
-    with _lock:
-        breaker = _breakers.get((os.getpid(), route_key))
+    breaker = _breakers.peek(route_key)
     return frozenset({route_key}) if breaker and breaker.state is State.OPEN else frozenset()
 
 
 def reset() -> None:
     """Forget every breaker (tests; a deploy that fixed the new side starts clean anyway)."""
-    with _lock:
-        _breakers.clear()
+    _breakers.clear()

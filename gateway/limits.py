@@ -7,13 +7,14 @@ dependency cannot tie up every worker.
 
 from __future__ import annotations
 
-import os
 import threading
 from contextlib import contextmanager
 from uuid import UUID
 
-_lock = threading.Lock()
-_slots: dict[tuple[int, UUID], tuple[int, threading.BoundedSemaphore]] = {}
+from common.per_process import PerProcess
+
+#: Per route: (its limit, a semaphore of that many slots), rebuilt when the limit changes.
+_slots: PerProcess[tuple[int, threading.BoundedSemaphore]] = PerProcess()
 
 
 class Saturated(Exception):
@@ -25,12 +26,11 @@ def concurrency_slot(route_id: UUID, limit: int):
     if limit <= 0:
         yield
         return
-    key = (os.getpid(), route_id)
-    with _lock:
-        known = _slots.get(key)
-        if known is None or known[0] != limit:  # new route, or its limit was changed
-            known = _slots[key] = (limit, threading.BoundedSemaphore(limit))
-        slot = known[1]
+    _, slot = _slots.get(
+        route_id,
+        lambda: (limit, threading.BoundedSemaphore(limit)),
+        still_valid=lambda known: known[0] == limit,  # else its limit was changed
+    )
     if not slot.acquire(blocking=False):
         raise Saturated
     try:

@@ -17,6 +17,7 @@ from contextlib import nullcontext
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from common.api.problems import problem_response
 from common.auth.authentication import principal_from_claims
 from common.auth.jwks import jwks_cache
 from common.auth.tokens import InvalidToken, access_token_verify
@@ -26,7 +27,7 @@ from gateway.limits import Saturated, concurrency_slot
 from gateway.modes import RouteMode
 from gateway.paths import PathRefused, normalised
 from gateway.shadow_run import schedule_shadow
-from gateway.sides import NewAnswer, call_new, legacy_shape, problem_response, serve_legacy
+from gateway.sides import NewAnswer, call_new, legacy_shape, serve_legacy
 from gateway.table import CompiledRoute, TableCache
 from legacy_adapter.resilience.breaker import BreakerOpen
 
@@ -92,10 +93,10 @@ class GatewayMiddleware:
             # Matched and forwarded from here on: never the path as sent (gateway/paths.py).
             request.path_info = normalised(request.path_info, prefix="/api/", excluded=_NOT_LEGACY)
         except PathRefused as exc:
-            return problem_response(400, str(exc), request)
+            return problem_response(request, 400, str(exc))
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > settings.GATEWAY_MAX_BODY_BYTES:
-            return problem_response(413, "The request body is too large.", request)
+            return problem_response(request, 413, "The request body is too large.")
         table = self.table.get()
         route, params = table.match(request.method, request.path_info)
         label = route.key if route else "unknown"
@@ -111,8 +112,9 @@ class GatewayMiddleware:
         except Saturated:
             metrics.LOADSHED.labels("gateway", label).inc()
             return problem_response(
-                503, "This endpoint is busy; try again shortly.", request, Retry_After="1"
-            )
+                request, 503, "This endpoint is busy; try again shortly.",
+                headers={"Retry-After": "1"},
+            )  # fmt: skip
         response["X-Served-By"] = served  # which side answered, for ops and clients' bug reports
         metrics.REQUESTS.labels(label, served, metrics.outcome(response.status_code)).inc()
         metrics.DURATION.labels(label, served).observe(time.perf_counter() - started)
@@ -124,7 +126,7 @@ class GatewayMiddleware:
 
     def _carry_out(self, request, route, params, decision: Decision, label: str):
         if decision.target is Target.GONE:
-            return problem_response(410, "This endpoint has been retired.", request), "gone"
+            return problem_response(request, 410, "This endpoint has been retired."), "gone"
         if decision.fallback:
             _fallback(label, "breaker_open", request)
         if decision.target is Target.NEW:
@@ -160,7 +162,7 @@ class GatewayMiddleware:
             _fallback(label, "new_error", request, status=status)
             return None
         if status >= 500:
-            return problem_response(502, "The new handler failed; nothing was retried.", request)
+            return problem_response(request, 502, "The new handler failed; nothing was retried.")
         response = JsonResponse(shaped, status=status, safe=False)
         for name, value in answer.headers:
             response[name] = value

@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 
 from common import degradation
-from common.api.problems import PROBLEM_CONTENT_TYPE, problem
+from common.api.problems import problem, problem_response
+from common.per_process import PerProcess
 from gateway.paths import for_forwarding
 from gateway.table import CompiledRoute
 from legacy_adapter import usage
@@ -55,18 +55,6 @@ def _carried(headers) -> tuple[tuple[str, str], ...]:
     return tuple((name, found[name.lower()]) for name in _CARRIED if name.lower() in found)
 
 
-def problem_response(
-    status: int, detail: str, request: HttpRequest, **headers: str
-) -> HttpResponse:
-    response = JsonResponse(
-        problem(status, detail=detail, instance=request.path), status=status,
-        content_type=PROBLEM_CONTENT_TYPE,
-    )  # fmt: skip
-    for name, value in headers.items():
-        response[name.replace("_", "-")] = value
-    return response
-
-
 def _forward(client: LegacyClient, request: HttpRequest, path: str) -> LegacyResponse:
     """``request`` replayed to ``path`` over ``client``: the same method, query and body,
     and only the ``_FORWARDED`` headers (the rest are this hop's, not the caller's)."""
@@ -90,10 +78,11 @@ def serve_legacy(request: HttpRequest, route: CompiledRoute | None, params: dict
         if exc.reason == "breaker-open":
             detail = "The legacy system is failing; calls are paused. Try again shortly."
             retry_after = str(max(1, round(exc.retry_after)))
-            return problem_response(503, detail, request, Retry_After=retry_after)
+            return problem_response(request, 503, detail, headers={"Retry-After": retry_after})
         if exc.reason == "timeout":
-            return problem_response(504, "The legacy system did not answer in time.", request)
-        return problem_response(503, "The legacy system is unreachable.", request, Retry_After="5")
+            return problem_response(request, 504, "The legacy system did not answer in time.")
+        detail = "The legacy system is unreachable."
+        return problem_response(request, 503, detail, headers={"Retry-After": "5"})
     response = HttpResponse(answer.body, status=answer.status)
     response["Content-Type"] = answer.headers.get("Content-Type", "application/json")
     return response
@@ -144,14 +133,13 @@ def _public_links(value: Any, internal: str, public: str) -> Any:
 #: ``/api/v1/<domain>/...``: the domain whose process serves a new target in split mode.
 _DOMAIN = re.compile(r"^/api/v1/(?P<domain>[a-z]+)/")
 
-_split: dict[tuple[int, str], LegacyClient] = {}
+_split: PerProcess[LegacyClient] = PerProcess()
 
 
 def _domain_client(domain: str, base_url: str) -> LegacyClient:
     """This process's HTTP client to one domain (split mode), rebuilt after a fork."""
-    key = (os.getpid(), domain)
-    client = _split.get(key)
-    if client is None or client.config.base_url != base_url:
+
+    def build() -> LegacyClient:
         config = ClientConfig(
             base_url=base_url,
             connect_timeout=settings.LEGACY_CONNECT_TIMEOUT,
@@ -159,10 +147,11 @@ def _domain_client(domain: str, base_url: str) -> LegacyClient:
             retry_attempts=2,
             retry_budget_seconds=settings.LEGACY_READ_TIMEOUT,
         )
-        client = _split[key] = LegacyClient(
+        return LegacyClient(
             config, breaker=CircuitBreaker(f"gateway-new-http:{domain}", config.breaker)
         )
-    return client
+
+    return _split.get(domain, build, still_valid=lambda client: client.config.base_url == base_url)
 
 
 def _call_new_over_http(request: HttpRequest, path: str) -> NewAnswer:

@@ -6,16 +6,13 @@ sockets, or one breaker's window, between workers.
 
 from __future__ import annotations
 
-import os
-import threading
-
 from django.conf import settings
 
+from common.per_process import PerProcess
 from legacy_adapter.client import ClientConfig, LegacyClient
 from legacy_adapter.resilience.breaker import BreakerPolicy
 
-_lock = threading.Lock()
-_client: tuple[int, LegacyClient] | None = None
+_client: PerProcess[LegacyClient] = PerProcess()
 
 
 def client_config() -> ClientConfig:
@@ -37,15 +34,9 @@ def client_config() -> ClientConfig:
 
 
 def legacy_client() -> LegacyClient:
-    global _client
-    with _lock:
-        if _client is None or _client[0] != os.getpid():
-            _client = (os.getpid(), LegacyClient(client_config()))
-        return _client[1]
+    return _client.get("legacy", lambda: LegacyClient(client_config()))
 
 
 def reset_legacy_client() -> None:
     """Forget the client (settings changed, e.g. a test pointed at another legacy port)."""
-    global _client
-    with _lock:
-        _client = None
+    _client.clear()

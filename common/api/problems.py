@@ -11,6 +11,7 @@ shows). Problem types are relative URIs under ``/problems/`` described in
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -153,12 +154,16 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     return response
 
 
-def problem_response(request: HttpRequest, status: int, detail: str) -> JsonResponse:
-    """A problem+json response outside DRF (Django's error handlers, health)."""
+def problem_response(
+    request: HttpRequest, status: int, detail: str, *, headers: Mapping[str, str] | None = None
+) -> JsonResponse:
+    """A problem+json response outside DRF (Django's error handlers, health, the
+    gateway's middleware), with ``headers`` such as ``Retry-After``."""
     return JsonResponse(
         problem(status, detail=detail, instance=request.path),
         status=status,
         content_type=PROBLEM_CONTENT_TYPE,
+        headers=headers,
     )
 
 

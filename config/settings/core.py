@@ -66,6 +66,8 @@ if SERVES_ADMIN:
         *INSTALLED_APPS,
     ]
 INSTALLED_APPS += [app for part in PARTS for app in part.apps]
+# Its ready() composes the process, every app being loaded by then (config.composition).
+INSTALLED_APPS += ["config.composition.CompositionConfig"]
 
 MIDDLEWARE = [
     # First: it validates the Host itself (ALLOWED_HOSTS, then ALLOWED_CIDR_NETS) after

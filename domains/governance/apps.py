@@ -15,3 +15,7 @@ class GovernanceConfig(AppConfig):
     #: Read models kept by run_projections and rebuilt by rebuild_projection (the
     #: register is not one of them: see projections.py).
     projections = ["domains.governance.projections.ProposalsProjection"]
+
+
+#: This domain's database alias, for its modules (read here, never repeated).
+ALIAS = GovernanceConfig.database_alias

@@ -22,14 +22,13 @@ from django.db.models import Max, Q
 
 from common.refusals import NotFound
 from domains.governance.application import GovernanceApplication
+from domains.governance.apps import ALIAS
 from domains.governance.domain import merkle
 from domains.governance.domain.entries import canonical, instant, millis, tree_head_message
 from domains.governance.domain.proposal import VOTE_EVENTS, Proposal
 from domains.governance.models import RegisterEntry, RegisterNode
 from domains.governance.signing import key_id, public_key_raw, register_key
 from eventing.eventstore import get_application
-
-ALIAS = "governance"
 
 
 class NotInRegister(NotFound):

@@ -18,14 +18,13 @@ from eventsourcing.application import AggregateNotFoundError
 from common import clock
 from common.refusals import Forbidden, NotFound
 from domains.governance.application import GovernanceApplication
+from domains.governance.apps import ALIAS
 from domains.governance.domain.proposal import Policy, Proposal, ProposalRefused
 from domains.governance.eligibility import voting_refusal
 from domains.governance.metrics import VOTES_CAST
 from domains.governance.projections import ProposalsProjection, RegisterProjection
 from eventing.eventstore import ConcurrencyConflict, get_application
 from eventing.projections import projection_catch_up
-
-ALIAS = "governance"
 
 #: A vote that meets a concurrent write is retried this many times on the new state.
 VOTE_ATTEMPTS = 5

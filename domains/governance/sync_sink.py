@@ -25,6 +25,7 @@ from datetime import datetime
 from uuid import UUID
 
 from common.sync_sinks import Skip, upsert_each
+from domains.governance.apps import ALIAS
 from domains.governance.domain.lifecycle import ProposalStatus
 from domains.governance.domain.proposal import ProposalRefused
 from domains.governance.models import Proposal, Vote
@@ -35,7 +36,6 @@ from domains.governance.services import (
     vote_import,
 )
 
-ALIAS = "governance"
 _CLOSED = {ProposalStatus.DECIDED, ProposalStatus.REJECTED, ProposalStatus.WITHDRAWN}
 
 

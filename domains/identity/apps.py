@@ -19,3 +19,7 @@ class IdentityConfig(AppConfig):
         # Like Django's own permissions: a flush (``manage.py flush``, transactional
         # tests) empties the tables, and the next post_migrate puts the seed back.
         post_migrate.connect(catalogue_seed, sender=self)
+
+
+#: This domain's database alias, for its modules (read here, never repeated).
+ALIAS = IdentityConfig.database_alias

@@ -10,3 +10,7 @@ class LearningConfig(AppConfig):
     #: Read by config.router.DomainRouter: every table of this app lives here.
     database_alias = "learning"
     default_auto_field = "django.db.models.BigAutoField"
+
+
+#: This domain's database alias, for its modules (read here, never repeated).
+ALIAS = LearningConfig.database_alias

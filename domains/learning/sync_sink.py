@@ -29,13 +29,13 @@ from typing import Any
 from uuid import UUID
 
 from common.sync_sinks import Skip, upsert_each
+from domains.learning.apps import ALIAS
 from domains.learning.authority import lrs_account
 from domains.learning.domain.xapi.agents import agent_ifi
 from domains.learning.domain.xapi.errors import XapiInvalid
 from domains.learning.models import Statement
 from domains.learning.services.statements import StatementConflict, statements_store
 
-ALIAS = "learning"
 #: The properties the legacy adapter sends (and ``get_many`` gives back).
 FIELDS = ("id", "actor", "verb", "object", "result")
 

@@ -10,3 +10,7 @@ class MarketplaceConfig(AppConfig):
     #: Read by config.router.DomainRouter: every table of this app lives here.
     database_alias = "marketplace"
     default_auto_field = "django.db.models.BigAutoField"
+
+
+#: This domain's database alias, for its modules (read here, never repeated).
+ALIAS = MarketplaceConfig.database_alias

@@ -17,13 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.demo_ids import demo_member_id
+from domains.marketplace.apps import ALIAS
 from domains.marketplace.domain.bookings import BookingStatus
 from domains.marketplace.domain.credentials import CredentialStatus
 from domains.marketplace.domain.spaces import SpaceStatus
 from domains.marketplace.models import Booking, Space, SpaceCredential, SpaceRating
 from domains.marketplace.services.spaces import spaces_unlist_lapsed
 
-ALIAS = "marketplace"
 DEMO = UUID("0b7f6f50-3c4e-4d39-9a43-7c1d5b2e8a10")
 WEEKDAYS_9_TO_19 = {d: [["09:00", "19:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
 EVERY_DAY_8_TO_22 = {

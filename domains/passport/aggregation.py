@@ -42,6 +42,7 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from common.degradation import degraded
+from domains.passport.apps import ALIAS
 from domains.passport.domain.competencies import add_matches, held_from_matches
 from domains.passport.metrics import REAGGREGATIONS
 from domains.passport.models import Evidence, PassportSnapshot
@@ -55,7 +56,6 @@ from domains.passport.selectors import (
 )
 
 FLAG = "passport_reaggregation"
-ALIAS = "passport"
 
 
 def evidence_recorded(*, evidence: list[Evidence], now: datetime) -> None:

@@ -25,3 +25,7 @@ class PassportConfig(AppConfig):
         for model in (MappingRule, Competency, CompetencyFramework):
             for signal in (post_save, post_delete):
                 signal.connect(rules_changed, sender=model, dispatch_uid=f"snapshots-{model}")
+
+
+#: This domain's database alias, for its modules (read here, never repeated).
+ALIAS = PassportConfig.database_alias

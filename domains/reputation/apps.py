@@ -14,3 +14,7 @@ class ReputationConfig(AppConfig):
     event_applications = ["domains.reputation.application.ReputationApplication"]
     #: Read models kept by run_projections and rebuilt by rebuild_projection.
     projections = ["domains.reputation.projections.RatingsProjection"]
+
+
+#: This domain's database alias, for its modules (read here, never repeated).
+ALIAS = ReputationConfig.database_alias

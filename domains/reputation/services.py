@@ -18,6 +18,7 @@ from eventsourcing.application import AggregateNotFoundError
 from common import clock
 from contracts.reputation.v1 import ReputationChanged
 from domains.reputation.application import ReputationApplication
+from domains.reputation.apps import ALIAS
 from domains.reputation.domain.ledger import MemberLedger, RatingNotFound
 from domains.reputation.domain.ratings import RATING_LIFETIME
 from domains.reputation.metrics import RECOMPUTATIONS
@@ -27,8 +28,6 @@ from domains.reputation.selectors import reputation_compute
 from eventing.eventstore import get_application
 from eventing.outbox import outbox_publish
 from eventing.projections import projection_catch_up
-
-ALIAS = "reputation"
 
 
 def _ledger(app: ReputationApplication, member_id: UUID) -> MemberLedger:

@@ -4,7 +4,7 @@ trail. Every change takes a reason and goes through ``gateway.services`` — val
 committed with its audit entry in one transaction — like the admin's and the command's."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -62,6 +62,7 @@ def _config(validated: dict) -> tuple[dict, str]:
     return values, reason
 
 
+@extend_schema_view(get=extend_schema(operation_id="gateway_route_list", exclude=True))
 class RouteListApi(generics.ListAPIView):
     permission_classes = [AdminRole]
     serializer_class = RouteOutput
@@ -71,10 +72,6 @@ class RouteListApi(generics.ListAPIView):
         method = serializers.ChoiceField(choices=METHODS)
         path_pattern = serializers.CharField(max_length=300)
         legacy_target = serializers.CharField(max_length=300)
-
-    @extend_schema(operation_id="gateway_route_list", exclude=True)
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     @extend_schema(operation_id="gateway_route_create", exclude=True)
     def post(self, request):

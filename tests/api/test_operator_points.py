@@ -8,8 +8,8 @@ from django.conf import settings
 from django.core.management import call_command
 
 from domains.learning.services.clients import lrs_client_create
+from domains.learning.tests.xapi.conftest import Lrs, basic, statement
 from tests.security.conftest import bearer, member
-from tests.xapi.conftest import Lrs, basic, statement
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 

@@ -11,22 +11,22 @@ from domains.governance import services as governance
 from domains.governance.application import GovernanceApplication
 from domains.governance.models import Proposal as ProposalRow
 from domains.governance.models import RegisterEntry
+from domains.governance.tests.conftest import register_member
 from domains.passport import services as passport
 from domains.passport.application import PassportApplication
 from domains.passport.models import CredentialRecord, StatusSlot
-from domains.reputation import services as reputation
-from domains.reputation.application import ReputationApplication
-from domains.reputation.models import MemberReputation, Rating
-from eventing.eventstore import get_application
-from eventing.projections import projection_catch_up
-from tests.governance.conftest import register_member
-from tests.passport.conftest import (
+from domains.passport.tests.conftest import (
     COMPLETED,
     COURSE,
     actor,
     record,
     web_api,  # noqa: F401 - a fixture
 )
+from domains.reputation import services as reputation
+from domains.reputation.application import ReputationApplication
+from domains.reputation.models import MemberReputation, Rating
+from eventing.eventstore import get_application
+from eventing.projections import projection_catch_up
 
 
 class Crash(Exception):

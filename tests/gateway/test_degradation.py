@@ -22,6 +22,9 @@ from common import degradation
 from domains.marketplace.models import Space
 from domains.passport.models import PassportSnapshot
 from domains.passport.tasks import reaggregate_pending
+from domains.passport.tests.conftest import COMPLETED, COURSE, EXAM, PASSED, actor, record, web_api
+from domains.reputation.tests.conftest import client_with
+from domains.reputation.tests.test_anti_fraud import give
 from gateway.models import GatewayState
 from gateway.modes import RouteMode
 from gateway.services import gateway_flags_change
@@ -30,7 +33,6 @@ from tests.bus.conftest import redis_server
 from tests.eventstore.fixtures import ledger_app
 from tests.gateway.test_ops import bearer
 from tests.gateway.test_routing import make_route
-from tests.passport.conftest import COMPLETED, COURSE, EXAM, PASSED, actor, record, web_api
 from tests.processes import (
     REPO,
     clean_environment,
@@ -39,8 +41,6 @@ from tests.processes import (
     scrape,
     wait_until,
 )
-from tests.reputation.conftest import client_with
-from tests.reputation.test_anti_fraud import give
 
 __all__ = ["ledger_app", "redis_server", "web_api"]
 

@@ -23,7 +23,9 @@ from domains.identity.models import User
 from domains.learning.models import Statement
 from domains.learning.services.clients import lrs_client_create
 from domains.learning.sync_sink import legacy_import_authority
+from domains.learning.tests.xapi.conftest import Lrs, basic
 from domains.passport.models import Evidence
+from domains.passport.tests.conftest import passport_app
 from eventing.inbox import apply_envelope
 from eventing.models import OutboxMessage
 from legacy_adapter.acl.values import uuid_for
@@ -33,9 +35,7 @@ from legacy_adapter.ports.refusals import LearningRecordRefused
 from legacy_adapter.sync.runs import backfill, reconcile, sync_changes
 from legacy_adapter.sync.sinks import sink_for
 from legacy_adapter.wiring import legacy_client, reset_legacy_client
-from tests.passport.conftest import passport_app
 from tests.security.conftest import bearer, member
-from tests.xapi.conftest import Lrs, basic
 
 __all__ = ["passport_app"]
 

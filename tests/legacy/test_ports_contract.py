@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
+from domains.governance.tests.conftest import governance_app, register_member
 from domains.identity.services.tokens import access_token_issue
 from domains.marketplace.domain.credentials import CredentialStatus
 from domains.marketplace.models import Booking, Space, SpaceCredential
@@ -35,7 +36,6 @@ from legacy_adapter.sync.runs import backfill
 from legacy_adapter.sync.sinks import sink_for
 from legacy_adapter.wiring import legacy_client, reset_legacy_client
 from tests.eventstore.fixtures import ledger_app
-from tests.governance.conftest import governance_app, register_member
 from tests.legacy.conftest import start_legacy, stop_legacy
 from tests.processes import clean_environment, run_django
 

@@ -5,9 +5,9 @@ and the event did not say who did."""
 import pytest
 
 from domains.passport.application import PassportApplication
+from domains.passport.tests.conftest import clock, passport_app, web_api  # noqa: F401 - fixtures
+from domains.passport.tests.test_credentials import API, issued, mentor  # noqa: F401 - fixtures
 from eventing.eventstore import get_application
-from tests.passport.conftest import clock, passport_app, web_api  # noqa: F401 - fixtures
-from tests.passport.test_credentials import API, issued, mentor  # noqa: F401 - fixtures
 from tests.security.conftest import bearer, member
 
 pytestmark = pytest.mark.django_db(databases=["identity", "passport"])

@@ -17,16 +17,16 @@ from domains.learning.authority import lrs_account
 from domains.learning.domain.xapi.agents import agent_ifi
 from domains.learning.models import Statement
 from domains.learning.services.clients import lrs_client_create
+from domains.learning.tests.xapi.conftest import basic
 from domains.passport.models import Evidence
 from domains.passport.selectors import passport_for
+from domains.passport.tests.conftest import COMPLETED, COURSE, web_api  # noqa: F401 - fixture
 from domains.reputation.handlers import _finished
 from domains.reputation.services import rating_give
+from domains.reputation.tests.test_anti_fraud import explanation as reputation_explanation
 from eventing.inbox import apply_envelope
 from tests.eventstore.fixtures import ledger_app  # noqa: F401 - fixture
-from tests.passport.conftest import COMPLETED, COURSE, web_api  # noqa: F401 - fixture
-from tests.reputation.test_anti_fraud import explanation as reputation_explanation
 from tests.security.conftest import bearer, member
-from tests.xapi.conftest import basic
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 

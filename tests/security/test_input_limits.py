@@ -12,8 +12,8 @@ from django.test import Client
 
 from domains.learning.models import Statement, StatementLink
 from domains.learning.services.clients import lrs_client_create
+from domains.learning.tests.xapi.conftest import basic
 from tests.security.conftest import bearer, member
-from tests.xapi.conftest import basic
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 

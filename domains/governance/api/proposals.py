@@ -1,7 +1,7 @@
 """Proposals: list, detail (public), create (``proposal.create``)."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -39,24 +39,26 @@ class ProposalListApi(generics.ListAPIView):
     class ProposalFilterSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=[s.value for s in ProposalStatus], required=False)
 
-    @extend_schema(operation_id="governance_proposal_list", parameters=[ProposalFilterSerializer])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
     def get_queryset(self):
         filters = self.ProposalFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         return proposal_list(**filters.validated_data)
 
 
+# Applied after the class: the schema names a serializer nested in it.
+ProposalListApi = extend_schema_view(
+    get=extend_schema(
+        operation_id="governance_proposal_list",
+        parameters=[ProposalListApi.ProposalFilterSerializer],
+    )
+)(ProposalListApi)
+
+
+@extend_schema_view(get=extend_schema(operation_id="governance_proposal_detail"))
 class ProposalDetailApi(generics.RetrieveAPIView):
     # Public catalogue: browsing needs no account.
     permission_classes = [Public]
     serializer_class = ProposalOutput
-
-    @extend_schema(operation_id="governance_proposal_detail")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     def get_object(self):
         return get_object_or_404(Proposal, pk=self.kwargs["proposal_id"])

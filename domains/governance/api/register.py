@@ -2,7 +2,7 @@
 proofs, and the public key. All public: the register is meant to be checked by anyone,
 with a verifier that trusts none of these answers (``tools/register_verify.py``)."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -116,13 +116,10 @@ class EntryOutput(serializers.ModelSerializer):
                   "timestamp_ms", "signature")  # fmt: skip
 
 
+@extend_schema_view(get=extend_schema(operation_id="governance_register_entry_list"))
 class EntryListApi(generics.ListAPIView):
     permission_classes = [Public]
     serializer_class = EntryOutput
-
-    @extend_schema(operation_id="governance_register_entry_list")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return RegisterEntry.objects.using("governance").order_by("index")

@@ -1,6 +1,6 @@
 """Votes and comments on a proposal: cast or change one's vote, comment, and read both."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.views import APIView
 
@@ -41,14 +41,11 @@ class VoteOutput(serializers.ModelSerializer):
         fields = ("member_id", "choice", "casts", "cast_at")
 
 
+@extend_schema_view(get=extend_schema(operation_id="governance_vote_list"))
 class VoteListApi(generics.ListAPIView):
     # Votes are a public record (they are in the decision register too).
     permission_classes = [Public]
     serializer_class = VoteOutput
-
-    @extend_schema(operation_id="governance_vote_list")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return Vote.objects.using("governance").filter(proposal_id=self.kwargs["proposal_id"])
@@ -60,14 +57,11 @@ class CommentOutput(serializers.ModelSerializer):
         fields = ("id", "member_id", "body", "posted_at")
 
 
+@extend_schema_view(get=extend_schema(operation_id="governance_comment_list"))
 class CommentListApi(generics.ListAPIView):
     # Discussion is public, like the proposals.
     permission_classes = [Public]
     serializer_class = CommentOutput
-
-    @extend_schema(operation_id="governance_comment_list")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return Comment.objects.using("governance").filter(proposal_id=self.kwargs["proposal_id"])

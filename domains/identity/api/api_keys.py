@@ -1,7 +1,7 @@
 """A member's API keys: create (the key is shown once), list, revoke."""
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,13 +23,10 @@ class ApiKeyOutput(serializers.Serializer):
     revoked_at = serializers.DateTimeField(allow_null=True)
 
 
+@extend_schema_view(get=extend_schema(operation_id="identity_api_key_list"))
 class ApiKeyListApi(generics.ListAPIView):
     permission_classes = [Requires("api_key.manage_own")]
     serializer_class = ApiKeyOutput
-
-    @extend_schema(operation_id="identity_api_key_list")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return api_key_list(user=account_of(self.request))

@@ -4,7 +4,7 @@ them and grant or revoke roles. A member may always read their own account."""
 from uuid import UUID
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,13 +17,10 @@ from domains.identity.services.accounts import user_deactivate, user_reactivate
 from domains.identity.services.roles import role_grant, role_revoke
 
 
+@extend_schema_view(get=extend_schema(operation_id="identity_user_list"))
 class UserListApi(generics.ListAPIView):
     permission_classes = [Requires("user.read")]
     serializer_class = AccountOutput
-
-    @extend_schema(operation_id="identity_user_list")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return user_list()
@@ -87,6 +84,7 @@ class RoleRevokeApi(APIView):
         return Response(AccountOutput(User.objects.get(pk=user.pk)).data)
 
 
+@extend_schema_view(get=extend_schema(operation_id="identity_role_history"))
 class RoleHistoryApi(generics.ListAPIView):
     """A member's role changes, oldest first, paginated like every list."""
 
@@ -99,10 +97,6 @@ class RoleHistoryApi(generics.ListAPIView):
         at = serializers.DateTimeField()
 
     serializer_class = RoleHistoryOutputSerializer
-
-    @extend_schema(operation_id="identity_role_history")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return list(role_history(user=get_object_or_404(User, pk=self.kwargs["user_id"])))

@@ -26,6 +26,7 @@ from django.utils.http import urlsafe_base64_decode
 from common.auth.denylist import subject_allow, subject_deny
 from common.refusals import Invalid
 from contracts.identity.v2 import MemberRegistered
+from domains.identity.apps import ALIAS
 from domains.identity.domain.accounts import normalize_email
 from domains.identity.models import User
 from domains.identity.services.mail import (
@@ -36,8 +37,6 @@ from domains.identity.services.mail import (
 )
 from domains.identity.services.tokens import member_families_revoke
 from eventing.outbox import outbox_publish
-
-ALIAS = "identity"
 
 
 class TokenRefused(Invalid):

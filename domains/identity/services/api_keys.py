@@ -15,12 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.refusals import Invalid, Unauthenticated
+from domains.identity.apps import ALIAS
 from domains.identity.models import ApiKey, User
 from domains.identity.selectors import member_roles, role_permissions
 from domains.identity.services.credentials import secret_digest, secret_new
 from domains.identity.services.tokens import TokenPair, access_token_issue
 
-ALIAS = "identity"
 KEY_PREFIX = "lcp_"
 
 

@@ -16,11 +16,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from common.refusals import Invalid, Unauthenticated
+from domains.identity.apps import ALIAS
 from domains.identity.models import ServiceClient, ServiceClientSecret
 from domains.identity.services.credentials import secret_digest, secret_new
 from domains.identity.services.tokens import TokenPair, access_token_issue
-
-ALIAS = "identity"
 
 
 class ClientRefused(Unauthenticated):

@@ -17,10 +17,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from domains.identity.apps import ALIAS
 from domains.identity.keys import key_pair_generate, private_key_encrypt
 from domains.identity.models import SigningKey
-
-ALIAS = "identity"
 
 
 def _key_create(*, now: datetime, signs_from: datetime) -> SigningKey:

@@ -20,13 +20,12 @@ from eventsourcing.application import AggregateNotFoundError
 from common.refusals import Invalid
 from contracts.events import Event
 from contracts.identity.v1 import RoleGranted, RoleRevoked
+from domains.identity.apps import ALIAS
 from domains.identity.audit import IdentityAudit
 from domains.identity.domain.roles import MemberRoles
 from domains.identity.models import Role, RoleAssignment, User
 from eventing.eventstore import get_application
 from eventing.outbox import outbox_publish
-
-ALIAS = "identity"
 
 
 class UnknownRole(Invalid):

@@ -19,13 +19,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.refusals import Unauthenticated
+from domains.identity.apps import ALIAS
 from domains.identity.keys import private_key_decrypt
 from domains.identity.models import RefreshFamily, RefreshToken, User
 from domains.identity.selectors import member_roles, role_permissions
 from domains.identity.services.credentials import secret_digest, secret_new
 from domains.identity.services.keys import signing_key_active
-
-ALIAS = "identity"
 
 
 class RefreshRefused(Unauthenticated):

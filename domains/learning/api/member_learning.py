@@ -3,7 +3,7 @@ learning for the platform's own clients, read from the LRS's statements (no xAPI
 knowledge needed by the client). A member reads their own; ``user.read`` reads anyone's.
 """
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 
 from common.auth.permissions import Requires
@@ -34,13 +34,10 @@ class TimelineEntryOutput(serializers.Serializer):
         return statement.document.get("result")
 
 
+@extend_schema_view(get=extend_schema(operation_id="learning_member_timeline_list"))
 class MemberTimelineListApi(generics.ListAPIView):
     permission_classes = [Requires("user.read", owner_kwarg="member_id")]
     serializer_class = TimelineEntryOutput
-
-    @extend_schema(operation_id="learning_member_timeline_list")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return member_statement_list(member_id=self.kwargs["member_id"])
@@ -56,13 +53,10 @@ class ProgressOutput(serializers.Serializer):
     last_at = serializers.DateTimeField()
 
 
+@extend_schema_view(get=extend_schema(operation_id="learning_member_progress_list"))
 class MemberProgressListApi(generics.ListAPIView):
     permission_classes = [Requires("user.read", owner_kwarg="member_id")]
     serializer_class = ProgressOutput
-
-    @extend_schema(operation_id="learning_member_progress_list")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return member_progress(member_id=self.kwargs["member_id"])

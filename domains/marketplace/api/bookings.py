@@ -1,7 +1,7 @@
 """Members' bookings: hold a slot, confirm it, cancel it, see one's own."""
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -86,13 +86,10 @@ class BookingCancelApi(APIView):
         return Response(BookingOutput(booking).data)
 
 
+@extend_schema_view(get=extend_schema(operation_id="marketplace_booking_mine_list"))
 class MyBookingListApi(generics.ListAPIView):
     permission_classes = [Requires("booking.create")]
     serializer_class = BookingOutput
-
-    @extend_schema(operation_id="marketplace_booking_mine_list")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return booking_list_for_member(member_id=self.request.user.pk)

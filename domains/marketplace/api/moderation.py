@@ -1,7 +1,7 @@
 """Moderators: the credentials waiting for review, and their verdict."""
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,13 +12,10 @@ from domains.marketplace.selectors import credential_list_pending
 from domains.marketplace.services.credentials import credential_review, credential_revoke
 
 
+@extend_schema_view(get=extend_schema(operation_id="marketplace_credential_pending_list"))
 class CredentialPendingListApi(generics.ListAPIView):
     permission_classes = [Requires("content.moderate")]
     serializer_class = CredentialOutput
-
-    @extend_schema(operation_id="marketplace_credential_pending_list")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return credential_list_pending()

@@ -1,7 +1,7 @@
 """Space ratings: a member rates their ended booking, anyone reads them, owners reply."""
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -47,13 +47,10 @@ class SpaceRateApi(APIView):
         return Response(SpaceRatingOutput(rating).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(get=extend_schema(operation_id="marketplace_space_rating_list"))
 class SpaceRatingListApi(generics.ListAPIView):
     permission_classes = [Public]
     serializer_class = SpaceRatingOutput
-
-    @extend_schema(operation_id="marketplace_space_rating_list")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return space_rating_list(space_id=self.kwargs["space_id"])

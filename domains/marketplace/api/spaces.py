@@ -8,7 +8,7 @@ marked ``X-Degraded: search_ranking``.
 from datetime import timedelta
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 
 from common.auth.permissions import Public
@@ -78,13 +78,10 @@ class SpaceListApi(generics.ListAPIView):
         return space_list(now=timezone.now(), ranked=self.ranked, **filters.validated_data)
 
 
+@extend_schema_view(get=extend_schema(operation_id="marketplace_space_detail"))
 class SpaceDetailApi(generics.RetrieveAPIView):
     permission_classes = [Public]
     serializer_class = SpaceOutput
-
-    @extend_schema(operation_id="marketplace_space_detail")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     def get_object(self):
         return space_get_listed(space_id=self.kwargs["space_id"])
@@ -115,12 +112,6 @@ class SpaceAvailabilityListApi(generics.ListAPIView):
 
     serializer_class = SlotOutput
 
-    @extend_schema(
-        operation_id="marketplace_space_availability_list", parameters=[FilterSerializer]
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
     def get_queryset(self):
         filters = self.FilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
@@ -133,3 +124,12 @@ class SpaceAvailabilityListApi(generics.ListAPIView):
             duration=timedelta(minutes=given["duration_minutes"]),
             now=timezone.now(),
         )
+
+
+# Applied after the class: the schema names a serializer nested in it.
+SpaceAvailabilityListApi = extend_schema_view(
+    get=extend_schema(
+        operation_id="marketplace_space_availability_list",
+        parameters=[SpaceAvailabilityListApi.FilterSerializer],
+    )
+)(SpaceAvailabilityListApi)

@@ -1,13 +1,11 @@
 """Holding, confirming, cancelling and completing bookings.
 
 A hold takes the first free seat for the range. Which seat is free is decided by the
-database, not by a prior read: on PostgreSQL each seat is tried in a savepoint and the
-exclusion constraint ``booking_no_overlap`` refuses a collision (SQLSTATE 23P01), so
-of 50 concurrent holds of one slot exactly one commits. SQLite (the embedded run) has
-no exclusion constraint: there every transaction begins IMMEDIATE (config/databases.py),
-taking SQLite's single write lock, and the hold also writes the space row before
-reading (so the lock is held even under a deferred transaction mode); overlaps are
-checked while the lock is held, so two holds cannot interleave.
+database, not by a prior unlocked read: each seat is tried in a savepoint, and a
+collision is refused by the exclusion constraint ``booking_no_overlap`` (SQLSTATE
+23P01, PostgreSQL) or found while holding the database's write lock (SQLite). The
+strategy (``seats``) is installed once at start-up by the composition root, so this
+module has no database branch.
 """
 
 from __future__ import annotations
@@ -16,8 +14,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.conf import settings
-from django.db import IntegrityError, connections, transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
 
 from contracts.marketplace.v1 import BookingCancelled, BookingCompleted, BookingConfirmed
 from domains.marketplace.domain.availability import within_opening_hours
@@ -25,7 +22,7 @@ from domains.marketplace.domain.bookings import BLOCKING, BookingStatus, cancell
 from domains.marketplace.domain.spaces import SpaceStatus
 from domains.marketplace.metrics import BOOKINGS
 from domains.marketplace.models import Booking, Space
-from domains.marketplace.services import ALIAS, PRODUCER
+from domains.marketplace.services import ALIAS, PRODUCER, seats
 from domains.marketplace.services.errors import (
     InvalidRequest,
     NotAllowed,
@@ -46,22 +43,6 @@ def _release_lapsed_holds(*, space_id: UUID, now: datetime) -> None:
     Booking.objects.using(ALIAS).filter(
         space_id=space_id, status=BookingStatus.HELD, hold_expires_at__lte=now
     ).update(status=BookingStatus.EXPIRED)
-
-
-def _overlaps(
-    *, space_id: UUID, seat: int, starts_at: datetime, blocked_until: datetime,
-    other_than: UUID | None = None,
-) -> bool:  # fmt: skip
-    """Whether a blocking booking (other than ``other_than``) holds ``seat`` in the range:
-    the SQLite stand-in for the ``booking_no_overlap`` constraint."""
-    blocking = (
-        Booking.objects.using(ALIAS)
-        .filter(space_id=space_id, seat=seat, status__in=BLOCKING)
-        .filter(starts_at__lt=blocked_until, blocked_until__gt=starts_at)
-    )
-    if other_than is not None:
-        blocking = blocking.exclude(pk=other_than)
-    return blocking.exists()
 
 
 def _is_exclusion_violation(exc: IntegrityError) -> bool:
@@ -110,10 +91,9 @@ def booking_hold(
     Raises ``Missing`` (no such space), ``InvalidRequest``, ``StateConflict`` (not bookable)
     or ``SlotTaken`` (every seat is blocked for an overlapping range).
     """
-    sqlite = connections[ALIAS].vendor == "sqlite"
+    guard = seats.installed()
     with transaction.atomic(using=ALIAS):
-        if sqlite:  # The write lock, taken before any read: see the module docstring.
-            Space.objects.using(ALIAS).filter(pk=space_id).update(seats=F("seats"))
+        guard.lock_space(space_id)
         space = found(Space.objects.using(ALIAS), pk=space_id)
         _check_request(
             space=space, starts_at=starts_at, ends_at=ends_at, attendees=attendees, now=now
@@ -121,7 +101,7 @@ def booking_hold(
         _release_lapsed_holds(space_id=space.pk, now=now)
         blocked_until = ends_at + timedelta(minutes=space.buffer_minutes)
         for seat in range(1, space.seats + 1):
-            if sqlite and _overlaps(
+            if not guard.may_take(
                 space_id=space.pk, seat=seat, starts_at=starts_at, blocked_until=blocked_until
             ):
                 continue
@@ -151,19 +131,17 @@ def booking_import(
     """Create or move the confirmed booking ``booking_id`` as another system of record has
     it (the legacy copy during the transition): past or future, no hold, no opening-hours
     or credential check — but never overlapping a live booking. The seat is the first
-    free one, chosen as ``booking_hold`` chooses it (the exclusion constraint on
-    PostgreSQL, the space lock on SQLite); a new booking is announced as
-    ``BookingConfirmed``.
+    free one, chosen as ``booking_hold`` chooses it (the installed ``seats`` strategy);
+    a new booking is announced as ``BookingConfirmed``.
 
     Raises ``Missing`` (no such space), ``InvalidRequest`` (ends before it starts) or
     ``SlotTaken`` (every seat is blocked for an overlapping range).
     """
     if ends_at <= starts_at:
         raise InvalidRequest("A booking ends after it starts.", field="ends_at")
-    sqlite = connections[ALIAS].vendor == "sqlite"
+    guard = seats.installed()
     with transaction.atomic(using=ALIAS):
-        if sqlite:  # The write lock, taken before any read: see the module docstring.
-            Space.objects.using(ALIAS).filter(pk=space_id).update(seats=F("seats"))
+        guard.lock_space(space_id)
         space = found(Space.objects.using(ALIAS), pk=space_id)
         booking = Booking.objects.using(ALIAS).select_for_update().filter(pk=booking_id).first()
         created = booking is None
@@ -176,7 +154,7 @@ def booking_import(
         booking.starts_at, booking.ends_at = starts_at, ends_at
         booking.blocked_until = ends_at + timedelta(minutes=space.buffer_minutes)
         for seat in range(1, space.seats + 1):
-            if sqlite and _overlaps(
+            if not guard.may_take(
                 space_id=space.pk, seat=seat, starts_at=starts_at,
                 blocked_until=booking.blocked_until, other_than=booking.pk,
             ):  # fmt: skip

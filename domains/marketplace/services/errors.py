@@ -1,41 +1,35 @@
-"""Why a marketplace write was refused: ``common.refusals`` kinds, mapped by the API."""
+"""Why a marketplace write was refused: ``common.refusals``' classes, marked as the
+marketplace's (``MarketplaceRefused``, which the legacy sync sink catches), with the
+kind, status and problem type they inherit and the API maps once."""
 
 from typing import TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 
-from common.refusals import Refused
+from common.refusals import Conflict, Forbidden, Invalid, NotFound, Refused
 
 T = TypeVar("T", bound=Model)
 
 
 class MarketplaceRefused(Refused):
-    """Base class: ``field`` names the input at fault, when one is."""
+    """Any marketplace refusal; each subclass takes its kind from a ``common.refusals`` class."""
 
 
-class InvalidRequest(MarketplaceRefused):
+class InvalidRequest(MarketplaceRefused, Invalid):
     """400: the request itself cannot be satisfied (outside opening hours, too many people)."""
 
-    kind = "invalid"
 
-
-class NotAllowed(MarketplaceRefused):
+class NotAllowed(MarketplaceRefused, Forbidden):
     """403: the caller may not act on this object (not its owner, not its booker)."""
 
-    kind = "forbidden"
 
-
-class StateConflict(MarketplaceRefused):
+class StateConflict(MarketplaceRefused, Conflict):
     """409: the object's current state forbids it (slot taken, hold lapsed, not bookable)."""
 
-    kind = "conflict"
 
-
-class Missing(MarketplaceRefused):
+class Missing(MarketplaceRefused, NotFound):
     """404: no such space, booking, credential or rating."""
-
-    kind = "not_found"
 
 
 def found(queryset: QuerySet[T], **lookup: object) -> T:

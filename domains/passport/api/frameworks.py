@@ -1,7 +1,7 @@
 """``GET /api/v1/passport/frameworks``: competency frameworks and their competencies."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 
 from common.auth.permissions import Public
@@ -23,27 +23,21 @@ class FrameworkOutput(serializers.ModelSerializer):
         fields = ("id", "name", "version", "description", "created_at", "competencies")
 
 
+@extend_schema_view(get=extend_schema(operation_id="passport_framework_list"))
 class FrameworkListApi(generics.ListAPIView):
     # Public catalogue: browsing needs no account.
     permission_classes = [Public]
     serializer_class = FrameworkOutput
 
-    @extend_schema(operation_id="passport_framework_list")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
     def get_queryset(self):
         return framework_list()
 
 
+@extend_schema_view(get=extend_schema(operation_id="passport_framework_detail"))
 class FrameworkDetailApi(generics.RetrieveAPIView):
     # Public catalogue: browsing needs no account.
     permission_classes = [Public]
     serializer_class = FrameworkOutput
-
-    @extend_schema(operation_id="passport_framework_detail")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     def get_object(self):
         return get_object_or_404(framework_list(), pk=self.kwargs["framework_id"])

@@ -1,7 +1,7 @@
 """Competency frameworks and mapping rules over the API: create (``credential.issue``), list."""
 
 from django.db import IntegrityError, transaction
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -74,14 +74,11 @@ class RuleOutput(serializers.ModelSerializer):
         )
 
 
+@extend_schema_view(get=extend_schema(operation_id="passport_rule_list"))
 class RuleListApi(generics.ListAPIView):
     # Public: how competencies are recognised is part of what a credential means.
     permission_classes = [Public]
     serializer_class = RuleOutput
-
-    @extend_schema(operation_id="passport_rule_list")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return MappingRule.objects.using("passport").all()

@@ -1,7 +1,7 @@
 """Moderators: the anti-fraud decisions (flags) and their review."""
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -30,14 +30,18 @@ class FlagListApi(generics.ListAPIView):
         rule = serializers.ChoiceField(choices=[r for r, _ in FraudDecision.RULES], required=False)
         overridden = serializers.BooleanField(required=False, allow_null=True, default=None)
 
-    @extend_schema(operation_id="reputation_flag_list", parameters=[FilterSerializer])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
     def get_queryset(self):
         filters = self.FilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         return fraud_decision_list(**filters.validated_data)
+
+
+# Applied after the class: the schema names a serializer nested in it.
+FlagListApi = extend_schema_view(
+    get=extend_schema(
+        operation_id="reputation_flag_list", parameters=[FlagListApi.FilterSerializer]
+    )
+)(FlagListApi)
 
 
 class FlagReviewApi(APIView):

@@ -1,7 +1,7 @@
 """``GET /api/v1/reputation/members/<id>/ratings``: ratings that count for a member now."""
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 
 from common.auth.permissions import Requires
@@ -24,13 +24,10 @@ class RatingOutput(serializers.ModelSerializer):
         )
 
 
+@extend_schema_view(get=extend_schema(operation_id="reputation_member_rating_list"))
 class MemberRatingListApi(generics.ListAPIView):
     permission_classes = [Requires("rating.read")]
     serializer_class = RatingOutput
-
-    @extend_schema(operation_id="reputation_member_rating_list")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return rating_list_counting(ratee_id=self.kwargs["member_id"], now=timezone.now())

@@ -21,7 +21,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import exceptions, generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -208,15 +213,12 @@ class ReputationRecordOutput(serializers.ModelSerializer):
         fields = ("score", "ratings_counted", "computed_at", "cause")
 
 
+@extend_schema_view(get=extend_schema(operation_id="reputation_member_history_list"))
 class MemberReputationHistoryListApi(generics.ListAPIView):
     """Every change of a member's reputation, newest first."""
 
     permission_classes = [Requires("rating.read")]
     serializer_class = ReputationRecordOutput
-
-    @extend_schema(operation_id="reputation_member_history_list")
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return reputation_history(member_id=self.kwargs["member_id"])
