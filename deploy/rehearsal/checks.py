@@ -50,6 +50,11 @@ COLLECTOR = Peer("otel-collector", "observability", {"app.kubernetes.io/name": "
 ACME_SOLVER_LABELS = {"acme.cert-manager.io/http01-solver": "true"}
 SMTP_RELAY = Peer("smtp-relay", ip="198.51.100.25")  # on the internet (TEST-NET-2)
 LEGACY = Peer("legacy", ip="198.51.100.80")
+#: Who calls the legacy system: the gateway, and the Celery worker (the legacy sync task).
+LEGACY_CALLERS = ("gateway", "celery-worker")
+#: Who sends mail: identity, the admin (it loads identity), the Celery worker (retries of
+#: what the relay refused, ``identity.send_account_mail``).
+MAIL_SENDERS = ("identity", "admin", "celery-worker")
 
 
 @dataclass(frozen=True)
@@ -329,7 +334,7 @@ def required_edges(manifests: Manifests, plan: Plan, env_name: str) -> list[Edge
         ]
         for key, why in (("AUTH_JWKS_URL", "JWKS"), ("LEGACY_BASE_URL", "legacy")):
             url = env.get(key)
-            if not url or (key == "LEGACY_BASE_URL" and workload.part != "gateway"):
+            if not url or (key == "LEGACY_BASE_URL" and workload.part not in LEGACY_CALLERS):
                 continue
             parts = urlsplit(url)
             port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -349,10 +354,8 @@ def required_edges(manifests: Manifests, plan: Plan, env_name: str) -> list[Edge
         endpoint = env.get("OTEL_EXPORTER_OTLP_ENDPOINT")
         if endpoint:
             edges.append(Edge(src, COLLECTOR, urlsplit(endpoint).port, "traces (OTLP)"))
-        if env.get("EMAIL_BACKEND", "").endswith("smtp.EmailBackend") and workload.part in (
-            "identity",
-            "admin",
-        ):
+        mail = env.get("EMAIL_BACKEND", "").endswith("smtp.EmailBackend")
+        if mail and workload.part in MAIL_SENDERS:
             edges.append(Edge(src, SMTP_RELAY, int(env.get("EMAIL_PORT", 25)), "e-mail (SMTP)"))
     for route in plan.routes:
         entry = plan.service_port(route.service, route.port) if route.service else None
