@@ -52,6 +52,11 @@ COLLECTOR = Peer("otel-collector", "observability", {"app.kubernetes.io/name": "
 ACME_SOLVER_LABELS = {"acme.cert-manager.io/http01-solver": "true"}
 SMTP_RELAY = Peer("smtp-relay", ip="198.51.100.25")  # on the internet (TEST-NET-2)
 LEGACY = Peer("legacy", ip="198.51.100.80")
+#: Who calls the legacy system: the gateway, and the Celery worker (the legacy sync task).
+LEGACY_CALLERS = ("gateway", "celery-worker")
+#: Who sends mail: identity, the admin (it loads identity), the Celery worker (retries of
+#: what the relay refused, ``identity.send_account_mail``).
+MAIL_SENDERS = ("identity", "admin", "celery-worker")
 
 
 @dataclass(frozen=True)
@@ -360,10 +365,8 @@ def required_edges(manifests: Manifests, plan: Plan, env_name: str) -> list[Edge
         endpoint = env.get("OTEL_EXPORTER_OTLP_ENDPOINT")
         if endpoint:
             edges.append(Edge(src, COLLECTOR, urlsplit(endpoint).port, "traces (OTLP)"))
-        if env.get("EMAIL_BACKEND", "").endswith("smtp.EmailBackend") and workload.part in (
-            "identity",
-            "admin",
-        ):
+        mail = env.get("EMAIL_BACKEND", "").endswith("smtp.EmailBackend")
+        if mail and workload.part in MAIL_SENDERS:
             edges.append(Edge(src, SMTP_RELAY, int(env.get("EMAIL_PORT", 25)), "e-mail (SMTP)"))
     for route in plan.routes:
         entry = plan.service_port(route.service, route.port) if route.service else None
