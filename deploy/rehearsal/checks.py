@@ -52,8 +52,6 @@ COLLECTOR = Peer("otel-collector", "observability", {"app.kubernetes.io/name": "
 ACME_SOLVER_LABELS = {"acme.cert-manager.io/http01-solver": "true"}
 SMTP_RELAY = Peer("smtp-relay", ip="198.51.100.25")  # on the internet (TEST-NET-2)
 LEGACY = Peer("legacy", ip="198.51.100.80")
-#: Who calls the legacy system: the gateway, and the Celery worker (the legacy sync task).
-LEGACY_CALLERS = ("gateway", "celery-worker")
 #: Who sends mail: identity, the admin (it loads identity), the Celery worker (retries of
 #: what the relay refused, ``identity.send_account_mail``).
 MAIL_SENDERS = ("identity", "admin", "celery-worker")
