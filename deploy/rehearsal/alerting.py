@@ -33,12 +33,29 @@ ALERTMANAGER_CONFIG = REPO / "deploy" / "observability" / "alertmanager" / "aler
 RECEIVER_FILES = "/etc/alertmanager/secrets/alertmanager-receivers"
 ALERT = "EventBusDeadLetters"
 PROMETHEUS_PORT, ALERTMANAGER_PORT = 9090, 9093
+#: Where the scrape jobs' CA and token files are, inside the Prometheus container.
+SECRETS_DIR = "/etc/prometheus/secrets"
 #: Names on the rehearsal network; in the cluster both live in the monitoring namespace.
 PROMETHEUS_NAME, ALERTMANAGER_NAME = "prometheus-server", "alertmanager"
 #: How often rules are evaluated (the Operator's default is 30s; shorter here so the run
 #: waits less for a rule whose expression is already true).
 EVALUATION_INTERVAL = "10s"
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def _secret_file(ref: dict) -> str:
+    """Where Prometheus reads one key of a Secret (``{name, key}``)."""
+    return f"{SECRETS_DIR}/{ref['name']}/{ref['key']}"
+
+
+def secret_refs(scrape: dict) -> list[tuple[str, str]]:
+    """The (Secret, key) pairs a scrape configuration reads files of."""
+    files = []
+    for job in scrape["scrape_configs"]:
+        files.append(job.get("tls_config", {}).get("ca_file"))
+        files.append(job.get("authorization", {}).get("credentials_file"))
+    pairs = {tuple(f.removeprefix(SECRETS_DIR + "/").split("/", 1)) for f in files if f}
+    return sorted(pairs)
 
 
 def scrape_config(manifests: Manifests, plan: Plan, pod_ips: dict[str, str], env: str) -> dict:
@@ -66,6 +83,20 @@ def scrape_config(manifests: Manifests, plan: Plan, pod_ips: dict[str, str], env
                     }
                 ],
             }
+            # As the Operator renders them: the scheme, the CA and server name the
+            # endpoint's tlsConfig names, the bearer token its authorization names (each
+            # read from the Secret it names, written under SECRETS_DIR by write_files).
+            job["scheme"] = endpoint.get("scheme", "http")
+            if tls := endpoint.get("tlsConfig"):
+                job["tls_config"] = {
+                    "ca_file": _secret_file(tls["ca"]["secret"]),
+                    "server_name": tls["serverName"],
+                }
+            if auth := endpoint.get("authorization"):
+                job["authorization"] = {
+                    "type": auth.get("type", "Bearer"),
+                    "credentials_file": _secret_file(auth["credentials"]),
+                }
             if "interval" in endpoint:
                 job["scrape_interval"] = endpoint["interval"]
             if "scrapeTimeout" in endpoint:
@@ -102,9 +133,16 @@ def receiver_files(webhook_url: str) -> dict[str, str]:
     }
 
 
-def write_files(directory: Path, scrape: dict, webhook_url: str) -> None:
-    """prometheus/{prometheus.yml,rules.yml}, alertmanager/{alertmanager.yml,receivers/}."""
+def write_files(
+    directory: Path, scrape: dict, webhook_url: str, secrets: dict[str, dict[str, str]]
+) -> None:
+    """prometheus/{prometheus.yml,rules.yml,secrets/}, alertmanager/{alertmanager.yml,
+    receivers/}; ``secrets`` holds the Secrets' data the scrape jobs read (by name)."""
     prometheus = directory / "prometheus"
+    for name, key in secret_refs(scrape):
+        target = prometheus / "secrets" / name / key
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(secrets[name][key])
     receivers = directory / "alertmanager" / "receivers"
     receivers.mkdir(parents=True, exist_ok=True)
     prometheus.mkdir(parents=True, exist_ok=True)
@@ -135,7 +173,7 @@ def start(rehearsal) -> list[str]:
     directory = rehearsal.workdir / "alerting"
     webhook = f"http://{runner.SINK_HOST}:{runner.SINK_HTTP}/slack"
     scrape = scrape_config(rehearsal.manifests, rehearsal.plan, pod_ips, rehearsal.env)
-    write_files(directory, scrape, webhook)
+    write_files(directory, scrape, webhook, rehearsal.secrets())
     prefix = rehearsal.standin_prefix
     rehearsal.container(
         f"monitoring-{ALERTMANAGER_NAME}", f"{prefix}alertmanager:0.25-bookworm",

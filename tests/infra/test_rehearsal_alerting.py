@@ -29,7 +29,8 @@ def written(manifests, tmp_path):
     built = plan.build(manifests)
     ips = {w.part: f"10.0.0.{i + 10}" for i, w in enumerate(built.workloads)}
     scrape = alerting.scrape_config(manifests, built, ips, "dev")
-    alerting.write_files(tmp_path, scrape, "http://smtp-relay:8025/slack")
+    secrets = {name: {key: f"{name}/{key}"} for name, key in alerting.secret_refs(scrape)}
+    alerting.write_files(tmp_path, scrape, "http://smtp-relay:8025/slack", secrets)
     return scrape, ips, tmp_path
 
 
@@ -45,6 +46,19 @@ def test_every_service_monitor_endpoint_is_scraped_as_declared(manifests, writte
         assert job["scrape_interval"] == endpoint["interval"]
         (target,) = job["static_configs"][0]["targets"]
         assert target.startswith(ips[part] + ":")
+        # The scheme, CA, server name and token the ServiceMonitor declares.
+        assert job["scheme"] == endpoint.get("scheme", "http")
+        if "tlsConfig" in endpoint:
+            ca = endpoint["tlsConfig"]["ca"]["secret"]
+            assert job["tls_config"] == {
+                "ca_file": f"{alerting.SECRETS_DIR}/{ca['name']}/{ca['key']}",
+                "server_name": endpoint["tlsConfig"]["serverName"],
+            }
+        token = endpoint["authorization"]["credentials"]
+        assert job["authorization"] == {
+            "type": "Bearer",
+            "credentials_file": f"{alerting.SECRETS_DIR}/{token['name']}/{token['key']}",
+        }
     workers = {"relay", "projections", "celery-worker", "celery-beat"}
     assert {jobs[w]["static_configs"][0]["targets"][0].split(":")[1] for w in workers} == {"9100"}
 
@@ -54,9 +68,9 @@ def test_promtool_accepts_the_configuration_and_the_rendered_rules(written):
     rules = yaml.safe_load((directory / "prometheus" / "rules.yml").read_text())
     names = {rule.get("alert") for group in rules["groups"] for rule in group["rules"]}
     assert alerting.ALERT in names
-    # promtool resolves rule_files against the config; point it at the written file.
+    # promtool opens the rule, CA and token files: point it at the written ones.
     config = directory / "prometheus" / "prometheus.yml"
-    text = config.read_text().replace("/etc/prometheus/rules.yml", str(config.parent / "rules.yml"))
+    text = config.read_text().replace("/etc/prometheus/", f"{config.parent}/")
     config.write_text(text)
     checked = subprocess.run(
         [system_tool("promtool"), "check", "config", str(config)],
