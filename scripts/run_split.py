@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -86,6 +87,9 @@ class Split:
             "AUTH_JWKS_URL": f"http://127.0.0.1:{self.ports['identity']}/.well-known/jwks.json",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "PYTHONUNBUFFERED": "1",
+            # /metrics asks for a token as deployed (one per run unless one is given); the
+            # targets file hands it to the smoke journey.
+            "METRICS_TOKEN": os.environ.get("METRICS_TOKEN") or secrets.token_urlsafe(32),
             # Like the compose stack: a local run opens, votes and closes a proposal in
             # seconds (deployed environments keep config/settings/governance.py's floor).
             "GOVERNANCE_MIN_QUORUM": os.environ.get("GOVERNANCE_MIN_QUORUM", "1"),
@@ -161,6 +165,7 @@ class Split:
             "mail_url": url["mail"],
             "lrs_credentials": f"{found['key'].strip()}:{found['secret'].strip()}",
             "metrics_urls": [f"{url[name]}/metrics" for name in ("gateway", *DOMAINS)],
+            "metrics_token": self.env["METRICS_TOKEN"],
             "skip": [
                 "trace across the bus at the OTLP receiver: make run-split runs no "
                 "OpenTelemetry Collector (make compose-smoke does)",
@@ -170,6 +175,7 @@ class Split:
         }
         path = SPLIT_DIR / "targets.json"
         path.write_text(json.dumps(description, indent=2) + "\n")
+        path.chmod(0o600)  # it holds the LRS client's secret and the scrape token
         return path
 
     def prepare(self) -> None:

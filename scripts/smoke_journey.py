@@ -38,7 +38,8 @@ Options:
 ``--targets FILE``      a JSON description of a running stack's processes, e.g. the one
                         ``make run-split`` writes (``var/split/targets.json``): keys
                         ``base_url``, ``routes`` (prefix → URL), ``mail_url``,
-                        ``lrs_credentials``, ``metrics_urls`` (list), ``skip`` (list);
+                        ``lrs_credentials``, ``metrics_urls`` (list), ``metrics_token``,
+                        ``skip`` (list);
                         options given on the command line win.
 ``--timeout``           seconds each waiting step may take (default 180).
 
@@ -532,7 +533,7 @@ def _from_targets(path: str) -> list[str]:
         found = json.load(file)
     argv = ["--base-url", found["base_url"]]
     argv += [f"--route={prefix}={url}" for prefix, url in found.get("routes", {}).items()]
-    for key in ("mail_url", "lrs_credentials"):
+    for key in ("mail_url", "lrs_credentials", "metrics_token"):
         if found.get(key):
             argv += [f"--{key.replace('_', '-')}", found[key]]
     if found.get("metrics_urls"):

@@ -25,7 +25,7 @@ from domains.governance.tests.conftest import register_member
 pytestmark = pytest.mark.django_db(databases=["governance"])
 
 API = "/api/v1/governance/register"
-VERIFIER = Path(__file__).resolve().parents[2] / "tools" / "register_verify.py"
+VERIFIER = Path(__file__).resolve().parents[3] / "tools" / "register_verify.py"
 
 
 def decide(clock, votes: int) -> None:

@@ -24,7 +24,7 @@ from tests.security.conftest import bearer, member
 pytestmark = pytest.mark.django_db(databases=["identity", "passport"])
 
 API = "/api/v1/passport"
-VERIFIER = Path(__file__).resolve().parents[2] / "tools" / "credential_verify.py"
+VERIFIER = Path(__file__).resolve().parents[3] / "tools" / "credential_verify.py"
 
 
 @pytest.fixture
