@@ -430,11 +430,13 @@ class Forwarder:
                 address, port, name = forwarder.targets[prefix]
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 connection = NamedTLS(address, port, name, forwarder.context)
+                # The caller's credentials and body type pass through (the scrape token).
+                headers = {"Host": f"{address}:{port}"}
+                for header in ("Authorization", "Content-Type"):
+                    if self.headers.get(header):
+                        headers[header] = self.headers[header]
                 try:
-                    connection.request(
-                        self.command, "/" + rest, body=body or None,
-                        headers={"Host": f"{address}:{port}"},
-                    )  # fmt: skip
+                    connection.request(self.command, "/" + rest, body=body or None, headers=headers)
                     answer = connection.getresponse()
                     data = answer.read()
                 finally:

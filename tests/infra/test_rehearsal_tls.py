@@ -15,6 +15,8 @@ import subprocess
 import sys
 import tempfile
 import threading
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -276,6 +278,47 @@ def test_plain_http_between_parts_is_named():
         "[plaintext] gateway -> learning:8000: an HTTP request in clear text",
         "[plaintext] gateway -> legacy:8090: an HTTP request in clear text",
     ]
+
+
+def test_the_forwarder_to_pods_passes_the_scrape_token_through(authority, tmp_path):
+    """Forwarder, the host's door to the pods' HTTPS ports for the smoke journey: verifies
+    the pod as its Service name, and hands the caller's Authorization on (the /metrics
+    step answered 404 when it did not)."""
+    files, _ = authority.issue(["learning"], datetime.timedelta(hours=1))
+    for key, value in files.items():
+        (tmp_path / key).write_text(value)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            known = self.headers.get("Authorization") == "Bearer scrape-token"
+            self.send_response(200 if known else 404)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "tls.crt", tmp_path / "tls.key")
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    forwarder = certificates.Forwarder(tmp_path / "ca.crt")
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        url = forwarder.url("127.0.0.1", server.server_address[1], "learning", "/metrics")
+        with_token = urllib.request.Request(  # noqa: S310 - the local forwarder
+            url, headers={"Authorization": "Bearer scrape-token"}
+        )
+        assert direct.open(with_token, timeout=30).status == 200
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            direct.open(url, timeout=30)
+        assert refused.value.code == 404
+    finally:
+        forwarder.close()
+        server.shutdown()
+        server.server_close()
 
 
 def test_the_scrape_verifies_the_server_name_prometheus_is_told(authority, tmp_path):
