@@ -25,10 +25,14 @@ import sys
 import time
 
 PATHS = ("/health", "/ready", "/metrics")
+# /metrics with the scrape token the container holds (METRICS_TOKEN), as Prometheus sends it.
 PROBE = (
-    "import sys, urllib.request\n"
+    "import os, sys, urllib.request\n"
+    "token = {'Authorization': 'Bearer ' + os.environ.get('METRICS_TOKEN', '')}\n"
     "for path in sys.argv[2:]:\n"
-    "    with urllib.request.urlopen(f'http://127.0.0.1:{sys.argv[1]}{path}', timeout=10) as r:\n"
+    "    url = f'http://127.0.0.1:{sys.argv[1]}{path}'\n"
+    "    asked = urllib.request.Request(url, headers=token if path == '/metrics' else {})\n"
+    "    with urllib.request.urlopen(asked, timeout=10) as r:\n"
     "        assert r.status == 200, (path, r.status)\n"
 )
 
