@@ -106,6 +106,30 @@ class RedisServer:
             self.process.wait(30)
 
 
+def process_settings(workdir: Path) -> dict[str, str]:
+    """What every drill's platform process runs with, whatever its databases and Redis:
+    production-like (DEBUG off), keys that pass the start-up checks, mail in memory."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_POOL_MAX_SIZE": "4",
+        "SECRET_KEY": os.environ.get(
+            "SECRET_KEY", "drill-only-secret-key-0123456789abcdef-0123456789abcdef"
+        ),
+        "METRICS_TOKEN": os.environ.get(
+            "METRICS_TOKEN", "drill-only-metrics-token-0123456789abcdef"
+        ),
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATA_DIR": str(workdir / "data"),
+        "LOG_LEVEL": "INFO",
+        # Mails (verification and reset tokens) stay in memory: never in a log.
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "EVENTBUS_BLOCK_MS": "200",
+        # The drills load bursts through the API from one address.
+        "RATELIMIT_ENABLE": "false",
+    }
+
+
 class Platform:
     """The drill's processes; ``env`` is what every one of them (and the drill) runs with."""
 
@@ -124,26 +148,10 @@ class Platform:
         keep = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "SERVICE"))}
         return {
             **keep,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
+            **process_settings(self.workdir),
             "DATABASE_SERVER_URL": SERVER,
             "DATABASE_NAME_PREFIX": PREFIX,
-            "DATABASE_POOL_MAX_SIZE": "4",
             "REDIS_URL": self.redis.url,
-            "SECRET_KEY": os.environ.get(
-                "SECRET_KEY", "drill-only-secret-key-0123456789abcdef-0123456789abcdef"
-            ),
-            "METRICS_TOKEN": os.environ.get(
-                "METRICS_TOKEN", "drill-only-metrics-token-0123456789abcdef"
-            ),
-            "DEBUG": "false",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DATA_DIR": str(self.workdir / "data"),
-            "LOG_LEVEL": "INFO",
-            # Mails (verification and reset tokens) stay in memory: never in a log.
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-            "EVENTBUS_BLOCK_MS": "200",
-            # The drill loads a burst through the API from one address.
-            "RATELIMIT_ENABLE": "false",
         }
 
     def manage(self, *args: str, timeout: float = 600) -> str:

@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drills.dataset import LEARNING, PASSWORD, VERBS, Client
-from drills.platform import ALIASES, REPO, RedisServer, free_port, wait_for
+from drills.platform import ALIASES, REPO, RedisServer, free_port, process_settings, wait_for
 
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 SQL = REPO / "terraform" / "modules" / "ovh-postgres" / "sql"
@@ -238,18 +238,9 @@ class Drill:
         return {
             **keep,
             **urls,
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DATABASE_POOL_MAX_SIZE": "4",
+            **process_settings(self.workdir),
             "DATABASE_SSLMODE": "disable",
             "REDIS_URL": self.redis_url("platform", creds.redis_password),
-            "SECRET_KEY": os.environ.get("SECRET_KEY", "drill-only-secret-key-0123456789abcdef"),
-            "DEBUG": "false",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DATA_DIR": str(self.workdir / "data"),
-            "LOG_LEVEL": "INFO",
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-            "EVENTBUS_BLOCK_MS": "200",
-            "RATELIMIT_ENABLE": "false",
         }
 
     def migrator_env(self) -> dict[str, str]:

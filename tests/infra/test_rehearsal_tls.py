@@ -280,10 +280,10 @@ def test_plain_http_between_parts_is_named():
     ]
 
 
-def test_the_forwarder_to_pods_passes_the_scrape_token_through(authority, tmp_path):
-    """Forwarder, the host's door to the pods' HTTPS ports for the smoke journey: verifies
-    the pod as its Service name, and hands the caller's Authorization on (the /metrics
-    step answered 404 when it did not)."""
+def _metrics_over_https(authority, tmp_path) -> http.server.ThreadingHTTPServer:
+    """A pod's /metrics as the platform serves it: HTTPS with a certificate for
+    ``learning`` from the rehearsal's CA (files in tmp_path), 404 unless the scrape token
+    (``scrape-token``) is sent. The caller shuts it down."""
     files, _ = authority.issue(["learning"], datetime.timedelta(hours=1))
     for key, value in files.items():
         (tmp_path / key).write_text(value)
@@ -304,6 +304,14 @@ def test_the_forwarder_to_pods_passes_the_scrape_token_through(authority, tmp_pa
     context.load_cert_chain(tmp_path / "tls.crt", tmp_path / "tls.key")
     server.socket = context.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_the_forwarder_to_pods_passes_the_scrape_token_through(authority, tmp_path):
+    """Forwarder, the host's door to the pods' HTTPS ports for the smoke journey: verifies
+    the pod as its Service name, and hands the caller's Authorization on (the /metrics
+    step answered 404 when it did not)."""
+    server = _metrics_over_https(authority, tmp_path)
     forwarder = certificates.Forwarder(tmp_path / "ca.crt")
     direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
@@ -324,27 +332,7 @@ def test_the_forwarder_to_pods_passes_the_scrape_token_through(authority, tmp_pa
 def test_the_scrape_verifies_the_server_name_prometheus_is_told(authority, tmp_path):
     """SCRAPE, Prometheus's part: the pod's address, verified as tlsConfig.serverName,
     with the token its ``authorization`` names, and refused without it."""
-    files, _ = authority.issue(["learning"], datetime.timedelta(hours=1))
-    for key, value in files.items():
-        (tmp_path / key).write_text(value)
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            # Like the platform's /metrics: 404 unless the scrape token is sent.
-            known = self.headers.get("Authorization") == "Bearer scrape-token"
-            self.send_response(200 if known else 404)
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"ok")
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(tmp_path / "tls.crt", tmp_path / "tls.key")
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = _metrics_over_https(authority, tmp_path)
     url = f"https://127.0.0.1:{server.server_address[1]}/metrics"
     env = {"SCRAPE_CA": str(tmp_path / "ca.crt"), "PATH": "/usr/bin:/bin"}
     try:
