@@ -193,7 +193,9 @@ def test_the_whole_suite_runs_as_ci_runs_it_on_a_fresh_debian_machine():
     assert job["container"]["image"].endswith("-bookworm")
     runs = [step.get("run", "") for step in job["steps"]]
     assert "bash .ci/run" in runs
-    assert (REPO_ROOT / ".ci" / "run").read_text().rstrip().endswith("exec make test")
+    # The README's test command, then the platform run as deployed (compose, rehearsal).
+    commands = (REPO_ROOT / ".ci" / "run").read_text().rstrip().splitlines()[-2:]
+    assert commands == ["make test", "make deploy-check"]
     upload = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-art"))
     assert upload["if"] == "always()"
     assert upload["with"]["path"].rstrip("/") == job["env"]["TEST_ARTIFACTS_DIR"]
