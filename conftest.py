@@ -9,7 +9,9 @@ import pytest
 #: external validators): marked ``slow`` here, in one place, so ``make test-fast``
 #: leaves them out. A path is a file or a directory, relative to the repository.
 SLOW = (
+    "domains/governance/tests/test_register_on_sqlite.py",
     "domains/governance/tests/test_verifier_over_http.py",
+    "domains/learning/tests/xapi/test_sqlite_dialect.py",
     "domains/marketplace/tests/test_sqlite_booking_race.py",
     "tests/atomicity/test_embedded_sqlite_admin.py",
     "tests/bus/test_crash_recovery.py",
@@ -46,12 +48,22 @@ def _commits(item) -> bool:
     )
 
 
-def _event_store_tables_empty() -> None:
+def _databases(item) -> list[str] | None:
+    """The aliases the test named (``django_db(databases=[...])``), None for every one:
+    the others' test databases may not exist when it runs alone."""
+    marker = item.get_closest_marker("django_db")
+    databases = marker.kwargs.get("databases") if marker else None
+    return None if databases in (None, "__all__") else list(databases)
+
+
+def _event_store_tables_empty(aliases: list[str] | None = None) -> None:
     """Empty every table Django's flush does not know: the event stores' events,
     snapshots and tracking positions (``eventing``), created outside the models."""
     from django.db import connections
 
-    for connection in connections.all():
+    for connection in (
+        connections.all() if aliases is None else map(connections.__getitem__, aliases)
+    ):
         introspection = connection.introspection
         with connection.cursor() as cursor:
             tables = set(introspection.table_names(cursor)) - set(
@@ -75,7 +87,7 @@ def pytest_runtest_teardown(item, nextitem):
     from pytest_django.plugin import blocking_manager_key
 
     with item.config.stash[blocking_manager_key].unblock():
-        _event_store_tables_empty()
+        _event_store_tables_empty(_databases(item))
 
 
 def _reset_jwks_cache() -> None:

@@ -7,14 +7,25 @@ in. Here, and only here, the process's configuration picks the implementations:
 | --- | --- | --- |
 | ``eventing.delivery`` (outbox rows leaving) | ``REDIS_URL`` set or not | ``RelayDelivery`` (Redis Streams through the relay), ``InProcessDelivery`` (the embedded bus) |
 | ``domains.marketplace.services.seats`` (no double booking) | the marketplace database's vendor | ``ExclusionConstraintSeats`` (PostgreSQL), ``WriteLockSeats`` (SQLite) |
+| ``domains.governance.register_writes`` (a register entry and its tree nodes) | the governance database's vendor | ``OneStatementWrites`` (PostgreSQL), ``OrmWrites`` (SQLite) |
+| ``domains.learning.dialects`` (statement write bound, StatementRef ids) | the learning database's vendor | ``PostgreSQLDialect``, ``SQLiteDialect`` |
 
 ``compose()`` runs from ``CompositionConfig.ready()`` (Django calls ``ready()`` once
 every app and model is loaded) in every process that sets Django up (web workers,
 the relay, consumers, Celery, management commands, tests). A domain this process
 does not serve (``SERVICE``) is not composed.
+
+A domain's own modules never read ``connection.vendor`` (``tests/architecture``
+holds that rule): a database difference a domain must know becomes a strategy
+module with a ``FOR_VENDOR`` table, chosen here. Infrastructure that serves every
+alias (``eventing``: the event-store recorders, projection rebuilds, the relay's
+``NOTIFY``) keeps its dialect tables beside the SQL they hold, as Django's own
+backends do.
 """  # noqa: E501 (the table)
 
 from __future__ import annotations
+
+from importlib import import_module
 
 from django.apps import AppConfig, apps
 from django.conf import settings
@@ -29,16 +40,26 @@ def compose() -> None:
     delivery.install(
         delivery.RelayDelivery() if settings.REDIS_URL else delivery.InProcessDelivery()
     )
-    if apps.is_installed("domains.marketplace"):
-        from domains.marketplace.services import ALIAS, seats
+    for label, module, what in DATABASE_STRATEGIES:
+        if apps.is_installed(f"domains.{label}"):
+            strategies = import_module(module)
+            alias = apps.get_app_config(label).database_alias
+            vendor = connections[alias].vendor
+            if vendor not in strategies.FOR_VENDOR:
+                raise ImproperlyConfigured(
+                    f"The {label} domain cannot {what} on {vendor!r}: "
+                    "configure PostgreSQL or SQLite."
+                )
+            strategies.install(strategies.FOR_VENDOR[vendor]())
 
-        vendor = connections[ALIAS].vendor
-        if vendor not in seats.FOR_VENDOR:
-            raise ImproperlyConfigured(
-                f"The marketplace cannot prevent double bookings on {vendor!r}: "
-                "configure PostgreSQL or SQLite."
-            )
-        seats.install(seats.FOR_VENDOR[vendor]())
+
+#: Strategy modules chosen by a domain's database: (app label, module with a
+#: ``FOR_VENDOR`` table and ``install()``, what the domain cannot do without one).
+DATABASE_STRATEGIES = (
+    ("marketplace", "domains.marketplace.services.seats", "prevent double bookings"),
+    ("governance", "domains.governance.register_writes", "write the decision register"),
+    ("learning", "domains.learning.dialects", "store xAPI statements"),
+)
 
 
 class CompositionConfig(AppConfig):

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
-from django.db import connections
 from django.db.models import Max, Q
 
 from common.refusals import NotFound
+from domains.governance import register_writes
 from domains.governance.application import GovernanceApplication
 from domains.governance.apps import ALIAS
 from domains.governance.domain import merkle
@@ -117,7 +117,7 @@ class Appender:
             timestamp_ms=leaf.timestamp_ms,
             signature=sign_tree_head(tree_size=size, timestamp_ms=leaf.timestamp_ms, root=root),
         )
-        self._insert(entry, created)
+        register_writes.installed().insert(entry, created, entries=self.entries, nodes=self.nodes)
         self.size = size
         # Keep the cache small: only nodes still useful for later appends (the peaks).
         if len(self.cache) > 4096:
@@ -126,35 +126,6 @@ class Appender:
                 for k in merkle.nodes_needed(lambda look: merkle.root_hash(size, look))
             }
         return entry
-
-    def _insert(self, entry: RegisterEntry, created: list[tuple[int, int, bytes]]) -> None:
-        """Entry and nodes in one round trip on PostgreSQL (a data-modifying CTE)."""
-        connection = connections[ALIAS]
-        if connection.vendor != "postgresql":
-            self.nodes.objects.using(ALIAS).bulk_create(
-                self.nodes(level=lv, index=ix, hash=digest) for lv, ix, digest in created
-            )
-            entry.save(using=ALIAS, force_insert=True)
-            return
-        fields = list(self.entries._meta.local_fields)
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        placeholders = ", ".join(["%s"] * len(fields))
-        # Table and column names come from the models, never from input.
-        statement = (
-            f"WITH nodes AS (INSERT INTO {self.nodes._meta.db_table} (level, index, hash) "  # noqa: S608
-            "SELECT * FROM unnest(%s::smallint[], %s::bigint[], %s::bytea[])) "
-            f"INSERT INTO {self.entries._meta.db_table} ({columns}) VALUES ({placeholders})"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(
-                statement,
-                [
-                    [lv for lv, _, _ in created],
-                    [ix for _, ix, _ in created],
-                    [digest for _, _, digest in created],
-                    *(f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields),
-                ],
-            )
 
 
 def _fetch_nodes(keys: set[tuple[int, int]], nodes=RegisterNode) -> dict[tuple[int, int], bytes]:

@@ -18,6 +18,7 @@ from django.db import connections, router
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from domains.learning import dialects
 from domains.learning.authority import lrs_account
 from domains.learning.domain.xapi.agents import agent_ifi
 from domains.learning.domain.xapi.validation import VOIDED
@@ -174,12 +175,6 @@ WITH RECURSIVE chain(origin, target) AS (
 )
 SELECT origin FROM chain WHERE {target} IN ({matching})
 """
-#: A StatementRef's object id is text; statement ids are uuid (PostgreSQL) or 32 hex
-#: digits without dashes (SQLite).
-_AS_ID = {
-    "postgresql": "CAST(chain.target AS uuid)",
-    "sqlite": "REPLACE(LOWER(chain.target), '-', '')",
-}
 
 
 def _targeting(query: StatementQuery) -> RawSQL:
@@ -190,7 +185,9 @@ def _targeting(query: StatementQuery) -> RawSQL:
     return RawSQL(  # noqa: S611
         _TARGETING.format(
             table=connection.ops.quote_name(Statement._meta.db_table),
-            target=_AS_ID[connection.vendor],
+            # A StatementRef's object id is text; the database's dialect says how
+            # it compares with a statement id.
+            target=dialects.installed().statement_id("chain.target"),
             matching=sql,
         ),
         params,

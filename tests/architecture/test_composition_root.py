@@ -1,4 +1,4 @@
-"""The composition root chooses the delivery mode and the booking strategy once, at
+"""The composition root chooses the delivery mode and the database strategies once, at
 start-up; business code only uses what was installed."""
 
 import uuid
@@ -10,6 +10,8 @@ from django.db import transaction
 
 from config.composition import compose
 from contracts.identity.v1 import MemberRegistered
+from domains.governance import register_writes
+from domains.learning import dialects
 from domains.marketplace.services import seats
 from eventing import delivery
 from eventing.models import OutboxMessage
@@ -21,7 +23,10 @@ REPO = Path(__file__).resolve().parents[2]
 def test_the_process_is_composed_at_start_up_for_its_configuration(settings):
     expected = delivery.RelayDelivery if settings.REDIS_URL else delivery.InProcessDelivery
     assert isinstance(delivery.installed(), expected)
-    assert isinstance(seats.installed(), seats.ExclusionConstraintSeats)  # PostgreSQL here
+    # PostgreSQL here; the SQLite strategies run in each domain's SQLite tests.
+    assert isinstance(seats.installed(), seats.ExclusionConstraintSeats)
+    assert isinstance(register_writes.installed(), register_writes.OneStatementWrites)
+    assert isinstance(dialects.installed(), dialects.PostgreSQLDialect)
 
 
 @pytest.mark.django_db(databases="__all__", transaction=True)

@@ -28,11 +28,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connections, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from common import refusals
+from domains.learning import dialects
 from domains.learning.authority import writes_only_about_self
 from domains.learning.domain.xapi.agents import activities_in, agent_ifi, agents_in
 from domains.learning.domain.xapi.attachments import attachments_check
@@ -283,10 +284,7 @@ def _store(
     ]
     ids = [item.row.id for item in prepared]
     with transaction.atomic(using="learning"):
-        if connections["learning"].vendor == "postgresql":
-            timeout_ms = int(settings.LRS_WRITE_TIMEOUT_SECONDS * 1000)
-            with connections["learning"].cursor() as cursor:
-                cursor.execute(f"SET LOCAL statement_timeout = {timeout_ms}")
+        dialects.installed().bound_write(settings.LRS_WRITE_TIMEOUT_SECONDS)
         # One query: the ids already stored, and earlier voiding statements aimed at ours.
         # Only ids the client chose can be either: the LRS's own are new.
         chosen = [item.row.id for item in prepared if item.client_id]

@@ -1,0 +1,73 @@
+"""What the learning database's SQL differs in: one dialect per database, chosen at
+start-up.
+
+The composition root (``config.composition``) installs the one that fits the
+learning database, so the statement writes (``services.statements``) and the
+StatementRef filter (``selectors``) have no database branch:
+
+- ``PostgreSQLDialect``: a statement write's transaction runs under a
+  ``statement_timeout`` of ``LRS_WRITE_TIMEOUT_SECONDS``, which is what lets
+  ``X-Experience-API-Consistent-Through`` promise that statements stored before
+  "now minus that bound" are committed or rolled back; statement ids are ``uuid``.
+- ``SQLiteDialect`` (the embedded run): SQLite has no statement timeout (one process
+  writes at a time, and a write waits for the lock only up to the connection's busy
+  timeout); statement ids are stored as 32 lower-case hex digits without dashes.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections
+
+from domains.learning.apps import ALIAS
+
+
+class LearningDialect(Protocol):
+    def bound_write(self, seconds: float) -> None:
+        """Bound every statement of the open transaction on the learning database."""
+
+    def statement_id(self, text: str) -> str:
+        """SQL for the SQL expression ``text`` (a statement id written as xAPI text,
+        as in a StatementRef's object id) in the form the statement id column holds."""
+
+
+class PostgreSQLDialect:
+    def bound_write(self, seconds: float) -> None:
+        with connections[ALIAS].cursor() as cursor:
+            cursor.execute(f"SET LOCAL statement_timeout = {int(seconds * 1000)}")
+
+    def statement_id(self, text: str) -> str:
+        return f"CAST({text} AS uuid)"
+
+
+class SQLiteDialect:
+    def bound_write(self, seconds: float) -> None:
+        return None
+
+    def statement_id(self, text: str) -> str:
+        return f"REPLACE(LOWER({text}), '-', '')"
+
+
+#: The dialect for each database vendor Django may report for the learning alias.
+FOR_VENDOR: dict[str, type[LearningDialect]] = {
+    "postgresql": PostgreSQLDialect,
+    "sqlite": SQLiteDialect,
+}
+
+_installed: LearningDialect | None = None
+
+
+def install(dialect: LearningDialect) -> None:
+    """Set the process's dialect (the composition root, at start-up)."""
+    global _installed
+    _installed = dialect
+
+
+def installed() -> LearningDialect:
+    if _installed is None:
+        raise ImproperlyConfigured(
+            "No learning SQL dialect installed: config.composition.compose() runs at start-up."
+        )
+    return _installed
