@@ -19,6 +19,7 @@ SLOW = (
     "tests/eventstore/test_embedded_sqlite.py",
     "tests/gateway/test_graceful_shutdown.py",
     "tests/gateway/test_prefork.py",
+    "tests/gateway/test_reference_checks_at_deploy.py",
     "tests/gateway/test_split_mode.py",
     "tests/infra",
     "tests/integration",

@@ -6,9 +6,12 @@ plain strings no import checks: a typo would surface on the first request or syn
 
 - The sinks are settings: checked on every start (``manage.py check``, runserver,
   migrate, the test run).
-- Routes are rows of the ``default`` database: checked by ``manage.py check
-  --database default`` (the deploy's migration job runs it), and never on a process
-  that has no ``default`` database.
+- Routes are rows of the ``default`` database: checked with the database checks
+  (``manage.py check --database default``, and ``migrate_all`` after it migrates, so
+  the deploy's migration job stops a rollout whose route table names a missing
+  view or translator), and never on a process that has no ``default`` database.
+  Before ``default`` is migrated there is no route table, so nothing to check:
+  ``manage.py migrate`` on a fresh database runs these checks first.
 """
 
 from __future__ import annotations
@@ -75,6 +78,11 @@ def routes_resolve(app_configs=None, databases=None, **kwargs) -> list[checks.Er
         return []
     if settings.DATABASES.get("default", {}).get("ENGINE") == "django.db.backends.dummy":
         return []
+    from django.db import connections
+
     from gateway.models import Route
 
+    connection = connections["default"]
+    if Route._meta.db_table not in connection.introspection.table_names():
+        return []
     return route_reference_errors(Route.objects.using("default").all())

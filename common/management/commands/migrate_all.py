@@ -3,6 +3,9 @@
 The router lets each app migrate only on its own alias, so running ``migrate`` once
 per alias creates every domain's tables in its own database and nowhere else.
 
+After migrating, it runs the system checks of those databases (``check
+--database``), and fails when one finds an error.
+
 A PostgreSQL database that does not exist yet is created with ``--create-databases``,
 and by default for the aliases derived from ``DATABASE_SERVER_URL`` (a server of
 one's own: local runs and CI). A database named by its own ``DATABASE_URL_<ALIAS>``
@@ -53,6 +56,10 @@ class Command(BaseCommand):
             )
         if verbosity:
             self.stdout.write(self.style.SUCCESS(f"Migrated {len(chosen)} database(s)."))
+        # The system checks that read the databases (the gateway's routes name views
+        # and translators), now that the tables exist: the deploy's migration job
+        # fails here rather than the first request through a broken route.
+        self.check(databases=chosen)
 
     def _ensure_databases(self, aliases: list[str], create: bool, verbosity: int) -> None:
         import psycopg
