@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from django.db import transaction
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, transaction
 
 from config.composition import compose
 from contracts.identity.v1 import MemberRegistered
@@ -57,3 +58,22 @@ def test_business_code_has_no_delivery_or_booking_mode_branch():
     }.items():
         source = (REPO / module).read_text().lower()
         assert not [w for w in words if w.lower() in source], module
+
+
+@pytest.mark.parametrize(
+    ("alias", "refusal"),
+    [
+        ("marketplace", "The marketplace domain cannot prevent double bookings on 'mysql'"),
+        ("governance", "The governance domain cannot write the decision register on 'mysql'"),
+        ("learning", "The learning domain cannot store xAPI statements on 'mysql'"),
+    ],
+)
+def test_a_domain_on_a_database_it_has_no_strategy_for_is_refused_at_start_up(
+    monkeypatch, alias, refusal
+):
+    monkeypatch.setattr(connections[alias], "vendor", "mysql")
+    with pytest.raises(ImproperlyConfigured, match=refusal):
+        compose()
+    monkeypatch.undo()
+    compose()  # this process's own strategies again
+    assert isinstance(dialects.installed(), dialects.PostgreSQLDialect)
