@@ -49,22 +49,12 @@ def _commits(item) -> bool:
     )
 
 
-def _databases(item) -> list[str] | None:
-    """The aliases the test named (``django_db(databases=[...])``), None for every one:
-    the others' test databases may not exist when it runs alone."""
-    marker = item.get_closest_marker("django_db")
-    databases = marker.kwargs.get("databases") if marker else None
-    return None if databases in (None, "__all__") else list(databases)
-
-
-def _event_store_tables_empty(aliases: list[str] | None = None) -> None:
+def _event_store_tables_empty() -> None:
     """Empty every table Django's flush does not know: the event stores' events,
     snapshots and tracking positions (``eventing``), created outside the models."""
     from django.db import connections
 
-    for connection in (
-        connections.all() if aliases is None else map(connections.__getitem__, aliases)
-    ):
+    for connection in connections.all():
         introspection = connection.introspection
         with connection.cursor() as cursor:
             tables = set(introspection.table_names(cursor)) - set(
@@ -88,7 +78,7 @@ def pytest_runtest_teardown(item, nextitem):
     from pytest_django.plugin import blocking_manager_key
 
     with item.config.stash[blocking_manager_key].unblock():
-        _event_store_tables_empty(_databases(item))
+        _event_store_tables_empty()
 
 
 def _reset_jwks_cache() -> None:
