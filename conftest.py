@@ -55,6 +55,8 @@ def _event_store_tables_empty() -> None:
     from django.db import connections
 
     for connection in connections.all():
+        if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+            continue  # No test database for this alias in this run (a file run alone).
         introspection = connection.introspection
         with connection.cursor() as cursor:
             tables = set(introspection.table_names(cursor)) - set(

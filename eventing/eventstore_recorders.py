@@ -14,12 +14,14 @@ Notification ids may commit out of order, but no reader ever sees them out of or
 a reader that has seen id *n* never later finds a smaller id committed (the relay and
 the projections move a position and never look back):
 
-- PostgreSQL: an append assigns its ids (the ``INSERT``) while holding the table's
-  *assignment lock*, a session advisory lock released as soon as the ids are issued,
-  and before releasing it takes a transaction advisory lock on its smallest id, held
-  until the transaction ends: the id is *in flight*. Appending transactions commit in
-  parallel (and share the server's WAL flushes). A reader first takes the assignment
-  lock for an instant, so that no ids are half issued, and reads the ids in flight in
+- PostgreSQL: an append draws its ids from the table's sequence while holding the
+  table's *assignment lock* in shared mode (a session advisory lock, so appends never
+  wait for each other), and before releasing it takes a transaction advisory lock on
+  its smallest id, held until the transaction ends: the id is *in flight*. The insert
+  runs after the release, so a writer never holds the assignment lock while it waits
+  (for a conflicting insert, say). Appending transactions commit in parallel (and
+  share the server's WAL flushes). A reader takes the assignment lock in exclusive
+  mode for an instant, so that no ids are half issued, and reads the ids in flight in
   other transactions (``pg_locks``); it reads only ids below the smallest of them (its
   *horizon*): everything there has committed or rolled back for good.
 - SQLite: one writer at a time holds the database's write lock until it commits
@@ -30,6 +32,17 @@ A stale write (two writers read version *n*, both append *n + 1*) meets the prim
 key on (originator id, version): Django's ``IntegrityError`` is raised as the library's,
 which ``DomainApplication.save`` reports as ``ConcurrencyConflict``. Inside an atomic
 block the append runs in a savepoint, so the caller's transaction survives the refusal.
+
+No ``NOTIFY`` is sent (the library's recorder sent one per append for its
+``subscribe()``, which is not offered): nothing listens on the events tables' channels,
+and a notifying transaction holds the server's notification queue lock through its
+commit, so every append would wait for the previous one's WAL flush.
+
+Round trips: on PostgreSQL an append is one multi-statement query (issue the ids, then
+insert the events). Outside an atomic block that query is its own transaction (the
+server runs a multi-statement query as one implicit transaction), so a lone ``save``
+costs one round trip, like a raw ``INSERT``; inside one it is one more statement of
+the caller's transaction, between a savepoint and its release.
 """
 
 from __future__ import annotations
@@ -58,6 +71,9 @@ from eventsourcing.persistence import (
 #: pg_advisory_xact_lock key held while tables are created (any fixed number would do):
 #: worker processes starting together take turns instead of failing on the catalogue.
 CREATE_TABLES_LOCK = 0x65765F73746F7265  # "ev_store"
+
+#: The transaction-local setting that carries an append's issued ids to its insert.
+_ISSUED = "eventstore.issued"
 
 #: The library's storage parameters for its PostgreSQL events tables (kept identical).
 _PG_STORAGE = (
@@ -201,10 +217,23 @@ class DjangoAggregateRecorder(DjangoRecorder, AggregateRecorder):
         if not stored_events:
             return []
         try:
+            if self._standalone(kwargs):
+                return self._insert(stored_events, **kwargs)
             with transaction.atomic(using=self.alias):
                 return self._insert(stored_events, **kwargs)
         except DjangoIntegrityError as exc:
             raise IntegrityError(exc) from exc
+
+    def _standalone(self, kwargs: dict[str, Any]) -> bool:
+        """Whether ``_insert`` may run as a transaction of its own (no BEGIN and COMMIT
+        round trips): on PostgreSQL, outside an atomic block, when it is one query (a
+        single statement, or statements the server runs as one implicit transaction)
+        and nothing else (a tracking row) must commit with it."""
+        return (
+            self.dialect.postgres
+            and kwargs.get("tracking") is None
+            and not connections[self.alias].in_atomic_block
+        )
 
     def _insert(self, stored_events: Sequence[StoredEvent], **_: Any) -> Sequence[int] | None:
         with self.connection.cursor() as cursor:
@@ -212,31 +241,39 @@ class DjangoAggregateRecorder(DjangoRecorder, AggregateRecorder):
         return None
 
     def _insert_statement(
-        self,
-        stored_events: Sequence[StoredEvent],
-        returning: str = "",
-        notification_ids: Sequence[int] = (),
+        self, stored_events: Sequence[StoredEvent], returning: str = "", *, numbered: bool = False
     ) -> tuple[str, list[Any]]:
+        """A multi-row ``INSERT`` of the events; ``numbered``: each takes its notification
+        id from the ids this transaction was just issued (``_append``), in order."""
         columns = "originator_id, originator_version, topic, state"
-        width = 4
-        if notification_ids:
-            columns, width = f"{columns}, notification_id", 5
-        rows = ", ".join([f"({', '.join(['%s'] * width)})"] * len(stored_events))
+        row = "(%s, %s, %s, %s)"
         params: list[Any] = []
-        for n, event in enumerate(stored_events):
+        for event in stored_events:
             params += [
                 self.dialect.originator_param(event.originator_id),
                 event.originator_version,
                 event.topic,
                 event.state,
             ]
-            if notification_ids:
-                params.append(notification_ids[n])
-        statement = (
-            f"INSERT INTO {self.events_table_name} "  # noqa: S608 (names are ours)
-            f"({columns}) VALUES {rows}{returning}"
+        if not numbered:
+            rows = ", ".join([row] * len(stored_events))
+            return (
+                f"INSERT INTO {self.events_table_name} "  # noqa: S608 (names are ours)
+                f"({columns}) VALUES {rows}{returning}",
+                params,
+            )
+        rows = ", ".join(
+            f"(%s::uuid, %s::bigint, %s::text, %s::bytea, {n})"
+            for n in range(1, len(stored_events) + 1)
         )
-        return statement, params
+        return (
+            f"INSERT INTO {self.events_table_name} ({columns}, notification_id) "  # noqa: S608
+            f"SELECT e.originator_id, e.originator_version, e.topic, e.state, "
+            f"(string_to_array(current_setting('{_ISSUED}'), ',')::bigint[])[e.n] "
+            f"FROM (VALUES {rows}) AS e (originator_id, originator_version, topic, state, n)"
+            f"{returning}",
+            params,
+        )
 
     def select_events(
         self,
@@ -278,13 +315,21 @@ class DjangoAggregateRecorder(DjangoRecorder, AggregateRecorder):
 class DjangoApplicationRecorder(DjangoAggregateRecorder, ApplicationRecorder):
     """Events in aggregate sequences and in the application's notification log."""
 
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        try:
+            return super().insert_events(stored_events, **kwargs)
+        except IntegrityError:
+            raise  # The insert's refusal: the ids were issued, the lock released.
+        except Exception:
+            if self.dialect.postgres:
+                self._release_assignment_lock()
+            raise
+
     def _insert(self, stored_events: Sequence[StoredEvent], **_: Any) -> Sequence[int]:
         if self.dialect.postgres:
-            ids = self._issue_ids(len(stored_events))
-            statement, params = self._insert_statement(stored_events, notification_ids=ids)
-            with self.connection.cursor() as cursor:
-                cursor.execute(statement, params)
-            return ids
+            return self._append(stored_events)
         statement, params = self._insert_statement(
             stored_events, " RETURNING originator_id, originator_version, rowid"
         )
@@ -323,8 +368,9 @@ class DjangoApplicationRecorder(DjangoAggregateRecorder, ApplicationRecorder):
         return self._sequences[name]
 
     def _under_assignment_lock(self, statement: str) -> list[tuple]:
-        """``statement`` between taking and releasing the table's assignment lock (a
-        session lock), all in one round trip; its rows. Should anything fail there, the
+        """``statement`` between taking and releasing the table's assignment lock in
+        exclusive mode (a reader's: no append is between drawing its ids and marking
+        them in flight), all in one round trip; its rows. Should anything fail there, the
         lock is released or, when it cannot be, the connection is closed: a lock left on
         a pooled connection would stop every writer and reader of the table."""
         assignment, _ = self._lock_keys()
@@ -343,18 +389,42 @@ class DjangoApplicationRecorder(DjangoAggregateRecorder, ApplicationRecorder):
             cursor.nextset()
             return cursor.fetchall()
 
-    def _issue_ids(self, count: int) -> list[int]:
-        """``count`` new notification ids, in flight (locked) until this transaction ends."""
-        sequence, (_, in_flight) = self._sequence(), self._lock_keys()
-        rows = self._under_assignment_lock(
+    def _append(self, stored_events: Sequence[StoredEvent]) -> list[int]:
+        """Issue ids in flight under the shared assignment lock, release it, insert the
+        events with those ids: one round trip. The ids reach the insert through a
+        transaction-local setting, so no statement waits while the lock is held."""
+        sequence, (assignment, in_flight) = self._sequence(), self._lock_keys()
+        insert, params = self._insert_statement(stored_events, numbered=True)
+        statement = (
+            f"SELECT pg_advisory_lock_shared({assignment}); "  # noqa: S608 (ours, not input)
             # The in-flight lock's second key: the smallest id modulo 2**32, as an int4.
-            "WITH issued AS MATERIALIZED ("  # noqa: S608
-            f"SELECT nextval('{sequence}') AS id FROM generate_series(1, {int(count)})) "
-            f"SELECT id, pg_advisory_xact_lock_shared({in_flight}, "
-            "((SELECT min(id) FROM issued) % 4294967296 - 2147483648)::int4) "
-            f"FROM issued ORDER BY id; NOTIFY {self.events_table_name}"
+            f"SELECT set_config('{_ISSUED}', string_agg(id::text, ',' ORDER BY id), true), "
+            f"pg_advisory_xact_lock_shared({in_flight}, "
+            "(mod(min(id), 4294967296) - 2147483648)::int4) "
+            f"FROM (SELECT nextval('{sequence}') AS id "
+            f"FROM generate_series(1, {len(stored_events)})) AS issued; "
+            f"SELECT pg_advisory_unlock_shared({assignment}); {insert}"
         )
-        return [row[0] for row in rows]
+        with self.connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            cursor.nextset()
+            issued = cursor.fetchone()[0]
+        return [int(i) for i in issued.split(",")]
+
+    def _release_assignment_lock(self) -> None:
+        """After a failed append: release the assignment lock should the failure have
+        come before its release (a lock left on a pooled connection would stop every
+        reader of the table), or close the connection when that cannot be done."""
+        assignment, _ = self._lock_keys()
+        connection = connections[self.alias]
+        try:
+            if connection.connection is not None and not connection.needs_rollback:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock_shared(%s)", [assignment])
+                return
+        except (DatabaseError, InterfaceError):
+            pass
+        connection.close()
 
     def _horizon(self) -> int | None:
         """The smallest id this transaction may not read yet (None: no limit): the next

@@ -4,15 +4,17 @@ move their position forward and never look back, so such an id would be lost to 
 """
 
 import threading
+import time
 from datetime import UTC, datetime
 from uuid import uuid4
 
+import psycopg
 import pytest
 from django.db import connections, transaction
 
 from domains.reputation.application import ReputationApplication
 from domains.reputation.domain.ledger import MemberLedger
-from eventing.eventstore import get_application
+from eventing.eventstore import ConcurrencyConflict, get_application
 from tests.eventstore.fixtures import empty
 
 GIVEN_AT = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -85,3 +87,123 @@ def test_within_its_transaction_a_writer_reads_its_own_ids_when_no_smaller_one_i
     with transaction.atomic(using=ALIAS):
         store.save(_ledger_with_rating())
         assert _ids_after(store, 0) == [1, 2]
+
+
+def _two_copies_with_a_rating_each(app) -> tuple[MemberLedger, MemberLedger]:
+    """Two writers' copies of one stored ledger, each given its own next rating."""
+    ledger = MemberLedger(member_id=uuid4())
+    app.save(ledger)
+    copies = app.repository.get(ledger.id), app.repository.get(ledger.id)
+    for copy in copies:
+        copy.give_rating(
+            rater_id=uuid4(), context_type="session", context_id="1", score=4, comment="",
+            given_at=GIVEN_AT,
+        )  # fmt: skip
+    return copies
+
+
+def _advisory_locks() -> list[tuple]:
+    """Advisory locks held in this test's database by any session."""
+    with connections[ALIAS].cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, mode FROM pg_locks WHERE locktype = 'advisory' "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.django_db(databases=[ALIAS], transaction=True)
+def test_a_writer_waiting_on_a_conflicting_append_does_not_hold_up_readers(store):
+    """A writer whose version another transaction has inserted but not committed waits
+    for it; meanwhile readers (the relay, the projections) must go on reading."""
+    first, second = _two_copies_with_a_rating_each(store)
+    [event] = first.collect_events()
+    row = store.mapper.to_stored_event(event)
+    outcomes = {}
+
+    def second_writer() -> None:
+        try:
+            store.save(second)
+            outcomes["second"] = "committed"
+        except Exception as exc:  # noqa: BLE001 - reported by the assertions below
+            outcomes["second"] = exc
+        finally:
+            connections.close_all()
+
+    params = connections[ALIAS].get_connection_params()
+    params.pop("pool", None), params.pop("cursor_factory", None)
+    # The other writer, holding its version uncommitted (its own connection: the
+    # test's pool has two, for this thread and the writer's).
+    with psycopg.connect(**params) as other:
+        other.execute(
+            f"INSERT INTO {store.recorder.events_table_name} "  # noqa: S608
+            "(originator_id, originator_version, topic, state) VALUES (%s, %s, %s, %s)",
+            [row.originator_id, row.originator_version, row.topic, row.state],
+        )
+        writer = threading.Thread(target=second_writer)
+        writer.start()
+        waiting = _wait_until_waiting_on_a_transaction(BOUND)
+        with connections[ALIAS].cursor() as cursor:
+            # A reader stuck behind the writer would wait for ever (the other writer
+            # commits only after the read): fail in bounded time instead.
+            cursor.execute(f"SET lock_timeout = '{int(BOUND)}s'")
+        try:
+            read = _ids_after(store, 0)
+        finally:
+            with connections[ALIAS].cursor() as cursor:
+                cursor.execute("RESET lock_timeout")
+        still_waiting = writer.is_alive()
+        other.commit()
+    writer.join(BOUND)
+    assert waiting, "the second writer never waited for the other one's version"
+    assert still_waiting
+    assert read == [1], read  # the stored ledger's opening; the rest is not committed
+    assert isinstance(outcomes["second"], ConcurrencyConflict)
+    assert [e.originator_version for e in store.events.get(first.id)] == [1, 2]
+
+
+def _wait_until_waiting_on_a_transaction(bound: float) -> bool:
+    """Whether some session of this database came to wait for another's transaction
+    (a unique-key check on an uncommitted row) within ``bound`` seconds."""
+    deadline = time.monotonic() + bound
+    while time.monotonic() < deadline:
+        with connections[ALIAS].cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND wait_event = 'transactionid'"
+            )
+            if cursor.fetchone()[0]:
+                return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.django_db(databases=[ALIAS], transaction=True)
+def test_a_refused_append_records_none_of_its_events_and_leaves_no_lock(store):
+    """A save of a new ledger and a stale one: the stale one is refused, and the new
+    one's events, appended in the same query, are not recorded either."""
+    winner, loser = _two_copies_with_a_rating_each(store)
+    store.save(winner)
+
+    alone = _ledger_with_rating()
+    with pytest.raises(ConcurrencyConflict):
+        store.save(alone, loser)  # on its own: one query, its own transaction
+    assert _advisory_locks() == []
+
+    loser = store.repository.get(winner.id, version=1)
+    loser.give_rating(
+        rater_id=uuid4(), context_type="session", context_id="2", score=2, comment="",
+        given_at=GIVEN_AT,
+    )  # fmt: skip
+    inside, after = _ledger_with_rating(), _ledger_with_rating()
+    with transaction.atomic(using=ALIAS):
+        with pytest.raises(ConcurrencyConflict):
+            store.save(inside, loser)  # inside a caller's transaction
+        store.save(after)  # which survives the refusal
+    assert _advisory_locks() == []
+
+    stored = {
+        (n.originator_id, n.originator_version) for n in store.recorder.select_notifications(1, 100)
+    }
+    assert stored == {(winner.id, 1), (winner.id, 2), (after.id, 1), (after.id, 2)}
+    assert store.repository.get(winner.id).given == winner.given  # the winner's rating only
