@@ -232,7 +232,8 @@ def main(argv=None) -> int:
     if not failures:
         runner.log(
             "static checks passed: jwks, probes, otlp, network (required, forbidden edges), "
-            "tls (https:// internal URLs, certificates served, HTTPS probes, backend policies)"
+            "tls (https:// internal URLs, certificates served, HTTPS probes, backend policies, "
+            "verified HTTPS scrapes)"
         )
     if args.static_only:
         return 0

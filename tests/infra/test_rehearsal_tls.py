@@ -438,3 +438,33 @@ def test_a_worker_refused_by_the_scrape_is_named(authority, tmp_path):
     assert stranger_line.startswith(f"[tls] prometheus -> consumer-passport ({refused}): ")
     assert "CERTIFICATE_VERIFY_FAILED" in stranger_line
     assert plain_line.startswith(f"[tls] prometheus -> relay ({clear}): the scrape failed: SSL")
+
+
+def test_a_worker_serves_its_renewal_as_the_rehearsal_mounts_it(
+    manifests, authority, tmp_path, settings
+):
+    """What certificates.rotate checks on the running relay, in process: the worker's
+    metrics server (common/observability/worker_server.py) on the Secret volume as the
+    rehearsal projects it; cert-manager's renewal swaps ``..data``; the next connection
+    is served the new certificate by the same server."""
+    from common.observability.worker_server import start_worker_server
+
+    cm = certificates.CertManager(manifests, authority, short_lived=("relay",))
+    secrets = cm.issue_all()
+    mounted = tmp_path / "serving"
+    certificates.project(mounted, secrets["relay-tls"], 0o440)
+    cm.volumes["relay-tls"] = [mounted]
+    (tmp_path / "ca.crt").write_text(authority.pem())
+    settings.METRICS_CERT_FILE = str(mounted / "tls.crt")
+    settings.METRICS_KEY_FILE = str(mounted / "tls.key")
+    server = start_worker_server(0, host="127.0.0.1")
+    port = server.server_address[1]
+    try:
+        first = certificates.served_certificate("127.0.0.1", port, "relay", tmp_path / "ca.crt")
+        assert first.serial_number == cm.issued["relay"].serial_number
+        renewed = cm.renew("relay")
+        served = certificates.served_certificate("127.0.0.1", port, "relay", tmp_path / "ca.crt")
+        assert served.serial_number == renewed.serial_number != first.serial_number
+    finally:
+        server.shutdown()
+        server.server_close()
