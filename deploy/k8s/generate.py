@@ -3,7 +3,8 @@
 
 Fifteen processes (eight web parts, seven workers) share one image and one shape: a
 ServiceAccount, Deployment, Service, HPA, PodDisruptionBudget, ConfigMap, ExternalSecret,
-NetworkPolicy and ServiceMonitor each. Writing some 130 near-identical YAML documents by hand
+NetworkPolicy, ServiceMonitor and serving Certificate each (and a BackendTLSPolicy for
+each web part). Writing some 150 near-identical YAML documents by hand
 invites drift, so this table is the source and the YAML under base/ is its output
 (as is the PrometheusRule that carries deploy/observability/prometheus/rules),
 committed so that kubectl kustomize and Argo CD read plain files. The test suite fails
