@@ -10,10 +10,16 @@ The context is kept while the CA file is unchanged and rebuilt when it changes (
 kubelet updates a mounted Secret in place), so a CA bundle rotated by cert-manager is
 trusted without restarting anything. Hand-written because ``ssl.create_default_context``
 does the work; this only adds the one file and notices when it changes.
+
+:func:`server_context` is the other side, for a listener of our own (the workers' metrics
+server, ``common/observability/worker_server.py``; gunicorn builds its own from the same
+mounted files): rebuilt when the certificate or key file changes, so a renewal is served
+to the next connection without a restart, as gunicorn does.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import ssl
 from functools import lru_cache
@@ -35,3 +41,42 @@ def client_context() -> ssl.SSLContext:
     ca_file = settings.INTERNAL_CA_FILE
     changed = os.stat(ca_file).st_mtime_ns if ca_file else 0
     return _context(ca_file, changed)
+
+
+@lru_cache(maxsize=4)
+def _server_context(certfile: str, keyfile: str, _contents: str) -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(certfile, keyfile)
+    return context
+
+
+#: The last context each (certificate, key) pair loaded: served while a renewal is half
+#: written (a certificate and key written one after the other, in place, do not match).
+_last_served: dict[tuple[str, str], ssl.SSLContext] = {}
+
+
+def server_context(certfile: str, keyfile: str) -> ssl.SSLContext:
+    """The context to serve a new connection with: rebuilt when either file's content
+    changes (two small reads per connection; a file's time or inode can stay the same
+    when it is rewritten in place within one clock tick, its content cannot).
+
+    A mounted Secret's keys are links through ``..data``, which the kubelet swaps in one
+    rename, so a reader sees the old pair or the new one. Should the pair not load
+    anyway (a key written before its certificate, by anything that writes them in
+    place), the previous pair is served until both files agree.
+    """
+    pair = (certfile, keyfile)
+    try:
+        digest = hashlib.sha256()
+        for path in pair:
+            with open(path, "rb") as file:
+                digest.update(file.read())
+            digest.update(b"\0")
+        context = _server_context(certfile, keyfile, digest.hexdigest())
+    except (OSError, ssl.SSLError):
+        if pair not in _last_served:
+            raise
+        return _last_served[pair]
+    _last_served[pair] = context
+    return context

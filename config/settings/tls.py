@@ -9,7 +9,11 @@
   ``LEGACY_BASE_URL`` over ``https://``, ``REDIS_URL`` over ``rediss://`` with
   certificate checks, PostgreSQL with ``sslmode=verify-full``. A process configured
   otherwise refuses to start and names the variable, so a plain-text hop cannot be
-  deployed by mistake.
+  deployed by mistake. A worker serving ``METRICS_PORT`` must serve it over HTTPS.
+- ``METRICS_CERT_FILE`` / ``METRICS_KEY_FILE``: the certificate and key a worker's
+  ``METRICS_PORT`` serves HTTPS with (``common/observability/worker_server.py``; the web
+  parts' gunicorn takes the same files as ``--certfile``/``--keyfile``). Both or neither;
+  empty: plain HTTP (the embedded run and docker compose).
 """
 
 from pathlib import Path
@@ -20,6 +24,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import read
 from config.settings.data import DATABASES, REDIS_URL
 from config.settings.gateway import GATEWAY_NEW_BASE_URLS, LEGACY_BASE_URL
+from config.settings.observability import METRICS_PORT
 from config.settings.security import AUTH_JWKS_URL
 
 INTERNAL_CA_FILE = read("INTERNAL_CA_FILE", "str", "")
@@ -29,6 +34,22 @@ if INTERNAL_CA_FILE and not Path(INTERNAL_CA_FILE).is_file():
         "which is not a readable file."
     )
 INTERNAL_TLS_REQUIRED = read("INTERNAL_TLS_REQUIRED", "bool", False)
+
+METRICS_CERT_FILE = read("METRICS_CERT_FILE", "str", "")
+METRICS_KEY_FILE = read("METRICS_KEY_FILE", "str", "")
+if bool(METRICS_CERT_FILE) != bool(METRICS_KEY_FILE):
+    raise ImproperlyConfigured(
+        "METRICS_CERT_FILE and METRICS_KEY_FILE go together: set both (HTTPS on "
+        "METRICS_PORT) or neither (plain HTTP)."
+    )
+for _name, _path in (
+    ("METRICS_CERT_FILE", METRICS_CERT_FILE),
+    ("METRICS_KEY_FILE", METRICS_KEY_FILE),
+):
+    if _path and not Path(_path).is_file():
+        raise ImproperlyConfigured(
+            f"The {_name} environment variable names {_path!r}, which is not a readable file."
+        )
 
 
 def plain_text_hops() -> list[str]:
@@ -46,6 +67,8 @@ def plain_text_hops() -> list[str]:
         sslmode = config.get("OPTIONS", {}).get("sslmode")
         if config["ENGINE"].endswith("postgresql") and sslmode != "verify-full":
             hops.append(f"DATABASE_SSLMODE for {alias!r} ({sslmode}, needs verify-full)")
+    if METRICS_PORT and not METRICS_CERT_FILE:
+        hops.append(f"METRICS_PORT ({METRICS_PORT}, plain HTTP: needs METRICS_CERT_FILE)")
     return hops
 
 

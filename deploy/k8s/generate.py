@@ -3,7 +3,8 @@
 
 Fifteen processes (eight web parts, seven workers) share one image and one shape: a
 ServiceAccount, Deployment, Service, HPA, PodDisruptionBudget, ConfigMap, ExternalSecret,
-NetworkPolicy and ServiceMonitor each. Writing some 130 near-identical YAML documents by hand
+NetworkPolicy, ServiceMonitor and serving Certificate each (and a BackendTLSPolicy for
+each web part). Writing some 150 near-identical YAML documents by hand
 invites drift, so this table is the source and the YAML under base/ is its output
 (as is the PrometheusRule that carries deploy/observability/prometheus/rules),
 committed so that kubectl kustomize and Argo CD read plain files. The test suite fails
@@ -96,12 +97,14 @@ CA_DIR = "/etc/platform/tls"
 # /metrics sums them, so a scrape reports the whole pod (on the /tmp emptyDir; the
 # master empties it at start: config/gunicorn.py).
 MULTIPROC_DIR = "/tmp/prometheus-multiproc"  # noqa: S108 - an emptyDir of the pod
-# TLS between parts (docs/runbooks/internal-tls.md): every web part serves HTTPS on
-# WEB_PORT with a certificate cert-manager issues from the namespace's internal CA
-# (base/common/internal-ca.yaml) into the Secret <part>-tls, mounted here. gunicorn reads
-# the files at each new connection, so a renewal (the kubelet updates the mounted Secret
-# in place) is served without a restart. The same Secret's ca.crt is the CA every caller
-# verifies the others against (INTERNAL_CA_FILE: common/tls.py).
+# TLS between parts (docs/runbooks/internal-tls.md): every process serves HTTPS — a web
+# part on WEB_PORT (gunicorn), a worker its health and metrics on METRICS_PORT
+# (common/observability/worker_server.py) — with a certificate cert-manager issues from
+# the namespace's internal CA (base/common/internal-ca.yaml) into the Secret <part>-tls,
+# mounted here. gunicorn reads the files at each new connection, the workers' server
+# whenever they change, so a renewal (the kubelet updates the mounted Secret in place) is
+# served without a restart. The same Secret's ca.crt is the CA every caller verifies the
+# others against (INTERNAL_CA_FILE: common/tls.py), and Prometheus the scraped pods.
 SERVING_DIR = "/etc/platform/serving"
 INTERNAL_ISSUER = "platform-internal-ca"
 # Short-lived leaves, renewed a third before expiry: a leaked key is useful for a day at
@@ -218,9 +221,9 @@ def port(proc: Process) -> int:
 
 
 def port_name(proc: Process) -> str:
-    """Web parts serve HTTPS; a worker's health and metrics server (called by the kubelet
-    and Prometheus only, never by another part) stays plain HTTP."""
-    return "https" if proc.kind == "web" else "http"
+    """Every process serves HTTPS: a web part's API, a worker's health and metrics (the
+    scrape token must not cross the network in clear text)."""
+    return "https"
 
 
 def meta(proc: Process, name: str | None = None, **extra) -> dict:
@@ -228,9 +231,8 @@ def meta(proc: Process, name: str | None = None, **extra) -> dict:
 
 
 def probe(proc: Process, path: str, period: int, failures: int, timeout: int = 3) -> dict:
-    get = {"path": path, "port": port_name(proc)}
-    if proc.kind == "web":
-        get["scheme"] = "HTTPS"  # the kubelet does not verify it; callers do
+    # The kubelet does not verify the certificate; callers and Prometheus do.
+    get = {"path": path, "port": port_name(proc), "scheme": "HTTPS"}
     return {
         "httpGet": get,
         "periodSeconds": period,
@@ -245,7 +247,14 @@ def container(proc: Process) -> dict:
         "containerPort": port(proc),
         "protocol": "TCP",
     }
-    env = [{"name": "METRICS_PORT", "value": str(METRICS_PORT)}] if proc.kind == "worker" else []
+    env = []
+    if proc.kind == "worker":
+        # HTTPS only, with the mounted certificate (config/settings/tls.py).
+        env += [
+            {"name": "METRICS_PORT", "value": str(METRICS_PORT)},
+            {"name": "METRICS_CERT_FILE", "value": f"{SERVING_DIR}/tls.crt"},
+            {"name": "METRICS_KEY_FILE", "value": f"{SERVING_DIR}/tls.key"},
+        ]
     if proc.kind == "web":
         # gunicorn's master wipes it at start and hands it to its workers (config/gunicorn.py).
         env.append({"name": "PROMETHEUS_MULTIPROC_DIR", "value": MULTIPROC_DIR})
@@ -256,7 +265,7 @@ def container(proc: Process) -> dict:
                 "value": f"--certfile {SERVING_DIR}/tls.crt --keyfile {SERVING_DIR}/tls.key",
             }
         )
-        env.append({"name": "INTERNAL_CA_FILE", "value": f"{SERVING_DIR}/ca.crt"})
+    env.append({"name": "INTERNAL_CA_FILE", "value": f"{SERVING_DIR}/ca.crt"})
     spec = {
         "name": "app",
         "image": IMAGE,
@@ -298,10 +307,9 @@ def container(proc: Process) -> dict:
             {"name": "tmp", "mountPath": "/tmp"},  # noqa: S108 - an emptyDir, not the host's
             {"name": "var", "mountPath": "/app/var"},
             {"name": "ca", "mountPath": CA_DIR, "readOnly": True},
+            {"name": "serving", "mountPath": SERVING_DIR, "readOnly": True},
         ],
     }
-    if proc.kind == "web":
-        spec["volumeMounts"].append({"name": "serving", "mountPath": SERVING_DIR, "readOnly": True})
     return spec
 
 
@@ -310,12 +318,9 @@ def volumes(proc: Process, var_size: str = "256Mi") -> list[dict]:
         {"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}},
         {"name": "var", "emptyDir": {"sizeLimit": var_size}},
         {"name": "ca", "secret": {"secretName": "platform-tls", "defaultMode": 0o444}},
-    ]
-    if proc.kind == "web":
         # The key is readable by the pod's group only (fsGroup: the app user's group).
-        found.append(
-            {"name": "serving", "secret": {"secretName": f"{proc.name}-tls", "defaultMode": 0o440}}
-        )
+        {"name": "serving", "secret": {"secretName": f"{proc.name}-tls", "defaultMode": 0o440}},
+    ]
     return found
 
 
@@ -643,14 +648,14 @@ def service_monitor(proc: Process) -> dict:
             "type": "Bearer",
             "credentials": {"name": f"{proc.name}-secrets", "key": METRICS_TOKEN_REF["secretKey"]},
         },
-    }
-    if proc.kind == "web":
-        # Prometheus scrapes the pod IP and verifies the certificate as the Service's name.
-        endpoint["scheme"] = "https"
-        endpoint["tlsConfig"] = {
+        # Prometheus scrapes the pod IP and verifies the certificate as the Service's name,
+        # so the token goes only to the process holding that name's certificate.
+        "scheme": "https",
+        "tlsConfig": {
             "ca": {"secret": {"name": f"{proc.name}-tls", "key": "ca.crt"}},
             "serverName": proc.name,
-        }
+        },
+    }
     return {
         "apiVersion": "monitoring.coreos.com/v1",
         "kind": "ServiceMonitor",
@@ -660,8 +665,9 @@ def service_monitor(proc: Process) -> dict:
 
 
 def certificate(proc: Process) -> dict:
-    """The web part's serving certificate, for every DNS name of its Service. The
-    namespace part of the longer names is set per overlay (components/internal-tls)."""
+    """The process's serving certificate (a web part's API, a worker's metrics port), for
+    every DNS name of its Service. The namespace part of the longer names is set per
+    overlay (components/internal-tls)."""
     suffixes = ("", ".svc", ".svc.cluster.local")
     names = [proc.name, *(f"{proc.name}.{NAMESPACE_PLACEHOLDER}{s}" for s in suffixes)]
     return {
@@ -715,11 +721,8 @@ def process_documents(proc: Process) -> dict[str, list[dict]]:
         "config.yaml": [config_map(proc), external_secret(proc)],
         "network-policy.yaml": [network_policy(proc)],
         "service-monitor.yaml": [service_monitor(proc)],
-        **(
-            {"tls.yaml": [certificate(proc), backend_tls_policy(proc)]}
-            if proc.kind == "web"
-            else {}
-        ),
+        # The public Gateway verifies the web parts; workers are not routed to.
+        "tls.yaml": [certificate(proc), *([backend_tls_policy(proc)] if proc.public else [])],
     }
 
 

@@ -18,8 +18,10 @@
 
 TLS between parts (certificates.py): the rehearsal issues the manifests' Certificates from
 its CA as cert-manager would; after the rollout every caller calls every Service it uses
-with the app's own client (a refused certificate fails the run, naming both); one
-short-lived certificate is renewed mid-run and must be served without a restart.
+with the app's own client (a refused certificate fails the run, naming both), and
+Prometheus scrapes every part, workers included, over HTTPS verified against the CA; a
+web part's and a worker's short-lived certificates are renewed mid-run and must be served
+without a restart.
 """
 
 from __future__ import annotations
@@ -113,9 +115,10 @@ def parse_args(argv):
     )
     parser.add_argument(
         "--rotate",
-        metavar="SERVICE",
-        default="identity",
-        help="the Service given a short-lived certificate, renewed mid-run ('' for none)",
+        metavar="SERVICES",
+        default="identity,relay",
+        help="the Services (comma-separated) given a short-lived certificate, renewed mid-run "
+        "('' for none); by default a web part's and a worker's",
     )
     parser.add_argument(
         "--no-drill", action="store_true", help="skip the restore drill after the rehearsal"
@@ -229,7 +232,8 @@ def main(argv=None) -> int:
     if not failures:
         runner.log(
             "static checks passed: jwks, probes, otlp, network (required, forbidden edges), "
-            "tls (https:// internal URLs, certificates served, HTTPS probes, backend policies)"
+            "tls (https:// internal URLs, certificates served, HTTPS probes, backend policies, "
+            "verified HTTPS scrapes)"
         )
     if args.static_only:
         return 0
@@ -248,7 +252,8 @@ def main(argv=None) -> int:
     rehearsal.proxy_image = proxy_image
     rehearsal.timeout_scale = args.probe_timeout_scale
     rehearsal.app_may_create = args.app_roles_may_create
-    rehearsal.tls_options = {"another_ca": args.tls_from_another_ca, "short_lived": args.rotate}
+    rotated = tuple(filter(None, (s.strip() for s in args.rotate.split(","))))
+    rehearsal.tls_options = {"another_ca": args.tls_from_another_ca, "short_lived": rotated}
     summary_scale = {"probe_timeout_scale": args.probe_timeout_scale}
     if args.app_roles_may_create:
         summary_scale["deviation"] = "app roles may CREATE (production's grants do not)"
@@ -268,10 +273,12 @@ def main(argv=None) -> int:
         )
         rehearsal.rollout(args.parallel)
         certificates.verify_callers(rehearsal)
-        if args.rotate:
-            summary["rotation"] = certificates.rotate(rehearsal, args.rotate)
-        rehearsal.start_proxy()
+        # Prometheus, the workers' one caller, before the renewals (a refused worker is
+        # named here, not by the rotation's own handshake).
         rehearsal.scrape()
+        if rotated:
+            summary["rotation"] = [certificates.rotate(rehearsal, s) for s in rotated]
+        rehearsal.start_proxy()
         if not (args.no_journey or args.no_alerting):
             rehearsal.journey_args = alerting.start(rehearsal)
         if not args.no_journey:

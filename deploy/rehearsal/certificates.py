@@ -5,15 +5,18 @@ from one part to another is HTTPS, verified by the caller.
   the manifests declare it writes the Secret cert-manager would (``tls.crt``, ``tls.key``,
   ``ca.crt``), with the declared DNS names and duration; the CA Certificate's Secret is
   the rehearsal CA itself. ``another_ca`` issues one Service's certificate from a CA
-  nobody trusts (the break test); ``short_lived`` gives one a certificate of minutes,
-  which :meth:`CertManager.renew` replaces mid-run.
+  nobody trusts (the break test); ``short_lived`` gives some a short certificate, which
+  :meth:`CertManager.renew` replaces mid-run (a web part's and a worker's, by default).
 - :func:`project` writes a Secret volume as the kubelet does (files behind a ``..data``
   symlink swapped in one rename), so a renewal reaches a running pod without a restart,
   never half-written.
 - :func:`check_static`: before anything starts, every internal URL must be ``https://``,
   every called Service must have a Certificate for its name, mounted where gunicorn
   serves it, probes must use HTTPS, every public backend a BackendTLSPolicy, and
-  ``INTERNAL_TLS_REQUIRED`` must be on.
+  ``INTERNAL_TLS_REQUIRED`` must be on. Prometheus is a caller too: every ServiceMonitor
+  endpoint (the scrape token goes with it) must be HTTPS verified against the internal
+  CA as a name of the scraped part's Certificate, which the part serves (a worker's
+  ``METRICS_CERT_FILE``, gunicorn's ``--certfile``).
 - :func:`CALLER_CHECK`, run in each calling pod after the rollout: the app's own client
   context (``common.tls.client_context``, the JWKS fetcher) against each Service it calls;
   a refused certificate fails the run naming caller and callee.
@@ -135,7 +138,7 @@ class CertManager:
     manifests: Manifests
     ca: Authority
     another_ca: str = ""  # a Service whose certificate a stranger CA signs (break test)
-    short_lived: str = ""  # a Service whose certificate lasts minutes, renewed mid-run
+    short_lived: tuple[str, ...] = ()  # Services whose certificates are renewed mid-run
     # cert-manager's shortest duration (1 h): on a loaded machine the rollout alone can
     # outlast minutes, and an expired certificate is refused before it can be renewed.
     short_lifetime: datetime.timedelta = datetime.timedelta(hours=1)
@@ -155,7 +158,7 @@ class CertManager:
                 continue
             service = spec["dnsNames"][0]
             lifetime = parse_duration(spec.get("duration", "2160h"))
-            if service == self.short_lived:
+            if service in self.short_lived:
                 lifetime = self.short_lifetime
             authority = stranger if service == self.another_ca else self.ca
             self.secrets[spec["secretName"]], self.issued[service] = authority.issue(
@@ -247,7 +250,8 @@ def _certificates(manifests: Manifests) -> dict[str, dict]:
 
 
 def _serves_tls(manifests: Manifests, workload: Workload, secret: str) -> str:
-    """Why this pod does not serve the Secret's certificate over HTTPS, or ""."""
+    """Why this pod does not serve the Secret's certificate over HTTPS, or "": a web
+    part's gunicorn (``--certfile``), a worker's metrics server (``METRICS_CERT_FILE``)."""
     pod = workload.pod
     [app] = pod["containers"][:1]
     volumes = [
@@ -256,12 +260,68 @@ def _serves_tls(manifests: Manifests, workload: Workload, secret: str) -> str:
     mounts = [m["mountPath"] for m in app.get("volumeMounts", []) if m["name"] in volumes]
     if not mounts:
         return f"the Secret {secret} is not mounted"
-    env = {e["name"]: e.get("value", "") for e in app.get("env", [])}
-    args = shlex.split(env.get("GUNICORN_CMD_ARGS", ""))
-    certfile = args[args.index("--certfile") + 1] if "--certfile" in args[:-1] else ""
-    if not any(certfile == f"{m.rstrip('/')}/tls.crt" for m in mounts):
-        return f"gunicorn serves no certificate from the mounted {secret} (GUNICORN_CMD_ARGS)"
+    env = manifests.config_env(app)
+    env.update({e["name"]: e.get("value", "") for e in app.get("env", [])})
+    if "command" in app:  # a worker: its health and metrics server
+        served = (env.get("METRICS_CERT_FILE", ""), env.get("METRICS_KEY_FILE", ""))
+        what = "its metrics server serves no certificate from the mounted {} (METRICS_CERT_FILE)"
+    else:
+        args = shlex.split(env.get("GUNICORN_CMD_ARGS", ""))
+        served = tuple(
+            args[args.index(flag) + 1] if flag in args[:-1] else ""
+            for flag in ("--certfile", "--keyfile")
+        )
+        what = "gunicorn serves no certificate from the mounted {} (GUNICORN_CMD_ARGS)"
+    if not any(served == (f"{m.rstrip('/')}/tls.crt", f"{m.rstrip('/')}/tls.key") for m in mounts):
+        return what.format(secret)
     return ""
+
+
+def _https_probes(workload: Workload) -> list[str]:
+    return [
+        f"[tls] {workload.part}: {kind} is plain HTTP to an HTTPS port"
+        for kind in ("startupProbe", "livenessProbe", "readinessProbe")
+        if (get := workload.pod["containers"][0].get(kind, {}).get("httpGet", {}))
+        and get.get("scheme", "HTTP") != "HTTPS"
+    ]
+
+
+def check_scrapes(manifests: Manifests, plan: Plan, checked: dict[str, str]) -> list[str]:
+    """Prometheus's side: every ServiceMonitor endpoint over HTTPS, verified against the
+    internal CA as a name of a Certificate the scraped part serves (``checked``: part ->
+    the Secret whose serving is already checked, as a called Service)."""
+    specs = [d["spec"] for d in manifests.of("Certificate").values() if not d["spec"].get("isCA")]
+    issued = {d["spec"]["secretName"] for d in manifests.of("Certificate").values()}
+    failures = []
+    for monitor in manifests.of("ServiceMonitor").values():
+        part = monitor["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"]
+        workload = next(w for w in plan.workloads if w.part == part)
+        for endpoint in monitor["spec"]["endpoints"]:
+            tls = endpoint.get("tlsConfig", {})
+            ca = tls.get("ca", {}).get("secret", {})
+            name = tls.get("serverName", "")
+            named = [spec for spec in specs if name in spec.get("dnsNames", [])]
+            if endpoint.get("scheme", "http") != "https":
+                why = "over plain HTTP"
+            elif tls.get("insecureSkipVerify") or (ca.get("name"), ca.get("key")) not in {
+                (secret, "ca.crt") for secret in issued
+            }:
+                why = "without verifying it against the internal CA (tlsConfig.ca)"
+            elif not named:
+                why = f"verifying it as {name!r}, which no Certificate names"
+            else:
+                why = ""
+            if why:
+                failures.append(f"[tls] {part}: Prometheus scrapes it (with the token) {why}")
+                continue
+            secret = named[0]["secretName"]
+            if checked.get(part) != secret:
+                checked[part] = secret
+                serving = _serves_tls(manifests, workload, secret)
+                if serving:
+                    failures.append(f"[tls] {part}: scraped over HTTPS as {name}, but {serving}")
+                failures += _https_probes(workload)
+    return failures
 
 
 def check_static(manifests: Manifests, plan: Plan) -> list[str]:
@@ -308,6 +368,7 @@ def check_static(manifests: Manifests, plan: Plan) -> list[str]:
                     f"[tls] the Gateway: BackendTLSPolicy {route.service} verifies "
                     f"{check['hostname']}, which its certificate does not name"
                 )
+    checked: dict[str, str] = {}  # part -> the Secret whose serving and probes are checked
     for service, callers in sorted(called.items()):
         who = ", ".join(sorted(callers))
         spec = certs.get(service)
@@ -317,14 +378,12 @@ def check_static(manifests: Manifests, plan: Plan) -> list[str]:
         for entry in (s for s in plan.services if s.service == service):
             for part in entry.parts:
                 workload = next(w for w in plan.workloads if w.part == part)
+                checked[part] = spec["secretName"]
                 why = _serves_tls(manifests, workload, spec["secretName"])
                 if why:
                     failures.append(f"[tls] {part}: called by {who} over HTTPS, but {why}")
-                for kind in ("startupProbe", "livenessProbe", "readinessProbe"):
-                    get = workload.pod["containers"][0].get(kind, {}).get("httpGet", {})
-                    if get and get.get("scheme", "HTTP") != "HTTPS":
-                        failures.append(f"[tls] {part}: {kind} is plain HTTP to an HTTPS port")
-    return failures
+                failures += _https_probes(workload)
+    return failures + check_scrapes(manifests, plan, checked)
 
 
 # --- the running pods ---------------------------------------------------------------------
@@ -530,10 +589,21 @@ for entry in sys.argv[1:]:
         if b" 200 " not in status:
             bad.append(f"{url}: {status!r}")
     except Exception as exc:
-        bad.append(f"{url}: {exc}")
+        bad.append(f"{url}: {type(exc).__name__}: {exc}")
 print("\n".join(bad))
 sys.exit(1 if bad else 0)
 """
+
+
+def scrape_failures(output: str, parts: dict[str, str]) -> list[str]:
+    """SCRAPE's complaints (``URL: why``) naming the part scraped at each URL: a worker
+    serving plain HTTP, or a certificate from another CA, is refused here by name."""
+    found = []
+    for line in output.splitlines():
+        url, _, why = line.partition(": ")
+        if url in parts:
+            found.append(f"[tls] prometheus -> {parts[url]} ({url}): the scrape failed: {why}")
+    return found
 
 
 # --- plain text on the wire -----------------------------------------------------------------
@@ -550,9 +620,9 @@ _LINE = re.compile(r"IP (\d+\.\d+\.\d+\.\d+)\.\d+ > (\d+\.\d+\.\d+\.\d+)\.(\d+):
 
 
 def plaintext_failures(lines, names: dict[str, str], parts: set[str], https: set[str]) -> list[str]:
-    """Plain HTTP requests seen: to a part that serves HTTPS, to the legacy system, or
-    between two parts, are failures (a worker's metrics port, plain by design, is read by
-    the kubelet and Prometheus only; traces to the Collector are not a part's API)."""
+    """Plain HTTP requests seen: to a part that serves HTTPS (every web part and every
+    worker's metrics port: whoever sends one, Prometheus included), to the legacy system,
+    or between two parts, are failures (traces to the Collector are not a part's API)."""
     found = set()
     for line in lines:
         match = _LINE.search(line)

@@ -664,7 +664,7 @@ class Rehearsal:
         """Each ServiceMonitor endpoint once, from a peer playing Prometheus: with the
         bearer token its ``authorization`` names (from the Secret its ExternalSecret
         delivers) answered, without it refused (404)."""
-        urls = []
+        urls, parts = [], {}
         for monitor in self.manifests.of("ServiceMonitor").values():
             part = monitor["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"]
             workload = next(w for w in self.plan.workloads if w.part == part)
@@ -679,6 +679,7 @@ class Rehearsal:
                 token = self.secrets()[ref["name"]][ref["key"]]
                 url = f"{scheme}://{self.probes[part].ip}:{port}{endpoint['path']}"
                 urls.append(f"{url}|{server}|{token}")
+                parts[url] = part
         name = self.podman.name("prometheus")
         self.created["container"].append(name)
         self.podman("create", "--name", name, "--network", self.podman.name("net"),
@@ -688,8 +689,12 @@ class Rehearsal:
         self.ips[self.ip_of(name)] = "prometheus"
         result = self.podman("wait", name)
         if result.stdout.strip() != "0":
-            raise RehearsalFailed(f"/metrics scrape failed:\n{self.podman.tail(name)}")
-        log(f"scraped {len(urls)} ServiceMonitor endpoints (path, port and token as declared)")
+            output = self.podman("logs", name, check=False).stdout
+            named = certificates.scrape_failures(output, parts)
+            raise RehearsalFailed("\n".join(named) or f"/metrics scrape failed:\n{output}")
+        https = sum(url.startswith("https://") for url in parts)
+        log(f"scraped {len(urls)} ServiceMonitor endpoints (path, port and token as declared), "
+            f"{https} of them over HTTPS verified against the internal CA")  # fmt: skip
 
     def operator_steps(self) -> tuple[str, str]:
         """What an operator does once with kubectl exec in the admin pod (SERVICE=all):

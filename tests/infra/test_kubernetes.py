@@ -275,13 +275,13 @@ def containers(deployment: dict) -> list[dict]:
 def test_probes_ports_and_commands(built, name):
     deployment = by_kind(built["production"])["Deployment"][name]
     [app] = containers(deployment)
-    port, port_name = (8000, "https") if name in WEB else (9100, "http")
-    # Web parts serve HTTPS (TLS between parts), so the kubelet probes over HTTPS.
-    scheme = {"scheme": "HTTPS"} if name in WEB else {}
-    assert app["ports"] == [{"name": port_name, "containerPort": port, "protocol": "TCP"}]
-    assert app["livenessProbe"]["httpGet"] == {"path": "/health", "port": port_name, **scheme}
-    assert app["readinessProbe"]["httpGet"] == {"path": "/ready", "port": port_name, **scheme}
-    assert app["startupProbe"]["httpGet"]["path"] == "/health"
+    port = 8000 if name in WEB else 9100
+    # Every process serves HTTPS (TLS between parts), so the kubelet probes over HTTPS.
+    scheme = {"port": "https", "scheme": "HTTPS"}
+    assert app["ports"] == [{"name": "https", "containerPort": port, "protocol": "TCP"}]
+    assert app["livenessProbe"]["httpGet"] == {"path": "/health", **scheme}
+    assert app["readinessProbe"]["httpGet"] == {"path": "/ready", **scheme}
+    assert app["startupProbe"]["httpGet"] == {"path": "/health", **scheme}
     if name in WEB:
         assert "command" not in app  # the image's gunicorn CMD, set by config/gunicorn.py
     else:
@@ -548,3 +548,52 @@ def test_every_pod_verifies_the_managed_services_against_their_ca_bundle(built, 
         ]
         [mount] = [m for m in pod["containers"][0]["volumeMounts"] if m["name"] == volume["name"]]
         assert (mount["mountPath"], mount["readOnly"]) == (str(rootcert.parent), True)
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_every_process_serves_its_own_certificate_from_the_internal_ca(built, env):
+    """TLS between parts (docs/runbooks/internal-tls.md): each process, web part or
+    worker, has a Certificate from the internal CA naming its Service, mounts its Secret,
+    and serves it on its port: gunicorn's --certfile, a worker's METRICS_CERT_FILE."""
+    kinds = by_kind(built[env])
+    namespace = next(iter(kinds["Namespace"]))
+    for name in PROCESSES:
+        spec = kinds["Certificate"][f"{name}-tls"]["spec"]
+        assert spec["issuerRef"] == {"kind": "Issuer", "name": "platform-internal-ca"}
+        assert spec["secretName"] == f"{name}-tls"
+        assert spec["dnsNames"] == [name, f"{name}.{namespace}", f"{name}.{namespace}.svc",
+                                    f"{name}.{namespace}.svc.cluster.local"]  # fmt: skip
+        pod = kinds["Deployment"][name]["spec"]["template"]["spec"]
+        [app] = pod["containers"]
+        [volume] = [
+            v for v in pod["volumes"] if v.get("secret", {}).get("secretName") == f"{name}-tls"
+        ]
+        assert volume["secret"]["defaultMode"] == 0o440  # the key: the pod's group only
+        [mount] = [m["mountPath"] for m in app["volumeMounts"] if m["name"] == volume["name"]]
+        env_vars = {e["name"]: e.get("value") for e in app["env"]}
+        if name in WEB:
+            served = env_vars["GUNICORN_CMD_ARGS"].split()
+            served = served[served.index("--certfile") + 1], served[served.index("--keyfile") + 1]
+        else:
+            served = env_vars["METRICS_CERT_FILE"], env_vars["METRICS_KEY_FILE"]
+        assert served == (f"{mount}/tls.crt", f"{mount}/tls.key"), name
+        assert env_vars["INTERNAL_CA_FILE"] == f"{mount}/ca.crt"
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_every_scrape_is_https_verified_as_the_service_name(built, env):
+    """Prometheus sends the scrape token to every process: only over HTTPS, verifying the
+    pod's certificate against the internal CA as the Service's name."""
+    kinds = by_kind(built[env])
+    assert set(kinds["ServiceMonitor"]) == set(PROCESSES)
+    for name, monitor in kinds["ServiceMonitor"].items():
+        [service_port] = kinds["Service"][name]["spec"]["ports"]
+        certificate = kinds["Certificate"][f"{name}-tls"]["spec"]
+        for endpoint in monitor["spec"]["endpoints"]:
+            assert endpoint["port"] == service_port["name"] == "https", name
+            assert endpoint["scheme"] == "https", name
+            tls = endpoint["tlsConfig"]
+            assert tls["ca"] == {"secret": {"name": f"{name}-tls", "key": "ca.crt"}}
+            assert tls["serverName"] in certificate["dnsNames"]
+            assert "insecureSkipVerify" not in tls
+            assert endpoint["authorization"]["credentials"]["key"] == "METRICS_TOKEN"

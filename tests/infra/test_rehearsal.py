@@ -97,7 +97,7 @@ def test_a_worker_serving_another_port_than_its_probes_is_named(manifests):
     app["ports"][0]["containerPort"] = 9300  # the probes follow the named port, not the server
     found = failures_of(manifests)
     assert (
-        "[probes] celery-beat: livenessProbe targets port 'http' (9300) but the process "
+        "[probes] celery-beat: livenessProbe targets port 'https' (9300) but the process "
         "serves /health and /ready on port 9100" in found
     )
 

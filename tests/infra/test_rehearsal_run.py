@@ -4,7 +4,8 @@
 ``localhost/platform:local``) and ``REHEARSAL_STANDIN_PREFIX`` the stand-in service images
 (``scripts/image/service-images.sh``). One run of the dev overlay as shipped must pass
 end to end; one with a worker's startup probe moved to a port nothing serves, past the
-static checks, must fail on the running pod, naming it and showing its log.
+static checks, must fail on the running pod, naming it and showing its log; a web part's
+or a worker's certificate from another CA must fail it, naming who refused it.
 
     REHEARSAL_TESTS=1 .venv/bin/python -m pytest -m slow tests/infra/test_rehearsal_run.py
 
@@ -95,3 +96,15 @@ def test_a_service_certificate_from_another_ca_is_refused_and_fails_the_rehearsa
         assert f"[tls] {caller} -> identity (" in output, output[-6000:]
     assert "CERTIFICATE_VERIFY_FAILED" in output
     assert summary["failures"][0].startswith("[tls] gateway -> identity (")
+
+
+def test_a_workers_certificate_from_another_ca_fails_the_scrape():
+    """relay's certificate from a CA nobody trusts: Prometheus, verifying against the
+    internal CA, refuses it before sending the scrape token, and the run fails naming it."""
+    summary, output = rehearse(
+        "--env", "dev", "--tls-from-another-ca", "relay", "--no-journey", "--no-drill",
+        "--rotate", "",
+    )  # fmt: skip
+    assert not summary["ok"]
+    assert summary["failures"][0].startswith("[tls] prometheus -> relay ("), output[-6000:]
+    assert "CERTIFICATE_VERIFY_FAILED" in output

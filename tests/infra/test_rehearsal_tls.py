@@ -1,8 +1,9 @@
 """TLS between parts in the rehearsal (deploy/rehearsal/certificates.py): the static check
-names each kind of plain or unverifiable hop in the rendered dev overlay; the rehearsal's
-cert-manager issues what the Certificates declare; a renewal is swapped in as the kubelet
-does; a caller's own client refuses a certificate from another CA; plain HTTP on the
-wire is named. The running rehearsal's own break test is in test_rehearsal_run.py."""
+names each kind of plain or unverifiable hop in the rendered dev overlay, Prometheus's
+scrapes of the workers included; the rehearsal's cert-manager issues what the
+Certificates declare; a renewal is swapped in as the kubelet does; a caller's own client
+and the scrape refuse a certificate from another CA; plain HTTP on the wire is named.
+The running rehearsal's own break tests are in test_rehearsal_run.py."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ from tests.processes import clean_environment
 DEV = REPO_ROOT / "deploy" / "k8s" / "overlays" / "dev"
 WEB = ("gateway", "admin", "identity", "learning", "reputation", "passport", "governance",
        "marketplace")  # fmt: skip
+WORKERS = ("relay", "consumer-governance", "consumer-passport", "consumer-reputation",
+           "projections", "celery-worker", "celery-beat")  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -82,10 +85,15 @@ def test_a_plain_jwks_url_is_named(manifests):
 
 def test_a_called_service_without_a_certificate_is_named(manifests):
     del manifests.of("Certificate")["identity-tls"]
-    [failure] = tls_failures(manifests)
+    [failure, scrape] = tls_failures(manifests)
     assert failure.startswith("[tls] identity: called by ")
     assert "learning" in failure and "the Gateway" in failure
     assert failure.endswith("but no Certificate names it")
+    # Prometheus's CA file is that Secret's ca.crt: nothing would issue it either.
+    assert scrape == (
+        "[tls] identity: Prometheus scrapes it (with the token) without verifying it against "
+        "the internal CA (tlsConfig.ca)"
+    )
 
 
 def test_gunicorn_not_serving_the_mounted_certificate_is_named(manifests):
@@ -121,6 +129,51 @@ def test_a_backend_policy_verifying_a_name_the_certificate_lacks_is_named(manife
         ]
         * 2
     )  # two routes (/api/v1/learning, /xapi)
+
+
+def test_a_worker_scraped_over_plain_http_is_named(manifests):
+    endpoint = manifests.of("ServiceMonitor")["relay"]["spec"]["endpoints"][0]
+    del endpoint["scheme"], endpoint["tlsConfig"]
+    assert tls_failures(manifests) == [
+        "[tls] relay: Prometheus scrapes it (with the token) over plain HTTP"
+    ]
+
+
+def test_a_scrape_that_does_not_verify_the_internal_ca_is_named(manifests):
+    endpoint = manifests.of("ServiceMonitor")["projections"]["spec"]["endpoints"][0]
+    endpoint["tlsConfig"]["insecureSkipVerify"] = True
+    other = manifests.of("ServiceMonitor")["celery-beat"]["spec"]["endpoints"][0]
+    other["tlsConfig"]["ca"] = {"secret": {"name": "celery-beat-secrets", "key": "ca.crt"}}
+    assert tls_failures(manifests) == [
+        f"[tls] {part}: Prometheus scrapes it (with the token) without verifying it against "
+        "the internal CA (tlsConfig.ca)"
+        for part in ("celery-beat", "projections")
+    ]
+
+
+def test_a_scrape_verifying_a_name_no_certificate_holds_is_named(manifests):
+    endpoint = manifests.of("ServiceMonitor")["consumer-passport"]["spec"]["endpoints"][0]
+    endpoint["tlsConfig"]["serverName"] = "consumer"
+    assert tls_failures(manifests) == [
+        "[tls] consumer-passport: Prometheus scrapes it (with the token) verifying it as "
+        "'consumer', which no Certificate names"
+    ]
+
+
+def test_a_worker_not_serving_its_certificate_is_named(manifests):
+    container = app(manifests, "relay")
+    container["env"] = [e for e in container["env"] if e["name"] != "METRICS_CERT_FILE"]
+    assert tls_failures(manifests) == [
+        "[tls] relay: scraped over HTTPS as relay, but its metrics server serves no "
+        "certificate from the mounted relay-tls (METRICS_CERT_FILE)"
+    ]
+
+
+def test_a_workers_plain_http_probe_is_named(manifests):
+    del app(manifests, "celery-worker")["livenessProbe"]["httpGet"]["scheme"]
+    assert tls_failures(manifests) == [
+        "[tls] celery-worker: livenessProbe is plain HTTP to an HTTPS port"
+    ]
 
 
 def test_tls_not_required_is_named_for_every_process(manifests):
@@ -167,10 +220,10 @@ def _verify(files: dict, ca_pem: str, name: str) -> None:
 
 
 def test_every_certificate_is_issued_as_declared(manifests, authority):
-    cm = certificates.CertManager(manifests, authority, short_lived="identity")
+    cm = certificates.CertManager(manifests, authority, short_lived=("identity", "relay"))
     secrets = cm.issue_all()
-    assert set(secrets) == {f"{w}-tls" for w in WEB} | {"platform-internal-ca"}
-    for name in WEB:
+    assert set(secrets) == {f"{p}-tls" for p in (*WEB, *WORKERS)} | {"platform-internal-ca"}
+    for name in (*WEB, *WORKERS):
         files = secrets[f"{name}-tls"]
         assert set(files) == {"tls.crt", "tls.key", "ca.crt"}
         assert files["ca.crt"] == authority.pem()
@@ -181,7 +234,8 @@ def test_every_certificate_is_issued_as_declared(manifests, authority):
             f"{name}.platform-dev.svc.cluster.local",
         ]  # fmt: skip
         lifetime = cert.not_valid_after_utc - cert.not_valid_before_utc
-        expected = datetime.timedelta(minutes=61 if name == "identity" else 24 * 60 + 1)
+        short = name in ("identity", "relay")
+        expected = datetime.timedelta(minutes=61 if short else 24 * 60 + 1)
         assert lifetime == expected, name
         _verify(files, authority.pem(), f"{name}.platform-dev.svc")
     assert secrets["platform-internal-ca"]["ca.crt"] == authority.pem()
@@ -273,10 +327,12 @@ def test_plain_http_between_parts_is_named():
         "12:00:00.5 IP 10.2.9.1.40004 > 10.2.9.3.8000: tcp 60",  # the kubelet, HTTP to HTTPS
     ]
     parts = {"gateway", "learning", "relay"}
-    assert certificates.plaintext_failures(lines, names, parts, {"gateway", "learning"}) == [
+    assert certificates.plaintext_failures(lines, names, parts, parts) == [
         "[plaintext] 10.2.9.1 -> learning:8000: an HTTP request in clear text",
         "[plaintext] gateway -> learning:8000: an HTTP request in clear text",
         "[plaintext] gateway -> legacy:8090: an HTTP request in clear text",
+        # The scrape token in clear text: a worker's metrics port is HTTPS too.
+        "[plaintext] prometheus -> relay:9100: an HTTP request in clear text",
     ]
 
 
@@ -348,6 +404,67 @@ def test_the_scrape_verifies_the_server_name_prometheus_is_told(authority, tmp_p
                 env=env, capture_output=True, text=True, timeout=60, check=False,
             )  # fmt: skip
             assert result.returncode == code, (entry, result.stdout, result.stderr)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_worker_refused_by_the_scrape_is_named(authority, tmp_path):
+    """The running rehearsal's check of the workers (runner.scrape): a worker presenting
+    a certificate from another CA, or answering plain HTTP, fails SCRAPE, and the failure
+    names the part scraped at that address."""
+    stranger = certificates.Authority.make("stranger")
+    server = _metrics_over_https(stranger, tmp_path)
+    (tmp_path / "trusted.crt").write_text(authority.pem())
+    plain = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
+    threading.Thread(target=plain.serve_forever, daemon=True).start()
+    refused = f"https://127.0.0.1:{server.server_address[1]}/metrics"
+    clear = f"https://127.0.0.1:{plain.server_address[1]}/metrics"
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", certificates.SCRAPE,
+             f"{refused}|learning|scrape-token", f"{clear}|relay|scrape-token"],
+            env={"SCRAPE_CA": str(tmp_path / "trusted.crt"), "PATH": "/usr/bin:/bin"},
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+    finally:
+        for each in (server, plain):
+            each.shutdown()
+            each.server_close()
+    assert result.returncode == 1
+    [stranger_line, plain_line] = certificates.scrape_failures(
+        result.stdout, {refused: "consumer-passport", clear: "relay"}
+    )
+    assert stranger_line.startswith(f"[tls] prometheus -> consumer-passport ({refused}): ")
+    assert "CERTIFICATE_VERIFY_FAILED" in stranger_line
+    assert plain_line.startswith(f"[tls] prometheus -> relay ({clear}): the scrape failed: SSL")
+
+
+def test_a_worker_serves_its_renewal_as_the_rehearsal_mounts_it(
+    manifests, authority, tmp_path, settings
+):
+    """What certificates.rotate checks on the running relay, in process: the worker's
+    metrics server (common/observability/worker_server.py) on the Secret volume as the
+    rehearsal projects it; cert-manager's renewal swaps ``..data``; the next connection
+    is served the new certificate by the same server."""
+    from common.observability.worker_server import start_worker_server
+
+    cm = certificates.CertManager(manifests, authority, short_lived=("relay",))
+    secrets = cm.issue_all()
+    mounted = tmp_path / "serving"
+    certificates.project(mounted, secrets["relay-tls"], 0o440)
+    cm.volumes["relay-tls"] = [mounted]
+    (tmp_path / "ca.crt").write_text(authority.pem())
+    settings.METRICS_CERT_FILE = str(mounted / "tls.crt")
+    settings.METRICS_KEY_FILE = str(mounted / "tls.key")
+    server = start_worker_server(0, host="127.0.0.1")
+    port = server.server_address[1]
+    try:
+        first = certificates.served_certificate("127.0.0.1", port, "relay", tmp_path / "ca.crt")
+        assert first.serial_number == cm.issued["relay"].serial_number
+        renewed = cm.renew("relay")
+        served = certificates.served_certificate("127.0.0.1", port, "relay", tmp_path / "ca.crt")
+        assert served.serial_number == renewed.serial_number != first.serial_number
     finally:
         server.shutdown()
         server.server_close()

@@ -5,16 +5,20 @@ Two certificate authorities are made here; a server (HTTPS, then a real redis-se
 over TLS) presents a certificate from one of them. Configured with the other, every
 kind of caller refuses the connection; configured with the right one, it goes through.
 A process told that TLS between parts is required refuses to start with a plain hop.
+A worker's metrics port serves HTTPS only with its certificate, and a renewed one without
+a restart, as gunicorn does for the web parts.
 """
 
 from __future__ import annotations
 
 import datetime
+import http.client
 import http.server
 import ipaddress
 import json
 import os
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
@@ -30,6 +34,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from common.auth.jwks import JwksUnavailable, http_fetcher
+from common.observability.worker_server import start_worker_server
 from legacy_adapter.client import ClientConfig, LegacyClient, LegacyUnavailable
 from tests.processes import (
     REPO,
@@ -304,3 +309,129 @@ def test_gunicorn_serves_a_renewed_certificate_without_a_restart(authorities, tm
         server.terminate()
         server.wait(30)
         log.close()
+
+
+# --- the workers' metrics port ------------------------------------------------------------
+
+TOKEN = "scrape-token-0123456789abcdef0123456789"
+
+
+def _get_over_tls(port: int, ca_file, path: str, token: str = "") -> tuple[int, bytes]:
+    """What Prometheus does: HTTPS verified against ``ca_file``, the bearer token sent."""
+    context = ssl.create_default_context(cafile=str(ca_file))
+    connection = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=10)
+    try:
+        connection.request(
+            "GET", path, headers={"Authorization": f"Bearer {token}"} if token else {}
+        )
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def worker_over_tls(authorities, settings):
+    """A worker's metrics server (common/observability/worker_server.py) configured as
+    the manifests configure it: the cluster CA's certificate, the scrape token."""
+    cluster, _ = authorities
+    cert_file, key_file = cluster.server_files()
+    settings.METRICS_TOKEN = TOKEN
+    settings.METRICS_CERT_FILE, settings.METRICS_KEY_FILE = str(cert_file), str(key_file)
+    server = start_worker_server(free_port(), host="127.0.0.1")
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_workers_metrics_port_serves_https_only_with_the_token(authorities, worker_over_tls):
+    cluster, other = authorities
+    port = worker_over_tls
+    assert _get_over_tls(port, cluster.ca_file, "/metrics")[0] == 404
+    status, body = _get_over_tls(port, cluster.ca_file, "/metrics", TOKEN)
+    assert status == 200 and b"# HELP" in body
+    assert _get_over_tls(port, cluster.ca_file, "/health")[0] == 200  # the kubelet's probe
+    # A scraper trusting another CA refuses the worker before sending its token.
+    with pytest.raises(ssl.SSLCertVerificationError, match="certificate verify failed"):
+        _get_over_tls(port, other.ca_file, "/metrics", TOKEN)
+    # Plain HTTP gets no answer at all: the token is never read off a clear-text request.
+    plain = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        plain.request("GET", "/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
+        with pytest.raises((ConnectionError, http.client.HTTPException)):
+            plain.getresponse()
+    finally:
+        plain.close()
+    # The server still serves the next scraper after both refusals, and while a client
+    # that connected says nothing (its handshake waits in its own thread).
+    with socket.create_connection(("127.0.0.1", port), timeout=10):
+        assert _get_over_tls(port, cluster.ca_file, "/metrics", TOKEN)[0] == 200
+
+
+def test_a_half_written_renewal_keeps_the_previous_certificate_served(authorities, worker_over_tls):
+    """A key written before its certificate (in place, one file after the other) does
+    not match it for a moment: the worker serves the pair it had, then the new one."""
+    cluster, _ = authorities
+    port = worker_over_tls
+    first = cluster.last_serial
+    assert _served_serial(port, cluster.ca_file) == first
+    cert_file = cluster.directory / f"{cluster.name}-server.pem"
+    old_certificate = cert_file.read_bytes()
+    cluster.server_files()
+    cert_file.write_bytes(old_certificate)  # the new key beside the old certificate
+    assert _served_serial(port, cluster.ca_file) == first
+    cluster.server_files()
+    assert _served_serial(port, cluster.ca_file) == cluster.last_serial != first
+
+
+@pytest.mark.django_db(databases="__all__", transaction=True)
+def test_a_worker_serves_a_renewed_certificate_without_a_restart(authorities, settings, tmp_path):
+    """A real consumer process, configured as in Kubernetes: HTTPS on its METRICS_PORT;
+    cert-manager renews the mounted files; the next scrape gets the new certificate from
+    the same process."""
+    cluster, _ = authorities
+    cert_file, key_file = cluster.server_files()
+    first = cluster.last_serial
+    port = free_port()
+    env = clean_environment(
+        **database_urls_for(), REDIS_URL=settings.REDIS_URL, METRICS_PORT=str(port),
+        METRICS_CERT_FILE=str(cert_file), METRICS_KEY_FILE=str(key_file),
+    )  # fmt: skip
+    log = (tmp_path / "consumer.log").open("w")
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "consume_events", "--group", "governance"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        served = wait_until(
+            lambda: _served_serial(port, cluster.ca_file), timeout=60, what="the worker over TLS"
+        )
+        assert served == first
+        status, body = _get_over_tls(port, cluster.ca_file, "/metrics", env["METRICS_TOKEN"])
+        assert status == 200 and b"eventbus_consumer_lag" in body
+        cluster.server_files()  # renewed in place
+        assert _served_serial(port, cluster.ca_file) == cluster.last_serial != first
+        assert worker.poll() is None, "the worker restarted"
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(30)
+        log.close()
+
+
+def test_a_worker_that_requires_tls_refuses_a_plain_metrics_port(authorities):
+    cluster, _ = authorities
+    cert_file, key_file = cluster.server_files()
+    required = {
+        "INTERNAL_TLS_REQUIRED": "true",
+        "AUTH_JWKS_URL": "https://identity.platform.svc:8443/.well-known/jwks.json",
+        "LEGACY_BASE_URL": "https://legacy.internal",
+        "REDIS_URL": "rediss://redis.platform.svc:6380/0?ssl_cert_reqs=required",
+        "METRICS_PORT": "9100",
+    }
+    plain = _start(**required)
+    assert plain.returncode != 0
+    assert "INTERNAL_TLS_REQUIRED" in plain.stderr and "METRICS_PORT" in plain.stderr
+    served = _start(**required, METRICS_CERT_FILE=str(cert_file), METRICS_KEY_FILE=str(key_file))
+    assert "started True" in served.stdout, served.stderr
+    half = _start(**required, METRICS_CERT_FILE=str(cert_file))
+    assert half.returncode != 0 and "METRICS_KEY_FILE" in half.stderr
