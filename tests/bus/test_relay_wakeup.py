@@ -7,8 +7,11 @@ from __future__ import annotations
 import os
 import time
 
+import psycopg
 import pytest
+from django.db import connections, transaction
 
+from eventing import wakeup
 from eventing.streams import event_stream
 from tests.bus import test_crash_recovery as crash
 from tests.bus.test_faults import _stop, _worker
@@ -61,3 +64,31 @@ def test_with_listening_off_the_relay_polls_every_20_ms(bus, tmp_path):
             assert time.monotonic() - started < 5
     finally:
         _stop(relay, tmp_path, "relay")
+
+
+def _listener():
+    params = connections["identity"].get_connection_params()
+    params.pop("pool", None), params.pop("cursor_factory", None)
+    listener = psycopg.connect(**params, autocommit=True)
+    listener.execute(f"LISTEN {wakeup.CHANNEL}")
+    return listener
+
+
+def _notifications(listener, timeout: float) -> list[str]:
+    return [n.payload for n in listener.notifies(timeout=timeout, stop_after=100)]
+
+
+def test_the_wake_up_is_sent_once_after_the_write_commits_and_never_for_a_rollback():
+    """Sent after the commit, not inside the writing transaction (whose commit would then
+    hold the server's notification lock through its disk flush); once per transaction
+    however many rows it writes."""
+    with _listener() as listener:
+        with transaction.atomic(using="identity"):
+            crash._publish(3)
+            assert _notifications(listener, 0.5) == []  # nothing before the commit
+        assert _notifications(listener, 5.0) == ["identity"]
+
+        with pytest.raises(RuntimeError), transaction.atomic(using="identity"):
+            crash._publish(2)
+            raise RuntimeError("the write fails after its outbox rows")
+        assert _notifications(listener, 1.0) == []
