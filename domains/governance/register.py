@@ -73,88 +73,99 @@ def leaf_for(domain_event: Any) -> Leaf | None:
     )
 
 
-def sign_tree_head(*, tree_size: int, timestamp_ms: int, root: bytes) -> str:
+def sign_tree_head(*, tree_size: int, timestamp_ms: int, root: bytes, key=None) -> str:
+    """The hex Ed25519 signature of a tree head (``key``: the register's, looked up once
+    by a caller that signs many)."""
     message = tree_head_message(
         tree_size=tree_size, timestamp_ms=timestamp_ms, root_hash_hex=root.hex()
     )
-    return register_key().sign(message).hex()
+    return (key or register_key()).sign(message).hex()
 
 
 class Appender:
-    """Appends leaves in one transaction, keeping the nodes it wrote in memory."""
+    """Appends leaves inside the caller's transaction: a whole batch in one statement.
+
+    An append needs only the tree's peaks (``merkle.peak_positions``): the new leaf's
+    left siblings are the trailing peaks and the root is all of them folded. So a batch
+    reads the size and the peaks once (two indexed queries, in the caller's transaction,
+    so a writer that appended in between cannot leave it on a stale tree), computes
+    every entry, node and signed tree head in memory, and writes them in one round trip.
+    Each entry still carries the signed head of the tree it completes: the batch changes
+    how rows reach the database, not what they hold.
+    """
 
     def __init__(self, *, entries=RegisterEntry, nodes=RegisterNode) -> None:
         self.entries, self.nodes = entries, nodes
-        self.size: int | None = None
-        self.cache: dict[tuple[int, int], bytes] = {}
 
-    def _lookup(self, level: int, index: int) -> bytes:
-        return self.cache[(level, index)]
+    def append(self, leaf: Leaf) -> None:
+        self.append_batch([leaf])
 
-    def _load(self, keys: set[tuple[int, int]]) -> None:
-        missing = keys - self.cache.keys()
-        if missing:
-            self.cache.update(_fetch_nodes(missing, self.nodes))
-
-    def append(self, leaf: Leaf) -> RegisterEntry:
-        if self.size is None:
-            self.size = tree_size(self.entries)
-        size = self.size + 1
-        leaf_digest = merkle.leaf_hash(leaf.content)
-        self._load(merkle.nodes_needed(lambda look: merkle.new_nodes(size, leaf_digest, look)))
-        created = merkle.new_nodes(size, leaf_digest, self._lookup)
-        for level, index, digest in created:
-            self.cache[(level, index)] = digest
-        self._load(merkle.nodes_needed(lambda look: merkle.root_hash(size, look)))
-        root = merkle.root_hash(size, self._lookup)
-        entry = self.entries(
-            index=size - 1,
-            kind=leaf.kind,
-            proposal_id=leaf.proposal_id,
-            content=leaf.content.decode(),
-            leaf_hash=leaf_digest.hex(),
-            root_hash=root.hex(),
-            timestamp_ms=leaf.timestamp_ms,
-            signature=sign_tree_head(tree_size=size, timestamp_ms=leaf.timestamp_ms, root=root),
-        )
-        self._insert(entry, created)
-        self.size = size
-        # Keep the cache small: only nodes still useful for later appends (the peaks).
-        if len(self.cache) > 4096:
-            self.cache = {
-                k: self.cache[k]
-                for k in merkle.nodes_needed(lambda look: merkle.root_hash(size, look))
-            }
-        return entry
-
-    def _insert(self, entry: RegisterEntry, created: list[tuple[int, int, bytes]]) -> None:
-        """Entry and nodes in one round trip on PostgreSQL (a data-modifying CTE)."""
-        connection = connections[ALIAS]
-        if connection.vendor != "postgresql":
-            self.nodes.objects.using(ALIAS).bulk_create(
-                self.nodes(level=lv, index=ix, hash=digest) for lv, ix, digest in created
+    def append_batch(self, leaves: list[Leaf]) -> int:
+        """Append ``leaves`` in order, as if one after the other; how many appended."""
+        if not leaves:
+            return 0
+        size = tree_size(self.entries)
+        positions = merkle.peak_positions(size)
+        stored = _fetch_nodes(set(positions), self.nodes)
+        peaks = {level: stored[(level, index)] for level, index in positions}
+        key = register_key()
+        entries: list[dict[str, Any]] = []
+        created: list[tuple[int, int, bytes]] = []
+        for leaf in leaves:
+            size += 1
+            digest = merkle.leaf_hash(leaf.content)
+            completed = merkle.new_nodes(size, digest, lambda level, _index: peaks[level])
+            top, _, node = completed[-1]
+            for level in range(top):  # merged into ``node``: no longer peaks
+                del peaks[level]
+            peaks[top] = node
+            created.extend(completed)
+            root = merkle.root_from_peaks([peaks[level] for level in sorted(peaks, reverse=True)])
+            entries.append(
+                {
+                    "index": size - 1,
+                    "kind": leaf.kind,
+                    "proposal_id": leaf.proposal_id,
+                    "content": leaf.content.decode(),
+                    "leaf_hash": digest.hex(),
+                    "root_hash": root.hex(),
+                    "timestamp_ms": leaf.timestamp_ms,
+                    "signature": sign_tree_head(
+                        tree_size=size, timestamp_ms=leaf.timestamp_ms, root=root, key=key
+                    ),
+                }
             )
-            entry.save(using=ALIAS, force_insert=True)
+        self._insert(entries, created)
+        return len(entries)
+
+    def _insert(self, entries: list[dict[str, Any]], created: list[tuple[int, int, bytes]]) -> None:
+        """A batch's entries and nodes in one round trip on PostgreSQL: a data-modifying
+        CTE, each table's rows as one ``unnest`` of column arrays."""
+        connection = connections[ALIAS]
+        nodes = [{"level": lv, "index": ix, "hash": digest} for lv, ix, digest in created]
+        if connection.vendor != "postgresql":
+            self.nodes.objects.using(ALIAS).bulk_create(self.nodes(**row) for row in nodes)
+            self.entries.objects.using(ALIAS).bulk_create(self.entries(**row) for row in entries)
             return
-        fields = list(self.entries._meta.local_fields)
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        placeholders = ", ".join(["%s"] * len(fields))
-        # Table and column names come from the models, never from input.
-        statement = (
-            f"WITH nodes AS (INSERT INTO {self.nodes._meta.db_table} (level, index, hash) "  # noqa: S608
-            "SELECT * FROM unnest(%s::smallint[], %s::bigint[], %s::bytea[])) "
-            f"INSERT INTO {self.entries._meta.db_table} ({columns}) VALUES ({placeholders})"
-        )
+        insert_nodes, node_arrays = _unnest_insert(self.nodes, nodes, connection)
+        insert_entries, entry_arrays = _unnest_insert(self.entries, entries, connection)
         with connection.cursor() as cursor:
             cursor.execute(
-                statement,
-                [
-                    [lv for lv, _, _ in created],
-                    [ix for _, ix, _ in created],
-                    [digest for _, _, digest in created],
-                    *(f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields),
-                ],
+                f"WITH nodes AS ({insert_nodes}) {insert_entries}", [*node_arrays, *entry_arrays]
             )
+
+
+def _unnest_insert(model, rows: list[dict[str, Any]], connection) -> tuple[str, list[list]]:
+    """``INSERT INTO`` ``model``'s table of ``rows`` (dicts by attname) as one statement:
+    one array parameter per column, cast to the column's type."""
+    fields = [f for f in model._meta.local_fields if f.attname in rows[0]]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+    # Table, column and type names come from the models, never from input.
+    table = quote(model._meta.db_table)
+    statement = f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays})"  # noqa: S608
+    return statement, [[row[f.attname] for row in rows] for f in fields]
 
 
 def _fetch_nodes(keys: set[tuple[int, int]], nodes=RegisterNode) -> dict[tuple[int, int], bytes]:

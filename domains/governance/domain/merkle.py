@@ -54,6 +54,37 @@ def new_nodes(size_after: int, leaf: bytes, node: NodeLookup) -> list[tuple[int,
     return created
 
 
+def peak_positions(size: int) -> list[tuple[int, int]]:
+    """The (level, index) of the complete subtrees a tree of ``size`` leaves is made of,
+    largest (leftmost) first: one per bit set in ``size``.
+
+    They are the only nodes an append needs: the left siblings ``new_nodes`` hashes the
+    new leaf with are the trailing ones, and the root is all of them folded
+    (``root_from_peaks``).
+    """
+    positions, start = [], 0
+    for level in range(size.bit_length() - 1, -1, -1):
+        if size >> level & 1:
+            positions.append((level, start >> level))
+            start += 1 << level
+    return positions
+
+
+def root_from_peaks(peaks: list[bytes]) -> bytes:
+    """MTH of a tree from its peaks' hashes (``peak_positions`` order).
+
+    RFC 9162's recursion splits off the largest complete subtree at each step, so the
+    root is the peaks folded from the right: the same hash as ``root_hash``, in
+    popcount(size) - 1 hashes and no lookups.
+    """
+    if not peaks:
+        return EMPTY_ROOT
+    root = peaks[-1]
+    for peak in reversed(peaks[:-1]):
+        root = node_hash(peak, root)
+    return root
+
+
 def subtree_hash(start: int, end: int, node: NodeLookup) -> bytes:
     """MTH of leaves ``[start, end)``, for ranges the RFC's recursion produces."""
     size = end - start
