@@ -1,9 +1,11 @@
 """Decision register: append rate and proof generation time as the log grows to 100,000.
 
 Appends synthetic vote entries (about 200 bytes of canonical JSON, like real ones)
-through the register's own ``Appender`` (leaf and node hashes, root, an Ed25519-signed
-tree head per entry, rows inserted), in transactions of 500 as ``RegisterProjection``
-does: one ``append_batch`` (one INSERT statement for the entries and nodes) each.
+through the register's own ``Appender`` (leaf and node hashes, the root of every size,
+the batch's last tree head signed with Ed25519, rows inserted), in transactions of 500
+as ``RegisterProjection`` does: one ``append_batch`` (one INSERT statement for the
+entries and nodes) each. The proofs timed below include signing, on request, the heads
+a batch stored unsigned.
 Baselines, same run: the same entry rows inserted into a plain table of the same shape,
 with no hashing, signing or node rows, in the same transactions of 500, (a) as one
 multi-row INSERT per transaction, the statement shape the register uses, and (b) one
@@ -164,7 +166,7 @@ def main() -> None:
         print(json.dumps(rows[-1]))
     rate = done / append_seconds
     print(f"register append: {rate:,.0f} entries/s over {done:,} entries "
-          f"(hash, nodes, signed head per entry; one INSERT per batch of {BATCH})")  # fmt: skip
+          f"(hashes, nodes, root per entry; one INSERT, one signature per {BATCH})")  # fmt: skip
     print(f"baseline plain INSERT, one per batch of {BATCH}: {batched_rate:,.0f} rows/s; "
           f"register/baseline = {rate / batched_rate:.2f}")  # fmt: skip
     print(f"baseline plain INSERT, one per row: {single_rate:,.0f} rows/s; "
