@@ -110,9 +110,6 @@ class Appender:
     def __init__(self, *, entries=RegisterEntry, nodes=RegisterNode) -> None:
         self.entries, self.nodes = entries, nodes
 
-    def append(self, leaf: Leaf) -> None:
-        self.append_batch([leaf])
-
     def append_batch(self, leaves: list[Leaf]) -> int:
         """Append ``leaves`` in order, as if one after the other; how many appended."""
         if not leaves:
@@ -127,13 +124,8 @@ class Appender:
         for leaf in leaves:
             size += 1
             digest = merkle.leaf_hash(leaf.content)
-            completed = merkle.new_nodes(size, digest, lambda level, _index: peaks[level])
-            top, _, node = completed[-1]
-            for level in range(top):  # merged into ``node``: no longer peaks
-                del peaks[level]
-            peaks[top] = node
-            created.extend(completed)
-            root = merkle.root_from_peaks([peaks[level] for level in sorted(peaks, reverse=True)])
+            created.extend(merkle.extend_peaks(peaks, size, digest))
+            root = merkle.root_from_peaks(peaks)
             entries.append(
                 {
                     "index": size - 1,

@@ -58,9 +58,8 @@ def peak_positions(size: int) -> list[tuple[int, int]]:
     """The (level, index) of the complete subtrees a tree of ``size`` leaves is made of,
     largest (leftmost) first: one per bit set in ``size``.
 
-    They are the only nodes an append needs: the left siblings ``new_nodes`` hashes the
-    new leaf with are the trailing ones, and the root is all of them folded
-    (``root_from_peaks``).
+    They are all an append needs: the left siblings ``new_nodes`` hashes a new leaf with
+    are the trailing ones, and the root is all of them folded (``root_from_peaks``).
     """
     positions, start = [], 0
     for level in range(size.bit_length() - 1, -1, -1):
@@ -70,8 +69,19 @@ def peak_positions(size: int) -> list[tuple[int, int]]:
     return positions
 
 
-def root_from_peaks(peaks: list[bytes]) -> bytes:
-    """MTH of a tree from its peaks' hashes (``peak_positions`` order).
+def extend_peaks(peaks: dict[int, bytes], size_after: int, leaf: bytes) -> list:
+    """Append the ``size_after``-th leaf to a tree held as its peaks (``{level: hash}``,
+    updated in place); the (level, index, hash) nodes it completes, as ``new_nodes``."""
+    created = new_nodes(size_after, leaf, lambda level, _index: peaks[level])
+    top, _, node = created[-1]
+    for level in range(top):  # merged into ``node``: no longer peaks
+        del peaks[level]
+    peaks[top] = node
+    return created
+
+
+def root_from_peaks(peaks: dict[int, bytes]) -> bytes:
+    """MTH of a tree from its peaks (``{level: hash}``).
 
     RFC 9162's recursion splits off the largest complete subtree at each step, so the
     root is the peaks folded from the right: the same hash as ``root_hash``, in
@@ -79,9 +89,10 @@ def root_from_peaks(peaks: list[bytes]) -> bytes:
     """
     if not peaks:
         return EMPTY_ROOT
-    root = peaks[-1]
-    for peak in reversed(peaks[:-1]):
-        root = node_hash(peak, root)
+    levels = sorted(peaks)
+    root = peaks[levels[0]]
+    for level in levels[1:]:
+        root = node_hash(peaks[level], root)
     return root
 
 

@@ -141,3 +141,8 @@ def test_a_head_rewritten_inside_a_batch_is_never_signed(governance_app, clock):
     tamper("UPDATE governance_registerentry SET signature = repeat('00', 64) WHERE index = 9")
     with pytest.raises(RegisterIntegrityError, match="size 10 does not verify"):
         tree_head(3)
+    assert "entry 9: tree head signature does not verify" in register_verify()
+    tamper("UPDATE governance_registerentry SET signature = '' WHERE index = 9")
+    with pytest.raises(RegisterIntegrityError, match="no signed tree head covers entry 9"):
+        tree_head()
+    assert "entry 9: the latest tree head is not signed" in register_verify()
