@@ -6,8 +6,9 @@ the batch's last tree head signed with Ed25519, rows inserted), in transactions 
 as ``RegisterProjection`` does: one ``append_batch`` (one INSERT statement for the
 entries and nodes) each. The proofs timed below include signing, on request, the heads
 a batch stored unsigned.
-Baselines, same run: the same entry rows inserted into a plain table of the same shape,
-with no hashing, signing or node rows, in the same transactions of 500, (a) as one
+Baselines, same run: the same entry rows inserted into plain tables of the same shape,
+with no hashing, signing or node rows, in the same transactions of 500 (interleaved with
+the register's, batch by batch, so that all three meet the same load), (a) as one
 multi-row INSERT per transaction, the statement shape the register uses, and (b) one
 INSERT per row, the baseline of the earlier figures. The ratio is register over
 baseline. At each checkpoint size it times inclusion and consistency proofs for random
@@ -59,54 +60,71 @@ def _leaf(i: int):
     return Leaf("vote", proposal, canonical(document), 1_795_000_000_000 + i)
 
 
-def _append(leaves) -> float:
+def _append(leaves, first_index: int, baselines: _Baselines) -> float:
+    """Append ``leaves`` in transactions of ``BATCH``, each after the same rows went into
+    the baselines' tables; the register's seconds."""
     from django.db import transaction
 
     from domains.governance.register import Appender
 
-    appender = Appender()
-    started = time.perf_counter()
+    appender, seconds = Appender(), 0.0
     for start in range(0, len(leaves), BATCH):
+        batch = leaves[start : start + BATCH]
+        baselines.insert(batch, first_index + start)
+        started = time.perf_counter()
         with transaction.atomic(using="governance"):
-            appender.append_batch(leaves[start : start + BATCH])
-    return time.perf_counter() - started
+            appender.append_batch(batch)
+        seconds += time.perf_counter() - started
+    return seconds
 
 
-def _baseline(leaves, *, batched: bool) -> float:
-    """The same rows, no Merkle work: a plain table of the same shape, in transactions of
-    ``BATCH``; ``batched``: one multi-row INSERT per transaction, else one per row."""
-    from django.db import connections, transaction
+class _Baselines:
+    """The same rows, no Merkle work: plain tables of the entries' shape, written in
+    transactions of ``BATCH`` interleaved with the register's, so that on a shared
+    machine both meet the same load: "batched", one multi-row INSERT per transaction
+    (the register's statement shape), and "per_row", one INSERT per row."""
 
-    with connections["governance"].cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS bench_plain_entries")
-        cursor.execute(
-            "CREATE TABLE bench_plain_entries (LIKE governance_registerentry INCLUDING ALL)"
-        )
-    columns = "index, kind, proposal_id, content, leaf_hash, root_hash, timestamp_ms, signature"
-    rows = [
-        [index, leaf.kind, leaf.proposal_id, leaf.content.decode(), "0" * 64, "0" * 64,
-         leaf.timestamp_ms, "0" * 128]
-        for index, leaf in enumerate(leaves)
-    ]  # fmt: skip
-    started = time.perf_counter()
-    for start in range(0, len(rows), BATCH):
-        batch = rows[start : start + BATCH]
-        with transaction.atomic(using="governance"), connections["governance"].cursor() as cursor:
-            if batched:
+    COLUMNS = "index, kind, proposal_id, content, leaf_hash, root_hash, timestamp_ms, signature"
+
+    def __init__(self) -> None:
+        from django.db import connections
+
+        self.seconds = {"batched": 0.0, "per_row": 0.0}
+        with connections["governance"].cursor() as cursor:
+            for kind in self.seconds:
                 cursor.execute(
-                    f"INSERT INTO bench_plain_entries ({columns}) SELECT * FROM unnest("
-                    "%s::bigint[], %s::varchar(20)[], %s::uuid[], %s::text[], %s::varchar(64)[],"
-                    " %s::varchar(64)[], %s::bigint[], %s::varchar(128)[])",
-                    [list(column) for column in zip(*batch, strict=True)],
+                    f"CREATE TABLE bench_plain_{kind} (LIKE governance_registerentry INCLUDING ALL)"
                 )
-            else:
-                for row in batch:
+
+    def insert(self, leaves, first_index: int) -> None:
+        from django.db import connections, transaction
+
+        rows = [
+            [first_index + i, leaf.kind, leaf.proposal_id, leaf.content.decode(), "0" * 64,
+             "0" * 64, leaf.timestamp_ms, "0" * 128]
+            for i, leaf in enumerate(leaves)
+        ]  # fmt: skip
+        for kind in self.seconds:
+            started = time.perf_counter()
+            with (
+                transaction.atomic(using="governance"),
+                connections["governance"].cursor() as cursor,
+            ):
+                if kind == "batched":
                     cursor.execute(
-                        f"INSERT INTO bench_plain_entries ({columns}) "
-                        "VALUES (%s,%s,%s,%s,%s,%s,%s,%s)",
-                        row,
+                        f"INSERT INTO bench_plain_batched ({self.COLUMNS}) SELECT * FROM unnest("
+                        "%s::bigint[], %s::varchar(20)[], %s::uuid[], %s::text[],"
+                        " %s::varchar(64)[], %s::varchar(64)[], %s::bigint[], %s::varchar(128)[])",
+                        [list(column) for column in zip(*rows, strict=True)],
                     )
-    return time.perf_counter() - started
+                else:
+                    for row in rows:
+                        cursor.execute(
+                            f"INSERT INTO bench_plain_per_row ({self.COLUMNS}) "
+                            "VALUES (%s,%s,%s,%s,%s,%s,%s,%s)",
+                            row,
+                        )
+            self.seconds[kind] += time.perf_counter() - started
 
 
 def _proofs(size: int, samples: int) -> dict:
@@ -154,17 +172,16 @@ def main() -> None:
         checkpoints.append(args.entries)
     print(machine())
     leaves_all = [_leaf(i) for i in range(args.entries)]
-    baseline_leaves = leaves_all[: min(20_000, args.entries)]
-    batched_rate = len(baseline_leaves) / _baseline(baseline_leaves, batched=True)
-    single_rate = len(baseline_leaves) / _baseline(baseline_leaves, batched=False)
+    baselines = _Baselines()
     done, append_seconds, rows = 0, 0.0, []
     for checkpoint in checkpoints:
-        append_seconds += _append(leaves_all[done:checkpoint])
+        append_seconds += _append(leaves_all[done:checkpoint], done, baselines)
         done = checkpoint
         proofs = _proofs(checkpoint, args.samples)
         rows.append({"entries": checkpoint, "log2": round(math.log2(checkpoint), 1), **proofs})
         print(json.dumps(rows[-1]))
     rate = done / append_seconds
+    batched_rate, single_rate = (done / baselines.seconds[k] for k in ("batched", "per_row"))
     print(f"register append: {rate:,.0f} entries/s over {done:,} entries "
           f"(hashes, nodes, root per entry; one INSERT, one signature per {BATCH})")  # fmt: skip
     print(f"baseline plain INSERT, one per batch of {BATCH}: {batched_rate:,.0f} rows/s; "
