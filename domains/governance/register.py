@@ -242,6 +242,8 @@ def heads_signed(rows: list[RegisterEntry]) -> list[RegisterEntry]:
     changed behind its back (roots or nodes rewritten, say) cannot obtain a signature,
     and a ``RegisterIntegrityError`` is raised instead. Ed25519 is deterministic, so a
     head signed now is byte for byte the one signing at append time would have stored.
+    The covering signature does not cover the timestamps of the heads before it: those
+    are checked against their events by ``register_verify``, like every stored field.
     """
     unsigned = [row for row in rows if not row.signature]
     if not unsigned:
@@ -254,9 +256,9 @@ def heads_signed(rows: list[RegisterEntry]) -> list[RegisterEntry]:
         .order_by("index")
         .first()
     )
-    key = register_key()
     if cover is None:
         raise RegisterIntegrityError(f"no signed tree head covers entry {top}")
+    key = register_key()
     second, second_root = cover.index + 1, bytes.fromhex(cover.root_hash)
     message = tree_head_message(
         tree_size=second, timestamp_ms=cover.timestamp_ms, root_hash_hex=cover.root_hash
