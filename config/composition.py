@@ -7,7 +7,7 @@ in. Here, and only here, the process's configuration picks the implementations:
 | --- | --- | --- |
 | ``eventing.delivery`` (outbox rows leaving) | ``REDIS_URL`` set or not | ``RelayDelivery`` (Redis Streams through the relay), ``InProcessDelivery`` (the embedded bus) |
 | ``domains.marketplace.services.seats`` (no double booking) | the marketplace database's vendor | ``ExclusionConstraintSeats`` (PostgreSQL), ``WriteLockSeats`` (SQLite) |
-| ``domains.governance.register_writes`` (a register entry and its tree nodes) | the governance database's vendor | ``OneStatementWrites`` (PostgreSQL), ``OrmWrites`` (SQLite) |
+| ``domains.governance.register_writes`` (a batch of register entries and their tree nodes) | the governance database's vendor | ``OneStatementWrites`` (PostgreSQL), ``OrmWrites`` (SQLite) |
 | ``domains.learning.dialects`` (statement write bound, StatementRef ids) | the learning database's vendor | ``PostgreSQLDialect``, ``SQLiteDialect`` |
 
 ``compose()`` runs from ``CompositionConfig.ready()`` (Django calls ``ready()`` once

@@ -142,7 +142,7 @@ class RegisterProjection(Projection):
         super().__init__(**kwargs)
         self.appender = Appender(entries=self.model(RegisterEntry), nodes=self.model(RegisterNode))
 
-    def apply(self, domain_event: Any) -> None:
-        leaf = leaf_for(domain_event)
-        if leaf is not None:
-            self.appender.append(leaf)
+    def apply_batch(self, domain_events: list[Any]) -> None:
+        """The batch's votes and decisions appended in one statement (``Appender``)."""
+        leaves = [leaf for leaf in map(leaf_for, domain_events) if leaf is not None]
+        self.appender.append_batch(leaves)

@@ -1,15 +1,14 @@
-"""How an appended register entry and its new tree nodes reach the database: one
+"""How a batch of register entries and their new tree nodes reach the database: one
 strategy per database, chosen at start-up.
 
 The composition root (``config.composition``) installs the one that fits the
 governance database, so ``register.Appender`` has no database branch:
 
-- ``OneStatementWrites`` (PostgreSQL): the entry and its nodes in one round trip, a
-  data-modifying CTE over ``unnest`` arrays. Appends happen once per vote, inside the
-  vote's transaction, so a round trip saved is latency every voter sees.
-- ``OrmWrites`` (SQLite, the embedded run): a ``bulk_create`` of the nodes, then the
-  entry; SQLite has neither ``unnest`` nor array parameters, and a round trip there
-  is a function call.
+- ``OneStatementWrites`` (PostgreSQL): the batch's entries and nodes in one round trip,
+  a data-modifying CTE, each table's rows as one ``unnest`` of column arrays.
+- ``OrmWrites`` (SQLite, the embedded run): a ``bulk_create`` of the nodes, then one of
+  the entries; SQLite has neither ``unnest`` nor array parameters, and a round trip
+  there is a function call.
 
 Both write the same rows (the SQLite register test verifies a register written by
 ``OrmWrites`` end to end); ``entries`` and ``nodes`` are the register's models or a
@@ -18,65 +17,80 @@ rebuild's copies over fresh tables.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, models
 
 from domains.governance.apps import ALIAS
 
-#: New tree nodes of one append: (level, index, hash).
+#: New tree nodes of one batch: (level, index, hash).
 Nodes = list[tuple[int, int, bytes]]
+#: A batch's entry rows: field values by attname.
+Rows = list[dict[str, Any]]
 
 
 class RegisterWrites(Protocol):
     def insert(
-        self, entry: models.Model, created: Nodes, *, entries: type[models.Model],
+        self, rows: Rows, created: Nodes, *, entries: type[models.Model],
         nodes: type[models.Model],
     ) -> None:  # fmt: skip
-        """Insert ``entry`` (an unsaved ``entries`` row) and the ``created`` nodes."""
+        """Insert the ``entries`` ``rows`` (field values by attname) and ``created`` nodes."""
 
 
 class OneStatementWrites:
-    """PostgreSQL: entry and nodes in one statement (a data-modifying CTE)."""
+    """PostgreSQL: a batch's entries and nodes in one statement (a data-modifying CTE)."""
 
     def insert(
-        self, entry: models.Model, created: Nodes, *, entries: type[models.Model],
+        self, rows: Rows, created: Nodes, *, entries: type[models.Model],
         nodes: type[models.Model],
     ) -> None:  # fmt: skip
         connection = connections[ALIAS]
-        fields = list(entries._meta.local_fields)
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        placeholders = ", ".join(["%s"] * len(fields))
-        # Table and column names come from the models, never from input.
-        statement = (
-            f"WITH nodes AS (INSERT INTO {nodes._meta.db_table} (level, index, hash) "  # noqa: S608
-            "SELECT * FROM unnest(%s::smallint[], %s::bigint[], %s::bytea[])) "
-            f"INSERT INTO {entries._meta.db_table} ({columns}) VALUES ({placeholders})"
+        # The nodes' hashes travel as one bytea cut into 32-byte slices by the server: a
+        # bytea[] of ~1,000 hashes is escaped value by value here and parsed back there
+        # (the benchmark's ratio went from about 0.53 to 0.65 with this).
+        table = connection.ops.quote_name(nodes._meta.db_table)
+        insert_nodes = (
+            f"INSERT INTO {table} (level, index, hash) "  # noqa: S608
+            "SELECT level, index, substring(%s::bytea FROM n::int * 32 - 31 FOR 32) "
+            "FROM unnest(%s::smallint[], %s::bigint[]) WITH ORDINALITY AS created(level, index, n)"
         )
+        node_arrays = [
+            b"".join(digest for _, _, digest in created),
+            [level for level, _, _ in created],
+            [index for _, index, _ in created],
+        ]
+        insert_entries, entry_arrays = _unnest_insert(entries, rows, connection)
         with connection.cursor() as cursor:
             cursor.execute(
-                statement,
-                [
-                    [lv for lv, _, _ in created],
-                    [ix for _, ix, _ in created],
-                    [digest for _, _, digest in created],
-                    *(f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields),
-                ],
+                f"WITH nodes AS ({insert_nodes}) {insert_entries}", [*node_arrays, *entry_arrays]
             )
 
 
+def _unnest_insert(model, rows: Rows, connection) -> tuple[str, list[list]]:
+    """``INSERT INTO`` ``model``'s table of ``rows`` (dicts by attname) as one statement:
+    one array parameter per column, cast to the column's type."""
+    fields = [f for f in model._meta.local_fields if f.attname in rows[0]]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+    # Table, column and type names come from the models, never from input.
+    table = quote(model._meta.db_table)
+    statement = f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays})"  # noqa: S608
+    return statement, [[row[f.attname] for row in rows] for f in fields]
+
+
 class OrmWrites:
-    """SQLite: the nodes in one ``bulk_create``, then the entry."""
+    """SQLite: the nodes in one ``bulk_create``, then the entries in another."""
 
     def insert(
-        self, entry: models.Model, created: Nodes, *, entries: type[models.Model],
+        self, rows: Rows, created: Nodes, *, entries: type[models.Model],
         nodes: type[models.Model],
     ) -> None:  # fmt: skip
         nodes.objects.using(ALIAS).bulk_create(
             nodes(level=lv, index=ix, hash=digest) for lv, ix, digest in created
         )
-        entry.save(using=ALIAS, force_insert=True)
+        entries.objects.using(ALIAS).bulk_create(entries(**row) for row in rows)
 
 
 #: The strategy for each database vendor Django may report for the governance alias.

@@ -9,7 +9,13 @@ from rest_framework.views import APIView
 
 from common.auth.permissions import Public
 from domains.governance.models import RegisterEntry
-from domains.governance.register import consistency_proof, inclusion_proof, public_key, tree_head
+from domains.governance.register import (
+    consistency_proof,
+    heads_signed,
+    inclusion_proof,
+    public_key,
+    tree_head,
+)
 
 
 class TreeHeadOutput(serializers.Serializer):
@@ -123,3 +129,7 @@ class EntryListApi(generics.ListAPIView):
 
     def get_queryset(self):
         return RegisterEntry.objects.using("governance").order_by("index")
+
+    def paginate_queryset(self, queryset):
+        """The page's heads all signed (an append batch stores only its last signature)."""
+        return heads_signed(super().paginate_queryset(queryset))

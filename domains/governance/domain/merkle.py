@@ -54,6 +54,48 @@ def new_nodes(size_after: int, leaf: bytes, node: NodeLookup) -> list[tuple[int,
     return created
 
 
+def peak_positions(size: int) -> list[tuple[int, int]]:
+    """The (level, index) of the complete subtrees a tree of ``size`` leaves is made of,
+    largest (leftmost) first: one per bit set in ``size``.
+
+    They are all an append needs: the left siblings ``new_nodes`` hashes a new leaf with
+    are the trailing ones, and the root is all of them folded (``root_from_peaks``).
+    """
+    positions, start = [], 0
+    for level in range(size.bit_length() - 1, -1, -1):
+        if size >> level & 1:
+            positions.append((level, start >> level))
+            start += 1 << level
+    return positions
+
+
+def extend_peaks(peaks: dict[int, bytes], size_after: int, leaf: bytes) -> list:
+    """Append the ``size_after``-th leaf to a tree held as its peaks (``{level: hash}``,
+    updated in place); the (level, index, hash) nodes it completes, as ``new_nodes``."""
+    created = new_nodes(size_after, leaf, lambda level, _index: peaks[level])
+    top, _, node = created[-1]
+    for level in range(top):  # merged into ``node``: no longer peaks
+        del peaks[level]
+    peaks[top] = node
+    return created
+
+
+def root_from_peaks(peaks: dict[int, bytes]) -> bytes:
+    """MTH of a tree from its peaks (``{level: hash}``).
+
+    RFC 9162's recursion splits off the largest complete subtree at each step, so the
+    root is the peaks folded from the right: the same hash as ``root_hash``, in
+    popcount(size) - 1 hashes and no lookups.
+    """
+    if not peaks:
+        return EMPTY_ROOT
+    levels = sorted(peaks)
+    root = peaks[levels[0]]
+    for level in levels[1:]:
+        root = node_hash(peaks[level], root)
+    return root
+
+
 def subtree_hash(start: int, end: int, node: NodeLookup) -> bytes:
     """MTH of leaves ``[start, end)``, for ranges the RFC's recursion produces."""
     size = end - start
