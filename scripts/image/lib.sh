@@ -27,17 +27,18 @@ apt_install() {
 # Podman, runc (crun refuses cgroup v1 hybrids), debootstrap (stand-in bases), uidmap,
 # netavark/aardvark-dns (container names resolve on a network) and iptables, which
 # netavark runs to set a network up (without it every container on a network fails to
-# start: "netavark: No such file or directory"), slirp/fuse-overlayfs.
+# start: "netavark: No such file or directory"), catatonit (the pause process of every pod
+# `podman kube play` starts: "finding pause binary"), slirp/fuse-overlayfs.
 ensure_podman() {
   local missing=()
-  for tool in podman runc debootstrap iptables; do
+  for tool in podman runc debootstrap iptables catatonit; do
     command -v "$tool" >/dev/null || missing+=("$tool")
   done
   if [ ${#missing[@]} -gt 0 ]; then
     command -v apt-get >/dev/null || { log "missing ${missing[*]} and no apt-get: install them"; exit 1; }
-    log "installing podman runc debootstrap iptables (apt-get)"
-    apt_install podman runc debootstrap uidmap netavark aardvark-dns iptables slirp4netns \
-      fuse-overlayfs ca-certificates
+    log "installing podman and what it needs here (apt-get)"
+    apt_install podman runc debootstrap uidmap netavark aardvark-dns iptables catatonit \
+      slirp4netns fuse-overlayfs ca-certificates
   fi
   mkdir -p "$(dirname "$PODMAN_CONF")"
   cat >"$PODMAN_CONF" <<'CONF'
