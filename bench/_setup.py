@@ -101,3 +101,33 @@ def machine() -> str:
     except OSError:
         pass
     return f"{platform.node()}: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+
+
+def writers_rate(target, writers: int, *args) -> float:
+    """Items per second for ``writers`` processes running ``target(*args, start,
+    results)`` at once: each waits on the barrier ``start``, does its work and puts
+    (count, began, ended) on ``results``. Spawned, not forked: each sets Django up
+    itself, as a web worker would. Exits when a writer fails."""
+    import multiprocessing
+    import queue
+
+    context = multiprocessing.get_context("spawn")
+    start, results = context.Barrier(writers), context.Queue()
+    processes = [
+        context.Process(target=target, args=(*args, start, results)) for _ in range(writers)
+    ]
+    for process in processes:
+        process.start()
+    outcomes = []
+    while len(outcomes) < writers:
+        try:
+            outcomes.append(results.get(timeout=1))
+        except queue.Empty:
+            if any(p.exitcode for p in processes):
+                for process in processes:
+                    process.kill()
+                raise SystemExit("a writer failed; see its traceback above") from None
+    for process in processes:
+        process.join()
+    total = sum(count for count, _, _ in outcomes)
+    return total / (max(end for *_, end in outcomes) - min(began for _, began, _ in outcomes))

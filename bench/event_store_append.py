@@ -23,9 +23,7 @@ outside a transaction each ``save`` is one transaction of its own.
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
-import queue
 import statistics
 import sys
 import time
@@ -41,6 +39,7 @@ from bench._setup import (
     machine,
     recreate_databases,
     service_django,
+    writers_rate,
 )
 
 #: ``BENCH_DATABASE`` names another one (two people benchmarking on one server).
@@ -116,31 +115,6 @@ def _raw_writer(events: int, start, results) -> None:
         results.put((events, began, time.monotonic()))
 
 
-def _run(target, writers: int, events: int) -> float:
-    """Events per second for ``writers`` processes appending ``events`` each."""
-    context = multiprocessing.get_context("spawn")
-    start, results = context.Barrier(writers), context.Queue()
-    processes = [
-        context.Process(target=target, args=(events, start, results)) for _ in range(writers)
-    ]
-    for process in processes:
-        process.start()
-    outcomes = []
-    while len(outcomes) < writers:
-        try:
-            outcomes.append(results.get(timeout=1))
-        except queue.Empty:
-            if any(p.exitcode for p in processes):
-                for process in processes:
-                    process.kill()
-                raise SystemExit("a writer failed; see its traceback above") from None
-    for process in processes:
-        process.join()
-    total = sum(count for count, _, _ in outcomes)
-    elapsed = max(end for _, _, end in outcomes) - min(began for _, began, _ in outcomes)
-    return total / elapsed
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1000, help="Events per writer and round.")
@@ -166,7 +140,10 @@ def main() -> None:
         for writers, events in ((1, args.events), (args.writers, args.events // 2)):
             # Alternate the two, round after round: a shared server's noise hits both.
             rounds = [
-                (_run(_app_writer, writers, events), _run(_raw_writer, writers, events))
+                (
+                    writers_rate(_app_writer, writers, events),
+                    writers_rate(_raw_writer, writers, events),
+                )
                 for _ in range(args.rounds)
             ]
             app_rate = statistics.median(app for app, _ in rounds)

@@ -22,16 +22,21 @@ Run: ``.venv/bin/python bench/outbox_wakeup.py [--writers 8] [--writes 500] [--r
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
-import queue
 import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._setup import connect, drop_databases, machine, recreate_databases, service_django
+from bench._setup import (
+    connect,
+    drop_databases,
+    machine,
+    recreate_databases,
+    service_django,
+    writers_rate,
+)
 
 DATABASE = os.environ.get("BENCH_DATABASE", "bench_outbox_wakeup")
 MODES = ("after commit", "inside", "none")
@@ -103,30 +108,6 @@ def _writer(mode: str, writes: int, start, results) -> None:
     results.put((writes, began, time.monotonic()))
 
 
-def _run(target, mode: str, writers: int, writes: int) -> float:
-    """Committed writes per second for ``writers`` processes writing ``writes`` each."""
-    context = multiprocessing.get_context("spawn")
-    start, results = context.Barrier(writers), context.Queue()
-    processes = [
-        context.Process(target=target, args=(mode, writes, start, results)) for _ in range(writers)
-    ]
-    for process in processes:
-        process.start()
-    outcomes = []
-    while len(outcomes) < writers:
-        try:
-            outcomes.append(results.get(timeout=1))
-        except queue.Empty:
-            if any(p.exitcode for p in processes):
-                for process in processes:
-                    process.kill()
-                raise SystemExit("a writer failed; see its traceback above") from None
-    for process in processes:
-        process.join()
-    total = sum(count for count, _, _ in outcomes)
-    return total / (max(end for *_, end in outcomes) - min(began for _, began, _ in outcomes))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--writers", type=int, default=8)
@@ -148,7 +129,7 @@ def main() -> None:
         rates = {mode: [] for mode in MODES}
         for _ in range(args.rounds):
             for mode in MODES:  # alternating: a shared machine's noise hits all three
-                rates[mode].append(_run(target, mode, args.writers, args.writes))
+                rates[mode].append(writers_rate(target, args.writers, mode, args.writes))
         ceiling = rates["none"]
         for mode in MODES:
             ratio = statistics.median(r / c for r, c in zip(rates[mode], ceiling, strict=True))
