@@ -241,12 +241,20 @@ class DjangoAggregateRecorder(DjangoRecorder, AggregateRecorder):
         return None
 
     def _insert_statement(
-        self, stored_events: Sequence[StoredEvent], returning: str = "", *, numbered: bool = False
+        self,
+        stored_events: Sequence[StoredEvent],
+        returning: str = "",
+        *,
+        numbered: bool = False,
+        id_from: str = "",
     ) -> tuple[str, list[Any]]:
         """A multi-row ``INSERT`` of the events; ``numbered``: each takes its notification
-        id from the ids this transaction was just issued (``_append``), in order."""
+        id from the ids this transaction was just issued (``_append``), in order;
+        ``id_from``: the one event's notification id is that SQL expression."""
         columns = "originator_id, originator_version, topic, state"
         row = "(%s, %s, %s, %s)"
+        if id_from:
+            columns, row = f"{columns}, notification_id", f"(%s, %s, %s, %s, {id_from})"
         params: list[Any] = []
         for event in stored_events:
             params += [
@@ -391,25 +399,42 @@ class DjangoApplicationRecorder(DjangoAggregateRecorder, ApplicationRecorder):
 
     def _append(self, stored_events: Sequence[StoredEvent]) -> list[int]:
         """Issue ids in flight under the shared assignment lock, release it, insert the
-        events with those ids: one round trip. The ids reach the insert through a
-        transaction-local setting, so no statement waits while the lock is held."""
+        events with those ids: one round trip, in which no statement waits while the
+        lock is held. One event (most saves) takes its id from ``currval``, the value
+        this session's ``nextval`` just drew; several take theirs from a
+        transaction-local setting (each statement costs the server a plan: the
+        one-event form spares the setting and its parsing, a quarter of the query)."""
         sequence, (assignment, in_flight) = self._sequence(), self._lock_keys()
-        insert, params = self._insert_statement(stored_events, numbered=True)
+        if len(stored_events) == 1:
+            issue = (
+                # The in-flight lock's second key: the id modulo 2**32, as an int4.
+                f"SELECT pg_advisory_xact_lock_shared({in_flight}, "
+                f"(mod(nextval('{sequence}'), 4294967296) - 2147483648)::int4); "
+            )
+            insert, params = self._insert_statement(
+                stored_events, " RETURNING notification_id", id_from=f"currval('{sequence}')"
+            )
+        else:
+            issue = (
+                f"SELECT set_config('{_ISSUED}', string_agg(id::text, ',' ORDER BY id), true), "  # noqa: S608
+                f"pg_advisory_xact_lock_shared({in_flight}, "
+                "(mod(min(id), 4294967296) - 2147483648)::int4) "
+                f"FROM (SELECT nextval('{sequence}') AS id "
+                f"FROM generate_series(1, {len(stored_events)})) AS issued; "
+            )
+            insert, params = self._insert_statement(stored_events, numbered=True)
         statement = (
-            f"SELECT pg_advisory_lock_shared({assignment}); "  # noqa: S608 (ours, not input)
-            # The in-flight lock's second key: the smallest id modulo 2**32, as an int4.
-            f"SELECT set_config('{_ISSUED}', string_agg(id::text, ',' ORDER BY id), true), "
-            f"pg_advisory_xact_lock_shared({in_flight}, "
-            "(mod(min(id), 4294967296) - 2147483648)::int4) "
-            f"FROM (SELECT nextval('{sequence}') AS id "
-            f"FROM generate_series(1, {len(stored_events)})) AS issued; "
+            f"SELECT pg_advisory_lock_shared({assignment}); {issue}"
             f"SELECT pg_advisory_unlock_shared({assignment}); {insert}"
         )
         with self.connection.cursor() as cursor:
             cursor.execute(statement, params)
+            if len(stored_events) == 1:
+                while cursor.nextset():  # To the last result: the insert's RETURNING.
+                    pass
+                return [cursor.fetchone()[0]]
             cursor.nextset()
-            issued = cursor.fetchone()[0]
-        return [int(i) for i in issued.split(",")]
+            return [int(i) for i in cursor.fetchone()[0].split(",")]
 
     def _release_assignment_lock(self) -> None:
         """After a failed append: release the assignment lock should the failure have
