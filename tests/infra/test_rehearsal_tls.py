@@ -25,6 +25,7 @@ from cryptography import x509
 
 from deploy.rehearsal import certificates, plan
 from deploy.rehearsal.manifests import Manifests
+from tests.https_stub import https_stub
 from tests.infra.tools import REPO_ROOT, kustomize_build
 from tests.processes import clean_environment
 
@@ -277,22 +278,8 @@ def test_the_callers_own_client_refuses_another_ca(authority, tmp_path):
         (tmp_path / key).write_text(value)
     (tmp_path / "trusted.crt").write_text(authority.pem())
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = json.dumps({"keys": []}).encode()
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(tmp_path / "tls.crt", tmp_path / "tls.key")
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    jwks = json.dumps({"keys": []}).encode()
+    server = https_stub(tmp_path / "tls.crt", tmp_path / "tls.key", lambda _: (200, jwks))
     port = server.server_address[1]
     urls = [f"https://localhost:{port}/.well-known/jwks.json", f"https://localhost:{port}"]
     try:
@@ -344,23 +331,11 @@ def _metrics_over_https(authority, tmp_path) -> http.server.ThreadingHTTPServer:
     for key, value in files.items():
         (tmp_path / key).write_text(value)
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            known = self.headers.get("Authorization") == "Bearer scrape-token"
-            self.send_response(200 if known else 404)
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"ok")
+    def answer(headers) -> tuple[int, bytes]:
+        known = headers.get("Authorization") == "Bearer scrape-token"
+        return (200 if known else 404), b"ok"
 
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(tmp_path / "tls.crt", tmp_path / "tls.key")
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return https_stub(tmp_path / "tls.crt", tmp_path / "tls.key", answer)
 
 
 def test_the_forwarder_to_pods_passes_the_scrape_token_through(authority, tmp_path):

@@ -23,7 +23,6 @@ import socket
 import ssl
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
@@ -36,6 +35,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from common.auth.jwks import JwksUnavailable, http_fetcher
 from common.observability.worker_server import start_worker_server
 from legacy_adapter.client import ClientConfig, LegacyClient, LegacyUnavailable
+from tests.https_stub import https_stub
 from tests.processes import (
     REPO,
     clean_environment,
@@ -128,24 +128,7 @@ def https_server(authorities):
     cluster, _ = authorities
     cert_file, key_file = cluster.server_files()
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = json.dumps(JWKS).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert_file, key_file)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = https_stub(cert_file, key_file, lambda _: (200, json.dumps(JWKS).encode()))
     yield f"https://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
