@@ -389,10 +389,7 @@ class DjangoApplicationRecorder(DjangoAggregateRecorder, ApplicationRecorder):
                     f"SELECT pg_advisory_unlock({assignment})"
                 )
             except Exception:
-                try:
-                    cursor.execute(f"SELECT pg_advisory_unlock({assignment})")
-                except (DatabaseError, InterfaceError):
-                    connections[self.alias].close()
+                self._release_assignment_lock("pg_advisory_unlock")
                 raise
             cursor.nextset()
             return cursor.fetchall()
@@ -436,16 +433,17 @@ class DjangoApplicationRecorder(DjangoAggregateRecorder, ApplicationRecorder):
             cursor.nextset()
             return [int(i) for i in cursor.fetchone()[0].split(",")]
 
-    def _release_assignment_lock(self) -> None:
-        """After a failed append: release the assignment lock should the failure have
-        come before its release (a lock left on a pooled connection would stop every
-        reader of the table), or close the connection when that cannot be done."""
+    def _release_assignment_lock(self, unlock: str = "pg_advisory_unlock_shared") -> None:
+        """After a failure: release the assignment lock (``unlock``: a writer's shared
+        hold by default, a reader's exclusive one) should the failure have come before
+        its release, or close the connection when that cannot be done: a lock left on a
+        pooled connection would stop every reader, or writer, of the table."""
         assignment, _ = self._lock_keys()
         connection = connections[self.alias]
         try:
             if connection.connection is not None and not connection.needs_rollback:
                 with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock_shared(%s)", [assignment])
+                    cursor.execute(f"SELECT {unlock}(%s)", [assignment])
                 return
         except (DatabaseError, InterfaceError):
             pass

@@ -79,9 +79,10 @@ def _notifications(listener, timeout: float) -> list[str]:
 
 
 def test_the_wake_up_is_sent_once_after_the_write_commits_and_never_for_a_rollback():
-    """Sent after the commit, not inside the writing transaction (whose commit would then
-    hold the server's notification lock through its disk flush); once per transaction
-    however many rows it writes."""
+    """What the relay sees of a write: one wake-up once the write has committed (however
+    many rows it holds), none before, none for a rollback. That it is sent in a
+    transaction of its own rather than inside the write shows in throughput only
+    (bench/outbox_wakeup.py)."""
     with _listener() as listener:
         with transaction.atomic(using="identity"):
             crash._publish(3)
