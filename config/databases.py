@@ -63,6 +63,13 @@ def _postgres_options(service: str) -> dict[str, Any]:
                 "which is not a readable file."
             )
         options["sslrootcert"] = rootcert
+    # Django's cursors bind parameters on the client and never prepare, whatever this
+    # says; the event store's append asks for its one statement to be prepared, which
+    # psycopg does only when the threshold is set (Django's default is None). Off
+    # (false): behind a pooler in transaction mode that cannot keep prepared statements
+    # (PgBouncer before 1.21, or without max_prepared_statements).
+    prepared = read("DATABASE_PREPARED_STATEMENTS", "bool", True)
+    options["prepare_threshold"] = 5 if prepared else None
     if read("DATABASE_POOL", "bool", True):
         min_size = read("DATABASE_POOL_MIN_SIZE", "int", 1)
         max_size = read("DATABASE_POOL_MAX_SIZE", "int", 10)

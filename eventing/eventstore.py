@@ -33,7 +33,8 @@ from uuid import UUID
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
-from eventsourcing.application import Application
+from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.domain import BaseAggregate
 from eventsourcing.persistence import IntegrityError, Recording
 from eventsourcing.utils import Environment, EnvType
 
@@ -63,6 +64,26 @@ def persistence_env(alias: str) -> dict[str, str]:
         # test databases) makes ``get_application`` build a new instance.
         "DJANGO_DATABASE_NAME": str(config.get("NAME", "")),
     }
+
+
+class _Collected(ProcessingEvent[UUID]):
+    """The library's ``ProcessingEvent``, recognising its own aggregates by class.
+
+    The library tells an aggregate from an event with ``isinstance`` checks against
+    runtime-checkable ``Protocol`` classes, which Python 3.11 answers by listing and
+    probing the protocol's members on every call: a sixth of the client's time for a
+    one-event save. Anything else still goes through the library's checks.
+    """
+
+    def collect_events(self, *objs: Any, **kwargs: Any) -> None:
+        others = []
+        for obj in objs:
+            if isinstance(obj, BaseAggregate):
+                self.events.extend(obj.collect_events())
+                self.aggregates[obj.id] = obj
+            elif obj is not None:
+                others.append(obj)
+        super().collect_events(*others, **kwargs)
 
 
 class DomainApplication(Application[UUID]):
@@ -108,8 +129,11 @@ class DomainApplication(Application[UUID]):
         """
         if connections[self.database_alias].in_atomic_block:
             self._hold_projection_positions()
+        # The library's ``save``, step for step, collecting with ``_Collected``.
+        processing_event = _Collected()
+        processing_event.collect_events(*objs, **kwargs)
         try:
-            return super().save(*objs, **kwargs)
+            recordings = self._record(processing_event)
         except IntegrityError as exc:
             changed = ", ".join(
                 f"{type(o).__name__} {getattr(o, 'id', None) or o.originator_id}"
@@ -120,6 +144,10 @@ class DomainApplication(Application[UUID]):
                 f"{changed} changed after it was read (another writer recorded the same "
                 "version first); nothing was recorded. Read it again and retry."
             ) from exc
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+        self.notify(processing_event.events)  # The library's deprecated hook, kept.
+        return recordings
 
     def _hold_projection_positions(self) -> None:
         from eventing.models import ProjectionPosition

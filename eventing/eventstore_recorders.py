@@ -38,11 +38,13 @@ No ``NOTIFY`` is sent (the library's recorder sent one per append for its
 and a notifying transaction holds the server's notification queue lock through its
 commit, so every append would wait for the previous one's WAL flush.
 
-Round trips: on PostgreSQL an append is one multi-statement query (issue the ids, then
-insert the events). Outside an atomic block that query is its own transaction (the
-server runs a multi-statement query as one implicit transaction), so a lone ``save``
-costs one round trip, like a raw ``INSERT``; inside one it is one more statement of
-the caller's transaction, between a savepoint and its release.
+Round trips: on PostgreSQL an append is one query (issue the ids, then insert the
+events): for one event, a single statement prepared on the connection (the server
+plans it once and the state travels as binary, as a raw prepared ``INSERT``); for
+several, a multi-statement query, which the server runs as one implicit transaction.
+Outside an atomic block that query is its own transaction, so a lone ``save`` costs
+one round trip, like a raw ``INSERT``; inside one it is one more statement of the
+caller's transaction, between a savepoint and its release.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ from uuid import UUID
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, InterfaceError, connections, transaction
 from django.db import IntegrityError as DjangoIntegrityError
+from django.db.backends.postgresql.base import ServerBindingCursor
 from eventsourcing.persistence import (
     AggregateRecorder,
     ApplicationRecorder,
@@ -81,6 +84,17 @@ _PG_STORAGE = (
     "autovacuum_vacuum_scale_factor = 0.5, autovacuum_analyze_threshold = 1000, "
     "autovacuum_analyze_scale_factor = 0.01)"
 )
+
+
+class _PreparingCursor(ServerBindingCursor):
+    """psycopg's server-binding cursor (Django's flavour), preparing what it executes:
+    Django's ``CursorWrapper`` passes no ``prepare`` argument, and Django's connections
+    never prepare by default (``prepare_threshold`` is None)."""
+
+    def execute(
+        self, query: Any, params: Any = None, *, prepare: bool | None = True, **kwargs: Any
+    ) -> Any:
+        return super().execute(query, params, prepare=prepare, **kwargs)
 
 
 def _vendor(alias: str) -> str:
@@ -151,21 +165,23 @@ class DjangoRecorder:
         self._pending: set[str] = set()
         #: The notification id sequence of the table, by database (PostgreSQL).
         self._sequences: dict[str, str] = {}
+        #: The one-event append statement (``_append_one``), by database (PostgreSQL).
+        self._one_event_statements: dict[str, str] = {}
 
     @property
     def connection(self):
         """Django's connection of the alias in this thread: inside the caller's transaction."""
-        self._ensure_tables()
-        return connections[self.alias]
+        connection = connections[self.alias]
+        self._ensure_tables(connection)
+        return connection
 
-    def _ensure_tables(self) -> None:
+    def _ensure_tables(self, connection: Any) -> None:
         """Create the tables on first use, and trust them only once that has committed.
 
         DDL made inside a caller's transaction (a request, a test) rolls back with it;
         until it commits each use checks again, so a rollback never leaves this process
         believing in a table that is not there.
         """
-        connection = connections[self.alias]
         name = str(connection.settings_dict["NAME"])
         if name in self.tables_ready:
             return
@@ -246,15 +262,11 @@ class DjangoAggregateRecorder(DjangoRecorder, AggregateRecorder):
         returning: str = "",
         *,
         numbered: bool = False,
-        id_from: str = "",
     ) -> tuple[str, list[Any]]:
         """A multi-row ``INSERT`` of the events; ``numbered``: each takes its notification
-        id from the ids this transaction was just issued (``_append``), in order;
-        ``id_from``: the one event's notification id is that SQL expression."""
+        id from the ids this transaction was just issued (``_append``), in order."""
         columns = "originator_id, originator_version, topic, state"
         row = "(%s, %s, %s, %s)"
-        if id_from:
-            columns, row = f"{columns}, notification_id", f"(%s, %s, %s, %s, {id_from})"
         params: list[Any] = []
         for event in stored_events:
             params += [
@@ -397,41 +409,72 @@ class DjangoApplicationRecorder(DjangoAggregateRecorder, ApplicationRecorder):
     def _append(self, stored_events: Sequence[StoredEvent]) -> list[int]:
         """Issue ids in flight under the shared assignment lock, release it, insert the
         events with those ids: one round trip, in which no statement waits while the
-        lock is held. One event (most saves) takes its id from ``currval``, the value
-        this session's ``nextval`` just drew; several take theirs from a
-        transaction-local setting (each statement costs the server a plan: the
-        one-event form spares the setting and its parsing, a quarter of the query)."""
-        sequence, (assignment, in_flight) = self._sequence(), self._lock_keys()
+        lock is held. One event (most saves) is one prepared statement
+        (``_append_one``); several are one multi-statement query that carries their ids
+        from the issuing statement to the insert in a transaction-local setting."""
         if len(stored_events) == 1:
-            issue = (
-                # The in-flight lock's second key: the id modulo 2**32, as an int4.
-                f"SELECT pg_advisory_xact_lock_shared({in_flight}, "
-                f"(mod(nextval('{sequence}'), 4294967296) - 2147483648)::int4); "
-            )
-            insert, params = self._insert_statement(
-                stored_events, " RETURNING notification_id", id_from=f"currval('{sequence}')"
-            )
-        else:
-            issue = (
-                f"SELECT set_config('{_ISSUED}', string_agg(id::text, ',' ORDER BY id), true), "  # noqa: S608
-                f"pg_advisory_xact_lock_shared({in_flight}, "
-                "(mod(min(id), 4294967296) - 2147483648)::int4) "
-                f"FROM (SELECT nextval('{sequence}') AS id "
-                f"FROM generate_series(1, {len(stored_events)})) AS issued; "
-            )
-            insert, params = self._insert_statement(stored_events, numbered=True)
+            return self._append_one(stored_events[0])
+        sequence, (assignment, in_flight) = self._sequence(), self._lock_keys()
         statement = (
-            f"SELECT pg_advisory_lock_shared({assignment}); {issue}"
-            f"SELECT pg_advisory_unlock_shared({assignment}); {insert}"
+            f"SELECT pg_advisory_lock_shared({assignment}); "  # noqa: S608 (names are ours)
+            f"SELECT set_config('{_ISSUED}', string_agg(id::text, ',' ORDER BY id), true), "
+            f"pg_advisory_xact_lock_shared({in_flight}, "
+            "(mod(min(id), 4294967296) - 2147483648)::int4) "
+            f"FROM (SELECT nextval('{sequence}') AS id "
+            f"FROM generate_series(1, {len(stored_events)})) AS issued; "
+            f"SELECT pg_advisory_unlock_shared({assignment}); "
         )
+        insert, params = self._insert_statement(stored_events, numbered=True)
         with self.connection.cursor() as cursor:
-            cursor.execute(statement, params)
-            if len(stored_events) == 1:
-                while cursor.nextset():  # To the last result: the insert's RETURNING.
-                    pass
-                return [cursor.fetchone()[0]]
+            cursor.execute(statement + insert, params)
             cursor.nextset()
             return [int(i) for i in cursor.fetchone()[0].split(",")]
+
+    def _append_one(self, event: StoredEvent) -> list[int]:
+        """One event in one statement, prepared on the connection at its first use (so
+        the server neither parses nor plans it again, and the state travels as binary).
+
+        The steps are nested subqueries, each fenced by ``OFFSET 0`` so the planner
+        neither merges them nor drops the unused lock columns (the functions are
+        volatile): each step runs on the row the one inside it produced, so the order
+        is the order of the data, not an evaluation order SQL leaves open. Inside out:
+        take the assignment lock, draw the id, mark it in flight (the in-flight lock's
+        second key is the id modulo 2**32, as an int4), release the assignment lock;
+        only then is the row inserted, so the insert never waits holding the lock."""
+        connection = self.connection
+        name = str(connection.settings_dict["NAME"])
+        if (statement := self._one_event_statements.get(name)) is None:
+            sequence, (assignment, in_flight) = self._sequence(), self._lock_keys()
+            statement = self._one_event_statements[name] = (
+                f"INSERT INTO {self.events_table_name} "  # noqa: S608 (names are ours)
+                "(originator_id, originator_version, topic, state, notification_id) "
+                "SELECT %s, %s, %s, %s, released.id FROM ("
+                f" SELECT id, pg_advisory_unlock_shared({assignment}) FROM ("
+                f"  SELECT id, pg_advisory_xact_lock_shared({in_flight}, "
+                "   (mod(id, 4294967296) - 2147483648)::int4) FROM ("
+                f"   SELECT nextval('{sequence}') AS id FROM ("
+                f"    SELECT pg_advisory_lock_shared({assignment})"
+                "   ) AS locked OFFSET 0"
+                "  ) AS issued OFFSET 0"
+                " ) AS in_flight OFFSET 0"
+                ") AS released RETURNING notification_id"
+            )
+        params = [event.originator_id, event.originator_version, event.topic, event.state]
+        with self._prepared_cursor(connection) as cursor:
+            cursor.execute(statement, params)
+            return [cursor.fetchone()[0]]
+
+    @staticmethod
+    def _prepared_cursor(connection: Any) -> Any:
+        """A cursor of Django's ``connection`` (its execute wrappers and error
+        translation apply) on a psycopg cursor that binds on the server and prepares
+        each statement it runs."""
+        connection.ensure_connection()
+        connection.validate_thread_sharing()
+        cursor = _PreparingCursor(connection.connection)
+        if connection.queries_logged:
+            return connection.make_debug_cursor(cursor)
+        return connection.make_cursor(cursor)
 
     def _release_assignment_lock(self, unlock: str = "pg_advisory_unlock_shared") -> None:
         """After a failure: release the assignment lock (``unlock``: a writer's shared

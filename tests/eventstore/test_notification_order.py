@@ -3,6 +3,8 @@ sees an id before a smaller one that is still to commit: the relay and the proje
 move their position forward and never look back, so such an id would be lost to them.
 """
 
+import subprocess
+import sys
 import threading
 import time
 from datetime import UTC, datetime
@@ -16,6 +18,7 @@ from domains.reputation.application import ReputationApplication
 from domains.reputation.domain.ledger import MemberLedger
 from eventing.eventstore import ConcurrencyConflict, get_application
 from tests.eventstore.fixtures import empty
+from tests.processes import REPO, clean_environment, database_urls_for, run_django
 
 GIVEN_AT = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 ALIAS = "reputation"
@@ -207,3 +210,88 @@ def test_a_refused_append_records_none_of_its_events_and_leaves_no_lock(store):
     }
     assert stored == {(winner.id, 1), (winner.id, 2), (after.id, 1), (after.id, 2)}
     assert store.repository.get(winner.id).given == winner.given  # the winner's rating only
+
+
+#: A writer process: one-event saves (one prepared statement each), each committed
+#: after a short random pause, so that commits land out of the order of their ids.
+_RACING_WRITER = """
+import random, time
+from datetime import UTC, datetime
+from uuid import uuid4
+from django.db import connections, transaction
+from domains.reputation.application import ReputationApplication
+from domains.reputation.domain.ledger import MemberLedger
+from eventing.eventstore import get_application
+
+class UnprojectedLedgers(ReputationApplication):
+    snapshotting_intervals = {}
+
+app = get_application(UnprojectedLedgers)
+ledger = MemberLedger(member_id=uuid4())
+app.save(ledger)
+for n in range(SAVES):
+    ledger.give_rating(
+        rater_id=uuid4(), context_type="session", context_id=str(n), score=4, comment="",
+        given_at=datetime(2026, 11, 28, tzinfo=UTC),
+    )
+    with transaction.atomic(using="reputation"):
+        app.save(ledger)
+        time.sleep(random.random() / 500)
+with connections["reputation"].cursor() as cursor:
+    cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+    print("prepared", cursor.fetchone()[0])
+"""
+
+
+@pytest.mark.django_db(databases=[ALIAS], transaction=True)
+def test_a_reader_racing_writers_whose_commits_land_out_of_order_misses_no_id(store):
+    """Three writer processes append while the test reads the log as the relay does,
+    moving its position to the last id it saw and never looking back."""
+    saves = 150
+    env = {
+        **clean_environment(SERVICE="reputation", **database_urls_for(ALIAS)),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    script = "import django\ndjango.setup()\n" + _RACING_WRITER.replace("SAVES", str(saves))
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", script],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    seen: list[int] = []
+    deadline = time.monotonic() + BOUND * 3
+    while any(w.poll() is None for w in writers) and time.monotonic() < deadline:
+        seen += _ids_after(store, seen[-1] if seen else 0)
+    outputs = [w.communicate(timeout=BOUND) for w in writers]
+    seen += _ids_after(store, seen[-1] if seen else 0)
+
+    assert [w.returncode for w in writers] == [0, 0, 0], [err for _, err in outputs]
+    with connections[ALIAS].cursor() as cursor:
+        cursor.execute(
+            f"SELECT notification_id FROM {store.recorder.events_table_name} "  # noqa: S608
+            "ORDER BY notification_id"
+        )
+        stored = [row[0] for row in cursor.fetchall()]
+    assert len(stored) == 3 * (saves + 1)
+    assert seen == stored  # every id, once, in order: none committed behind the reader
+    # Each writer's one-event append was prepared once on its connection and reused.
+    assert [out.split() for out, _ in outputs] == [["prepared", "1"]] * 3
+
+
+@pytest.mark.django_db(databases=[ALIAS], transaction=True)
+def test_with_prepared_statements_off_an_append_prepares_nothing(store):
+    """Behind a pooler that cannot keep prepared statements (PgBouncer in transaction
+    mode before 1.21), ``DATABASE_PREPARED_STATEMENTS=false`` turns them off."""
+    env = clean_environment(
+        SERVICE="reputation", DATABASE_PREPARED_STATEMENTS="false", **database_urls_for(ALIAS)
+    )
+    result = run_django(_RACING_WRITER.replace("SAVES", "3"), env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["prepared", "0"]
+    assert len(_ids_after(store, 0)) == 4  # the ledger's opening and its three ratings
