@@ -1,11 +1,18 @@
 """Event store append rate on PostgreSQL: the application against raw psycopg INSERTs.
 
 Each writer is its own process (like a web worker) appending rating events to ledgers
-of its own, one event per save, so one transaction per event. The same writers then
-insert rows of the same size (same ids, topics and state bytes, prepared beforehand)
-into a table of the same shape with plain psycopg ``INSERT`` statements, one per
-transaction. Both run with 1 and with 8 concurrent writers (half the events each);
-the ratio is application over raw.
+of its own, one event per save, so one transaction per event, in two ways:
+
+- *command + save*: the ledger's command (``give_rating``) makes the event, then
+  ``save`` maps and appends it: what a request that rates a member costs;
+- *store*: the events were made by the command beforehand, and ``save`` is given each
+  one: the store's own work (collect, map to JSON, append), the same split as the raw
+  writer's below, which is given its rows ready (events made *and* mapped beforehand).
+
+The same writers then insert rows of the same size (same ids, topics and state bytes)
+into a table of the same shape with plain psycopg ``INSERT`` statements (prepared),
+one per transaction. All run with 1 and with 8 concurrent writers (half the events
+each); the ratios are each application figure over raw.
 
 Snapshots are off here: this measures appends, not the reads a snapshot costs.
 
@@ -90,6 +97,22 @@ def _app_writer(events: int, start, results) -> None:
     app.close()
 
 
+def _store_writer(events: int, start, results) -> None:
+    _django()
+    app = _application()
+    ledger, ratings = _ratings(events)
+    app.save(ledger)  # warm up: pool, prepared statements
+    for rating in ratings:
+        ledger.give_rating(**rating)
+    recorded = ledger.collect_events()
+    start.wait()
+    began = time.monotonic()
+    for event in recorded:
+        app.save(event)
+    results.put((events, began, time.monotonic()))
+    app.close()
+
+
 def _raw_writer(events: int, start, results) -> None:
     _django()
     app = _application()
@@ -138,21 +161,24 @@ def main() -> None:
         print(f"machine: {machine()}")
         print(f"PostgreSQL at {urlsplit(SERVER).hostname}, database {DATABASE}")
         for writers, events in ((1, args.events), (args.writers, args.events // 2)):
-            # Alternate the two, round after round: a shared server's noise hits both.
+            # Alternate the three, round after round: a shared server's noise hits all.
             rounds = [
                 (
                     writers_rate(_app_writer, writers, events),
+                    writers_rate(_store_writer, writers, events),
                     writers_rate(_raw_writer, writers, events),
                 )
                 for _ in range(args.rounds)
             ]
-            app_rate = statistics.median(app for app, _ in rounds)
-            raw_rate = statistics.median(raw for _, raw in rounds)
-            ratio = statistics.median(app / raw for app, raw in rounds)
+            app, store, raw = (statistics.median(r[n] for r in rounds) for n in range(3))
+            app_ratio, store_ratio = (
+                statistics.median(r[n] / r[2] for r in rounds) for n in range(2)
+            )
             print(
                 f"{writers} writer(s) x {events} events, median of {args.rounds} rounds: "
-                f"application {app_rate:,.0f} events/s, raw psycopg INSERT {raw_rate:,.0f} "
-                f"rows/s, ratio {ratio:.2f}",
+                f"command + save {app:,.0f} events/s (ratio {app_ratio:.2f}), "
+                f"store {store:,.0f} events/s (ratio {store_ratio:.2f}), "
+                f"raw psycopg INSERT {raw:,.0f} rows/s",
                 flush=True,
             )
     finally:

@@ -34,7 +34,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from eventsourcing.application import Application, ProcessingEvent
-from eventsourcing.domain import BaseAggregate
+from eventsourcing.domain import BaseAggregate, DomainEvent
 from eventsourcing.persistence import IntegrityError, Recording
 from eventsourcing.utils import Environment, EnvType
 
@@ -67,12 +67,14 @@ def persistence_env(alias: str) -> dict[str, str]:
 
 
 class _Collected(ProcessingEvent[UUID]):
-    """The library's ``ProcessingEvent``, recognising its own aggregates by class.
+    """The library's ``ProcessingEvent``, recognising its own aggregates and events by
+    class.
 
     The library tells an aggregate from an event with ``isinstance`` checks against
     runtime-checkable ``Protocol`` classes, which Python 3.11 answers by listing and
-    probing the protocol's members on every call: a sixth of the client's time for a
-    one-event save. Anything else still goes through the library's checks.
+    probing the protocol's members on every call: about 0.015 ms of the 0.2 ms a
+    one-event save costs the client here. Anything else still goes through the
+    library's checks.
     """
 
     def collect_events(self, *objs: Any, **kwargs: Any) -> None:
@@ -81,6 +83,8 @@ class _Collected(ProcessingEvent[UUID]):
             if isinstance(obj, BaseAggregate):
                 self.events.extend(obj.collect_events())
                 self.aggregates[obj.id] = obj
+            elif isinstance(obj, DomainEvent):
+                self.events.append(obj)
             elif obj is not None:
                 others.append(obj)
         super().collect_events(*others, **kwargs)

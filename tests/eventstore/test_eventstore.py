@@ -143,6 +143,28 @@ def test_two_writers_from_the_same_version_one_wins_the_other_gets_a_conflict(le
     assert stored[1].rater_id == rater_a
 
 
+@pytest.mark.django_db(databases=["reputation"])
+def test_events_saved_one_by_one_without_their_aggregate_are_recorded_in_order(ledger_app):
+    """``save`` takes domain events as well as aggregates (a benchmark, an importer)."""
+    ratee = uuid4()
+    ledger = MemberLedger(member_id=ratee)
+    for n in range(3):
+        ledger.give_rating(
+            rater_id=uuid4(), context_type="session", context_id=str(n), score=n + 2,
+            comment="", given_at=GIVEN_AT,
+        )  # fmt: skip
+    events = ledger.collect_events()
+    recordings = [ledger_app.save(e) for e in events]
+    assert [[r.notification.originator_version for r in rs] for rs in recordings] == [
+        [1], [2], [3], [4]
+    ]  # fmt: skip
+    stored = ledger_app.repository.get(MemberLedger.create_id(ratee))
+    assert (stored.version, stored.score_total) == (4, 2 + 3 + 4)
+    assert ledger_app.save(None) == []  # nothing to record
+    with pytest.raises(ConcurrencyConflict):
+        ledger_app.save(events[-1])
+
+
 @pytest.mark.django_db(databases="__all__")
 def test_events_are_stored_in_the_reputation_database_and_no_other(ledger_app):
     rating_give(rater_id=uuid4(), ratee_id=uuid4(), context_type="session", context_id="1", score=5)
