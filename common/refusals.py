@@ -17,6 +17,8 @@ kind               status  problem type                body
 ``conflict``       409     ``/problems/conflict``
 ``rate_limited``   429     ``/problems/rate-limited``  ``Retry-After`` from
                                                        ``retry_after``
+``unavailable``    503     ``/problems/unavailable``   ``Retry-After`` from
+                                                       ``retry_after``
 =================  ======  ==========================  ============================
 
 ``precondition_failed`` answers 412 ``/problems/precondition-failed``: a conditional
@@ -40,6 +42,7 @@ Kind = Literal[
     "conflict",
     "precondition_failed",
     "rate_limited",
+    "unavailable",
 ]
 
 
@@ -52,7 +55,7 @@ class Refused(Exception):
     #: The same as a path into a nested request document (``("2", "actor", "mbox")``),
     #: when there is one: the problem's ``pointer`` then follows it (``#/2/actor/mbox``).
     path: tuple[str | int, ...] | None = None
-    #: Seconds before trying again, for ``rate_limited``.
+    #: Seconds before trying again, for ``rate_limited`` and ``unavailable``.
     retry_after: int | None = None
 
     def __init__(
@@ -105,3 +108,11 @@ class RateLimited(Refused):
     """429: too many attempts; ``retry_after`` seconds until the next one may succeed."""
 
     kind = "rate_limited"
+
+
+class Unavailable(Refused):
+    """503: the request could not be done now and nothing of it was kept; ``retry_after``
+    seconds until a retry may succeed."""
+
+    kind = "unavailable"
+    retry_after = 1

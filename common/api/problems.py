@@ -42,6 +42,18 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class Unavailable(exceptions.APIException):
+    """503: not done now, nothing kept; ``wait`` seconds (``Retry-After``) before a retry."""
+
+    status_code = 503
+    default_detail = "The request could not be done now; nothing of it was kept. Retry."
+    default_code = "unavailable"
+
+    def __init__(self, detail: str, *, wait: int) -> None:
+        super().__init__(detail)
+        self.wait = wait
+
+
 #: Problem type slugs for error classes that carry more meaning than their status.
 _TYPES = {
     exceptions.ValidationError: "validation-error",
@@ -56,6 +68,7 @@ _TYPES = {
     exceptions.Throttled: "rate-limited",
     Conflict: "conflict",
     PreconditionFailed: "precondition-failed",
+    Unavailable: "unavailable",
 }
 
 
@@ -124,6 +137,8 @@ def _refusal_as_api_exception(exc: Refused, context: dict[str, Any]) -> exceptio
         return PreconditionFailed(message)
     if exc.kind == "rate_limited":
         return exceptions.Throttled(wait=exc.retry_after, detail=message)
+    if exc.kind == "unavailable":
+        return Unavailable(message, wait=exc.retry_after)
     return Conflict(message)
 
 

@@ -5,13 +5,15 @@ The composition root (``config.composition``) installs the one that fits the
 learning database, so the statement writes (``services.statements``) and the
 StatementRef filter (``selectors``) have no database branch:
 
-- ``PostgreSQLDialect``: a statement write's transaction runs under a
-  ``statement_timeout`` of ``LRS_WRITE_TIMEOUT_SECONDS``, which is what lets
-  ``X-Experience-API-Consistent-Through`` promise that statements stored before
-  "now minus that bound" are committed or rolled back; statement ids are ``uuid``.
+- ``PostgreSQLDialect``: each SQL statement of a statement write runs under a
+  ``statement_timeout`` of ``LRS_WRITE_TIMEOUT_SECONDS``, so none outlives the bound
+  that ``X-Experience-API-Consistent-Through`` relies on (the write as a whole is
+  checked against it before its commit, ``services.statements._store``); statement ids
+  are ``uuid``.
 - ``SQLiteDialect`` (the embedded run): SQLite has no statement timeout (one process
-  writes at a time, and a write waits for the lock only up to the connection's busy
-  timeout); statement ids are stored as 32 lower-case hex digits without dashes.
+  writes at a time; the write's wait for the lock comes before its ``stored`` instant,
+  and the check before the commit bounds the rest); statement ids are stored as 32
+  lower-case hex digits without dashes.
 """
 
 from __future__ import annotations

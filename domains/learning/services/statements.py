@@ -21,6 +21,7 @@ the primary key: the loser's insert fails, and its retry compares them as above.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -232,8 +233,8 @@ def statements_store(
     """Validate and store ``statements`` (with ``attachments``' content by SHA-2 hash)
     by the rules of xAPI ``version`` (the request's); their ids, in order.
 
-    Raises ``XapiInvalid`` (400, naming the property) or ``StatementConflict`` (409);
-    either way nothing is stored."""
+    Raises ``XapiInvalid`` (400, naming the property), ``StatementConflict`` (409) or
+    ``WriteTooSlow`` (503, ``_store``); whichever, nothing is stored."""
     if len(statements) > settings.LRS_BATCH_MAX:
         raise XapiInvalid((), f"a batch holds at most {settings.LRS_BATCH_MAX} statements")
     for i, item in enumerate(statements):
@@ -260,7 +261,7 @@ def statements_store(
     for attempt in range(3):
         try:
             return _store(
-                validated, authority=authority, stored=now(), batch=batch,
+                validated, authority=authority, now=now, batch=batch,
                 attachments=attachments, version=version,
             )  # fmt: skip
         except IntegrityError:
@@ -270,7 +271,64 @@ def statements_store(
     raise AssertionError("unreachable")
 
 
+#: Seconds a write's commit may take after its last check against the bound: the
+#: Statement resource's ``X-Experience-API-Consistent-Through`` lags "now" by the bound
+#: plus this (``consistent_through``).
+COMMIT_ALLOWANCE_SECONDS = 1.0
+
+#: SQLSTATE of a statement cancelled by its ``statement_timeout``.
+QUERY_CANCELED = "57014"
+
+
+class WriteTooSlow(refusals.Unavailable):
+    """503: a statement write outlived ``LRS_WRITE_TIMEOUT_SECONDS`` and was rolled back."""
+
+
+def consistency_lag_seconds() -> float:
+    """How far ``X-Experience-API-Consistent-Through`` lags now: a statement stored
+    before that instant has committed or been rolled back (``_store``)."""
+    return settings.LRS_WRITE_TIMEOUT_SECONDS + COMMIT_ALLOWANCE_SECONDS
+
+
 def _store(
+    validated: list[dict[str, Any]],
+    *,
+    authority: dict[str, Any],
+    now: Callable[[], datetime],
+    batch: bool,
+    attachments: dict[str, tuple[str, bytes]],
+    version: str,
+) -> list[str]:
+    """Store the statements in one transaction that commits within the write bound of
+    their ``stored`` instant, or not at all (``WriteTooSlow``).
+
+    ``stored`` is taken inside the transaction, once it has its connection (and, on
+    SQLite, the database's write lock): waiting for those is not part of the window.
+    On PostgreSQL each statement of the write runs under the bound as its
+    ``statement_timeout``; on both, the whole write is checked against it before the
+    commit, which has ``COMMIT_ALLOWANCE_SECONDS`` more."""
+    bound = settings.LRS_WRITE_TIMEOUT_SECONDS
+    too_slow = WriteTooSlow(
+        f"The statements could not be stored within {bound:g} s; nothing was stored. Retry."
+    )
+    try:
+        with transaction.atomic(using="learning"):
+            began = time.monotonic()
+            dialects.installed().bound_write(bound)
+            ids = _write(
+                validated, authority=authority, stored=now(), batch=batch,
+                attachments=attachments, version=version,
+            )  # fmt: skip
+            if time.monotonic() - began > bound:
+                raise too_slow
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) == QUERY_CANCELED:
+            raise too_slow from exc  # The statement_timeout: the bound passed mid-write.
+        raise
+    return ids
+
+
+def _write(
     validated: list[dict[str, Any]],
     *,
     authority: dict[str, Any],
@@ -283,39 +341,37 @@ def _store(
         _prepare(item, stored=stored, authority=authority, version=version) for item in validated
     ]
     ids = [item.row.id for item in prepared]
-    with transaction.atomic(using="learning"):
-        dialects.installed().bound_write(settings.LRS_WRITE_TIMEOUT_SECONDS)
-        # One query: the ids already stored, and earlier voiding statements aimed at ours.
-        # Only ids the client chose can be either: the LRS's own are new.
-        chosen = [item.row.id for item in prepared if item.client_id]
-        existing: dict[uuid.UUID, str] = {}
-        voided_by: dict[uuid.UUID, uuid.UUID] = {}
-        for row_id, fingerprint, voids in (
-            Statement.objects.filter(Q(id__in=chosen) | Q(voids__in=chosen)).values_list(
-                "id", "fingerprint", "voids"
-            )
-            if chosen
-            else ()
-        ):
-            if row_id in ids:
-                existing[row_id] = fingerprint
-            if voids in ids:
-                voided_by.setdefault(voids, row_id)
-        _check_repeats(prepared, existing, batch=batch, v2=version == XAPI_2_0)
-        new = [item for item in prepared if item.row.id not in existing]
-        _check_voiding(new, order=ids, batch=batch)
-        Statement.objects.bulk_create([item.row for item in new])
-        StatementLink.objects.bulk_create([link for item in new for link in item.links])
-        _catalogue_write(_definitions(new))
-        Attachment.objects.bulk_create(
-            [
-                Attachment(sha2=sha2, content_type=content_type, content=content)
-                for sha2, (content_type, content) in sorted(attachments.items())
-            ],
-            ignore_conflicts=True,
+    # One query: the ids already stored, and earlier voiding statements aimed at ours.
+    # Only ids the client chose can be either: the LRS's own are new.
+    chosen = [item.row.id for item in prepared if item.client_id]
+    existing: dict[uuid.UUID, str] = {}
+    voided_by: dict[uuid.UUID, uuid.UUID] = {}
+    for row_id, fingerprint, voids in (
+        Statement.objects.filter(Q(id__in=chosen) | Q(voids__in=chosen)).values_list(
+            "id", "fingerprint", "voids"
         )
-        statements_recorded_publish(rows=[item.row for item in new])
-        _apply_voiding(new, stored=stored, voided_by=voided_by)
+        if chosen
+        else ()
+    ):
+        if row_id in ids:
+            existing[row_id] = fingerprint
+        if voids in ids:
+            voided_by.setdefault(voids, row_id)
+    _check_repeats(prepared, existing, batch=batch, v2=version == XAPI_2_0)
+    new = [item for item in prepared if item.row.id not in existing]
+    _check_voiding(new, order=ids, batch=batch)
+    Statement.objects.bulk_create([item.row for item in new])
+    StatementLink.objects.bulk_create([link for item in new for link in item.links])
+    _catalogue_write(_definitions(new))
+    Attachment.objects.bulk_create(
+        [
+            Attachment(sha2=sha2, content_type=content_type, content=content)
+            for sha2, (content_type, content) in sorted(attachments.items())
+        ],
+        ignore_conflicts=True,
+    )
+    statements_recorded_publish(rows=[item.row for item in new])
+    _apply_voiding(new, stored=stored, voided_by=voided_by)
     return [str(i) for i in ids]
 
 

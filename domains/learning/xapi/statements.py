@@ -40,7 +40,7 @@ from domains.learning.domain.xapi.validation import agent as agent_validate
 from domains.learning.domain.xapi.versions import XAPI_2_0
 from domains.learning.models import Attachment
 from domains.learning.selectors import StatementQuery, statement_get, statement_list
-from domains.learning.services.statements import statements_store
+from domains.learning.services.statements import consistency_lag_seconds, statements_store
 from domains.learning.xapi.base import XapiView
 
 SINGLE_PARAMS = {"statementId", "voidedStatementId", "format", "attachments"}
@@ -69,7 +69,7 @@ def _json(data: Any, status: int = 200, **headers: str) -> HttpResponse:
 
 def consistent_through() -> str:
     """Statements stored before this instant are committed or rolled back (docs/xapi.md)."""
-    return format_timestamp(timezone.now() - timedelta(seconds=settings.LRS_WRITE_TIMEOUT_SECONDS))
+    return format_timestamp(timezone.now() - timedelta(seconds=consistency_lag_seconds()))
 
 
 class StatementsApi(XapiView):
