@@ -15,7 +15,7 @@ from domains.learning.services.documents import (
     NotYours,
     PreconditionFailed,
 )
-from domains.learning.services.statements import StatementConflict
+from domains.learning.services.statements import StatementConflict, WriteTooSlow
 from domains.learning.tests.xapi.conftest import new_id, statement
 
 
@@ -29,6 +29,7 @@ from domains.learning.tests.xapi.conftest import new_id, statement
         (StatementConflict, "conflict"),
         (DocumentConflict, "conflict"),
         (PreconditionFailed, "precondition_failed"),
+        (WriteTooSlow, "unavailable"),
     ],
 )
 def test_every_lrs_refusal_is_a_common_refusal_and_no_builtin(refusal, kind):
