@@ -468,13 +468,14 @@ class DjangoApplicationRecorder(DjangoAggregateRecorder, ApplicationRecorder):
     def _prepared_cursor(connection: Any) -> Any:
         """A cursor of Django's ``connection`` (its execute wrappers and error
         translation apply) on a psycopg cursor that binds on the server and prepares
-        each statement it runs."""
+        each statement it runs. While Django logs queries (``DEBUG``, a test capturing
+        them), Django's own cursor instead: its log cannot show a prepared statement's
+        text, and the statement runs the same way bound on the client."""
+        if connection.queries_logged:
+            return connection.cursor()
         connection.ensure_connection()
         connection.validate_thread_sharing()
-        cursor = _PreparingCursor(connection.connection)
-        if connection.queries_logged:
-            return connection.make_debug_cursor(cursor)
-        return connection.make_cursor(cursor)
+        return connection.make_cursor(_PreparingCursor(connection.connection))
 
     def _release_assignment_lock(self, unlock: str = "pg_advisory_unlock_shared") -> None:
         """After a failure: release the assignment lock (``unlock``: a writer's shared

@@ -11,6 +11,7 @@ from uuid import uuid4
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
+from django.test.utils import CaptureQueriesContext
 from eventsourcing.domain import Aggregate, event
 
 from domains.reputation.application import ReputationApplication
@@ -163,6 +164,18 @@ def test_events_saved_one_by_one_without_their_aggregate_are_recorded_in_order(l
     assert ledger_app.save(None) == []  # nothing to record
     with pytest.raises(ConcurrencyConflict):
         ledger_app.save(events[-1])
+
+
+@pytest.mark.django_db(databases=["reputation"])
+def test_a_query_log_shows_an_append_whole(ledger_app):
+    """Django's query log (``DEBUG``, a test capturing queries) shows the append's SQL
+    with its values: it is not sent as a prepared statement then."""
+    ledger = MemberLedger(member_id=uuid4())
+    with CaptureQueriesContext(connections["reputation"]) as queries:
+        ledger_app.save(ledger)
+    table = ledger_app.recorder.events_table_name
+    [append] = [q["sql"] for q in queries.captured_queries if f"INSERT INTO {table}" in q["sql"]]
+    assert str(ledger.id) in append
 
 
 @pytest.mark.django_db(databases="__all__")
