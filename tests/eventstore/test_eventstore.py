@@ -175,7 +175,7 @@ def test_a_query_log_shows_an_append_whole(ledger_app):
         ledger_app.save(ledger)
     table = ledger_app.recorder.events_table_name
     [append] = [q["sql"] for q in queries.captured_queries if f"INSERT INTO {table}" in q["sql"]]
-    assert str(ledger.id) in append
+    assert ledger.id.hex in append.replace("-", "")
 
 
 @pytest.mark.django_db(databases="__all__")
