@@ -58,7 +58,8 @@ def _django() -> None:
     service_django("reputation", DATABASE)
 
 
-def _application():
+def append_application():
+    """The reputation application with snapshots off (this process's instance)."""
     from domains.reputation.application import ReputationApplication
     from eventing.eventstore import get_application
 
@@ -68,7 +69,7 @@ def _application():
     return get_application(AppendBench)
 
 
-def _ratings(events: int):
+def ledger_and_ratings(events: int):
     """A fresh ledger and ``events`` ratings on it, each one given when saved."""
     from datetime import UTC, datetime
 
@@ -85,8 +86,8 @@ def _ratings(events: int):
 
 def _app_writer(events: int, start, results) -> None:
     _django()
-    app = _application()
-    ledger, ratings = _ratings(events)
+    app = append_application()
+    ledger, ratings = ledger_and_ratings(events)
     app.save(ledger)  # warm up: pool, prepared statements
     start.wait()
     began = time.monotonic()
@@ -99,8 +100,8 @@ def _app_writer(events: int, start, results) -> None:
 
 def _store_writer(events: int, start, results) -> None:
     _django()
-    app = _application()
-    ledger, ratings = _ratings(events)
+    app = append_application()
+    ledger, ratings = ledger_and_ratings(events)
     app.save(ledger)  # warm up: pool, prepared statements
     for rating in ratings:
         ledger.give_rating(**rating)
@@ -115,8 +116,8 @@ def _store_writer(events: int, start, results) -> None:
 
 def _raw_writer(events: int, start, results) -> None:
     _django()
-    app = _application()
-    ledger, ratings = _ratings(events)
+    app = append_application()
+    ledger, ratings = ledger_and_ratings(events)
     for rating in ratings:
         ledger.give_rating(**rating)
     rows = [app.mapper.to_stored_event(e) for e in ledger.collect_events()][1:]
@@ -148,7 +149,7 @@ def main() -> None:
     recreate_databases(DATABASE)
     try:
         _django()
-        app = _application()
+        app = append_application()
         app.recorder.max_notification_id()  # creates the application's tables
         app.close()
         with connect(DATABASE) as conn:

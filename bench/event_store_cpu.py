@@ -55,14 +55,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
 
-    from bench.event_store_append import _application, _ratings
+    from bench.event_store_append import append_application, ledger_and_ratings
 
     recreate_databases(DATABASE)
     try:
         service_django("reputation", DATABASE)
         from django.db import connections
 
-        app = _application()
+        app = append_application()
         app.recorder.max_notification_id()  # creates the application's tables
         with connections["reputation"].cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
@@ -82,7 +82,7 @@ def main() -> None:
         print(f"machine: {machine()}")
         results: list[tuple[tuple[float, ...], tuple[float, ...]]] = []
         for _ in range(args.rounds):
-            ledger, ratings = _ratings(args.events)
+            ledger, ratings = ledger_and_ratings(args.events)
             app.save(ledger)  # warm up: the connection, the prepared statement
             for rating in ratings:
                 ledger.give_rating(**rating)

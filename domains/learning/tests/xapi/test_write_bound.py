@@ -77,6 +77,7 @@ def test_a_statement_of_the_write_running_past_the_bound_is_503_and_stores_nothi
         _lock(holder, Statement)  # the insert waits until its statement_timeout
         response = lrs.post(statement(id=statement_id))
     _assert_refused_in_time(response, statement_id, lrs)
+    settings.LRS_WRITE_TIMEOUT_SECONDS = 5.0  # a loaded machine's write may take a second
     assert lrs.post(statement(id=statement_id)).status_code == 200  # the retry is stored
 
 
