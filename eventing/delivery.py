@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
+from common.ports import Port
 from eventing.wakeup import notify_outbox
 
 
@@ -42,19 +42,8 @@ class InProcessDelivery:
         transaction.on_commit(lambda: deliver_outbox(alias), using=alias)
 
 
-_installed: Delivery | None = None
-
-
-def install(delivery: Delivery) -> None:
-    """Set the process's delivery (the composition root, at start-up)."""
-    global _installed
-    _installed = delivery
-
-
-def installed() -> Delivery:
-    if _installed is None:
-        raise ImproperlyConfigured(
-            "No event delivery installed: config.composition.compose() runs at start-up "
-            "(the 'config' app's ready())."
-        )
-    return _installed
+_port: Port[Delivery] = Port("event delivery")
+#: Set the process's event delivery (the composition root, at start-up).
+install = _port.install
+#: The process's event delivery.
+installed = _port.installed

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, models
 
+from common.ports import Port
 from domains.governance.apps import ALIAS
 
 #: New tree nodes of one batch: (level, index, hash).
@@ -99,18 +99,8 @@ FOR_VENDOR: dict[str, type[RegisterWrites]] = {
     "sqlite": OrmWrites,
 }
 
-_installed: RegisterWrites | None = None
-
-
-def install(writes: RegisterWrites) -> None:
-    """Set the process's strategy (the composition root, at start-up)."""
-    global _installed
-    _installed = writes
-
-
-def installed() -> RegisterWrites:
-    if _installed is None:
-        raise ImproperlyConfigured(
-            "No register write strategy installed: config.composition.compose() runs at start-up."
-        )
-    return _installed
+_port: Port[RegisterWrites] = Port("register write strategy")
+#: Set the process's register write strategy (the composition root, at start-up).
+install = _port.install
+#: The process's register write strategy.
+installed = _port.installed

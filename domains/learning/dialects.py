@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 
+from common.ports import Port
 from domains.learning.apps import ALIAS
 
 
@@ -58,18 +58,8 @@ FOR_VENDOR: dict[str, type[LearningDialect]] = {
     "sqlite": SQLiteDialect,
 }
 
-_installed: LearningDialect | None = None
-
-
-def install(dialect: LearningDialect) -> None:
-    """Set the process's dialect (the composition root, at start-up)."""
-    global _installed
-    _installed = dialect
-
-
-def installed() -> LearningDialect:
-    if _installed is None:
-        raise ImproperlyConfigured(
-            "No learning SQL dialect installed: config.composition.compose() runs at start-up."
-        )
-    return _installed
+_port: Port[LearningDialect] = Port("learning SQL dialect")
+#: Set the process's learning SQL dialect (the composition root, at start-up).
+install = _port.install
+#: The process's learning SQL dialect.
+installed = _port.installed

@@ -19,9 +19,9 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from django.core.exceptions import ImproperlyConfigured
 from django.db.models import F
 
+from common.ports import Port
 from domains.marketplace.domain.bookings import BLOCKING
 from domains.marketplace.models import Booking, Space
 from domains.marketplace.services import ALIAS
@@ -74,18 +74,8 @@ FOR_VENDOR: dict[str, type[SeatGuard]] = {
     "sqlite": WriteLockSeats,
 }
 
-_installed: SeatGuard | None = None
-
-
-def install(guard: SeatGuard) -> None:
-    """Set the process's strategy (the composition root, at start-up)."""
-    global _installed
-    _installed = guard
-
-
-def installed() -> SeatGuard:
-    if _installed is None:
-        raise ImproperlyConfigured(
-            "No seat strategy installed: config.composition.compose() runs at start-up."
-        )
-    return _installed
+_port: Port[SeatGuard] = Port("seat strategy")
+#: Set the process's seat strategy (the composition root, at start-up).
+install = _port.install
+#: The process's seat strategy.
+installed = _port.installed
