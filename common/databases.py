@@ -20,6 +20,19 @@ def served_aliases() -> list[str]:
     return [alias for alias, config in settings.DATABASES.items() if config["ENGINE"] != _DUMMY]
 
 
+def unpooled_connection_params(alias: str) -> dict:
+    """``psycopg.connect`` arguments for a connection of ``alias``'s own, outside
+    Django's pool: Django's parameters (host, TLS, timeouts, application name) without
+    the pool and Django's client-binding cursor class. For what must keep a session
+    of its own: a ``LISTEN``, a kept health probe, a test's second session."""
+    from django.db import connections
+
+    params = connections[alias].get_connection_params()
+    params.pop("pool", None)
+    params.pop("cursor_factory", None)
+    return params
+
+
 def _postgres_aliases(aliases: list[str] | None = None) -> list[str]:
     return [
         alias

@@ -24,6 +24,8 @@ import threading
 import psycopg
 from django.db import connections, transaction
 
+from common.databases import unpooled_connection_params
+
 logger = logging.getLogger(__name__)
 
 CHANNEL = "eventbus_outbox"
@@ -76,10 +78,7 @@ class OutboxListener:
 
     @staticmethod
     def _params(alias: str) -> dict:
-        params = connections[alias].get_connection_params()
-        params.pop("pool", None)
-        params.pop("cursor_factory", None)
-        return params
+        return unpooled_connection_params(alias)
 
     def start(self) -> None:
         for thread in self.threads:

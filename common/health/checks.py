@@ -28,7 +28,7 @@ from django.db import connections
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from common.databases import served_aliases
+from common.databases import served_aliases, unpooled_connection_params
 from common.observability.metrics import DEPENDENCY_UP
 
 CHECK_TIMEOUT_SECONDS = 2
@@ -74,7 +74,7 @@ def _probe_database(alias: str) -> None:
         with pool.connection(timeout=CHECK_TIMEOUT_SECONDS) as conn:
             conn.execute("SELECT 1")
     elif connection.vendor == "postgresql":
-        _probe_kept_connection(alias, connection)
+        _probe_kept_connection(alias)
     else:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -86,13 +86,11 @@ _kept: dict[str, psycopg.Connection] = {}
 _kept_locks: dict[str, threading.Lock] = {}
 
 
-def _probe_kept_connection(alias: str, connection) -> None:
+def _probe_kept_connection(alias: str) -> None:
     with _kept_locks.setdefault(alias, threading.Lock()):
         kept = _kept.get(alias)
         if kept is None or kept.closed:
-            params = connection.get_connection_params()
-            params.pop("pool", None)
-            params.pop("cursor_factory", None)
+            params = unpooled_connection_params(alias)
             params["connect_timeout"] = CHECK_TIMEOUT_SECONDS
             kept = _kept[alias] = psycopg.connect(**params, autocommit=True)
         try:

@@ -9,8 +9,9 @@ import time
 
 import psycopg
 import pytest
-from django.db import connections, transaction
+from django.db import transaction
 
+from common.databases import unpooled_connection_params
 from eventing import wakeup
 from eventing.streams import event_stream
 from tests.bus import test_crash_recovery as crash
@@ -67,9 +68,7 @@ def test_with_listening_off_the_relay_polls_every_20_ms(bus, tmp_path):
 
 
 def _listener():
-    params = connections["identity"].get_connection_params()
-    params.pop("pool", None), params.pop("cursor_factory", None)
-    listener = psycopg.connect(**params, autocommit=True)
+    listener = psycopg.connect(**unpooled_connection_params("identity"), autocommit=True)
     listener.execute(f"LISTEN {wakeup.CHANNEL}")
     return listener
 

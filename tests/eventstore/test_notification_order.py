@@ -14,6 +14,7 @@ import psycopg
 import pytest
 from django.db import connections, transaction
 
+from common.databases import unpooled_connection_params
 from domains.reputation.application import ReputationApplication
 from domains.reputation.domain.ledger import MemberLedger
 from eventing.eventstore import ConcurrencyConflict, get_application
@@ -133,8 +134,7 @@ def test_a_writer_waiting_on_a_conflicting_append_does_not_hold_up_readers(store
         finally:
             connections.close_all()
 
-    params = connections[ALIAS].get_connection_params()
-    params.pop("pool", None), params.pop("cursor_factory", None)
+    params = unpooled_connection_params(ALIAS)
     # The other writer, holding its version uncommitted (its own connection: the
     # test's pool has two, for this thread and the writer's).
     with psycopg.connect(**params) as other:

@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 
 import psycopg
 import pytest
-from django.db import connections
 from django.utils import timezone
 
+from common.databases import unpooled_connection_params
 from domains.learning.models import Statement
 from domains.learning.services.statements import COMMIT_ALLOWANCE_SECONDS
 from domains.learning.tests.xapi.conftest import new_id, statement
@@ -31,9 +31,7 @@ BOUND = 60.0  # seconds any wait here may take on a loaded machine
 
 def _locker() -> psycopg.Connection:
     """Another session of the learning database, in a transaction of its own."""
-    params = connections[ALIAS].get_connection_params()
-    params.pop("pool", None), params.pop("cursor_factory", None)
-    return psycopg.connect(**params)
+    return psycopg.connect(**unpooled_connection_params(ALIAS))
 
 
 def _lock(connection: psycopg.Connection, model) -> None:
