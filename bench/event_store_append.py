@@ -52,6 +52,21 @@ from bench._setup import (
 #: ``BENCH_DATABASE`` names another one (two people benchmarking on one server).
 DATABASE = os.environ.get("BENCH_DATABASE", "bench_eventstore")
 RAW_TABLE = "raw_events"
+#: The baseline: one raw row, its notification id from the table's own sequence.
+RAW_INSERT = (
+    f"INSERT INTO {RAW_TABLE} (originator_id, originator_version, topic, state) "
+    "VALUES (%s, %s, %s, %s) RETURNING notification_id"
+)
+
+
+def create_raw_table(conn) -> None:
+    """The baseline's table: the events table's shape (the library's DDL), no lock."""
+    conn.execute(
+        f"CREATE TABLE {RAW_TABLE} (originator_id uuid NOT NULL, "
+        "originator_version bigint NOT NULL, topic text, state bytea, "
+        "notification_id bigserial, PRIMARY KEY (originator_id, originator_version))"
+    )
+    conn.execute(f"CREATE UNIQUE INDEX ON {RAW_TABLE} (notification_id)")
 
 
 def _django() -> None:
@@ -122,17 +137,13 @@ def _raw_writer(events: int, start, results) -> None:
         ledger.give_rating(**rating)
     rows = [app.mapper.to_stored_event(e) for e in ledger.collect_events()][1:]
     app.close()
-    statement = (
-        f"INSERT INTO {RAW_TABLE} (originator_id, originator_version, topic, state) "
-        "VALUES (%s, %s, %s, %s) RETURNING notification_id"
-    )
     with connect(DATABASE) as conn:
         conn.execute("SELECT 1")
         start.wait()
         began = time.monotonic()
         for row in rows:
             conn.execute(
-                statement,
+                RAW_INSERT,
                 (row.originator_id, row.originator_version, row.topic, row.state),
                 prepare=True,
             ).fetchone()
@@ -153,12 +164,7 @@ def main() -> None:
         app.recorder.max_notification_id()  # creates the application's tables
         app.close()
         with connect(DATABASE) as conn:
-            conn.execute(
-                f"CREATE TABLE {RAW_TABLE} (originator_id uuid NOT NULL, "
-                "originator_version bigint NOT NULL, topic text, state bytea, "
-                "notification_id bigserial, PRIMARY KEY (originator_id, originator_version))"
-            )
-            conn.execute(f"CREATE UNIQUE INDEX ON {RAW_TABLE} (notification_id)")
+            create_raw_table(conn)
         print(f"machine: {machine()}")
         print(f"PostgreSQL at {urlsplit(SERVER).hostname}, database {DATABASE}")
         for writers, events in ((1, args.events), (args.writers, args.events // 2)):

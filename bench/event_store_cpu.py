@@ -29,7 +29,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._setup import connect, drop_databases, machine, recreate_databases, service_django
 
 DATABASE = os.environ.get("BENCH_DATABASE", "bench_eventstore_cpu")
-RAW_TABLE = "raw_events"
 
 
 def _backend_cpu(pid: int) -> float:
@@ -55,7 +54,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
 
-    from bench.event_store_append import append_application, ledger_and_ratings
+    from bench.event_store_append import (
+        RAW_INSERT,
+        append_application,
+        create_raw_table,
+        ledger_and_ratings,
+    )
 
     recreate_databases(DATABASE)
     try:
@@ -68,17 +72,8 @@ def main() -> None:
             cursor.execute("SELECT pg_backend_pid()")
             app_pid = cursor.fetchone()[0]
         raw = connect(DATABASE)
-        raw.execute(
-            f"CREATE TABLE {RAW_TABLE} (originator_id uuid NOT NULL, "
-            "originator_version bigint NOT NULL, topic text, state bytea, "
-            "notification_id bigserial, PRIMARY KEY (originator_id, originator_version))"
-        )
-        raw.execute(f"CREATE UNIQUE INDEX ON {RAW_TABLE} (notification_id)")
+        create_raw_table(raw)
         raw_pid = raw.execute("SELECT pg_backend_pid()").fetchone()[0]
-        insert = (
-            f"INSERT INTO {RAW_TABLE} (originator_id, originator_version, topic, state) "
-            "VALUES (%s, %s, %s, %s) RETURNING notification_id"
-        )
         print(f"machine: {machine()}")
         results: list[tuple[tuple[float, ...], tuple[float, ...]]] = []
         for _ in range(args.rounds):
@@ -96,7 +91,7 @@ def main() -> None:
             def inserts(rows=rows) -> None:
                 for r in rows:
                     params = (r.originator_id, r.originator_version, r.topic, r.state)
-                    raw.execute(insert, params, prepare=True).fetchone()
+                    raw.execute(RAW_INSERT, params, prepare=True).fetchone()
 
             results.append(
                 (_per_row(len(events), appends, app_pid), _per_row(len(rows), inserts, raw_pid))
