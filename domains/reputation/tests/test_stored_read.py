@@ -29,10 +29,13 @@ def _figures(reputation) -> tuple:
 
 
 def test_the_stored_aggregate_answers_with_the_computed_figures(ledger_app):
-    ratee, rater, now = uuid4(), uuid4(), timezone.now()
+    ratee, rater = uuid4(), uuid4()
+    # Yesterday noon and the hours before it: one day, whatever time the test runs at
+    # (hours back from now crossed midnight when it ran just after it).
+    noon = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0) - timedelta(days=1)
     for n, score in enumerate([5, 4, 5, 2, 5]):  # the fourth of one rater a day is capped
         rating_give(rater_id=rater, ratee_id=ratee, context_type="session",
-                    context_id=str(n), score=score, given_at=now - timedelta(hours=n))  # fmt: skip
+                    context_id=str(n), score=score, given_at=noon - timedelta(hours=n))  # fmt: skip
     later = timezone.now()
     with CaptureQueriesContext(connections["reputation"]) as queries:
         current = reputation_current(member_id=ratee, now=later)
