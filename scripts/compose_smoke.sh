@@ -117,11 +117,14 @@ run_journey() {
   fi
   # The dead-letter alert's fault: an entry no consumer can read, on identity's stream.
   pod exec "$(container_of "$project" redis)" redis-cli XADD events:identity '*' envelope "not an envelope" >/dev/null
+  # The secrets go by environment, not argv: off `ps`, and a generated token that begins
+  # with '-' would be taken for an option.
+  SMOKE_LRS_CREDENTIALS="$key:$secret" SMOKE_METRICS_TOKEN="$METRICS_TOKEN" \
   pod run --rm --network "${project}_default" --user 10001:10001 --read-only \
+    -e SMOKE_LRS_CREDENTIALS -e SMOKE_METRICS_TOKEN \
     -v "$REPO_ROOT/scripts/smoke_journey.py:/smoke/smoke_journey.py:ro" "$PLATFORM_IMAGE" \
     python /smoke/smoke_journey.py --base-url "$base" "${routes[@]}" \
-      --mail-url http://sink:8025 --lrs-credentials "$key:$secret" \
-      --metrics-urls "$(IFS=,; echo "${metrics[*]}")" --metrics-token "$METRICS_TOKEN" \
+      --mail-url http://sink:8025 --metrics-urls "$(IFS=,; echo "${metrics[*]}")" \
       --otlp-receiver http://otel-collector:13133 --prometheus-url http://prometheus:9090 \
       --alert-webhook-url http://sink:8025/webhooks?path=/slack --expect-alert EventBusDeadLetters \
       --skip "Grafana, Jaeger and the real OpenTelemetry Collector: no image here" \

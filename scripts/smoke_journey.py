@@ -21,12 +21,15 @@ Options:
                         ``{"body": ...}``): the verification e-mail is read there, the way
                         the stack delivers it (never from logs).
 ``--lrs-credentials``   ``KEY:SECRET`` of an LRS client (``manage.py lrs_client create``):
-                        the LMS that posts xAPI statements.
+                        the LMS that posts xAPI statements (default: the environment's
+                        ``SMOKE_LRS_CREDENTIALS``).
 ``--metrics-urls``      comma-separated ``/metrics`` URLs, one per process; the first is a
                         gunicorn web process whose per-worker totals must be summed.
 ``--metrics-token``     the scrape token (``METRICS_TOKEN``; default: the environment's
                         ``SMOKE_METRICS_TOKEN``): every scrape sends it, and a scrape
-                        without it must be refused.
+                        without it must be refused. Callers here hand both secrets
+                        by environment: off ``ps``, and a value that begins with ``-``
+                        is not taken for an option.
 ``--otlp-receiver``     base URL of an OTLP receiver's query side, ``GET /spans?trace_id=``
                         (JSON list of ``{"service": ...}``), e.g. the stand-in in
                         scripts/image/standins/sink.py listening on the Collector's port.
@@ -502,6 +505,12 @@ def _root_from_audit_path(leaf: bytes, index: int, size: int, path: list[bytes])
 
 
 def main(argv=None) -> int:
+    return Journey(parse_args(argv)).run()
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    """The journey's options; a value that begins with ``-`` (a generated token can)
+    must be given as ``--option=value``, which every caller here does."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base-url")
     parser.add_argument(
@@ -519,12 +528,13 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=float, default=180)
     parser.add_argument("--targets", default="")
     argv = list(sys.argv[1:] if argv is None else argv)
-    if "--targets" in argv:  # the file's values first, so the command line's win
+    if any(arg.split("=", 1)[0] == "--targets" for arg in argv):  # the file's values
+        # first, so the command line's win
         argv = _from_targets(parser.parse_known_args(argv)[0].targets) + argv
     args = parser.parse_args(argv)
     if not args.base_url:
         parser.error("--base-url (or --targets) is required")
-    return Journey(args).run()
+    return args
 
 
 def _from_targets(path: str) -> list[str]:
@@ -535,7 +545,7 @@ def _from_targets(path: str) -> list[str]:
     argv += [f"--route={prefix}={url}" for prefix, url in found.get("routes", {}).items()]
     for key in ("mail_url", "lrs_credentials", "metrics_token"):
         if found.get(key):
-            argv += [f"--{key.replace('_', '-')}", found[key]]
+            argv += [f"--{key.replace('_', '-')}={found[key]}"]  # a token may begin with '-'
     if found.get("metrics_urls"):
         argv += ["--metrics-urls", ",".join(found["metrics_urls"])]
     return argv + [f"--skip={why}" for why in found.get("skip", [])]

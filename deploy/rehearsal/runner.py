@@ -731,14 +731,18 @@ class Rehearsal:
         args = [
             "python3", str(script), "--base-url", self.base_url,
             "--mail-url", f"http://127.0.0.1:{self.sink_port}",
-            "--lrs-credentials", f"{key}:{secret}",
             "--metrics-urls", ",".join(metrics),
-            "--metrics-token", self.store.data["platform/metrics"]["token"],
             "--otlp-receiver", f"http://127.0.0.1:{self.sink_port}",
             "--timeout", "300", *self.journey_args,
         ]  # fmt: skip
         log(f"smoke journey against {self.base_url} ({len(metrics)} /metrics endpoints)")
-        env = {**os.environ, "SSL_CERT_FILE": str(self.ca), "NO_PROXY": "*"}
+        env = {
+            **os.environ, "SSL_CERT_FILE": str(self.ca), "NO_PROXY": "*",
+            # Secrets by environment, not argv: off `ps`, and a generated token that
+            # begins with '-' would be taken for an option.
+            "SMOKE_LRS_CREDENTIALS": f"{key}:{secret}",
+            "SMOKE_METRICS_TOKEN": self.store.data["platform/metrics"]["token"],
+        }  # fmt: skip
         result = subprocess.run(  # noqa: S603
             args, env=env, capture_output=True, text=True, timeout=1800, check=False
         )

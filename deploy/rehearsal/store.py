@@ -31,7 +31,9 @@ class Store:
 
     def __init__(self, pg_host: str, redis_host: str, ca_bundle: str):
         self.passwords = {role: random.token_urlsafe(18) for role in self.roles()}
-        self.redis_password = random.token_urlsafe(18)
+        # Hex: it is given on valkey-server's command line, where a leading "--" would
+        # read as an option.
+        self.redis_password = random.token_hex(18)
         ca = "/etc/platform/tls/ca.crt"
         self.data: dict[str, dict[str, str]] = {
             "platform/django": {"secret-key": random.token_urlsafe(48)},

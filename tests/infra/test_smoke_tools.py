@@ -123,3 +123,27 @@ def test_the_journeys_proof_check_accepts_a_valid_audit_path_and_no_other():
             assert (
                 journey._root_from_audit_path(hashes[index], index, len(hashes), wrong) != expected
             )
+
+
+def test_secrets_that_begin_with_a_dash_reach_the_journey(tmp_path, monkeypatch):
+    """A generated token begins with '-' once in 64 draws (URL-safe base64): given as
+    ``--metrics-token TOKEN`` argparse takes it for an option, and a CI run failed so.
+    The callers hand the secrets by environment, and ``--targets`` as ``--option=value``."""
+    token, credentials = "-k3y" + "x" * 39, "lrs_0123:--secret"
+    monkeypatch.setenv("SMOKE_METRICS_TOKEN", token)
+    monkeypatch.setenv("SMOKE_LRS_CREDENTIALS", credentials)
+    args = journey.parse_args(["--base-url", "http://platform:8000"])
+    assert (args.metrics_token, args.lrs_credentials) == (token, credentials)
+
+    monkeypatch.delenv("SMOKE_METRICS_TOKEN")
+    monkeypatch.delenv("SMOKE_LRS_CREDENTIALS")
+    targets = tmp_path / "targets.json"
+    targets.write_text(
+        json.dumps(
+            {"base_url": "http://127.0.0.1:8000", "metrics_token": token,
+             "lrs_credentials": credentials, "mail_url": "http://127.0.0.1:8025"}
+        )
+    )  # fmt: skip
+    args = journey.parse_args([f"--targets={targets}", "--timeout", "5"])
+    assert (args.metrics_token, args.lrs_credentials) == (token, credentials)
+    assert (args.base_url, args.timeout) == ("http://127.0.0.1:8000", 5)
