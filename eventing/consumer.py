@@ -118,6 +118,7 @@ class Consumer:
         for stream in self.streams:
             # Start every series at zero, so rate() and increase() see the first one.
             DEAD_LETTERS.labels(group=self.group, stream=stream)
+            STREAM_LOSSES.labels(stream=stream, seen_by=f"consumer:{self.group}")
         #: Groups still to create: Redis may not answer yet when the process starts.
         self._groups_pending = True
         try:

@@ -21,7 +21,7 @@ import redis
 from django.conf import settings
 from django.db import close_old_connections, connections
 
-from eventing.metrics import WORKER_ERRORS
+from eventing.metrics import STREAM_LOSSES, WORKER_ERRORS
 from eventing.recovery import LossWatch
 from eventing.relay import OutboxSource, relay_once
 from eventing.rounds import fault_kind, run_rounds
@@ -36,6 +36,9 @@ class RelayLoop:
         self.client = client
         self.batch_size = batch_size
         self.watch = LossWatch(client, sources)
+        for stream in {source.stream for source in sources}:
+            # At zero from the start, so the first loss is an increase (EventBusStreamLoss).
+            STREAM_LOSSES.labels(stream=stream, seen_by="relay")
         self.total = 0
         self._primed = False
         self._next_check = 0.0

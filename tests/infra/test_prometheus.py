@@ -23,6 +23,7 @@ REQUIRED_ALERTS = {
     "NotReady",  # readiness
     "EventBusConsumerLag",  # bus lag
     "EventBusDeadLetters",  # dead letters
+    "EventBusStreamLoss",  # Redis lost what the bus had put there
     "CircuitBreakerOpen",  # breaker open
     "LegacyFallbackActive",  # legacy fallback
     "RateLimitingActive",  # rate limiting active

@@ -1,6 +1,6 @@
 """The whole alert chain, for real: Prometheus scrapes the running platform and a worker,
-evaluates the project's own alert rules, and Alertmanager delivers the alert that a
-dead-lettered message raises to a webhook in the test.
+evaluates the project's own alert rules, and Alertmanager delivers to a webhook in the
+test the alerts that a dead-lettered message and then a Redis that lost its data raise.
 
 The web process runs under gunicorn (the production server), the consumer with its
 metrics server; Prometheus and Alertmanager are the Debian binaries that
@@ -69,7 +69,7 @@ def _binary(name: str) -> str:
     return path
 
 
-def test_a_dead_letter_alert_travels_from_metrics_to_a_receiver(bus, tmp_path):
+def test_bus_alerts_travel_from_metrics_to_a_receiver(bus, tmp_path):
     web_port, worker_port, prom_port, am_port = free_port(), free_port(), free_port(), free_port()
     env = clean_environment(**database_urls_for(), REDIS_URL=bus.url, ALLOWED_HOSTS="127.0.0.1")
     hook = Webhook()
@@ -136,6 +136,11 @@ def test_a_dead_letter_alert_travels_from_metrics_to_a_receiver(bus, tmp_path):
         wait_until(
             lambda: query("eventbus_dead_letters_total == 0"), 30, "the dead-letter series at 0"
         )
+        # At zero before any loss: a series that appeared at 1 would show no increase.
+        wait_until(
+            lambda: query('eventbus_stream_losses_total{seen_by="consumer:governance"} == 0'),
+            30, "the stream-loss series at 0",
+        )  # fmt: skip
         # Every rule of the project evaluates without error against real series.
         groups = wait_until(lambda: _get(f"{prom}/rules")["data"]["groups"], 30, "rules loaded")
         wait_until(lambda: all(r.get("health") == "ok" for r in rules()), 30, "every rule healthy")
@@ -153,6 +158,17 @@ def test_a_dead_letter_alert_travels_from_metrics_to_a_receiver(bus, tmp_path):
         assert alert["status"] == "firing"
         assert alert["labels"]["group"] == "governance"
         assert alert["labels"]["stream"] == "events:identity"
+
+        # Redis loses everything (as a restart without persistence would): the consumer
+        # re-creates its groups, and the loss reaches the receiver.
+        bus.client().flushall()
+        lost = wait_until(
+            lambda: [a["labels"]["stream"] for a in hook.alerts
+                     if a["labels"].get("alertname") == "EventBusStreamLoss"],
+            60, "the stream-loss alert at the receiver",
+        )  # fmt: skip
+        assert "events:identity" in lost
+        assert bus.client().xinfo_groups("events:identity")[0]["name"] == b"governance"
     finally:
         for process in processes:
             process.send_signal(signal.SIGTERM)
