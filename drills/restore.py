@@ -14,9 +14,10 @@ are built from other domains' events and which keep event-sourced state of their
 4. wait until nothing is in flight, then compare every cross-domain view with its
    source and verify the governance register. Any difference fails the drill.
 
-Then Redis: the consumers are stopped, more events are published (in Redis only), and
-Redis is restarted empty; ``eventbus_republish`` from the loss's start sends them
-again and the same checks must pass.
+Then Redis: the consumers fall behind (SIGSTOP), more events are published (in Redis
+only), and Redis is restarted empty while every process keeps running. No operator step
+follows: the relay must notice the loss and queue the retained events again, the
+consumers (resumed) must re-create their groups, and the same checks must pass.
 
 RPO is reported as what the restored database no longer has (events, rows, and the
 seconds of writes between backup and loss); RTO as the time from the loss to the first
@@ -34,6 +35,7 @@ import json
 import os
 import platform as host
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -264,43 +266,82 @@ class Drill:
     def redis_loss(self) -> dict:
         from drills.state import inconsistencies
 
-        say("== Redis: events published but not yet consumed, then Redis restarts empty")
-        for name in [n for n in self.platform.processes if n.startswith("consumer-")]:
-            process = self.platform.processes.pop(name)
-            os.killpg(process.pid, 15)
-            process.wait(60)
-        lost_from = datetime.now(UTC)
-        done = load_round(
-            self.client, tag="redis", members=self.options.members, previous=self.everyone
-        )
-        self.everyone += done.members
-        self.loaded.add(done)
-        wait_for(
-            _closing(_outboxes_published),
-            timeout=QUIET_TIMEOUT,
-            what="the relay to publish the round",
-        )
-        loss = time.monotonic()
-        self.platform.stop()
-        self.redis.stop()
-        self.redis.start()  # same port, nothing kept
+        say("== Redis: events published but not yet consumed, then Redis restarts empty;"
+            " the platform recovers on its own")  # fmt: skip
+        # The consumers fall behind (stopped, not gone): what the round publishes is in
+        # Redis only when Redis loses it. They resume as they are, after the loss.
+        behind = [p for n, p in self.platform.processes.items() if n.startswith("consumer-")]
+        for process in behind:
+            os.killpg(process.pid, signal.SIGSTOP)
+        try:
+            done = load_round(
+                self.client, tag="redis", members=self.options.members, previous=self.everyone
+            )
+            self.everyone += done.members
+            self.loaded.add(done)
+            wait_for(
+                _closing(_outboxes_published),
+                timeout=QUIET_TIMEOUT,
+                what="the relay to publish the round",
+            )
+            logs = {n: _size(self.platform.logs / f"{n}.log") for n in self.platform.processes}
+            loss = time.monotonic()
+            self.redis.stop()
+            self.redis.start()  # same port, nothing kept
+        finally:
+            for process in behind:
+                os.killpg(process.pid, signal.SIGCONT)
         from eventing.streams import _client
 
-        _client.cache_clear()
-        output = self.platform.manage(
-            "eventbus_republish", "--since", (lost_from - REWIND_MARGIN).isoformat()
+        _client.cache_clear()  # the drill's own client: its connection died with Redis
+        # No operator step: the relay notices the loss and queues the retained events
+        # again; the consumers re-create their groups; the inboxes drop the repeats.
+        requeued = wait_for(
+            lambda: _requeued(self.platform.logs / "relay.log", logs["relay"]),
+            timeout=QUIET_TIMEOUT,
+            what="the relay to notice the loss",
         )
-        self.platform.start()
         self.quiet()
         problems = inconsistencies()
+        regrouped = sorted(
+            name
+            for name, offset in logs.items()
+            if name.startswith("consumer-")
+            and GROUP_LOST in _text(self.platform.logs / f"{name}.log", offset)
+        )
         return {
             "scenario": "Redis lost (restarted without persistence)",
             "consistent": not problems,
             "problems": problems,
             "rto_seconds": round(time.monotonic() - loss, 2),
             "rpo": {"events": 0, "note": "everything since the loss's start was in the outboxes"},
-            "runbook_output": [output.strip().splitlines()[-1]],
+            "operator_steps": [],
+            "relay_requeued": requeued,
+            "consumers_regrouped": regrouped,
         }
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size if path.exists() else 0
+
+
+def _text(path: Path, offset: int) -> str:
+    with path.open("rb") as file:
+        file.seek(offset)
+        return file.read().decode(errors="replace")
+
+
+#: What eventing.recovery and eventing.consumer log when they meet a loss.
+REQUEUED = re.compile(r"Redis lost entries of (\S+) .*?\): (\d+) retained entries queued")
+GROUP_LOST = "was lost ("
+
+
+def _requeued(log: Path, offset: int) -> dict[str, int]:
+    """Stream -> events the relay queued again, from its log since ``offset``."""
+    found: dict[str, int] = {}
+    for stream, count in REQUEUED.findall(_text(log, offset)):
+        found[stream] = found.get(stream, 0) + int(count)
+    return found
 
 
 def _closing(check):
