@@ -509,8 +509,8 @@ def main(argv=None) -> int:
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    """The journey's options; a value that begins with ``-`` (a generated token can)
-    must be given as ``--option=value``, which every caller here does."""
+    """The journey's options. A value that begins with ``-`` (a generated token can)
+    must come as ``--option=value`` or by environment, never as a separate argument."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base-url")
     parser.add_argument(
@@ -528,8 +528,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=180)
     parser.add_argument("--targets", default="")
     argv = list(sys.argv[1:] if argv is None else argv)
-    if any(arg.split("=", 1)[0] == "--targets" for arg in argv):  # the file's values
-        # first, so the command line's win
+    # The file's values first, so the command line's win.
+    if any(arg.split("=", 1)[0] == "--targets" for arg in argv):
         argv = _from_targets(parser.parse_known_args(argv)[0].targets) + argv
     args = parser.parse_args(argv)
     if not args.base_url:
