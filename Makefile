@@ -97,8 +97,9 @@ test: install-dev
 	scripts/install-validators.sh
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
-## make restore-drill: lose a domain's database, then Redis, and recover by the runbook
-## (docs/runbooks/disaster-recovery.md); RPO and RTO printed. DRILL_ARGS="--domains learning".
+## make restore-drill: lose a domain's database and recover by the runbook, then lose
+## Redis and let the running platform recover by itself (docs/runbooks/disaster-recovery.md);
+## RPO and RTO printed. DRILL_ARGS="--domains learning".
 DRILL_ARGS ?= --naive
 restore-drill: export DATABASE_SERVER_URL ?= $(TEST_DATABASE_SERVER_URL)
 restore-drill: install
