@@ -28,6 +28,7 @@ offsets, so this loop is ours.
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import socket
@@ -56,6 +57,15 @@ from eventing.streams import stream_id, text
 logger = logging.getLogger(__name__)
 
 Entry = tuple[str, str, dict]  # stream, entry id, fields
+
+
+def _event_id(envelope: str) -> str:
+    """The envelope's event id, or ``?`` when it is not readable."""
+    try:
+        found = json.loads(envelope)
+    except ValueError:
+        return "?"
+    return str(found.get("id", "?")) if isinstance(found, dict) else "?"
 
 
 def backoff_seconds(attempt: int, *, base: float, cap: float) -> float:
@@ -382,14 +392,21 @@ class Consumer:
 
     def _dead_letter(self, entry: Entry, error: str, *, attempts: int) -> None:
         stream, entry_id, fields = entry
+        envelope = text(fields.get(b"envelope", b""))
         dead_letter(
             self.client,
             group=self.group,
             stream=stream,
             entry_id=entry_id,
-            envelope=text(fields.get(b"envelope", b"")),
+            envelope=envelope,
             error=error,
             attempts=attempts,
         )
         self.stats.dead_lettered += 1
         DEAD_LETTERS.labels(group=self.group, stream=stream).inc()
+        # The dead-letter stream lives in Redis only: this line is the record that
+        # outlives a Redis that lost its data (docs/runbooks/disaster-recovery.md).
+        logger.error(
+            "consumer %s: event %s (entry %s of %s) dead-lettered after %d attempt(s): %s",
+            self.group, _event_id(envelope), text(entry_id), stream, attempts, error,
+        )  # fmt: skip

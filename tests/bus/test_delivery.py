@@ -74,7 +74,7 @@ def test_the_same_message_delivered_twice_has_one_effect(bus):
     assert InboxMessage.objects.using("governance").filter(event_id=row.event_id).count() == 1
 
 
-def test_a_poison_message_is_dead_lettered_while_the_rest_flow_and_replays_once_fixed(bus):
+def test_a_poison_message_is_dead_lettered_while_the_rest_flow_and_replays_once_fixed(bus, caplog):
     client = bus.client()
     before = _register(3, prefix="before")
     # The poison: a registration for a member id governance already holds (a stray row),
@@ -97,6 +97,9 @@ def test_a_poison_message_is_dead_lettered_while_the_rest_flow_and_replays_once_
     assert letter.attempts == 3
     assert "IntegrityError" in letter.error
     assert json.loads(letter.envelope)["id"] == str(poison.id)
+    # Logged at ERROR with the event's id: the record that outlives Redis.
+    [logged] = [r for r in caplog.records if "dead-lettered" in r.getMessage()]
+    assert logged.levelname == "ERROR" and str(poison.id) in logged.getMessage()
     # Everything around the poison was applied, and nothing is left pending.
     applied = set(Member.objects.values_list("member_id", flat=True))
     assert {u.id for u in before + after} <= applied
@@ -142,7 +145,7 @@ def test_redis_down_writes_succeed_and_everything_arrives_after(bus, client):
     assert source.backlog() == 0
 
 
-def test_unreadable_entries_go_straight_to_the_dead_letters(bus):
+def test_unreadable_entries_go_straight_to_the_dead_letters(bus, caplog):
     client = bus.client()
     client.xadd(event_stream("identity"), {"envelope": "{not json"})
     client.xadd(event_stream("identity"), {"envelope": json.dumps({"id": "x"})})
@@ -151,6 +154,11 @@ def test_unreadable_entries_go_straight_to_the_dead_letters(bus):
     letters = dead_letter_list(client, group="governance")
     assert len(letters) == 2
     assert all(letter.attempts == 1 for letter in letters)
+    logged = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert [m.split(" (entry")[0] for m in logged if "dead-lettered" in m] == [
+        "consumer governance: event ?",
+        "consumer governance: event x",
+    ]
 
 
 def test_outbox_rows_roll_back_with_the_write(bus):
