@@ -13,38 +13,21 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
-from datetime import UTC, datetime
 
 import pytest
 import redis
-from django.db import connections, transaction
+from django.db import connections
 
-from contracts.identity.v1 import MemberRegistered
 from domains.governance.models import Member
 from eventing.deadletters import dead_letter_list
 from eventing.models import InboxMessage, OutboxMessage
-from eventing.outbox import outbox_publish
 from eventing.streams import event_stream
+from tests.bus.outbox_rows import announce_registrations
 from tests.processes import REPO, clean_environment, database_urls_for, wait_until
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 
 EVENTS = 10_000
-
-
-def _publish(count: int) -> None:
-    joined = datetime.now(UTC)
-    for start in range(0, count, 1000):
-        with transaction.atomic(using="identity"):
-            for i in range(start, min(start + 1000, count)):
-                outbox_publish(
-                    alias="identity",
-                    producer="identity",
-                    event=MemberRegistered(
-                        member_id=uuid.uuid4(), display_name=f"m{i}", joined_at=joined
-                    ),
-                )
 
 
 def _worker(bus, tmp_path, name: str, *args: str) -> subprocess.Popen:
@@ -104,7 +87,7 @@ def _kill_mid_batch(bus, tmp_path, attempt: int) -> bool:
 
 
 def test_ten_thousand_events_survive_a_killed_consumer_exactly_once(bus, tmp_path):
-    _publish(EVENTS)
+    announce_registrations(EVENTS)
     relay = _worker(bus, tmp_path, "relay", "relay_events")
     try:
         # Kill consumers until one dies holding unacknowledged entries (a batch in hand).
@@ -142,7 +125,7 @@ def test_ten_thousand_events_survive_a_killed_consumer_exactly_once(bus, tmp_pat
 
 
 def test_sigterm_finishes_the_batch_and_exits_zero(bus, tmp_path):
-    _publish(300)
+    announce_registrations(300)
     relay = _worker(bus, tmp_path, "relay", "relay_events")
     consumer = _worker(bus, tmp_path, "consumer", "consume_events", "--group", "governance")
     try:
@@ -174,13 +157,13 @@ def _terminate_identity_backends() -> int:
 def test_the_relay_outlives_its_database_connection_being_dropped(bus, tmp_path):
     """A PostgreSQL restart or failover ends the relay's connections; the relay must
     carry on with new ones, not fail on the dead one."""
-    _publish(10)
+    announce_registrations(10)
     relay = _worker(bus, tmp_path, "relay", "relay_events")
     stream = event_stream("identity")
     try:
         wait_until(lambda: bus.client().xlen(stream) == 10, 60, "the first events to be relayed")
         assert _terminate_identity_backends() >= 1, "the relay held no connection to terminate"
-        _publish(5)
+        announce_registrations(5)
         wait_until(
             lambda: relay.poll() is not None or bus.client().xlen(stream) == 15,
             60,
@@ -196,7 +179,7 @@ def test_the_relay_outlives_connections_dropped_in_the_middle_of_its_rounds(bus,
     """Connections ended while a backlog is being relayed (so mostly mid-round, between
     reading rows and marking them published): the relay goes on, and no event is lost —
     a row whose round failed is sent again, which the consumers' inboxes absorb."""
-    _publish(5000)
+    announce_registrations(5000)
     outbox = OutboxMessage.objects.using("identity")
     published = {str(i) for i in outbox.values_list("event_id", flat=True)}
     relay = _worker(bus, tmp_path, "relay", "relay_events")

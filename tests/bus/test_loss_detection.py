@@ -5,42 +5,22 @@ the outbox alone; an intact stream is left alone."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
-
 import pytest
-from django.db import transaction
 
-from contracts.identity.v1 import MemberRegistered
-from eventing.models import OutboxMessage
-from eventing.outbox import outbox_publish
 from eventing.recovery import LossWatch
 from eventing.relay import OutboxSource, relay_once
 from eventing.streams import event_stream
+from tests.bus.outbox_rows import announce_registrations, unpublished
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 
 STREAM = event_stream("identity")
 
 
-def _publish(count: int) -> None:
-    with transaction.atomic(using="identity"):
-        for n in range(count):
-            outbox_publish(
-                alias="identity", producer="identity",
-                event=MemberRegistered(member_id=uuid.uuid4(), display_name=f"m{n}",
-                                       joined_at=datetime.now(UTC)),
-            )  # fmt: skip
-
-
-def _unpublished() -> int:
-    return OutboxMessage.objects.using("identity").filter(published_at__isnull=True).count()
-
-
 def test_a_stream_gone_back_or_gone_is_republished_and_an_intact_one_is_not(bus):
     client, source = bus.client(), OutboxSource("identity")
     watch = LossWatch(client, [source])
-    _publish(5)
+    announce_registrations(5)
     relay_once([source], client, 100, watch)
     assert watch.check() == []  # intact
     assert watch.check() == []
@@ -60,18 +40,18 @@ def test_a_stream_gone_back_or_gone_is_republished_and_an_intact_one_is_not(bus)
     client.delete(STREAM)  # everything gone
     [loss] = watch.check()
     assert loss.survived_up_to is None
-    assert watch.recover(loss) == 5 and _unpublished() == 5
+    assert watch.recover(loss) == 5 and unpublished() == 5
 
 
 def test_a_relay_that_restarted_with_redis_notices_from_the_outbox(bus):
     client, source = bus.client(), OutboxSource("identity")
-    _publish(3)
+    announce_registrations(3)
     relay_once([source], client, 100)
     client.flushall()
     fresh = LossWatch(client, [source])  # a new relay process: no memory
     fresh.prime()
     [loss] = fresh.check()
-    assert fresh.recover(loss) == 3 and _unpublished() == 3
+    assert fresh.recover(loss) == 3 and unpublished() == 3
 
     relay_once([source], client, 100)
     again = LossWatch(client, [source])

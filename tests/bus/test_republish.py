@@ -13,16 +13,13 @@ from datetime import UTC, datetime
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
 
 from common.demo_ids import demo_member_id
-from contracts.identity.v1 import MemberRegistered
 from domains.reputation.services import rating_give
-from eventing.models import OutboxMessage
-from eventing.outbox import outbox_publish
 from eventing.relay import EventStoreSource, OutboxSource, relay_once
 from eventing.sources import relay_sources
 from eventing.streams import event_stream
+from tests.bus.outbox_rows import announce_registrations, unpublished
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 
@@ -30,16 +27,6 @@ pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 def _ids(client, producer: str) -> list[str]:
     entries = client.xrange(event_stream(producer))
     return [json.loads(fields[b"envelope"])["id"] for _, fields in entries]
-
-
-def _register(count: int) -> None:
-    with transaction.atomic(using="identity"):
-        for n in range(count):
-            outbox_publish(
-                alias="identity", producer="identity",
-                event=MemberRegistered(member_id=uuid.uuid4(), display_name=f"m{n}",
-                                       joined_at=datetime.now(UTC)),
-            )  # fmt: skip
 
 
 def _rate(count: int, start: int) -> None:
@@ -64,11 +51,11 @@ def test_what_was_published_since_the_time_goes_out_again_with_its_ids(bus, ledg
         if isinstance(s, EventStoreSource) and s.name == f"relay:{ledger_app.name}"
     )  # fmt: skip
     outbox = OutboxSource("identity")
-    _register(3)
+    announce_registrations(3)
     _rate(2, start=0)
     relay_once([outbox, ledger], client, 100)
     lost_from = datetime.now(UTC)
-    _register(2)
+    announce_registrations(2)
     _rate(3, start=2)
     relay_once([outbox, ledger], client, 100)
     sent = {"identity": _ids(client, "identity"), "reputation": _ids(client, "reputation")}
@@ -77,7 +64,7 @@ def test_what_was_published_since_the_time_goes_out_again_with_its_ids(bus, ledg
     client.flushall()  # Redis lost everything, and nobody noticed
     output = _republish("--since", lost_from.isoformat())
     assert "5 event(s) will be published again" in output, output
-    assert OutboxMessage.objects.using("identity").filter(published_at__isnull=True).count() == 2
+    assert unpublished() == 2
 
     relay_once([outbox, ledger], client, 100)
     assert _ids(client, "identity") == sent["identity"][3:]
@@ -86,7 +73,7 @@ def test_what_was_published_since_the_time_goes_out_again_with_its_ids(bus, ledg
 
 
 def test_a_bad_time_or_an_unknown_database_is_refused_and_changes_nothing(bus):
-    _register(1)
+    announce_registrations(1)
     relay_once([OutboxSource("identity")], bus.client(), 100)
     for args, says in (
         (["--since", "yesterday"], "--since must be an ISO 8601 time with a zone"),
@@ -95,4 +82,4 @@ def test_a_bad_time_or_an_unknown_database_is_refused_and_changes_nothing(bus):
     ):
         with pytest.raises(CommandError, match=says):
             _republish(*args)
-    assert not OutboxMessage.objects.using("identity").filter(published_at__isnull=True).exists()
+    assert unpublished() == 0
