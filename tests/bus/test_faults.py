@@ -22,7 +22,7 @@ from domains.governance.models import Member
 from eventing.deadletters import dead_letter_list
 from eventing.models import InboxMessage
 from eventing.streams import event_stream
-from tests.bus import test_crash_recovery as crash
+from tests.bus.outbox_rows import announce_registrations
 from tests.processes import REPO, clean_environment, database_urls_for, wait_until
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
@@ -80,7 +80,7 @@ def test_nothing_redis_loses_is_lost(bus, tmp_path, fault):
     the consumer re-creates its group, the relay re-publishes from the outbox, and
     every event is applied exactly once, by the same processes."""
     first, later = 3000, 500
-    crash._publish(first)
+    announce_registrations(first)
     relay = _worker(bus, tmp_path, "relay", "relay_events", "--batch-size", "200")
     wait_until(lambda: bus.client().xlen(STREAM) >= first, 120, "the first events to be relayed")
     consumer = _worker(bus, tmp_path, "consumer", "consume_events", "--group", "governance")
@@ -91,7 +91,7 @@ def test_nothing_redis_loses_is_lost(bus, tmp_path, fault):
         else:
             bus.restart_empty()
         assert Member.objects.count() < first, "the consumer finished before Redis lost data"
-        crash._publish(later)
+        announce_registrations(later)
         wait_until(
             lambda: Member.objects.count() >= first + later and _pending(bus) == 0,
             240,
@@ -132,7 +132,7 @@ def test_connections_killed_mid_batch_cost_nothing(bus, tmp_path):
     """The consumer's database connections are ended again and again while it applies
     a backlog (most often inside a batch's transaction): it carries on with new ones."""
     events = 3000
-    crash._publish(events)
+    announce_registrations(events)
     relay = _worker(bus, tmp_path, "relay", "relay_events")
     consumer = _worker(bus, tmp_path, "consumer", "consume_events", "--group", "governance")
     try:
@@ -180,14 +180,14 @@ def test_a_database_stopped_longer_than_the_pool_waits(bus, tmp_path, postgres_s
         return postgres_server.scalar("governance", sql)
 
     first, later = 1000, 1000
-    crash._publish(first)
+    announce_registrations(first)
     relay = _worker(bus, tmp_path, "relay", "relay_events")
     consumer = _worker(bus, tmp_path, "consumer", "consume_events", "--group", "governance", **env)
     log = tmp_path / "consumer.log"
     try:
         wait_until(lambda: count("SELECT count(*) FROM governance_member") >= 1, 120, "applying")
         postgres_server.stop()
-        crash._publish(later)  # arrives while the database is down
+        announce_registrations(later)  # arrives while the database is down
         wait_until(lambda: "round failed" in log.read_text(), 60, "the consumer to meet the outage")
         time.sleep(3)  # the outage lasts past the pool's 1 s timeout, several times over
         _alive(consumer, tmp_path, "consumer")

@@ -14,7 +14,7 @@ from django.db import transaction
 from common.databases import unpooled_connection_params
 from eventing import wakeup
 from eventing.streams import event_stream
-from tests.bus import test_crash_recovery as crash
+from tests.bus.outbox_rows import announce_registrations
 from tests.bus.test_faults import _stop, _worker
 from tests.processes import wait_until
 
@@ -29,13 +29,13 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def test_a_commit_wakes_the_relay_and_an_idle_relay_costs_no_cpu(bus, tmp_path):
-    crash._publish(3)
+    announce_registrations(3)
     relay = _worker(bus, tmp_path, "relay", "relay_events", EVENTBUS_RELAY_POLL_SECONDS="60")
     try:
         wait_until(lambda: bus.client().xlen(STREAM) == 3, 60, "the first events")
         time.sleep(1)  # the relay is idle, waiting on its minute-long fallback poll
         started = time.monotonic()
-        crash._publish(2)
+        announce_registrations(2)
         wait_until(lambda: bus.client().xlen(STREAM) == 5, 10, "the commit to wake the relay")
         assert time.monotonic() - started < 5
 
@@ -50,7 +50,7 @@ def test_a_commit_wakes_the_relay_and_an_idle_relay_costs_no_cpu(bus, tmp_path):
 def test_with_listening_off_the_relay_polls_every_20_ms(bus, tmp_path):
     """``EVENTBUS_RELAY_LISTEN=false`` (a pooler that cannot hold a LISTEN): no wake-ups,
     and still every commit relayed promptly, by the 20 ms poll, not the configured one."""
-    crash._publish(1)
+    announce_registrations(1)
     relay = _worker(
         bus, tmp_path, "relay", "relay_events",
         EVENTBUS_RELAY_POLL_SECONDS="60", EVENTBUS_RELAY_LISTEN="false",
@@ -60,7 +60,7 @@ def test_with_listening_off_the_relay_polls_every_20_ms(bus, tmp_path):
         for expected in (2, 3):
             time.sleep(1)
             started = time.monotonic()
-            crash._publish(1)
+            announce_registrations(1)
             wait_until(lambda n=expected: bus.client().xlen(STREAM) == n, 10, "the poll")
             assert time.monotonic() - started < 5
     finally:
@@ -84,11 +84,11 @@ def test_the_wake_up_is_sent_once_after_the_write_commits_and_never_for_a_rollba
     (bench/outbox_wakeup.py)."""
     with _listener() as listener:
         with transaction.atomic(using="identity"):
-            crash._publish(3)
+            announce_registrations(3)
             assert _notifications(listener, 0.5) == []  # nothing before the commit
         assert _notifications(listener, 5.0) == ["identity"]
 
         with pytest.raises(RuntimeError), transaction.atomic(using="identity"):
-            crash._publish(2)
+            announce_registrations(2)
             raise RuntimeError("the write fails after its outbox rows")
         assert _notifications(listener, 1.0) == []
